@@ -1,0 +1,81 @@
+"""The base classes and field types every message uses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+class Message(BaseModel):
+    """An event or command as it travels: immutable, and tolerant of fields added later."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Input(BaseModel):
+    """A request a person or another platform service writes: unknown fields are
+    refused, so a misspelt field is an error instead of being silently ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+TenantId = Annotated[
+    str, Field(pattern=ID_PATTERN, description="A tenant's id: letters, digits, `_`, `.`, `-`")
+]
+ConnectionId = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        description="A connection's (sender account's) instance id: letters, digits, `_`, `.`, `-`",
+    ),
+]
+ExternalId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[^\s,:]+$",
+        description="The platform's id of a person: Telegram chat id, WhatsApp phone, IGSID",
+    ),
+]
+ContactId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}:[^\s,:]{1,128}$",
+        description="A dialog: `<connection_id>:<external_id>`",
+    ),
+]
+
+Messenger = Literal["telegram", "whatsapp", "instagram"]
+"""The messenger a contact talks on; what an audience filter's `channels` name."""
+
+ConnectionChannel = Literal["telegram_bot", "telegram_user", "whatsapp", "instagram"]
+"""The kind of sender account a connection is."""
+
+MESSENGER_OF: dict[str, Messenger] = {
+    "telegram_bot": "telegram",
+    "telegram_user": "telegram",
+    "whatsapp": "whatsapp",
+    "instagram": "instagram",
+}
+
+
+def contact_id(connection_id: str, external_id: str) -> str:
+    """The id of the dialog between a connection and a person."""
+    return f"{connection_id}:{external_id}"
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""A point in time; one without an offset is taken as UTC."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

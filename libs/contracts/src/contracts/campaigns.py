@@ -1,0 +1,118 @@
+"""A campaign as it is requested, and the public events of its life."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from .audience import Audience
+from .base import ConnectionId, Input, Message, TenantId, UtcDatetime
+from .content import Content
+from .timing import StartAt
+
+MAX_INTERVAL_SECONDS = 86_400.0
+
+
+class CampaignSpec(Input):
+    """Everything that defines a campaign, as a person or service writes it."""
+
+    name: str | None = Field(
+        default=None, max_length=200, description="Empty: a name from the date and time"
+    )
+    connection_id: ConnectionId | None = Field(
+        default=None,
+        description="The sender account; absent: one campaign per connection of the tenant",
+    )
+    audience: Audience
+    content: Content
+    interval_seconds: float = Field(
+        default=0,
+        ge=0,
+        le=MAX_INTERVAL_SECONDS,
+        description="Seconds between consecutive messages (start to start); 0 sends at once",
+    )
+    start_at: StartAt = None
+    requested_by: str | None = Field(default=None, max_length=128)
+
+
+class CampaignRequestedV1(CampaignSpec):
+    """`campaign.requested.v1` on `campaigns`: another service asks for a campaign.
+
+    `request_id` is the idempotency key: the same request twice makes one campaign.
+    """
+
+    request_id: str = Field(min_length=1, max_length=128)
+    tenant_id: TenantId
+
+
+class CampaignAcceptedV1(Message):
+    """`campaign.accepted.v1`: the request became one campaign per connection."""
+
+    request_id: str
+    tenant_id: TenantId
+    campaign_id: UUID = Field(description="The first (often the only) campaign made")
+    campaign_ids: list[UUID] = Field(description="Every campaign made, one per connection")
+    start_at: UtcDatetime
+
+
+class FieldError(Message):
+    """What is wrong with one field of a request."""
+
+    field: str
+    message: str
+
+
+class CampaignRejectedV1(Message):
+    """`campaign.rejected.v1`: the request was refused; `reason` says what to fix."""
+
+    request_id: str
+    tenant_id: str | None = None
+    reason: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class CampaignStartedV1(Message):
+    """`campaign.started.v1`: the audience is snapshotted and sending has begun."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    name: str
+    audience_size: int
+    started_at: UtcDatetime
+
+
+class CampaignCounters(Message):
+    """Final counts; each delivery (one template step to one recipient) counts once."""
+
+    audience_size: int
+    sent: int
+    failed: int
+    skipped: int
+    cancelled: int
+    unknown: int = Field(
+        default=0, description="the platform may or may not have got it (a crash mid-send)"
+    )
+
+
+class CampaignCompletedV1(CampaignCounters):
+    """`campaign.completed.v1`: every delivery has its final status."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    name: str
+    finished_at: UtcDatetime
+    report_path: str = Field(description="The CSV report: `/v1/campaigns/<id>/report.csv`")
+
+
+class CampaignCancelledV1(CampaignCounters):
+    """`campaign.cancelled.v1`: nothing more is sent; the rest is marked cancelled."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    name: str
+    finished_at: UtcDatetime
+    report_path: str

@@ -1,0 +1,78 @@
+"""What a campaign sends: text, media, AI-written text, or a template chain."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .base import Input
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+MediaType = Literal[
+    "photo", "video", "voice", "video_note", "sticker", "document", "animation", "audio"
+]
+MEDIA_TYPES: tuple[MediaType, ...] = (
+    "photo",
+    "video",
+    "voice",
+    "video_note",
+    "sticker",
+    "document",
+    "animation",
+    "audio",
+)
+
+TemplateName = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
+        description="A Latin letter first, then letters, digits, `-` or `_` (at most 64)",
+    ),
+]
+
+
+class TextContent(Input):
+    """A ready text; `{name}`-style personal fields are filled per recipient."""
+
+    kind: Literal["text"] = "text"
+    text: str = Field(min_length=1, max_length=TEXT_LIMIT)
+
+
+class MediaContent(Input):
+    """A photo, video, voice, video note, sticker, document, animation or audio."""
+
+    kind: Literal["media"] = "media"
+    media_type: MediaType
+    file: str = Field(min_length=1, max_length=2048, description="A URL or the platform's file id")
+    caption: str | None = Field(default=None, max_length=CAPTION_LIMIT)
+
+
+class AiContent(Input):
+    """A prompt; the AI composer writes a different message for every recipient."""
+
+    kind: Literal["ai"] = "ai"
+    prompt: str = Field(min_length=1, max_length=4000)
+    fallback_text: str = Field(
+        min_length=1,
+        max_length=TEXT_LIMIT,
+        description="Sent (with personal fields filled) when generation fails",
+    )
+
+
+class TemplateContent(Input):
+    """A named chain of messages, each step sent its delay after the previous one."""
+
+    kind: Literal["template"] = "template"
+    template: TemplateName
+
+
+StepContent = Annotated[TextContent | MediaContent | AiContent, Field(discriminator="kind")]
+"""What one message (one template step) holds."""
+
+Content = Annotated[
+    TextContent | MediaContent | AiContent | TemplateContent, Field(discriminator="kind")
+]
+"""What a campaign sends."""

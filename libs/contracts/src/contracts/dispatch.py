@@ -1,0 +1,82 @@
+"""Jobs for the channel dispatchers, and what they report back."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from .audience import Recipient
+from .base import ConnectionChannel, ConnectionId, Message, TenantId, UtcDatetime
+from .content import MediaType
+
+Composition = Literal["static", "ai", "ai_fallback", "ai_builtin"]
+"""Where a text came from: the campaign itself, an LLM, the fallback text after a
+failed generation, or the built-in offline composer (not an LLM)."""
+
+
+class OutboundText(Message):
+    kind: Literal["text"] = "text"
+    text: str = Field(min_length=1)
+
+
+class OutboundMedia(Message):
+    kind: Literal["media"] = "media"
+    media_type: MediaType
+    file: str
+    caption: str | None = None
+
+
+OutboundContent = Annotated[OutboundText | OutboundMedia, Field(discriminator="kind")]
+"""A message ready to send: personal fields filled, AI text written."""
+
+
+class DeliveryKey(Message):
+    """One delivery: one step of one campaign to one recipient."""
+
+    campaign_id: UUID
+    recipient_no: int = Field(ge=1)
+    step_no: int = Field(ge=1)
+
+
+class DispatchJob(DeliveryKey):
+    recipient: Recipient
+    content: OutboundContent
+    composition: Composition = "static"
+    released_at: UtcDatetime
+
+
+class DispatchRequestedV1(Message):
+    """`dispatch.send.v1`, on a connection's own queue: send these, in order."""
+
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    channel: ConnectionChannel
+    jobs: list[DispatchJob] = Field(min_length=1)
+
+
+DeliveryStatus = Literal["sent", "failed", "skipped", "cancelled", "unknown"]
+FINAL_STATUSES: tuple[DeliveryStatus, ...] = ("sent", "failed", "skipped", "cancelled", "unknown")
+
+
+class DeliveryResult(DeliveryKey):
+    """How one delivery ended.  `error_code` is the platform's code or, for a
+    policy skip, the rule's name (`policy.reply_window`); `error_reason` reads."""
+
+    status: DeliveryStatus
+    attempts: int = Field(default=0, ge=0)
+    platform_message_id: str | None = None
+    error_code: str | None = None
+    error_reason: str | None = None
+    sent_at: UtcDatetime | None = None
+    finished_at: UtcDatetime
+    composition: Composition = "static"
+
+
+class DeliveriesReportedV1(Message):
+    """`delivery.reported.v1`: outcomes of deliveries, in batches."""
+
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    results: list[DeliveryResult] = Field(min_length=1)

@@ -1,0 +1,102 @@
+"""Every exchange, routing key and queue name of the system, in one place.
+
+Public exchanges (`campaigns`, `dialogs`) are what other services of the
+platform publish to and bind to; `campaigns.internal` carries the messages the
+services of this system exchange among themselves.  Every queue is a durable
+quorum queue whose rejected messages go to `<queue>.dlq` through the
+`dead-letter` exchange.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+CAMPAIGNS_EXCHANGE: Final = "campaigns"
+DIALOGS_EXCHANGE: Final = "dialogs"
+INTERNAL_EXCHANGE: Final = "campaigns.internal"
+DEAD_LETTER_EXCHANGE: Final = "dead-letter"
+
+TOPIC_EXCHANGES: Final = (CAMPAIGNS_EXCHANGE, DIALOGS_EXCHANGE, INTERNAL_EXCHANGE)
+
+
+class RoutingKey:
+    """Routing keys: events are past tense, commands imperative; all versioned."""
+
+    # public, exchange `campaigns`
+    CAMPAIGN_REQUESTED: Final = "campaign.requested.v1"
+    CAMPAIGN_ACCEPTED: Final = "campaign.accepted.v1"
+    CAMPAIGN_REJECTED: Final = "campaign.rejected.v1"
+    CAMPAIGN_STARTED: Final = "campaign.started.v1"
+    CAMPAIGN_COMPLETED: Final = "campaign.completed.v1"
+    CAMPAIGN_CANCELLED: Final = "campaign.cancelled.v1"
+    # public, exchange `dialogs`
+    CONTACT_UPSERTED: Final = "contact.upserted.v1"
+    MESSAGE_INBOUND: Final = "message.inbound.v1"
+    # internal, exchange `campaigns.internal`
+    CAMPAIGN_SCHEDULED: Final = "campaign.scheduled.v1"
+    CAMPAIGN_CANCEL: Final = "campaign.cancel.v1"
+    TENANT_UPDATED: Final = "tenant.updated.v1"
+    CONNECTION_UPDATED: Final = "connection.updated.v1"
+    CONTACTS_IMPORTED: Final = "contacts.imported.v1"
+    AUDIENCE_SNAPSHOT: Final = "audience.snapshot.v1"
+    AUDIENCE_ESTIMATE: Final = "audience.estimate.v1"
+    RECIPIENTS_RESOLVED: Final = "audience.recipients.resolved.v1"
+    AUDIENCE_SNAPSHOTTED: Final = "audience.snapshotted.v1"
+    COMPOSE: Final = "compose.request.v1"
+    DISPATCH_SEND: Final = "dispatch.send.v1"
+    DELIVERY_REPORTED: Final = "delivery.reported.v1"
+
+
+class Queue:
+    """Durable queues, named `<consuming service>.<what arrives>`."""
+
+    API_CAMPAIGN_REQUESTED: Final = "campaign-api.campaign-requested"
+    API_CAMPAIGN_STARTED: Final = "campaign-api.campaign-started"
+    API_CAMPAIGN_COMPLETED: Final = "campaign-api.campaign-completed"
+    API_CAMPAIGN_CANCELLED: Final = "campaign-api.campaign-cancelled"
+    API_RECIPIENTS: Final = "campaign-api.recipients"
+    API_AUDIENCE_SNAPSHOTTED: Final = "campaign-api.audience-snapshotted"
+    API_DELIVERIES: Final = "campaign-api.deliveries"
+
+    RESOLVER_CONTACT_UPSERTED: Final = "audience-resolver.contact-upserted"
+    RESOLVER_MESSAGE_INBOUND: Final = "audience-resolver.message-inbound"
+    RESOLVER_CONTACTS_IMPORTED: Final = "audience-resolver.contacts-imported"
+    RESOLVER_SNAPSHOT: Final = "audience-resolver.snapshot"
+    RESOLVER_ESTIMATE: Final = "audience-resolver.estimate"
+
+    SCHEDULER_CAMPAIGN_SCHEDULED: Final = "scheduler.campaign-scheduled"
+    SCHEDULER_CAMPAIGN_CANCEL: Final = "scheduler.campaign-cancel"
+    SCHEDULER_TENANTS: Final = "scheduler.tenants"
+    SCHEDULER_RECIPIENTS: Final = "scheduler.recipients"
+    SCHEDULER_AUDIENCE_SNAPSHOTTED: Final = "scheduler.audience-snapshotted"
+    SCHEDULER_DELIVERIES: Final = "scheduler.deliveries"
+
+    COMPOSER_COMPOSE: Final = "ai-composer.compose"
+
+
+DispatcherName = Literal["telegram", "whatsapp", "instagram"]
+
+_QUEUE_PART = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def dispatcher_queue(dispatcher: DispatcherName, purpose: str) -> str:
+    """A dispatcher service's own queue, e.g. `dispatcher-telegram.connections`."""
+    return f"dispatcher-{dispatcher}.{purpose}"
+
+
+def dispatch_queue(dispatcher: DispatcherName, tenant_id: str, connection_id: str) -> str:
+    """The queue of one sender account's jobs.
+
+    One queue per connection, consumed by a single active consumer, so one
+    process at a time owns a connection's rate limit however many replicas run.
+    Jobs are published to it through the default exchange.
+    """
+    tenant = _QUEUE_PART.sub("_", tenant_id)
+    connection = _QUEUE_PART.sub("_", connection_id)
+    return f"dispatch.{dispatcher}.{tenant}.{connection}"
+
+
+def dead_letter_queue(queue: str) -> str:
+    """Where messages `queue` cannot process end up, with the reason in a header."""
+    return f"{queue}.dlq"

@@ -1,0 +1,45 @@
+"""What the scheduler is told: campaigns to run and campaigns to stop."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from .audience import Audience
+from .base import ConnectionChannel, ConnectionId, Message, TenantId, UtcDatetime
+from .content import StepContent
+
+
+class CampaignStep(Message):
+    """One message of a campaign's chain; step 1 goes at the recipient's turn, step k
+    `delay_seconds` after step k-1 was actually sent to that recipient."""
+
+    step_no: int = Field(ge=1)
+    delay_seconds: float = Field(default=0, ge=0)
+    content: StepContent
+
+
+class CampaignScheduledV1(Message):
+    """`campaign.scheduled.v1`: an accepted campaign for one connection, fully resolved."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    channel: ConnectionChannel
+    name: str
+    audience: Audience
+    steps: list[CampaignStep] = Field(min_length=1)
+    interval_seconds: float = Field(ge=0)
+    start_at: UtcDatetime
+    counts_toward_quota: bool = True
+    created_at: UtcDatetime
+
+
+class CampaignCancelRequestedV1(Message):
+    """`campaign.cancel.v1`: stop a campaign; nothing more is released."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    requested_at: UtcDatetime
+    requested_by: str | None = None

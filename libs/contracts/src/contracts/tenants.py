@@ -1,0 +1,63 @@
+"""Tenants and their sender accounts (connections), as the services learn of them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import ConnectionChannel, ConnectionId, Input, Message, TenantId, UtcDatetime
+
+Plan = Literal["free", "paid"]
+DEFAULT_MONTHLY_LIMIT: dict[str, int] = {"free": 500, "paid": 4000}
+
+
+class TenantUpdatedV1(Message):
+    """`tenant.updated.v1`: a tenant's plan, monthly limit or subscription changed."""
+
+    tenant_id: TenantId
+    plan: Plan
+    monthly_limit: int = Field(ge=0)
+    subscription_ends_at: UtcDatetime | None
+    updated_at: UtcDatetime
+
+
+class ConnectionLimits(Input):
+    """Per-connection overrides of the channel's policy defaults (absent: the default)."""
+
+    rate_per_second: float | None = Field(
+        default=None, gt=0, le=1000, description="messages per second from this account"
+    )
+    per_recipient_interval_seconds: float | None = Field(
+        default=None, ge=0, description="least time between two messages to one person"
+    )
+    max_in_flight: int | None = Field(
+        default=None, ge=1, le=256, description="requests to the platform at once"
+    )
+    min_gap_seconds: float | None = Field(
+        default=None, ge=0, description="least time between two messages from this account"
+    )
+    daily_recipient_cap: int | None = Field(
+        default=None, ge=0, description="most people messaged per day"
+    )
+    warmup_days: int | None = Field(
+        default=None, ge=0, description="days after first use with no mass sending"
+    )
+    warmup_start_per_day: int | None = Field(default=None, ge=0)
+    warmup_daily_increase: int | None = Field(default=None, ge=0)
+    reply_window_hours: float | None = Field(
+        default=None, ge=0, description="only people who wrote within this many hours"
+    )
+
+
+class ConnectionUpdatedV1(Message):
+    """`connection.updated.v1`: a sender account was created, changed or removed."""
+
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    channel: ConnectionChannel
+    credentials: dict[str, str] = Field(default_factory=dict)
+    limits: ConnectionLimits = Field(default_factory=ConnectionLimits)
+    first_used_at: UtcDatetime | None = None
+    deleted: bool = False
+    updated_at: UtcDatetime

@@ -1,0 +1,10 @@
+"""What every service runs on.
+
+`settings` (the infrastructure settings every deployment sets), `logs` (JSON
+logs through structlog), `database` and `migrations` (a pool on the service's
+own schema, migrated from plain SQL on start), `sql` (statements loaded from
+`.sql` files), `topology` (exchanges, quorum queues, dead-letter queues),
+`publishing`, `consumers` (decode, retry what is transient, dead-letter what
+cannot be processed), `outbox` (events committed with the state that caused
+them), `health`, `runner` (one process, one port: `/health` and `/metrics`).
+"""

@@ -1,0 +1,72 @@
+"""A connection pool on the service's own PostgreSQL schema; the database itself
+is created if it does not exist yet."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from .logs import get_logger
+
+log = get_logger(__name__)
+
+
+def _with_database(dsn: str, database: str) -> str:
+    parts = urlsplit(dsn)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def database_name(dsn: str) -> str:
+    return urlsplit(dsn).path.lstrip("/") or "postgres"
+
+
+async def ensure_database(dsn: str) -> None:
+    """Create the database named in `dsn` unless it exists."""
+    try:
+        conn = await asyncpg.connect(dsn)
+    except asyncpg.InvalidCatalogNameError:
+        name = database_name(dsn)
+        admin = await asyncpg.connect(_with_database(dsn, "postgres"))
+        try:
+            quoted = '"' + name.replace('"', '""') + '"'
+            await admin.execute(f"CREATE DATABASE {quoted}")
+            log.info("database created", database=name)
+        except asyncpg.DuplicateDatabaseError:
+            pass
+        finally:
+            await admin.close()
+    else:
+        await conn.close()
+
+
+async def _init_connection(conn: asyncpg.Connection[Any]) -> None:
+    for type_name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            type_name,
+            encoder=lambda value: json.dumps(value, separators=(",", ":"), default=str),
+            decoder=json.loads,
+            schema="pg_catalog",
+        )
+
+
+async def create_pool(
+    dsn: str, schema: str, *, application_name: str, max_size: int = 10
+) -> asyncpg.Pool[Any]:
+    """A pool whose connections see `schema` first and speak JSON as Python values."""
+    await ensure_database(dsn)
+    pool: asyncpg.Pool[Any] = await asyncpg.create_pool(
+        dsn,
+        min_size=1,
+        max_size=max_size,
+        init=_init_connection,
+        server_settings={
+            "search_path": f"{schema},public",
+            "application_name": application_name,
+            # filters run with parameters; plan each with its real values
+            "plan_cache_mode": "force_custom_plan",
+        },
+    )
+    return pool

@@ -1,0 +1,68 @@
+"""JSON logs: every line one JSON object with the service name, level and time.
+
+Logs of the libraries (uvicorn, faststream, aio-pika, asyncpg) go through the
+same renderer.  Handlers bind `campaign_id` with `bound_contextvars`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+from structlog.types import EventDict, Processor
+
+_QUIET = ("aiormq", "aio_pika", "asyncio", "uvicorn.access", "faststream.access")
+
+
+def _add_service(service: str) -> Processor:
+    def processor(_: Any, __: str, event: EventDict) -> EventDict:
+        event.setdefault("service", service)
+        return event
+
+    return processor
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    """Route structlog and the standard library's logging to JSON on stdout."""
+    shared: list[Processor] = [
+        structlog.contextvars.merge_contextvars,
+        _add_service(service),
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.StackInfoRenderer(),
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            # tracebacks without local variables: they may hold credentials
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            ),
+            structlog.processors.JSONRenderer(),
+        ],
+    )
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
+    return logger

@@ -1,0 +1,60 @@
+"""Plain SQL migrations, applied in order on start, each once, under a lock.
+
+The kit's own tables (the outbox) come first, as `kit/NNN_*.sql`; then the
+service's `migrations/NNN_*.sql`.  Each file runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from .logs import get_logger
+
+log = get_logger(__name__)
+
+KIT_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def migration_files(service_migrations: Path) -> list[tuple[str, str]]:
+    """(version, SQL) of every migration, the kit's first."""
+    files = [(f"kit/{p.name}", p) for p in sorted(KIT_MIGRATIONS.glob("*.sql"))]
+    files += [(p.name, p) for p in sorted(service_migrations.glob("*.sql"))]
+    return [(version, path.read_text(encoding="utf-8")) for version, path in files]
+
+
+async def migrate(pool: asyncpg.Pool[Any], schema: str, service_migrations: Path) -> list[str]:
+    """Bring `schema` up to date; returns the versions applied now."""
+    files = migration_files(service_migrations)
+    applied_now: list[str] = []
+    async with pool.acquire() as conn:
+        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"migrate:{schema}")
+        try:
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
+            await conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {_quote(schema)}.schema_migrations ("
+                " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            rows = await conn.fetch(f"SELECT version FROM {_quote(schema)}.schema_migrations")
+            done = {row["version"] for row in rows}
+            for version, statements in files:
+                if version in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(f"SET LOCAL search_path TO {_quote(schema)}, public")
+                    await conn.execute(statements)
+                    await conn.execute(
+                        f"INSERT INTO {_quote(schema)}.schema_migrations (version) VALUES ($1)",
+                        version,
+                    )
+                applied_now.append(version)
+                log.info("migration applied", schema=schema, version=version)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"migrate:{schema}")
+    return applied_now

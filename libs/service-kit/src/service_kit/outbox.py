@@ -1,0 +1,131 @@
+"""The transactional outbox: an event is written in the same transaction as the
+state change that caused it, and a relay publishes it afterwards.
+
+So a crash between "committed" and "published" loses nothing: the relay of the
+next process to run publishes what is left.  Consumers are idempotent, so the
+rare event published twice (a crash between publishing and deleting) is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from prometheus_client import CollectorRegistry, Counter
+from pydantic import BaseModel
+
+from .logs import get_logger
+from .publishing import Publisher, encode
+from .retry import TRANSIENT_ERRORS
+from .sql import sql_loader
+
+sql = sql_loader(Path(__file__).parent / "sql")
+INSERT_OUTBOX = sql("insert_outbox")
+CLAIM_OUTBOX = sql("claim_outbox")
+DELETE_OUTBOX = sql("delete_outbox")
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """An event to publish once the transaction commits."""
+
+    exchange: str
+    routing_key: str
+    message: BaseModel
+    message_id: str | None = None
+
+
+async def add_to_outbox(
+    conn: asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any],
+    messages: Sequence[OutgoingMessage],
+) -> None:
+    """Store `messages` within the caller's transaction."""
+    if not messages:
+        return
+    await conn.execute(
+        INSERT_OUTBOX,
+        [m.exchange for m in messages],
+        [m.routing_key for m in messages],
+        [m.message_id or uuid.uuid4().hex for m in messages],
+        [m.routing_key for m in messages],
+        [encode(m.message) for m in messages],
+    )
+
+
+class OutboxRelay:
+    """Publishes what the outbox holds, oldest first; woken at once by `notify()`
+    after a commit, and every `poll_seconds` in case another process wrote."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool[Any],
+        publisher: Publisher,
+        registry: CollectorRegistry,
+        *,
+        batch_size: int = 200,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self._pool = pool
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._published = Counter(
+            "outbox_published", "Events published from the outbox", registry=registry
+        )
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        delay = 0.05
+        while True:
+            try:
+                published = await self.relay_once()
+                delay = 0.05
+            except TRANSIENT_ERRORS as error:
+                log.warning("outbox relay failed, retrying", error=repr(error), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            if published >= self._batch_size:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+    async def relay_once(self) -> int:
+        """Publish one batch; returns how many were published."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(CLAIM_OUTBOX, self._batch_size)
+            for row in rows:
+                await self._publisher.publish_raw(
+                    row["body"],
+                    exchange=row["exchange"],
+                    routing_key=row["routing_key"],
+                    message_type=row["message_type"],
+                    message_id=row["message_id"],
+                )
+            if rows:
+                await conn.execute(DELETE_OUTBOX, [row["id"] for row in rows])
+        self._published.inc(len(rows))
+        return len(rows)

@@ -1,0 +1,207 @@
+"""One service process: its database pool, broker, consumers, outbox relay,
+background loops, and the `/health` and `/metrics` endpoints.
+
+Start-up waits for PostgreSQL and RabbitMQ (up to `startup_timeout_seconds`),
+migrates the service's schema, declares exchanges and dead-letter queues, starts
+the consumers, then the relay and the background loops.  Shutdown runs in the
+reverse order, so a loop never publishes into a stopped broker.
+
+Workers and the HTTP API use the same runtime: the broker is started in the ASGI
+lifespan (a Starlette app for workers, FastAPI for the API), which lets start-up
+wait for the infrastructure and lets `/health` report what is really up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
+from faststream.rabbit.subscriber import RabbitSubscriber
+from prometheus_client import CollectorRegistry, make_asgi_app
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+
+from .consumers import ConsumerMetrics, Subscription, declare_dead_letters, subscribe
+from .database import create_pool
+from .logs import get_logger
+from .migrations import migrate
+from .outbox import OutboxRelay
+from .publishing import Publisher
+from .retry import TRANSIENT_ERRORS
+from .settings import ServiceSettings
+from .topology import declare_exchanges
+
+M = TypeVar("M", bound=BaseModel)
+Hook = Callable[[], Awaitable[None]]
+
+log = get_logger(__name__)
+
+HEALTH_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, RuntimeError)
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        name: str,
+        settings: ServiceSettings,
+        *,
+        schema: str,
+        migrations: Path,
+        registry: CollectorRegistry | None = None,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.schema = schema
+        self.migrations = migrations
+        self.registry = registry or CollectorRegistry()
+        self.broker = RabbitBroker(
+            settings.rabbitmq_url,
+            app_id=name,
+            graceful_timeout=15.0,
+            log_level=logging.DEBUG,
+            middlewares=[RabbitPrometheusMiddleware(registry=self.registry, app_name=name)],
+        )
+        self.publisher = Publisher(self.broker)
+        self.consumer_metrics = ConsumerMetrics(self.registry)
+        self._pool: asyncpg.Pool[Any] | None = None
+        self._relay: OutboxRelay | None = None
+        self._queues: list[str] = []
+        self._on_connected: list[Hook] = []
+        self._on_started: list[Hook] = []
+        self._on_stopping: list[Hook] = []
+        self.ready = False
+
+    # wiring
+
+    @property
+    def pool(self) -> asyncpg.Pool[Any]:
+        if self._pool is None:
+            raise RuntimeError(f"{self.name}: the database pool is not open yet")
+        return self._pool
+
+    @property
+    def outbox(self) -> OutboxRelay:
+        if self._relay is None:
+            raise RuntimeError(f"{self.name}: the outbox relay is not running yet")
+        return self._relay
+
+    def subscribe(self, subscription: Subscription[M]) -> RabbitSubscriber:
+        self._queues.append(subscription.queue)
+        return subscribe(self.broker, subscription, self.consumer_metrics)
+
+    async def subscribe_now(self, subscription: Subscription[M]) -> RabbitSubscriber:
+        """Add a consumer to the running broker (a queue learned of at run time)."""
+        await declare_dead_letters(self.broker, [subscription.queue])
+        subscriber = self.subscribe(subscription)
+        await subscriber.start()
+        return subscriber
+
+    def on_connected(self, hook: Hook) -> None:
+        """Runs once the database is migrated and the broker connected, before any
+        consumer starts: the place to build what handlers use."""
+        self._on_connected.append(hook)
+
+    def on_started(self, hook: Hook) -> None:
+        """Runs once consumers and the outbox relay run: the place to start loops."""
+        self._on_started.append(hook)
+
+    def on_stopping(self, hook: Hook) -> None:
+        self._on_stopping.append(hook)
+
+    # life
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        deadline = time.monotonic() + self.settings.startup_timeout_seconds
+        self._pool = await _until_up(
+            lambda: create_pool(
+                self.settings.database_url,
+                self.schema,
+                application_name=self.name,
+                max_size=self.settings.db_pool_size,
+            ),
+            "PostgreSQL",
+            deadline,
+        )
+        try:
+            await migrate(self._pool, self.schema, self.migrations)
+            await _until_up(self.broker.connect, "RabbitMQ", deadline)
+            await declare_exchanges(self.broker)
+            await declare_dead_letters(self.broker, self._queues)
+            self._relay = OutboxRelay(self._pool, self.publisher, self.registry)
+            for hook in self._on_connected:
+                await hook()
+            await self.broker.start()
+            self._relay.start()
+            for hook in self._on_started:
+                await hook()
+            self.ready = True
+            log.info("service started", queues=self._queues)
+            yield
+        finally:
+            self.ready = False
+            for hook in reversed(self._on_stopping):
+                await hook()
+            if self._relay is not None:
+                await self._relay.stop()
+            await self.broker.stop()
+            await self._pool.close()
+            log.info("service stopped")
+
+    async def health(self) -> dict[str, Any]:
+        checks: dict[str, bool] = {"started": self.ready}
+        checks["rabbitmq"] = bool(await self.broker.ping(timeout=2.0))
+        try:
+            async with asyncio.timeout(2.0):
+                checks["postgresql"] = await self.pool.fetchval("SELECT true") is True
+        except HEALTH_ERRORS:
+            checks["postgresql"] = False
+        return {"service": self.name, "ok": all(checks.values()), "checks": checks}
+
+    # HTTP
+
+    def routes(self) -> list[BaseRoute]:
+        """`/health` (503 until everything is up) and `/metrics`."""
+
+        async def health(_: Request) -> JSONResponse:
+            report = await self.health()
+            return JSONResponse(report, status_code=200 if report["ok"] else 503)
+
+        return [
+            Route("/health", health, methods=["GET"]),
+            Mount("/metrics", app=make_asgi_app(self.registry)),
+        ]
+
+    def worker_app(self) -> Starlette:
+        """The ASGI app of a worker: health and metrics, the runtime as its lifespan."""
+
+        @contextlib.asynccontextmanager
+        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+            async with self.running():
+                yield
+
+        return Starlette(routes=self.routes(), lifespan=lifespan)
+
+
+async def _until_up(connect: Callable[[], Awaitable[Any]], what: str, deadline: float) -> Any:
+    delay = 0.2
+    while True:
+        try:
+            return await connect()
+        except TRANSIENT_ERRORS as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning(f"waiting for {what}", error=repr(error), retry_in=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)

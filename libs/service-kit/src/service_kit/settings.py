@@ -1,0 +1,19 @@
+"""Settings every service reads from the environment."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """`RABBITMQ_URL`, `DATABASE_URL`, `LOG_LEVEL`, `HTTP_HOST`.  Each service adds
+    its own port (`SCHEDULER_PORT`, ...) and settings.  Never instantiated at import."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    rabbitmq_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/campaigns"
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    startup_timeout_seconds: float = 120.0
+    db_pool_size: int = 10

@@ -1,0 +1,243 @@
+"""Campaigns: create (or dry-run), list with progress, show, deliveries, CSV report, cancel."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
+from uuid import UUID
+
+from contracts.base import utc_now
+from contracts.names import INTERNAL_EXCHANGE, RoutingKey
+from contracts.scheduling import CampaignCancelRequestedV1
+from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi.responses import StreamingResponse
+from service_kit.outbox import OutgoingMessage, add_to_outbox
+
+from .. import reports
+from ..domain.model import FINISHED, CampaignRecord, Refusal
+from ..estimates import estimate
+from ..repo import campaigns as campaigns_repo
+from ..repo import deliveries as deliveries_repo
+from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
+from .deps import Member, Services, tenant_of
+from .schemas import (
+    CampaignCreated,
+    CampaignDetail,
+    CampaignIn,
+    CampaignList,
+    CancelOut,
+    DeliveryOut,
+    DeliveryPage,
+    PlannedOut,
+)
+from .views import detail, summary
+
+router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
+
+StatusFilter = Literal["pending", "sent", "failed", "skipped", "cancelled", "unknown"]
+
+
+@router.post("", response_model=CampaignCreated, status_code=201)
+async def create_campaign(
+    body: CampaignIn,
+    svc: Services,
+    caller: Member,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    dry_run: Annotated[bool, Query(description="Validate and show what would happen")] = False,
+) -> CampaignCreated:
+    """Create a campaign (one per connection when `connection_id` is absent).
+
+    The same `Idempotency-Key` (or `request_id`) twice makes one campaign."""
+    tenant_id = tenant_of(caller)
+    request_id = idempotency_key or body.request_id or str(uuid.uuid4())
+    spec = body.model_copy(update={"request_id": None})
+    if dry_run:
+        planned = await svc.submissions.plan(caller, tenant_id, spec)
+        sizes: dict[str, int] = {}
+        try:
+            found = await estimate(
+                svc.runtime.broker,
+                tenant_id=tenant_id,
+                connection_id=spec.connection_id,
+                audience=spec.audience,
+                wait_seconds=svc.settings.estimate_timeout_seconds,
+            )
+            sizes = found.by_connection or (
+                {spec.connection_id: found.audience_size} if spec.connection_id else {}
+            )
+        except Refusal:
+            sizes = {}
+        response.status_code = 200
+        return CampaignCreated(
+            request_id=request_id,
+            dry_run=True,
+            created=False,
+            campaign_id=None,
+            campaign_ids=[],
+            campaigns=[],
+            planned=[
+                PlannedOut(
+                    connection_id=p.connection_id,
+                    channel=p.channel,
+                    name=p.name,
+                    start_at=p.start_at,
+                    interval_seconds=p.interval_seconds,
+                    steps=[s.model_dump(mode="json") for s in p.steps],
+                    counts_toward_quota=p.counts_toward_quota,
+                    estimated_audience=sizes.get(p.connection_id),
+                )
+                for p in planned
+            ],
+        )
+    submission = await svc.submissions.submit(caller, tenant_id, request_id, spec)
+    if not submission.created:
+        response.status_code = 200
+    ids = [c.id for c in submission.campaigns]
+    return CampaignCreated(
+        request_id=submission.request_id,
+        dry_run=False,
+        created=submission.created,
+        campaign_id=ids[0] if ids else None,
+        campaign_ids=ids,
+        campaigns=[detail(c, []) for c in submission.campaigns],
+        planned=[],
+    )
+
+
+@router.get("", response_model=CampaignList)
+async def list_campaigns(
+    svc: Services,
+    caller: Member,
+    status: Literal["scheduled", "running", "completed", "cancelled"] | None = None,
+    connection_id: str | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> CampaignList:
+    """Campaigns, newest first, each with its progress."""
+    records = await campaigns_repo.list_campaigns(
+        svc.pool,
+        tenant_of(caller),
+        status=status,
+        connection_id=connection_id,
+        before=read_campaign_cursor(cursor),
+        limit=limit,
+    )
+    next_cursor = (
+        campaign_cursor(records[-1].created_at, records[-1].id) if len(records) == limit else None
+    )
+    return CampaignList(items=[summary(r) for r in records], next_cursor=next_cursor)
+
+
+async def _campaign(svc: Services, caller: Member, campaign_id: UUID) -> CampaignRecord:
+    record = await campaigns_repo.get_campaign(svc.pool, tenant_of(caller), campaign_id)
+    if record is None:
+        raise HTTPException(404, f"unknown campaign {campaign_id}")
+    return record
+
+
+@router.get("/{campaign_id}", response_model=CampaignDetail)
+async def get_campaign(campaign_id: UUID, svc: Services, caller: Member) -> CampaignDetail:
+    """One campaign: audience size, progress, failures grouped by reason, every parameter."""
+    record = await _campaign(svc, caller, campaign_id)
+    reasons = await campaigns_repo.failure_reasons(svc.pool, campaign_id)
+    return detail(record, reasons)
+
+
+@router.get("/{campaign_id}/deliveries", response_model=DeliveryPage)
+async def list_deliveries(
+    campaign_id: UUID,
+    svc: Services,
+    caller: Member,
+    status: StatusFilter | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> DeliveryPage:
+    """Every delivery (recipient x step), in recipient order, optionally of one status."""
+    await _campaign(svc, caller, campaign_id)
+    rows = await deliveries_repo.deliveries_page(
+        svc.pool, campaign_id, status=status, after=read_delivery_cursor(cursor), limit=limit
+    )
+    items = [
+        DeliveryOut(
+            recipient_no=r.recipient_no,
+            step_no=r.step_no,
+            contact_id=r.contact_id,
+            external_id=r.external_id,
+            name=r.recipient_name,
+            status=r.status,
+            attempts=r.attempts,
+            platform_message_id=r.platform_message_id,
+            error_code=r.error_code,
+            error_reason=r.error_reason,
+            composition=r.composition,
+            sent_at=r.sent_at,
+            finished_at=r.finished_at,
+        )
+        for r in rows
+    ]
+    next_cursor = (
+        delivery_cursor(rows[-1].recipient_no, rows[-1].step_no) if len(rows) == limit else None
+    )
+    return DeliveryPage(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{campaign_id}/report.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "One row per delivery"}},
+)
+async def report(campaign_id: UUID, svc: Services, caller: Member) -> StreamingResponse:
+    """One CSV row per delivery: recipient, channel, status, error, message id, sent time."""
+    record = await _campaign(svc, caller, campaign_id)
+
+    async def lines() -> AsyncIterator[str]:
+        yield reports.header()
+        after = (0, 0)
+        while True:
+            page = await deliveries_repo.deliveries_page(
+                svc.pool, campaign_id, status=None, after=after, limit=5000
+            )
+            if not page:
+                return
+            yield reports.rows(record.channel, page)
+            after = (page[-1].recipient_no, page[-1].step_no)
+
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="campaign-{campaign_id}.csv"'},
+    )
+
+
+@router.post("/{campaign_id}/cancel", response_model=CancelOut, status_code=202)
+async def cancel_campaign(campaign_id: UUID, svc: Services, caller: Member) -> CancelOut:
+    """Stop the campaign: nothing more is sent; the rest is marked cancelled."""
+    record = await _campaign(svc, caller, campaign_id)
+    if record.status in FINISHED:
+        raise Refusal(
+            f"campaign {campaign_id} is already {record.status}; there is nothing to cancel",
+            "already_finished",
+            status=409,
+        )
+    tenant_id = tenant_of(caller)
+    async with svc.pool.acquire() as conn, conn.transaction():
+        requested_at = await campaigns_repo.request_cancel(conn, tenant_id, campaign_id)
+        if requested_at is None:
+            raise Refusal(
+                f"campaign {campaign_id} finished meanwhile; there is nothing to cancel",
+                "already_finished",
+                status=409,
+            )
+        command = CampaignCancelRequestedV1(
+            campaign_id=campaign_id,
+            tenant_id=tenant_id,
+            requested_at=utc_now(),
+            requested_by=f"key {caller.key_id}",
+        )
+        await add_to_outbox(
+            conn, [OutgoingMessage(INTERNAL_EXCHANGE, RoutingKey.CAMPAIGN_CANCEL, command)]
+        )
+    svc.runtime.outbox.notify()
+    return CancelOut(campaign_id=campaign_id, status="cancelling", cancel_requested_at=requested_at)

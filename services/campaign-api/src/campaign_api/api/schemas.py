@@ -1,0 +1,204 @@
+"""The HTTP API's request and response bodies (the OpenAPI document is made from these)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from contracts.audience import Audience
+from contracts.base import ConnectionChannel, ConnectionId, UtcDatetime
+from contracts.campaigns import CampaignSpec
+from contracts.tenants import ConnectionLimits, Plan
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TenantIn(Body):
+    plan: Plan = "free"
+    monthly_limit: int | None = Field(
+        default=None,
+        ge=0,
+        description="Messages per calendar month (UTC); default by plan: free 500, paid 4000",
+    )
+    subscription_ends_at: UtcDatetime | None = Field(
+        default=None, description="No campaign may start after this; null: no end"
+    )
+
+
+class TenantOut(BaseModel):
+    id: str
+    plan: Plan
+    monthly_limit: int
+    subscription_ends_at: datetime | None
+
+
+class ApiKeyIn(Body):
+    role: Literal["admin", "operator"]
+    label: str | None = Field(default=None, max_length=200)
+
+
+class ApiKeyOut(BaseModel):
+    id: UUID
+    tenant_id: str
+    role: Literal["admin", "operator"]
+    key: str = Field(description="Shown only now; store it safely")
+    key_prefix: str
+    label: str | None
+    created_at: datetime
+
+
+class ConnectionIn(Body):
+    channel: ConnectionChannel
+    credentials: dict[str, str] = Field(
+        description="telegram_bot: token; telegram_user: session; whatsapp: access_token, "
+        "phone_number_id; instagram: access_token (and ig_id, else `me`)"
+    )
+    limits: ConnectionLimits = Field(default_factory=ConnectionLimits)
+    first_used_at: UtcDatetime | None = Field(
+        default=None, description="When the account first sent (for warm-up); default: now"
+    )
+
+
+class ConnectionOut(BaseModel):
+    id: str
+    channel: ConnectionChannel
+    credentials: dict[str, str] = Field(description="Masked: never returned in full")
+    limits: dict[str, Any]
+    first_used_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CampaignIn(CampaignSpec):
+    """`campaign.requested.v1` without `tenant_id`; `request_id` may come as the
+    `Idempotency-Key` header instead."""
+
+    request_id: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+class Progress(BaseModel):
+    audience_size: int | None = Field(description="Recipients in the snapshot; null before launch")
+    total: int | None = Field(description="Deliveries in all: recipients x template steps")
+    delivered: int
+    failed: int
+    skipped: int
+    cancelled: int
+    unknown: int
+    remaining: int | None
+
+
+class FailureReasonOut(BaseModel):
+    status: str
+    error_code: str | None
+    error_reason: str | None
+    count: int
+
+
+class CampaignSummary(BaseModel):
+    id: UUID
+    name: str
+    status: str
+    connection_id: str
+    channel: ConnectionChannel
+    start_at: datetime
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    cancel_requested_at: datetime | None
+    progress: Progress
+    links: dict[str, str]
+
+
+class CampaignDetail(CampaignSummary):
+    request_id: str
+    requested_by: str | None
+    audience: dict[str, Any]
+    content: dict[str, Any]
+    steps: list[dict[str, Any]]
+    interval_seconds: float
+    counts_toward_quota: bool
+    failure_reasons: list[FailureReasonOut]
+    unknown_external_ids: list[str]
+    unknown_count: int
+
+
+class CampaignList(BaseModel):
+    items: list[CampaignSummary]
+    next_cursor: str | None
+
+
+class PlannedOut(BaseModel):
+    connection_id: str
+    channel: ConnectionChannel
+    name: str
+    start_at: datetime
+    interval_seconds: float
+    steps: list[dict[str, Any]]
+    counts_toward_quota: bool
+    estimated_audience: int | None
+
+
+class CampaignCreated(BaseModel):
+    request_id: str
+    dry_run: bool
+    created: bool = Field(description="False when the request was accepted before")
+    campaign_id: UUID | None
+    campaign_ids: list[UUID]
+    campaigns: list[CampaignDetail]
+    planned: list[PlannedOut] = Field(description="Dry run: what creation would do")
+
+
+class DeliveryOut(BaseModel):
+    recipient_no: int
+    step_no: int
+    contact_id: str | None
+    external_id: str | None
+    name: str | None
+    status: str
+    attempts: int
+    platform_message_id: str | None
+    error_code: str | None
+    error_reason: str | None
+    composition: str | None
+    sent_at: datetime | None
+    finished_at: datetime | None
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryOut]
+    next_cursor: str | None
+
+
+class CancelOut(BaseModel):
+    campaign_id: UUID
+    status: str
+    cancel_requested_at: datetime
+
+
+class EstimateIn(Body):
+    audience: Audience
+    connection_id: ConnectionId | None = None
+
+
+class EstimateOut(BaseModel):
+    audience_size: int
+    by_connection: dict[str, int]
+    unknown_external_ids: list[str]
+    note: str = "The audience is snapshotted at launch; the number may differ by then."
+
+
+class ImportRowError(BaseModel):
+    line: int
+    error: str
+
+
+class ImportResult(BaseModel):
+    import_id: UUID
+    rows: int
+    accepted: int
+    rejected: int
+    errors: list[ImportRowError] = Field(description="The first 1000 rejected rows")

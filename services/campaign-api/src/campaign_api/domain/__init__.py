@@ -1,0 +1,1 @@
+"""The campaign-api's rules, pure: no broker, database or HTTP here."""

@@ -1,0 +1,124 @@
+"""What the campaign-api knows about tenants, connections and campaigns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from contracts.base import ConnectionChannel
+from contracts.scheduling import CampaignStep
+
+Role = Literal["admin", "operator"]
+CampaignStatus = Literal["scheduled", "running", "completed", "cancelled"]
+FINISHED: tuple[CampaignStatus, ...] = ("completed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a tenant's key with a role, or the platform key."""
+
+    tenant_id: str | None
+    role: Role | Literal["platform"]
+    key_id: str
+
+    @property
+    def is_platform(self) -> bool:
+        return self.role == "platform"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    plan: Literal["free", "paid"]
+    monthly_limit: int
+    subscription_ends_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Connection:
+    tenant_id: str
+    id: str
+    channel: ConnectionChannel
+
+
+@dataclass(frozen=True)
+class Template:
+    tenant_id: str
+    name: str
+    steps: tuple[CampaignStep, ...]
+
+
+@dataclass(frozen=True)
+class PlannedCampaign:
+    """One campaign a request becomes: one per connection."""
+
+    id: UUID
+    tenant_id: str
+    connection_id: str
+    channel: ConnectionChannel
+    name: str
+    steps: tuple[CampaignStep, ...]
+    interval_seconds: float
+    start_at: datetime
+    counts_toward_quota: bool
+
+
+class Refusal(Exception):
+    """A request that cannot be accepted; `reason` says what to fix, `code` is for
+    machines, `status` the HTTP status it answers with."""
+
+    def __init__(self, reason: str, code: str, status: int = 422) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+        self.status = status
+
+
+@dataclass
+class Counters:
+    pending: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    unknown: int = 0
+
+    @property
+    def finished(self) -> int:
+        return self.sent + self.failed + self.skipped + self.cancelled + self.unknown
+
+
+@dataclass
+class FailureReason:
+    status: str
+    error_code: str | None
+    error_reason: str | None
+    count: int
+
+
+@dataclass
+class CampaignRecord:
+    id: UUID
+    tenant_id: str
+    request_id: str
+    requested_by: str | None
+    name: str
+    connection_id: str
+    channel: ConnectionChannel
+    audience: dict[str, object]
+    content: dict[str, object]
+    steps: list[dict[str, object]]
+    interval_seconds: float
+    start_at: datetime
+    counts_toward_quota: bool
+    status: CampaignStatus
+    audience_size: int | None
+    unknown_count: int
+    unknown_external_ids: list[str]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    cancel_requested_at: datetime | None
+    counters: Counters = field(default_factory=Counters)

@@ -1,0 +1,198 @@
+"""From a campaign request to the campaigns it becomes, or a refusal that says why.
+
+Checks, in order: the tenant's subscription covers the start time; the sender
+accounts exist and fit the audience; the content suits each account's
+messenger; an operator only sends a template to the one dialog they name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from contracts.audience import ContactsAudience, FilterAudience, TestAudience
+from contracts.base import MESSENGER_OF, ConnectionChannel
+from contracts.campaigns import CampaignSpec
+from contracts.content import MediaContent, TemplateContent, TextContent
+from contracts.scheduling import CampaignStep
+from contracts.timing import TimeFormatError, parse_start_time
+
+from .model import Connection, PlannedCampaign, Principal, Refusal, Template, Tenant
+
+INSTAGRAM_TEXT_LIMIT = 1000
+UNSUPPORTED_MEDIA: dict[str, frozenset[str]] = {
+    "whatsapp": frozenset({"video_note", "animation", "voice"}),
+    "instagram": frozenset({"video_note", "animation", "sticker", "voice"}),
+}
+
+
+def default_name(now: datetime) -> str:
+    return f"Campaign {now:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def resolve_start(spec: CampaignSpec, now: datetime) -> datetime:
+    try:
+        return parse_start_time(spec.start_at, now)
+    except TimeFormatError as error:
+        raise Refusal(str(error), "bad_start_time") from None
+
+
+def check_subscription(tenant: Tenant, start_at: datetime, now: datetime) -> None:
+    ends = tenant.subscription_ends_at
+    if ends is None:
+        return
+    if ends <= now:
+        raise Refusal(
+            f"the subscription of tenant {tenant.id!r} ended on {_when(ends)}: "
+            "extend the subscription and ask again",
+            "subscription_ended",
+        )
+    if start_at > ends:
+        raise Refusal(
+            f"the start time {_when(start_at)} is after the subscription ends "
+            f"({_when(ends)}): extend the subscription and ask again",
+            "subscription_ends_before_start",
+        )
+
+
+def check_role(principal: Principal, spec: CampaignSpec) -> None:
+    """Operators may send a template to the one dialog they name, nothing more."""
+    if principal.role != "operator":
+        return
+    audience = spec.audience
+    one_dialog = (isinstance(audience, ContactsAudience) and len(audience.contact_ids) == 1) or (
+        isinstance(audience, TestAudience)
+    )
+    if not one_dialog or not isinstance(spec.content, TemplateContent):
+        raise Refusal(
+            "operators may not start mass campaigns: an operator may only send a template "
+            "(content.kind 'template') to the one dialog they are in (audience.kind 'contacts' "
+            "with one contact id); ask a tenant admin for anything else",
+            "operator_forbidden",
+            status=403,
+        )
+
+
+def choose_connections(spec: CampaignSpec, connections: Sequence[Connection]) -> list[Connection]:
+    """The sender accounts a request runs on: the one named, or every fitting one."""
+    audience = spec.audience
+    wanted_messengers = (
+        set(audience.channels)
+        if isinstance(audience, FilterAudience) and audience.channels
+        else None
+    )
+    wanted_ids = (
+        set(audience.connection_ids)
+        if isinstance(audience, FilterAudience) and audience.connection_ids
+        else None
+    )
+    if spec.connection_id is not None:
+        named = [c for c in connections if c.id == spec.connection_id]
+        if not named:
+            raise Refusal(
+                f"unknown connection {spec.connection_id!r}: create it with "
+                f"PUT /v1/connections/{spec.connection_id} first",
+                "unknown_connection",
+            )
+        connection = named[0]
+        messenger = MESSENGER_OF[connection.channel]
+        if wanted_messengers is not None and messenger not in wanted_messengers:
+            raise Refusal(
+                f"connection {connection.id!r} is a {messenger} account, but "
+                f"audience.channels asks for {', '.join(sorted(wanted_messengers))}",
+                "connection_not_in_audience",
+            )
+        return named
+    chosen = [
+        c
+        for c in connections
+        if (wanted_messengers is None or MESSENGER_OF[c.channel] in wanted_messengers)
+        and (wanted_ids is None or c.id in wanted_ids)
+    ]
+    if isinstance(audience, ContactsAudience):
+        named_ids = {contact.split(":", 1)[0] for contact in audience.contact_ids}
+        chosen = [c for c in chosen if c.id in named_ids]
+    if not chosen:
+        raise Refusal(
+            "no connection of this tenant fits the audience: add one with "
+            "PUT /v1/connections/{id}, or name one in connection_id",
+            "no_connection",
+        )
+    return sorted(chosen, key=lambda c: c.id)
+
+
+def campaign_steps(spec: CampaignSpec, template: Template | None) -> tuple[CampaignStep, ...]:
+    content = spec.content
+    if isinstance(content, TemplateContent):
+        if template is None:
+            raise Refusal(
+                f"unknown template {content.template!r}: see GET /v1/templates",
+                "unknown_template",
+            )
+        if not template.steps:
+            raise Refusal(f"template {content.template!r} has no steps yet", "empty_template")
+        return template.steps
+    return (CampaignStep(step_no=1, delay_seconds=0, content=content),)
+
+
+def check_content_fits(steps: Sequence[CampaignStep], channel: ConnectionChannel) -> None:
+    messenger = MESSENGER_OF[channel]
+    for step in steps:
+        content = step.content
+        where = f"step {step.step_no}" if len(steps) > 1 else "content"
+        if isinstance(content, MediaContent) and content.media_type in UNSUPPORTED_MEDIA.get(
+            messenger, frozenset()
+        ):
+            raise Refusal(
+                f"{where}: {messenger} cannot send a {content.media_type}; use another media type",
+                "media_not_supported",
+            )
+        if (
+            messenger == "instagram"
+            and isinstance(content, TextContent)
+            and len(content.text) >= INSTAGRAM_TEXT_LIMIT
+        ):
+            raise Refusal(
+                f"{where}: Instagram texts must be shorter than {INSTAGRAM_TEXT_LIMIT} characters",
+                "text_too_long",
+            )
+
+
+def plan_campaigns(
+    spec: CampaignSpec,
+    *,
+    principal: Principal,
+    tenant: Tenant,
+    connections: Sequence[Connection],
+    template: Template | None,
+    now: datetime,
+) -> list[PlannedCampaign]:
+    """The campaigns `spec` becomes, one per connection, or a Refusal."""
+    check_role(principal, spec)
+    start_at = resolve_start(spec, now)
+    check_subscription(tenant, start_at, now)
+    chosen = choose_connections(spec, connections)
+    steps = campaign_steps(spec, template)
+    name = (spec.name or "").strip() or default_name(now)
+    planned = []
+    for connection in chosen:
+        check_content_fits(steps, connection.channel)
+        planned.append(
+            PlannedCampaign(
+                id=uuid.uuid4(),
+                tenant_id=tenant.id,
+                connection_id=connection.id,
+                channel=connection.channel,
+                name=name,
+                steps=steps,
+                interval_seconds=spec.interval_seconds,
+                start_at=start_at,
+                counts_toward_quota=not isinstance(spec.audience, TestAudience),
+            )
+        )
+    return planned

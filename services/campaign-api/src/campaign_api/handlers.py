@@ -1,0 +1,124 @@
+"""Consumers of the campaign-api: campaign requests from other services, and the
+facts the other services report about campaigns (recipients, outcomes, life)."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
+from contracts.campaigns import (
+    CampaignCancelledV1,
+    CampaignCompletedV1,
+    CampaignRequestedV1,
+    CampaignStartedV1,
+)
+from contracts.dispatch import DeliveriesReportedV1
+from pydantic import ValidationError
+from service_kit.errors import field_errors, summarize
+from service_kit.logs import get_logger
+from service_kit.runtime import ServiceRuntime
+
+from .domain.model import Principal, Refusal
+from .repo import Pool
+from .repo import campaigns as campaigns_repo
+from .repo import deliveries as deliveries_repo
+from .submissions import Submissions
+
+log = get_logger(__name__)
+
+
+class Handlers:
+    def __init__(self, runtime: ServiceRuntime, submissions: Submissions) -> None:
+        self._runtime = runtime
+        self._submissions = submissions
+        self._steps: dict[UUID, int] = {}
+
+    @property
+    def _pool(self) -> Pool:
+        return self._runtime.pool
+
+    async def on_campaign_requested(self, event: CampaignRequestedV1) -> None:
+        """Accept or reject; the outcome goes out as campaign.accepted/rejected.v1."""
+        caller = Principal(
+            tenant_id=event.tenant_id, role="admin", key_id=f"event:{event.requested_by or '-'}"
+        )
+        try:
+            submission = await self._submissions.submit(
+                caller, event.tenant_id, event.request_id, event, announce_repeat=True
+            )
+        except Refusal as refusal:
+            log.info(
+                "campaign request rejected", request_id=event.request_id, reason=refusal.reason
+            )
+            await self._submissions.reject(event.request_id, event.tenant_id, refusal.reason)
+            return
+        log.info(
+            "campaign request accepted",
+            request_id=event.request_id,
+            campaign_ids=[str(c.id) for c in submission.campaigns],
+            repeated=not submission.created,
+        )
+
+    async def on_invalid_campaign_request(self, body: bytes, error: ValidationError) -> bool:
+        """A request that names its request_id is answered with campaign.rejected.v1;
+        one that cannot even say that goes to the dead-letter queue."""
+        try:
+            data = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return False
+        request_id = data.get("request_id") if isinstance(data, dict) else None
+        if not isinstance(request_id, str) or not request_id.strip() or len(request_id) > 128:
+            return False
+        tenant_id = data.get("tenant_id")
+        reason = f"invalid campaign.requested.v1: {summarize(error)}"
+        log.info("campaign request rejected", request_id=request_id, reason=reason)
+        await self._submissions.reject(
+            request_id,
+            tenant_id if isinstance(tenant_id, str) else None,
+            reason,
+            field_errors(error),
+        )
+        return True
+
+    async def _step_count(self, campaign_id: UUID) -> int | None:
+        if campaign_id not in self._steps:
+            found = await campaigns_repo.step_count(self._pool, campaign_id)
+            if found is None:
+                return None
+            self._steps[campaign_id] = found
+        return self._steps[campaign_id]
+
+    async def on_recipients(self, event: RecipientsResolvedV1) -> None:
+        steps = await self._step_count(event.campaign_id)
+        if steps is None:
+            log.warning("recipients of an unknown campaign ignored")
+            return
+        await deliveries_repo.add_recipients(self._pool, event.campaign_id, event.recipients, steps)
+
+    async def on_snapshotted(self, event: AudienceSnapshottedV1) -> None:
+        await campaigns_repo.set_audience(
+            self._pool,
+            event.campaign_id,
+            event.audience_size,
+            event.unknown_count,
+            event.unknown_external_ids,
+        )
+
+    async def on_deliveries(self, event: DeliveriesReportedV1) -> None:
+        await deliveries_repo.record_results(self._pool, event.results)
+
+    async def on_started(self, event: CampaignStartedV1) -> None:
+        await campaigns_repo.mark_started(
+            self._pool, event.campaign_id, event.started_at, event.audience_size
+        )
+
+    async def on_completed(self, event: CampaignCompletedV1) -> None:
+        await campaigns_repo.mark_finished(
+            self._pool, event.campaign_id, "completed", event.finished_at, event.audience_size
+        )
+
+    async def on_cancelled(self, event: CampaignCancelledV1) -> None:
+        await campaigns_repo.mark_finished(
+            self._pool, event.campaign_id, "cancelled", event.finished_at, event.audience_size
+        )

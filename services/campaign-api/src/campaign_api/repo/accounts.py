@@ -1,0 +1,146 @@
+"""Tenants, API keys, connections and templates."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from contracts.base import ConnectionChannel
+from contracts.scheduling import CampaignStep
+
+from ..domain.model import Connection, Principal, Role, Template, Tenant
+from . import Conn, Pool, sql
+
+UPSERT_TENANT = sql("upsert_tenant")
+SELECT_TENANT = sql("select_tenant")
+INSERT_API_KEY = sql("insert_api_key")
+SELECT_PRINCIPAL_BY_KEY_HASH = sql("select_principal_by_key_hash")
+UPSERT_CONNECTION = sql("upsert_connection")
+SELECT_CONNECTION = sql("select_connection")
+SELECT_CONNECTIONS = sql("select_connections")
+SELECT_TEMPLATE = sql("select_template")
+
+
+@dataclass(frozen=True)
+class ConnectionDetails:
+    connection: Connection
+    credentials: dict[str, str]
+    limits: dict[str, Any]
+    first_used_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    id: uuid.UUID
+    tenant_id: str
+    role: Role
+    key_prefix: str
+    label: str | None
+    created_at: datetime
+
+
+def _tenant(row: Any) -> Tenant:
+    return Tenant(
+        id=row["id"],
+        plan=row["plan"],
+        monthly_limit=row["monthly_limit"],
+        subscription_ends_at=row["subscription_ends_at"],
+    )
+
+
+def _connection(row: Any) -> ConnectionDetails:
+    return ConnectionDetails(
+        connection=Connection(
+            tenant_id=row["tenant_id"],
+            id=row["id"],
+            channel=cast("ConnectionChannel", row["channel"]),
+        ),
+        credentials=row["credentials"],
+        limits=row["limits"],
+        first_used_at=row["first_used_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def upsert_tenant(conn: Conn, tenant: Tenant) -> tuple[Tenant, datetime, bool]:
+    """Returns the tenant, when it changed, and whether it is new."""
+    row = await conn.fetchrow(
+        UPSERT_TENANT, tenant.id, tenant.plan, tenant.monthly_limit, tenant.subscription_ends_at
+    )
+    assert row is not None
+    return _tenant(row), row["updated_at"], row["created"]
+
+
+async def get_tenant(pool: Pool | Conn, tenant_id: str) -> Tenant | None:
+    row = await pool.fetchrow(SELECT_TENANT, tenant_id)
+    return _tenant(row) if row else None
+
+
+async def insert_api_key(
+    pool: Pool, *, tenant_id: str, role: Role, key_hash: bytes, key_prefix: str, label: str | None
+) -> ApiKeyRecord:
+    row = await pool.fetchrow(
+        INSERT_API_KEY, uuid.uuid4(), tenant_id, role, key_hash, key_prefix, label
+    )
+    assert row is not None
+    return ApiKeyRecord(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        role=row["role"],
+        key_prefix=row["key_prefix"],
+        label=row["label"],
+        created_at=row["created_at"],
+    )
+
+
+async def principal_by_key_hash(pool: Pool, key_hash: bytes) -> Principal | None:
+    row = await pool.fetchrow(SELECT_PRINCIPAL_BY_KEY_HASH, key_hash)
+    if row is None:
+        return None
+    return Principal(tenant_id=row["tenant_id"], role=row["role"], key_id=str(row["id"]))
+
+
+async def upsert_connection(
+    conn: Conn,
+    *,
+    tenant_id: str,
+    connection_id: str,
+    channel: str,
+    credentials: dict[str, str],
+    limits: dict[str, Any],
+    first_used_at: datetime | None,
+) -> tuple[ConnectionDetails, bool] | None:
+    """None when the connection exists with another channel."""
+    row = await conn.fetchrow(
+        UPSERT_CONNECTION, tenant_id, connection_id, channel, credentials, limits, first_used_at
+    )
+    if row is None:
+        return None
+    return _connection(row), row["created"]
+
+
+async def get_connection(
+    pool: Pool | Conn, tenant_id: str, connection_id: str
+) -> ConnectionDetails | None:
+    row = await pool.fetchrow(SELECT_CONNECTION, tenant_id, connection_id)
+    return _connection(row) if row else None
+
+
+async def list_connections(pool: Pool | Conn, tenant_id: str) -> list[ConnectionDetails]:
+    return [_connection(row) for row in await pool.fetch(SELECT_CONNECTIONS, tenant_id)]
+
+
+async def get_template(pool: Pool | Conn, tenant_id: str, name: str) -> Template | None:
+    row = await pool.fetchrow(SELECT_TEMPLATE, tenant_id, name)
+    if row is None:
+        return None
+    return Template(
+        tenant_id=row["tenant_id"],
+        name=row["name"],
+        steps=tuple(CampaignStep.model_validate(step) for step in row["steps"]),
+    )

@@ -1,0 +1,190 @@
+"""Campaigns, the requests that made them, and their counters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ..domain.model import CampaignRecord, Counters, FailureReason, PlannedCampaign
+from . import Conn, Pool, sql
+
+SELECT_CAMPAIGN_REQUEST = sql("select_campaign_request")
+INSERT_CAMPAIGN_REQUEST = sql("insert_campaign_request")
+INSERT_CAMPAIGN = sql("insert_campaign")
+SELECT_CAMPAIGN = sql("select_campaign")
+SELECT_CAMPAIGNS_BY_IDS = sql("select_campaigns_by_ids")
+SELECT_CAMPAIGNS_PAGE = sql("select_campaigns_page")
+SELECT_CAMPAIGN_COUNTERS = sql("select_campaign_counters")
+SELECT_FAILURE_REASONS = sql("select_failure_reasons")
+SELECT_CAMPAIGN_SHAPE = sql("select_campaign_shape")
+UPDATE_CAMPAIGN_AUDIENCE = sql("update_campaign_audience")
+UPDATE_CAMPAIGN_STARTED = sql("update_campaign_started")
+UPDATE_CAMPAIGN_FINISHED = sql("update_campaign_finished")
+UPDATE_CAMPAIGN_CANCEL_REQUESTED = sql("update_campaign_cancel_requested")
+
+
+def _record(row: Any) -> CampaignRecord:
+    return CampaignRecord(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        request_id=row["request_id"],
+        requested_by=row["requested_by"],
+        name=row["name"],
+        connection_id=row["connection_id"],
+        channel=row["channel"],
+        audience=row["audience"],
+        content=row["content"],
+        steps=row["steps"],
+        interval_seconds=row["interval_seconds"],
+        start_at=row["start_at"],
+        counts_toward_quota=row["counts_toward_quota"],
+        status=row["status"],
+        audience_size=row["audience_size"],
+        unknown_count=row["unknown_count"],
+        unknown_external_ids=row["unknown_external_ids"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        cancel_requested_at=row["cancel_requested_at"],
+    )
+
+
+async def accepted_request(
+    pool: Pool | Conn, tenant_id: str, request_id: str
+) -> tuple[str, list[UUID]] | None:
+    """The fingerprint and campaign ids of an already accepted request."""
+    row = await pool.fetchrow(SELECT_CAMPAIGN_REQUEST, tenant_id, request_id)
+    return (row["fingerprint"], list(row["campaign_ids"])) if row else None
+
+
+async def insert_campaigns(
+    conn: Conn,
+    *,
+    request_id: str,
+    fingerprint: str,
+    requested_by: str | None,
+    audience: dict[str, Any],
+    content: dict[str, Any],
+    planned: list[PlannedCampaign],
+) -> bool:
+    """Store an accepted request and its campaigns; False if the request was
+    stored meanwhile by someone else (the caller then answers with theirs)."""
+    tenant_id = planned[0].tenant_id
+    inserted = await conn.fetchval(
+        INSERT_CAMPAIGN_REQUEST, tenant_id, request_id, fingerprint, [p.id for p in planned]
+    )
+    if inserted is None:
+        return False
+    await conn.executemany(
+        INSERT_CAMPAIGN,
+        [
+            (
+                p.id,
+                p.tenant_id,
+                request_id,
+                requested_by,
+                p.name,
+                p.connection_id,
+                p.channel,
+                audience,
+                content,
+                [step.model_dump(mode="json") for step in p.steps],
+                p.interval_seconds,
+                p.start_at,
+                p.counts_toward_quota,
+            )
+            for p in planned
+        ],
+    )
+    return True
+
+
+async def _with_counters(pool: Pool | Conn, records: list[CampaignRecord]) -> list[CampaignRecord]:
+    if not records:
+        return records
+    counts: dict[UUID, dict[str, int]] = defaultdict(dict)
+    for row in await pool.fetch(SELECT_CAMPAIGN_COUNTERS, [r.id for r in records]):
+        counts[row["campaign_id"]][row["status"]] = row["n"]
+    for record in records:
+        record.counters = Counters(**counts.get(record.id, {}))
+    return records
+
+
+async def get_campaign(
+    pool: Pool | Conn, tenant_id: str, campaign_id: UUID
+) -> CampaignRecord | None:
+    row = await pool.fetchrow(SELECT_CAMPAIGN, tenant_id, campaign_id)
+    if row is None:
+        return None
+    return (await _with_counters(pool, [_record(row)]))[0]
+
+
+async def get_campaigns(pool: Pool | Conn, tenant_id: str, ids: list[UUID]) -> list[CampaignRecord]:
+    rows = await pool.fetch(SELECT_CAMPAIGNS_BY_IDS, tenant_id, ids)
+    return await _with_counters(pool, [_record(row) for row in rows])
+
+
+async def list_campaigns(
+    pool: Pool,
+    tenant_id: str,
+    *,
+    status: str | None,
+    connection_id: str | None,
+    before: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[CampaignRecord]:
+    rows = await pool.fetch(
+        SELECT_CAMPAIGNS_PAGE,
+        tenant_id,
+        status,
+        connection_id,
+        before[0] if before else None,
+        before[1] if before else None,
+        limit,
+    )
+    return await _with_counters(pool, [_record(row) for row in rows])
+
+
+async def failure_reasons(pool: Pool, campaign_id: UUID) -> list[FailureReason]:
+    return [
+        FailureReason(
+            status=row["status"],
+            error_code=row["error_code"],
+            error_reason=row["error_reason"],
+            count=row["n"],
+        )
+        for row in await pool.fetch(SELECT_FAILURE_REASONS, campaign_id)
+    ]
+
+
+async def step_count(pool: Pool | Conn, campaign_id: UUID) -> int | None:
+    row = await pool.fetchrow(SELECT_CAMPAIGN_SHAPE, campaign_id)
+    return int(row["step_count"]) if row else None
+
+
+async def set_audience(
+    pool: Pool | Conn, campaign_id: UUID, size: int, unknown_count: int, unknown_ids: list[str]
+) -> None:
+    await pool.execute(UPDATE_CAMPAIGN_AUDIENCE, campaign_id, size, unknown_count, unknown_ids)
+
+
+async def mark_started(
+    pool: Pool | Conn, campaign_id: UUID, at: datetime, audience_size: int
+) -> None:
+    await pool.execute(UPDATE_CAMPAIGN_STARTED, campaign_id, at, audience_size)
+
+
+async def mark_finished(
+    pool: Pool | Conn, campaign_id: UUID, status: str, at: datetime, audience_size: int
+) -> None:
+    await pool.execute(UPDATE_CAMPAIGN_FINISHED, campaign_id, status, at, audience_size)
+
+
+async def request_cancel(conn: Conn, tenant_id: str, campaign_id: UUID) -> datetime | None:
+    """When the cancel was (first) asked for; None if the campaign already finished."""
+    value: datetime | None = await conn.fetchval(
+        UPDATE_CAMPAIGN_CANCEL_REQUESTED, tenant_id, campaign_id
+    )
+    return value

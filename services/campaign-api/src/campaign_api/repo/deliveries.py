@@ -1,0 +1,88 @@
+"""Every delivery of a campaign: created from the audience snapshot, finished by
+the dispatchers' reports, read page by page for the API and the CSV report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from contracts.audience import Recipient
+from contracts.dispatch import DeliveryResult
+
+from . import Conn, Pool, sql
+
+UPSERT_PENDING_DELIVERIES = sql("upsert_pending_deliveries")
+UPSERT_DELIVERY_RESULTS = sql("upsert_delivery_results")
+SELECT_DELIVERIES_PAGE = sql("select_deliveries_page")
+
+STATUS_RANK = {"pending": 0, "cancelled": 1, "sent": 2, "failed": 2, "skipped": 2, "unknown": 2}
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    recipient_no: int
+    step_no: int
+    contact_id: str | None
+    external_id: str | None
+    recipient_name: str | None
+    status: str
+    attempts: int
+    platform_message_id: str | None
+    error_code: str | None
+    error_reason: str | None
+    composition: str | None
+    sent_at: datetime | None
+    finished_at: datetime | None
+
+
+async def add_recipients(
+    conn: Pool | Conn, campaign_id: UUID, recipients: list[Recipient], steps: int
+) -> None:
+    await conn.execute(
+        UPSERT_PENDING_DELIVERIES,
+        campaign_id,
+        [r.recipient_no for r in recipients],
+        [r.contact_id for r in recipients],
+        [r.external_id for r in recipients],
+        [r.name for r in recipients],
+        steps,
+    )
+
+
+async def record_results(conn: Pool | Conn, results: list[DeliveryResult]) -> None:
+    """Apply outcomes; a status never goes backwards (pending < cancelled < final)."""
+    latest: dict[tuple[UUID, int, int], DeliveryResult] = {}
+    for result in results:
+        key = (result.campaign_id, result.recipient_no, result.step_no)
+        kept = latest.get(key)
+        if kept is None or STATUS_RANK[result.status] > STATUS_RANK[kept.status]:
+            latest[key] = result
+    rows = list(latest.values())
+    await conn.execute(
+        UPSERT_DELIVERY_RESULTS,
+        [r.campaign_id for r in rows],
+        [r.recipient_no for r in rows],
+        [r.step_no for r in rows],
+        [r.status for r in rows],
+        [STATUS_RANK[r.status] for r in rows],
+        [r.attempts for r in rows],
+        [r.platform_message_id for r in rows],
+        [r.error_code for r in rows],
+        [r.error_reason for r in rows],
+        [r.composition for r in rows],
+        [r.sent_at for r in rows],
+        [r.finished_at for r in rows],
+    )
+
+
+async def deliveries_page(
+    pool: Pool,
+    campaign_id: UUID,
+    *,
+    status: str | None,
+    after: tuple[int, int],
+    limit: int,
+) -> list[DeliveryRow]:
+    rows = await pool.fetch(SELECT_DELIVERIES_PAGE, campaign_id, status, after[0], after[1], limit)
+    return [DeliveryRow(**dict(row)) for row in rows]

@@ -1,0 +1,213 @@
+"""Submitting a campaign request, from HTTP or from `campaign.requested.v1`.
+
+Idempotent on (tenant, request_id): a request already accepted answers with the
+campaigns it made; the same id with a different body is refused.  A refusal is
+not remembered, so a request refused for the subscription end is accepted once
+the subscription is extended.  Accepted campaigns and their events are committed
+in one transaction (the outbox), so a crash never loses one half.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from contracts.base import utc_now
+from contracts.campaigns import CampaignAcceptedV1, CampaignRejectedV1, CampaignSpec, FieldError
+from contracts.content import TemplateContent
+from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
+from contracts.scheduling import CampaignScheduledV1
+from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
+from service_kit.runtime import ServiceRuntime
+
+from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
+from .domain.planning import plan_campaigns
+from .repo import Pool
+from .repo import accounts as accounts_repo
+from .repo import campaigns as campaigns_repo
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The answer to a request: the campaigns it made (or would make, for a dry run)."""
+
+    request_id: str
+    created: bool
+    campaigns: list[CampaignRecord]
+    planned: list[PlannedCampaign]
+
+
+def fingerprint(spec: CampaignSpec) -> str:
+    body = spec.model_dump_json(exclude={"request_id", "tenant_id"})
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def rejected_event(
+    request_id: str, tenant_id: str | None, reason: str, errors: list[FieldError] | None = None
+) -> OutgoingMessage:
+    return OutgoingMessage(
+        CAMPAIGNS_EXCHANGE,
+        RoutingKey.CAMPAIGN_REJECTED,
+        CampaignRejectedV1(
+            request_id=request_id, tenant_id=tenant_id, reason=reason, errors=errors or []
+        ),
+    )
+
+
+def _accepted_event(
+    request_id: str, tenant_id: str, ids: list[UUID], start_at: datetime
+) -> OutgoingMessage:
+    return OutgoingMessage(
+        CAMPAIGNS_EXCHANGE,
+        RoutingKey.CAMPAIGN_ACCEPTED,
+        CampaignAcceptedV1(
+            request_id=request_id,
+            tenant_id=tenant_id,
+            campaign_id=ids[0],
+            campaign_ids=ids,
+            start_at=start_at,
+        ),
+    )
+
+
+def _scheduled_event(plan: PlannedCampaign, spec: CampaignSpec, now: datetime) -> OutgoingMessage:
+    return OutgoingMessage(
+        INTERNAL_EXCHANGE,
+        RoutingKey.CAMPAIGN_SCHEDULED,
+        CampaignScheduledV1(
+            campaign_id=plan.id,
+            tenant_id=plan.tenant_id,
+            connection_id=plan.connection_id,
+            channel=plan.channel,
+            name=plan.name,
+            audience=spec.audience,
+            steps=list(plan.steps),
+            interval_seconds=plan.interval_seconds,
+            start_at=plan.start_at,
+            counts_toward_quota=plan.counts_toward_quota,
+            created_at=now,
+        ),
+        message_id=f"scheduled-{plan.id}",
+    )
+
+
+class Submissions:
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        self._runtime = runtime
+
+    @property
+    def _pool(self) -> Pool:
+        return self._runtime.pool
+
+    @property
+    def _outbox(self) -> OutboxRelay:
+        return self._runtime.outbox
+
+    async def plan(
+        self, principal: Principal, tenant_id: str, spec: CampaignSpec
+    ) -> list[PlannedCampaign]:
+        """What the request would make, or a Refusal."""
+        tenant = await accounts_repo.get_tenant(self._pool, tenant_id)
+        if tenant is None:
+            raise Refusal(
+                f"unknown tenant {tenant_id!r}: the platform creates it with "
+                f"PUT /v1/tenants/{tenant_id}",
+                "unknown_tenant",
+            )
+        connections = [
+            c.connection for c in await accounts_repo.list_connections(self._pool, tenant_id)
+        ]
+        template = None
+        if isinstance(spec.content, TemplateContent):
+            template = await accounts_repo.get_template(
+                self._pool, tenant_id, spec.content.template
+            )
+        return plan_campaigns(
+            spec,
+            principal=principal,
+            tenant=tenant,
+            connections=connections,
+            template=template,
+            now=utc_now(),
+        )
+
+    async def submit(
+        self,
+        principal: Principal,
+        tenant_id: str,
+        request_id: str,
+        spec: CampaignSpec,
+        *,
+        announce_repeat: bool = False,
+    ) -> Submission:
+        """Accept (or find the earlier acceptance of) a request; raises Refusal.
+
+        `announce_repeat` publishes `campaign.accepted.v1` again for a repeated
+        request (the event path: the requester may have missed the first one)."""
+        spec_print = fingerprint(spec)
+        earlier = await self._earlier(tenant_id, request_id, spec_print, announce_repeat)
+        if earlier is not None:
+            return earlier
+        planned = await self.plan(principal, tenant_id, spec)
+        now = utc_now()
+        ids = [p.id for p in planned]
+        async with self._pool.acquire() as conn, conn.transaction():
+            stored = await campaigns_repo.insert_campaigns(
+                conn,
+                request_id=request_id,
+                fingerprint=spec_print,
+                requested_by=spec.requested_by,
+                audience=spec.audience.model_dump(mode="json"),
+                content=spec.content.model_dump(mode="json"),
+                planned=planned,
+            )
+            if stored:
+                await add_to_outbox(
+                    conn,
+                    [_scheduled_event(p, spec, now) for p in planned]
+                    + [_accepted_event(request_id, tenant_id, ids, planned[0].start_at)],
+                )
+        if not stored:  # the same request raced us and won
+            earlier = await self._earlier(tenant_id, request_id, spec_print, announce_repeat)
+            assert earlier is not None
+            return earlier
+        self._outbox.notify()
+        campaigns = await campaigns_repo.get_campaigns(self._pool, tenant_id, ids)
+        return Submission(request_id=request_id, created=True, campaigns=campaigns, planned=planned)
+
+    async def _earlier(
+        self, tenant_id: str, request_id: str, spec_print: str, announce: bool
+    ) -> Submission | None:
+        found = await campaigns_repo.accepted_request(self._pool, tenant_id, request_id)
+        if found is None:
+            return None
+        stored_print, ids = found
+        if stored_print != spec_print:
+            raise Refusal(
+                f"request id {request_id!r} was already used for a different campaign: "
+                "use a new Idempotency-Key (or request_id) for a new campaign",
+                "request_id_reused",
+                status=409,
+            )
+        campaigns = await campaigns_repo.get_campaigns(self._pool, tenant_id, ids)
+        if announce and campaigns:
+            async with self._pool.acquire() as conn:
+                await add_to_outbox(
+                    conn, [_accepted_event(request_id, tenant_id, ids, campaigns[0].start_at)]
+                )
+            self._outbox.notify()
+        return Submission(request_id=request_id, created=False, campaigns=campaigns, planned=[])
+
+    async def reject(
+        self,
+        request_id: str,
+        tenant_id: str | None,
+        reason: str,
+        errors: list[FieldError] | None = None,
+    ) -> None:
+        """Publish `campaign.rejected.v1` (event path only)."""
+        async with self._pool.acquire() as conn:
+            await add_to_outbox(conn, [rejected_event(request_id, tenant_id, reason, errors)])
+        self._outbox.notify()
