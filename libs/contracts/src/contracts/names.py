@@ -80,6 +80,15 @@ DispatcherName = Literal["telegram", "whatsapp", "instagram"]
 _QUEUE_PART = re.compile(r"[^A-Za-z0-9_.-]")
 
 
+DISPATCHER_OF: dict[str, DispatcherName] = {
+    "telegram_bot": "telegram",
+    "telegram_user": "telegram",
+    "whatsapp": "whatsapp",
+    "instagram": "instagram",
+}
+"""Which dispatcher serves each kind of connection."""
+
+
 def dispatcher_queue(dispatcher: DispatcherName, purpose: str) -> str:
     """A dispatcher service's own queue, e.g. `dispatcher-telegram.connections`."""
     return f"dispatcher-{dispatcher}.{purpose}"

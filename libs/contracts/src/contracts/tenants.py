@@ -45,6 +45,9 @@ class ConnectionLimits(Input):
     )
     warmup_start_per_day: int | None = Field(default=None, ge=0)
     warmup_daily_increase: int | None = Field(default=None, ge=0)
+    max_attempts: int | None = Field(
+        default=None, ge=1, le=20, description="attempts of a transiently failing message"
+    )
     reply_window_hours: float | None = Field(
         default=None, ge=0, description="only people who wrote within this many hours"
     )

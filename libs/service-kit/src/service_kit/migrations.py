@@ -1,11 +1,13 @@
 """Plain SQL migrations, applied in order on start, each once, under a lock.
 
-The kit's own tables (the outbox) come first, as `kit/NNN_*.sql`; then the
-service's `migrations/NNN_*.sql`.  Each file runs in one transaction.
+The kit's own tables (the outbox) come first, as `kit/NNN_*.sql`; then those of
+libraries the service is built on (`<library>/NNN_*.sql`); then the service's
+own `migrations/NNN_*.sql`.  Each file runs in one transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +24,25 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def migration_files(service_migrations: Path) -> list[tuple[str, str]]:
-    """(version, SQL) of every migration, the kit's first."""
+def migration_files(
+    service_migrations: Path, libraries: Sequence[tuple[str, Path]] = ()
+) -> list[tuple[str, str]]:
+    """(version, SQL) of every migration, in the order they apply."""
     files = [(f"kit/{p.name}", p) for p in sorted(KIT_MIGRATIONS.glob("*.sql"))]
+    for library, directory in libraries:
+        files += [(f"{library}/{p.name}", p) for p in sorted(directory.glob("*.sql"))]
     files += [(p.name, p) for p in sorted(service_migrations.glob("*.sql"))]
     return [(version, path.read_text(encoding="utf-8")) for version, path in files]
 
 
-async def migrate(pool: asyncpg.Pool[Any], schema: str, service_migrations: Path) -> list[str]:
+async def migrate(
+    pool: asyncpg.Pool[Any],
+    schema: str,
+    service_migrations: Path,
+    libraries: Sequence[tuple[str, Path]] = (),
+) -> list[str]:
     """Bring `schema` up to date; returns the versions applied now."""
-    files = migration_files(service_migrations)
+    files = migration_files(service_migrations, libraries)
     applied_now: list[str] = []
     async with pool.acquire() as conn:
         await conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"migrate:{schema}")

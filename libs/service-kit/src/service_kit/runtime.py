@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -58,12 +58,14 @@ class ServiceRuntime:
         *,
         schema: str,
         migrations: Path,
+        library_migrations: Sequence[tuple[str, Path]] = (),
         registry: CollectorRegistry | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
         self.schema = schema
         self.migrations = migrations
+        self.library_migrations = library_migrations
         self.registry = registry or CollectorRegistry()
         self.broker = RabbitBroker(
             settings.rabbitmq_url,
@@ -135,7 +137,7 @@ class ServiceRuntime:
             deadline,
         )
         try:
-            await migrate(self._pool, self.schema, self.migrations)
+            await migrate(self._pool, self.schema, self.migrations, self.library_migrations)
             await _until_up(self.broker.connect, "RabbitMQ", deadline)
             await declare_exchanges(self.broker)
             await declare_dead_letters(self.broker, self._queues)

@@ -1,0 +1,50 @@
+# Targets a newcomer can guess.  `make demo` and `make test` are the two that matter.
+SHELL := /bin/bash
+PY := .venv/bin/python
+SIMULATED := SIMULATORS=1 \
+	TELEGRAM_API_BASE=http://127.0.0.1:9000 \
+	WHATSAPP_API_BASE=http://127.0.0.1:9001/v21.0 \
+	INSTAGRAM_API_BASE=http://127.0.0.1:9002/v21.0
+
+.PHONY: install infra up down status demo test lint format schemas bench clean
+
+install:  ## uv and the workspace (.venv)
+	@scripts/bootstrap.sh tools
+
+infra:  ## RabbitMQ and PostgreSQL, installed from the OS packages if nothing answers
+	@scripts/bootstrap.sh infra
+
+up: install  ## every service in the background, settings from the environment
+	@$(PY) deploy/local/stack.py up
+
+down:  ## stop what `make up` or `make demo` started
+	@$(PY) deploy/local/stack.py down
+
+status:
+	@$(PY) deploy/local/stack.py status
+
+demo: install infra  ## the whole system against local platform simulators, and a campaign
+	@$(PY) deploy/local/stack.py down >/dev/null
+	@$(SIMULATED) $(PY) deploy/local/stack.py up
+	@$(PY) scripts/demo.py
+
+test: install  ## unit, integration and end-to-end tests on the real broker and database
+	@scripts/test.sh
+
+lint: install  ## ruff, formatting, mypy (strict)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy libs/*/src services/*/src
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+schemas: install  ## regenerate the checked-in JSON Schemas of the events
+	$(PY) scripts/generate_schemas.py
+
+bench: install  ## throughput and latency figures (not tests)
+	$(PY) bench/run_all.py
+
+clean: down
+	rm -rf .run .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,163 @@
+"""Run the whole system on this machine, in the background, under supervisord.
+
+    python deploy/local/stack.py up      start every service (and, with SIMULATORS=1,
+                                          the platform simulators); return once healthy
+    python deploy/local/stack.py down    stop everything `up` started
+    python deploy/local/stack.py status
+
+Services take their settings from the environment `up` runs in (RABBITMQ_URL,
+DATABASE_URL, TELEGRAM_API_BASE, ...).  supervisord restarts a service that
+dies, so a killed process is back within seconds and carries on where it
+stopped.  Logs: .run/logs/<service>.log.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN = ROOT / ".run"
+CONF = RUN / "supervisord.conf"
+PYTHON = sys.executable
+
+# name, module, port setting, default port
+SERVICES = [
+    ("campaign-api", "campaign_api", "CAMPAIGN_API_PORT", 8080),
+    ("audience-resolver", "audience_resolver", "AUDIENCE_RESOLVER_PORT", 8081),
+    ("scheduler", "scheduler", "SCHEDULER_PORT", 8082),
+    ("dispatcher-telegram", "dispatcher_telegram", "DISPATCHER_TELEGRAM_PORT", 8083),
+    ("dispatcher-whatsapp", "dispatcher_whatsapp", "DISPATCHER_WHATSAPP_PORT", 8084),
+    ("dispatcher-instagram", "dispatcher_instagram", "DISPATCHER_INSTAGRAM_PORT", 8085),
+    ("ai-composer", "ai_composer", "AI_COMPOSER_PORT", 8086),
+]
+SIMULATOR_PORTS = {"telegram": 9000, "whatsapp": 9001, "instagram": 9002, "openai": 9003}
+
+
+def _program(name: str, command: str) -> str:
+    return f"""
+[program:{name}]
+command={command}
+directory={ROOT}
+autorestart=true
+startsecs=2
+startretries=100
+stopsignal=TERM
+stopwaitsecs=30
+redirect_stderr=true
+stdout_logfile={RUN / "logs" / f"{name}.log"}
+stdout_logfile_maxbytes=20MB
+stdout_logfile_backups=2
+"""
+
+
+def write_config(simulators: bool) -> None:
+    (RUN / "logs").mkdir(parents=True, exist_ok=True)
+    text = f"""[supervisord]
+logfile={RUN / "supervisord.log"}
+pidfile={RUN / "supervisord.pid"}
+childlogdir={RUN / "logs"}
+directory={ROOT}
+
+[unix_http_server]
+file={RUN / "supervisor.sock"}
+
+[supervisorctl]
+serverurl=unix://{RUN / "supervisor.sock"}
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+"""
+    if simulators:
+        ports = " ".join(f"--{name}-port {port}" for name, port in SIMULATOR_PORTS.items())
+        text += _program("platform-sim", f"{PYTHON} -m platform_sim {ports}")
+    for name, module, _, _ in SERVICES:
+        text += _program(name, f"{PYTHON} -m {module}")
+    CONF.write_text(text, encoding="utf-8")
+
+
+def _supervisor(*args: str) -> subprocess.CompletedProcess[str]:
+    binary = Path(PYTHON).with_name("supervisorctl")
+    return subprocess.run(
+        [str(binary), "-c", str(CONF), *args], capture_output=True, text=True, check=False
+    )
+
+
+def running() -> bool:
+    return CONF.exists() and _supervisor("pid").returncode == 0
+
+
+def health_urls() -> dict[str, str]:
+    host = os.environ.get("HTTP_HOST", "127.0.0.1")
+    return {
+        name: f"http://{host}:{os.environ.get(setting, default)}/health"
+        for name, _, setting, default in SERVICES
+    }
+
+
+def wait_healthy(timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    pending = health_urls()
+    while pending and time.monotonic() < deadline:
+        for name, url in list(pending.items()):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+                    if response.status == 200:
+                        print(f"  {name:<22} healthy")
+                        del pending[name]
+            except (urllib.error.URLError, OSError):
+                pass
+        time.sleep(0.5)
+    for name in pending:
+        log = RUN / "logs" / f"{name}.log"
+        tail = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
+        print(f"  {name:<22} NOT healthy; last log lines:", *tail, sep="\n    ")
+    return not pending
+
+
+def up() -> int:
+    if running():
+        print("already running (python deploy/local/stack.py down to stop)")
+        return 0 if wait_healthy(60) else 1
+    simulators = os.environ.get("SIMULATORS") == "1"
+    write_config(simulators)
+    daemon = Path(PYTHON).with_name("supervisord")
+    subprocess.run([str(daemon), "-c", str(CONF)], check=True)
+    print(f"starting {len(SERVICES)} services{' and the platform simulators' if simulators else ''}")
+    healthy = wait_healthy(float(os.environ.get("UP_TIMEOUT_SECONDS", "120")))
+    print("all services healthy" if healthy else "some services are not healthy")
+    return 0 if healthy else 1
+
+
+def down() -> int:
+    if not running():
+        print("nothing running")
+        return 0
+    _supervisor("shutdown")
+    pid_file = RUN / "supervisord.pid"
+    deadline = time.monotonic() + 60
+    while pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    print("stopped")
+    return 0
+
+
+def status() -> int:
+    if not running():
+        print("nothing running")
+        return 1
+    print(_supervisor("status").stdout, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "status"
+    actions = {"up": up, "down": down, "status": status}
+    if command not in actions:
+        sys.exit(f"usage: {sys.argv[0]} up|down|status")
+    sys.exit(actions[command]())

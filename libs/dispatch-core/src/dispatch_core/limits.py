@@ -1,0 +1,85 @@
+"""Each channel's policy defaults, and a connection's limits once its own
+overrides are applied.  Every limit is a per-connection setting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from contracts.base import ConnectionChannel
+from contracts.tenants import ConnectionLimits
+
+
+@dataclass(frozen=True)
+class Limits:
+    rate_per_second: float | None
+    """Messages per second from the account (None: no limit)."""
+    per_recipient_interval_seconds: float
+    max_in_flight: int
+    """Requests to the platform at once; a crash leaves at most this many 'unknown'."""
+    min_gap_seconds: float
+    daily_recipient_cap: int | None
+    warmup_days: int
+    warmup_start_per_day: int
+    warmup_daily_increase: int
+    reply_window_hours: float | None
+    """Only people who wrote within this many hours (None: anyone)."""
+    max_attempts: int = 5
+    """Attempts of a transiently failing message before it fails for good."""
+
+
+DEFAULTS: dict[str, Limits] = {
+    # Bot API: ~30 messages/s per bot, 1 per second per chat; identical mass messages are fine
+    "telegram_bot": Limits(
+        rate_per_second=30,
+        per_recipient_interval_seconds=1.0,
+        max_in_flight=1,
+        min_gap_seconds=0,
+        daily_recipient_cap=None,
+        warmup_days=0,
+        warmup_start_per_day=0,
+        warmup_daily_increase=0,
+        reply_window_hours=None,
+    ),
+    # personal accounts are watched for spam: slow, and only people who wrote lately
+    "telegram_user": Limits(
+        rate_per_second=0.2,
+        per_recipient_interval_seconds=5.0,
+        max_in_flight=1,
+        min_gap_seconds=5.0,
+        daily_recipient_cap=300,
+        warmup_days=0,
+        warmup_start_per_day=0,
+        warmup_daily_increase=0,
+        reply_window_hours=24,
+    ),
+    # this product's anti-ban defaults for WhatsApp numbers
+    "whatsapp": Limits(
+        rate_per_second=None,
+        per_recipient_interval_seconds=6.0,
+        max_in_flight=1,
+        min_gap_seconds=15.0,
+        daily_recipient_cap=200,
+        warmup_days=10,
+        warmup_start_per_day=10,
+        warmup_daily_increase=2,
+        reply_window_hours=24,
+    ),
+    # Send API: ~300 calls/s per account; never outside the 24-hour window
+    "instagram": Limits(
+        rate_per_second=250,
+        per_recipient_interval_seconds=1.0,
+        max_in_flight=4,
+        min_gap_seconds=0,
+        daily_recipient_cap=None,
+        warmup_days=0,
+        warmup_start_per_day=0,
+        warmup_daily_increase=0,
+        reply_window_hours=24,
+    ),
+}
+
+
+def resolve_limits(channel: ConnectionChannel, overrides: ConnectionLimits) -> Limits:
+    """The channel's defaults with the connection's own settings on top."""
+    chosen = {key: value for key, value in overrides.model_dump().items() if value is not None}
+    return replace(DEFAULTS[channel], **chosen)

@@ -1,0 +1,34 @@
+"""What a dispatcher service plugs in: its platform client and its policies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from contracts.dispatch import DispatchJob
+
+from .model import ConnectionConfig, SendOutcome, Skip
+
+
+class PlatformClient(Protocol):
+    """Sends one message of one connection through the platform's API."""
+
+    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome: ...
+
+    async def close(self) -> None: ...
+
+
+ClientFactory = Callable[[ConnectionConfig], PlatformClient]
+
+
+class Policy(Protocol):
+    """A rule checked before any call to the platform."""
+
+    async def check(
+        self, job: DispatchJob, connection: ConnectionConfig, now: datetime
+    ) -> Skip | None: ...
+
+    async def sent(self, job: DispatchJob, connection: ConnectionConfig, now: datetime) -> None:
+        """Told after each message the platform accepted (for counting rules)."""
+        ...

@@ -1,0 +1,162 @@
+"""The dispatcher's tables: connections, claims, cancelled campaigns, pauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+from uuid import UUID
+
+from contracts.dispatch import DeliveryResult, DispatchJob
+from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
+from service_kit.sql import sql_loader
+
+from .limits import resolve_limits
+from .model import ConnectionConfig
+
+if TYPE_CHECKING:
+    import asyncpg
+
+Pool: TypeAlias = "asyncpg.Pool[Any]"
+
+sql = sql_loader(Path(__file__).resolve().parent / "sql")
+UPSERT_CONNECTION = sql("upsert_connection")
+SELECT_CONNECTIONS = sql("select_connections")
+CLAIM_DELIVERIES = sql("claim_deliveries")
+MARK_SENDING = sql("mark_sending")
+FINISH_DELIVERIES = sql("finish_deliveries")
+INSERT_CANCELLED_CAMPAIGN = sql("insert_cancelled_campaign")
+SELECT_CANCELLED_CAMPAIGNS = sql("select_cancelled_campaigns")
+UPSERT_CONNECTION_PAUSE = sql("upsert_connection_pause")
+SELECT_CONNECTION_PAUSE = sql("select_connection_pause")
+DELETE_CONNECTION_PAUSE = sql("delete_connection_pause")
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job's row: `claimed` (ours to send), `sending` (a call was in progress
+    when a process died), or final (already decided: report it again)."""
+
+    job: DispatchJob
+    status: str | None
+    result: DeliveryResult | None
+
+
+def _config(row: Any) -> ConnectionConfig:
+    return ConnectionConfig(
+        tenant_id=row["tenant_id"],
+        connection_id=row["connection_id"],
+        channel=row["channel"],
+        limits=resolve_limits(row["channel"], ConnectionLimits.model_validate(row["limits"])),
+        first_used_at=row["first_used_at"],
+        updated_at=row["updated_at"],
+        credentials=row["credentials"],
+        deleted=row["deleted"],
+    )
+
+
+async def upsert_connection(pool: Pool, event: ConnectionUpdatedV1) -> None:
+    await pool.execute(
+        UPSERT_CONNECTION,
+        event.tenant_id,
+        event.connection_id,
+        event.channel,
+        event.credentials,
+        event.limits.model_dump(exclude_none=True),
+        event.first_used_at,
+        event.deleted,
+        event.updated_at,
+    )
+
+
+async def connections_changed_since(
+    pool: Pool, channels: list[str], since: datetime
+) -> list[ConnectionConfig]:
+    return [_config(row) for row in await pool.fetch(SELECT_CONNECTIONS, channels, since)]
+
+
+async def claim(
+    pool: Pool, tenant_id: str, connection_id: str, jobs: list[DispatchJob]
+) -> list[Claim]:
+    """Claim every job at once (before any platform call), in the jobs' order."""
+    rows = await pool.fetch(
+        CLAIM_DELIVERIES,
+        [j.campaign_id for j in jobs],
+        [j.recipient_no for j in jobs],
+        [j.step_no for j in jobs],
+        [j.composition for j in jobs],
+        tenant_id,
+        connection_id,
+    )
+    by_key = {(r["campaign_id"], r["recipient_no"], r["step_no"]): r for r in rows}
+    claims = []
+    for job in jobs:
+        row = by_key[(job.campaign_id, job.recipient_no, job.step_no)]
+        result = None
+        if row["status"] in ("sent", "failed", "skipped", "cancelled", "unknown"):
+            result = DeliveryResult(
+                campaign_id=job.campaign_id,
+                recipient_no=job.recipient_no,
+                step_no=job.step_no,
+                status=row["status"],
+                attempts=row["attempts"],
+                platform_message_id=row["platform_message_id"],
+                error_code=row["error_code"],
+                error_reason=row["error_reason"],
+                sent_at=row["sent_at"],
+                finished_at=row["finished_at"],
+                composition=row["composition"],
+            )
+        claims.append(Claim(job=job, status=row["status"], result=result))
+    return claims
+
+
+async def mark_sending(pool: Pool, job: DispatchJob) -> int | None:
+    """Record that a call is about to be made; the attempt number, or None if the
+    delivery is no longer ours to send."""
+    value: int | None = await pool.fetchval(
+        MARK_SENDING, job.campaign_id, job.recipient_no, job.step_no
+    )
+    return value
+
+
+async def finish(pool: Pool, results: list[DeliveryResult]) -> None:
+    if not results:
+        return
+    await pool.execute(
+        FINISH_DELIVERIES,
+        [r.campaign_id for r in results],
+        [r.recipient_no for r in results],
+        [r.step_no for r in results],
+        [r.status for r in results],
+        [r.attempts for r in results],
+        [r.platform_message_id for r in results],
+        [r.error_code for r in results],
+        [r.error_reason for r in results],
+        [r.sent_at for r in results],
+        [r.finished_at for r in results],
+    )
+
+
+async def add_cancelled(pool: Pool, campaign_id: UUID, at: datetime) -> None:
+    await pool.execute(INSERT_CANCELLED_CAMPAIGN, campaign_id, at)
+
+
+async def cancelled_campaigns(pool: Pool) -> set[UUID]:
+    return {row["campaign_id"] for row in await pool.fetch(SELECT_CANCELLED_CAMPAIGNS)}
+
+
+async def pause(pool: Pool, key: tuple[str, str], until: datetime, reason: str) -> None:
+    await pool.execute(UPSERT_CONNECTION_PAUSE, key[0], key[1], until, reason)
+
+
+async def current_pause(pool: Pool, key: tuple[str, str]) -> tuple[datetime, str] | None:
+    row = await pool.fetchrow(SELECT_CONNECTION_PAUSE, key[0], key[1])
+    return (row["paused_until"], row["reason"]) if row else None
+
+
+async def clear_pause(pool: Pool, key: tuple[str, str]) -> None:
+    await pool.execute(DELETE_CONNECTION_PAUSE, key[0], key[1])

@@ -1,0 +1,44 @@
+"""Building the outcome of a delivery."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from contracts.dispatch import DeliveryResult, DeliveryStatus, DispatchJob
+
+
+def outcome(
+    job: DispatchJob,
+    status: DeliveryStatus,
+    *,
+    now: datetime,
+    attempts: int = 0,
+    platform_message_id: str | None = None,
+    code: str | None = None,
+    reason: str | None = None,
+) -> DeliveryResult:
+    return DeliveryResult(
+        campaign_id=job.campaign_id,
+        recipient_no=job.recipient_no,
+        step_no=job.step_no,
+        status=status,
+        attempts=attempts,
+        platform_message_id=platform_message_id,
+        error_code=code,
+        error_reason=reason,
+        sent_at=now if status == "sent" else None,
+        finished_at=now,
+        composition=job.composition,
+    )
+
+
+UNKNOWN_REASON = (
+    "the dispatcher stopped while this message was being sent; "
+    "the platform may or may not have delivered it, so it is not sent again"
+)
+CANCELLED_REASON = "the campaign was cancelled before this message was sent"
+
+
+def backoff_seconds(attempt: int, *, base: float = 1.0, cap: float = 60.0) -> float:
+    """1, 2, 4, 8 ... seconds after the 1st, 2nd, 3rd ... failed attempt."""
+    return float(min(cap, base * 2 ** (attempt - 1)))

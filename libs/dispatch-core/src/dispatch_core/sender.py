@@ -1,0 +1,263 @@
+"""One connection's sender: takes its jobs in order and sends each at most once.
+
+Per job: a cancelled campaign or a paused connection ends it without a call;
+the channel's policies may skip it; otherwise it waits for its turn (pacing),
+is marked `sending` in PostgreSQL, and goes to the platform.  The outcome is
+recorded at once, so a crash leaves at most `max_in_flight` deliveries in an
+unknown state.  Transient failures are retried with backoff up to
+`max_attempts`; a 429 pauses the whole connection for `retry_after` and resends;
+a restricted account pauses the connection and fails what it cannot send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from contracts.base import utc_now
+from contracts.dispatch import DeliveryResult, DispatchJob, DispatchRequestedV1
+from service_kit.logs import get_logger
+from service_kit.retry import retry_transient
+
+from . import repo
+from .cancellations import CancelledCampaigns
+from .metrics import DispatchMetrics
+from .model import (
+    ConnectionBlocked,
+    ConnectionConfig,
+    Failed,
+    RateLimited,
+    Redirect,
+    Retry,
+    Sent,
+)
+from .pacing import SendPacer
+from .ports import ClientFactory, PlatformClient, Policy
+from .reporting import Reporter
+from .results import CANCELLED_REASON, UNKNOWN_REASON, backoff_seconds, outcome
+
+log = get_logger(__name__)
+
+MAX_RATE_LIMIT_RETRIES = 20
+
+
+class ConnectionSender:
+    def __init__(
+        self,
+        config: ConnectionConfig,
+        *,
+        pool: repo.Pool,
+        client_factory: ClientFactory,
+        policies: Sequence[Policy],
+        reporter: Reporter,
+        cancelled: CancelledCampaigns,
+        metrics: DispatchMetrics,
+    ) -> None:
+        self.config = config
+        self._pool = pool
+        self._client_factory = client_factory
+        self._client: PlatformClient = client_factory(config)
+        self._policies = policies
+        self._reporter = reporter
+        self._cancelled = cancelled
+        self._metrics = metrics
+        self._pacer = SendPacer(config.limits)
+        self._slots = asyncio.Semaphore(config.limits.max_in_flight)
+        self._blocked: tuple[datetime, str] | None = None
+
+    async def load_pause(self) -> None:
+        self._blocked = await repo.current_pause(self._pool, self.config.key)
+
+    async def update(self, config: ConnectionConfig) -> None:
+        """New credentials or limits: a pause for bad credentials or a restriction ends."""
+        old_client, self._client = self._client, self._client_factory(config)
+        self.config = config
+        self._pacer.limits = config.limits
+        self._slots = asyncio.Semaphore(config.limits.max_in_flight)
+        self._blocked = None
+        await repo.clear_pause(self._pool, config.key)
+        await old_client.close()
+
+    async def close(self) -> None:
+        await self._reporter.close()
+        await self._client.close()
+
+    async def handle(self, request: DispatchRequestedV1) -> None:
+        """Send a batch of jobs; returns once every outcome is recorded and reported."""
+        claims = await repo.claim(
+            self._pool, self.config.tenant_id, self.config.connection_id, request.jobs
+        )
+        now = utc_now()
+        interrupted: list[DeliveryResult] = []
+        tasks: list[asyncio.Task[None]] = []
+        for claim in claims:
+            if claim.result is not None:
+                await self._reporter.add(claim.result)
+            elif claim.status == "sending":
+                interrupted.append(
+                    outcome(
+                        claim.job,
+                        "unknown",
+                        now=now,
+                        code="dispatch.interrupted",
+                        reason=UNKNOWN_REASON,
+                    )
+                )
+            elif claim.status == "claimed":
+                slots = self._slots
+                await slots.acquire()
+                task = asyncio.create_task(self._deliver(claim.job))
+                task.add_done_callback(lambda _, s=slots: s.release())  # type: ignore[misc]
+                tasks.append(task)
+        if interrupted:
+            await self._finish(interrupted)
+        await asyncio.gather(*tasks)
+        await self._reporter.flush()
+
+    async def _finish(self, results: list[DeliveryResult]) -> None:
+        await retry_transient(lambda: repo.finish(self._pool, results), what="record outcomes")
+        for result in results:
+            self._metrics.outcomes.labels(result.status, result.error_code or "").inc()
+            await self._reporter.add(result)
+
+    async def _deliver(self, job: DispatchJob) -> None:
+        result = await self._decide(job)
+        if result is not None:
+            await self._finish([result])
+
+    def _blocked_reason(self, now: datetime) -> str | None:
+        if self._blocked is None:
+            return None
+        until, reason = self._blocked
+        if until <= now:
+            self._blocked = None
+            return None
+        return f"{reason}; the connection is paused until {until:%Y-%m-%d %H:%M:%S} UTC"
+
+    async def _decide(self, job: DispatchJob) -> DeliveryResult | None:
+        now = utc_now()
+        if job.campaign_id in self._cancelled:
+            return outcome(
+                job, "cancelled", now=now, code="campaign.cancelled", reason=CANCELLED_REASON
+            )
+        if self.config.deleted:
+            return outcome(
+                job,
+                "failed",
+                now=now,
+                code="connection.removed",
+                reason="the connection was removed",
+            )
+        blocked = self._blocked_reason(now)
+        if blocked:
+            return outcome(job, "failed", now=now, code="connection.paused", reason=blocked)
+        for policy in self._policies:
+            skip = await policy.check(job, self.config, now)
+            if skip is not None:
+                return outcome(job, "skipped", now=now, code=skip.rule, reason=skip.reason)
+        return await self._send(job)
+
+    async def _send(self, job: DispatchJob) -> DeliveryResult | None:
+        external_id = job.recipient.external_id
+        failures = rate_limits = 0
+        attempt = 0
+        while True:
+            await self._pacer.wait_turn(external_id)
+            now = utc_now()
+            if job.campaign_id in self._cancelled:
+                return outcome(
+                    job,
+                    "cancelled",
+                    now=now,
+                    attempts=attempt,
+                    code="campaign.cancelled",
+                    reason=CANCELLED_REASON,
+                )
+            blocked = self._blocked_reason(now)
+            if blocked:
+                return outcome(
+                    job,
+                    "failed",
+                    now=now,
+                    attempts=attempt,
+                    code="connection.paused",
+                    reason=blocked,
+                )
+            marked = await retry_transient(
+                lambda: repo.mark_sending(self._pool, job), what="mark sending"
+            )
+            if marked is None:
+                return None
+            attempt = marked
+            started = time.perf_counter()
+            result = await self._client.send(job, external_id)
+            self._metrics.call_seconds.observe(time.perf_counter() - started)
+            now = utc_now()
+            match result:
+                case Sent(platform_message_id=message_id):
+                    self._metrics.calls.labels("sent").inc()
+                    for policy in self._policies:
+                        await policy.sent(job, self.config, now)
+                    return outcome(
+                        job, "sent", now=now, attempts=attempt, platform_message_id=message_id
+                    )
+                case Failed(code=code, reason=reason):
+                    self._metrics.calls.labels("failed").inc()
+                    return outcome(
+                        job, "failed", now=now, attempts=attempt, code=code, reason=reason
+                    )
+                case Redirect(external_id=moved_to):
+                    external_id = moved_to
+                case RateLimited(retry_after=wait, code=code, reason=reason):
+                    self._metrics.calls.labels("rate_limited").inc()
+                    rate_limits += 1
+                    if rate_limits > MAX_RATE_LIMIT_RETRIES:
+                        return outcome(
+                            job,
+                            "failed",
+                            now=now,
+                            attempts=attempt,
+                            code=code,
+                            reason=f"{reason} (still limited after {rate_limits} waits)",
+                        )
+                    log.info(
+                        "rate limited by the platform",
+                        retry_after=wait,
+                        connection_id=self.config.connection_id,
+                    )
+                    self._pacer.pause(wait)
+                case ConnectionBlocked(code=code, reason=reason, pause_seconds=seconds):
+                    self._metrics.calls.labels("blocked").inc()
+                    self._metrics.paused.labels(code).inc()
+                    until = now + timedelta(seconds=seconds)
+                    self._blocked = (until, reason)
+                    await repo.pause(self._pool, self.config.key, until, reason)
+                    log.warning(
+                        "connection paused by the platform",
+                        code=code,
+                        reason=reason,
+                        until=until.isoformat(),
+                    )
+                    return outcome(
+                        job,
+                        "failed",
+                        now=now,
+                        attempts=attempt,
+                        code=code,
+                        reason=self._blocked_reason(now) or reason,
+                    )
+                case Retry(code=code, reason=reason):
+                    self._metrics.calls.labels("retry").inc()
+                    failures += 1
+                    if failures >= self.config.limits.max_attempts:
+                        return outcome(
+                            job,
+                            "failed",
+                            now=now,
+                            attempts=attempt,
+                            code=code,
+                            reason=f"{reason} (gave up after {failures} attempts)",
+                        )
+                    await asyncio.sleep(backoff_seconds(failures))

@@ -1,0 +1,2 @@
+DELETE FROM connection_pauses
+WHERE tenant_id = $1 AND connection_id = $2

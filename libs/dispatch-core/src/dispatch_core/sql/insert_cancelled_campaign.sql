@@ -1,0 +1,3 @@
+INSERT INTO cancelled_campaigns (campaign_id, cancelled_at)
+VALUES ($1, $2)
+ON CONFLICT DO NOTHING

@@ -1,0 +1,101 @@
+"""The whole system as separate processes, for end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .processes import ServiceProcess
+
+PLATFORM_KEY = "e2e-platform-key"
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    module: str
+    port_setting: str
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("campaign-api", "campaign_api", "CAMPAIGN_API_PORT"),
+    ServiceSpec("audience-resolver", "audience_resolver", "AUDIENCE_RESOLVER_PORT"),
+    ServiceSpec("scheduler", "scheduler", "SCHEDULER_PORT"),
+    ServiceSpec("dispatcher-telegram", "dispatcher_telegram", "DISPATCHER_TELEGRAM_PORT"),
+    ServiceSpec("dispatcher-whatsapp", "dispatcher_whatsapp", "DISPATCHER_WHATSAPP_PORT"),
+    ServiceSpec("dispatcher-instagram", "dispatcher_instagram", "DISPATCHER_INSTAGRAM_PORT"),
+    ServiceSpec("ai-composer", "ai_composer", "AI_COMPOSER_PORT"),
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class RunningSystem:
+    processes: dict[str, ServiceProcess]
+    platform_key: str = PLATFORM_KEY
+
+    @property
+    def api_url(self) -> str:
+        return self.processes["campaign-api"].base_url
+
+    def __getitem__(self, name: str) -> ServiceProcess:
+        return self.processes[name]
+
+    async def restart(self, name: str, *, kill: bool = True) -> None:
+        """Stop a service (SIGKILL by default) and start it again."""
+        process = self.processes[name]
+        if kill:
+            process.kill()
+        else:
+            process.stop()
+        process.start()
+        await process.wait_healthy()
+
+
+@asynccontextmanager
+async def running_system(
+    *,
+    database_url: str,
+    rabbitmq_url: str,
+    log_dir: Path,
+    env: dict[str, str] | None = None,
+    services: Sequence[ServiceSpec] = SERVICES,
+) -> AsyncIterator[RunningSystem]:
+    """Start `services` as processes on free ports; stop them all on exit."""
+    common = {
+        "DATABASE_URL": database_url,
+        "RABBITMQ_URL": rabbitmq_url,
+        "PLATFORM_API_KEY": PLATFORM_KEY,
+        "LOG_LEVEL": "INFO",
+        **(env or {}),
+    }
+    log_dir.mkdir(parents=True, exist_ok=True)
+    processes = {}
+    for spec in services:
+        port = free_port()
+        processes[spec.name] = ServiceProcess(
+            spec.name,
+            spec.module,
+            port,
+            env={**common, spec.port_setting: str(port)},
+            log_dir=log_dir,
+        )
+    system = RunningSystem(processes)
+    try:
+        for process in processes.values():
+            process.start()
+        await asyncio.gather(*(p.wait_healthy() for p in processes.values()))
+        yield system
+    finally:
+        for process in processes.values():
+            process.stop()

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# What `make demo` and `make up` need on a fresh Debian machine with Python:
+#   bootstrap.sh tools   uv and the workspace (.venv)
+#   bootstrap.sh infra   RabbitMQ and PostgreSQL from the OS packages, unless something
+#                        already answers on 127.0.0.1:5672 and :5432
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+wait_for() {  # port what
+  for _ in $(seq 1 120); do answers "$1" && return 0; sleep 1; done
+  echo "$2 does not answer on port $1" >&2; exit 1
+}
+
+tools() {
+  if ! command -v uv >/dev/null 2>&1; then
+    echo "installing uv"
+    python3 -m pip install --quiet --user uv 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages uv 2>/dev/null \
+      || python3 -m pip install --quiet uv
+    export PATH="$HOME/.local/bin:$PATH"
+  fi
+  uv sync --frozen --quiet
+}
+
+rabbitmq() {
+  answers 5672 && return 0
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then
+    echo "installing RabbitMQ (Debian package rabbitmq-server)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+  fi
+  answers 5672 || as_root service rabbitmq-server start >/dev/null 2>&1 \
+    || as_root rabbitmq-server -detached
+  wait_for 5672 RabbitMQ
+}
+
+postgresql() {
+  answers 5432 && return 0
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "installing PostgreSQL (Debian package postgresql)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    # a development database: trust connections from this machine only
+    hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n 1)
+    as_root sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+  fi
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
+    || as_root service postgresql start
+  wait_for 5432 PostgreSQL
+}
+
+case "${1:-all}" in
+  tools) tools ;;
+  infra) rabbitmq; postgresql ;;
+  all) tools; rabbitmq; postgresql ;;
+  *) echo "usage: $0 [tools|infra|all]" >&2; exit 2 ;;
+esac

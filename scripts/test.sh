@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test suite on the real broker and database.  RABBITMQ_URL and DATABASE_URL
+# name them when set; otherwise the local ones are used, with the tests in their
+# own RabbitMQ vhost (so a running `make up` stack is left alone) when this
+# machine's rabbitmqctl can create one, and testcontainers when nothing answers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if [ -z "${RABBITMQ_URL:-}" ] && answers 5672; then
+  vhost=campaigns-test
+  if command -v rabbitmqctl >/dev/null 2>&1 \
+      && { rabbitmqctl list_vhosts 2>/dev/null | grep -qx "$vhost" \
+           || rabbitmqctl add_vhost "$vhost" >/dev/null 2>&1; } \
+      && rabbitmqctl set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null 2>&1; then
+    export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/$vhost"
+  else
+    export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
+  fi
+fi
+if [ -z "${DATABASE_URL:-}" ] && answers 5432; then
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/campaigns_test"
+fi
+echo "tests use RabbitMQ ${RABBITMQ_URL:-<testcontainers>} and PostgreSQL ${DATABASE_URL:-<testcontainers>}"
+exec .venv/bin/pytest "$@"

@@ -1,0 +1,28 @@
+"""dispatcher-instagram: Instagram accounts through the Messaging API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dispatch_core.service import build_dispatcher_app
+from starlette.applications import Starlette
+
+from .messaging_api import messaging_api_clients
+from .policies import POLICIES
+from .settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    return build_dispatcher_app(
+        name="instagram",
+        channels=["instagram"],
+        settings=settings,
+        migrations=MIGRATIONS,
+        client_factory=messaging_api_clients(
+            settings.instagram_api_base, settings.instagram_request_timeout_seconds
+        ),
+        policies=POLICIES,
+    )

@@ -1,0 +1,14 @@
+"""dispatcher-instagram settings, from the environment."""
+
+from __future__ import annotations
+
+from service_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """`INSTAGRAM_API_BASE` (the Graph API's versioned base URL; a local simulator in
+    tests), `DISPATCHER_INSTAGRAM_PORT` (8085), `INSTAGRAM_REQUEST_TIMEOUT_SECONDS`."""
+
+    instagram_api_base: str = "https://graph.instagram.com/v21.0"
+    dispatcher_instagram_port: int = 8085
+    instagram_request_timeout_seconds: float = 30.0

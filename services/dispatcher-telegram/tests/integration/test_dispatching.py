@@ -1,0 +1,265 @@
+"""dispatcher-telegram in-process on the real broker and database, sending to the
+Telegram simulator: outcomes, exactly-once claims, 429, pacing, cancellations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import aio_pika
+import pytest
+from contracts.audience import Recipient
+from contracts.base import utc_now
+from contracts.dispatch import (
+    DeliveriesReportedV1,
+    DeliveryResult,
+    DispatchJob,
+    DispatchRequestedV1,
+    OutboundMedia,
+    OutboundText,
+)
+from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.scheduling import CampaignCancelRequestedV1
+from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
+from dispatcher_telegram.app import create_app
+from dispatcher_telegram.settings import Settings
+from platform_sim.client import RunningSimulators, start_simulators
+from service_kit.publishing import encode
+from service_kit.topology import quorum_queue
+from starlette.applications import Starlette
+from test_support.waiting import eventually
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "555000111:AAdispatcher-test-token-0000000000"
+
+
+@pytest.fixture
+async def sims() -> AsyncIterator[RunningSimulators]:
+    async with await start_simulators(
+        telegram=0, whatsapp=None, instagram=None, openai=None
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+async def dispatcher(
+    sims: RunningSimulators, rabbitmq_url: str, database_url: str, clean_queues: None
+) -> AsyncIterator[Starlette]:
+    app = create_app(
+        Settings(
+            rabbitmq_url=rabbitmq_url,
+            database_url=database_url,
+            telegram_api_base=sims.base_url("telegram"),
+            telegram_request_timeout_seconds=5,
+        )
+    )
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+class Harness:
+    """Publishes like the scheduler, reads outcomes like the campaign-api."""
+
+    def __init__(
+        self, channel: aio_pika.abc.AbstractChannel, reports: aio_pika.abc.AbstractQueue
+    ) -> None:
+        self.channel = channel
+        self.reports = reports
+        self.results: dict[tuple[uuid.UUID, int, int], list[DeliveryResult]] = {}
+
+    async def publish(
+        self, routing_key: str, body: bytes, exchange: str = INTERNAL_EXCHANGE
+    ) -> None:
+        target = (
+            await self.channel.get_exchange(exchange) if exchange else self.channel.default_exchange
+        )
+        await target.publish(
+            aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key
+        )
+
+    async def connect(self, connection_id: str, **limits: object) -> None:
+        event = ConnectionUpdatedV1(
+            tenant_id="t1",
+            connection_id=connection_id,
+            channel="telegram_bot",
+            credentials={"token": TOKEN},
+            limits=ConnectionLimits.model_validate(limits),
+            updated_at=utc_now(),
+        )
+        await self.publish(RoutingKey.CONNECTION_UPDATED, encode(event))
+        queue = dispatch_queue("telegram", "t1", connection_id)
+        await self.channel.declare_queue(
+            queue,
+            durable=True,
+            arguments=quorum_queue(queue, single_active_consumer=True).arguments,
+        )
+
+    async def send(self, connection_id: str, jobs: list[DispatchJob]) -> None:
+        request = DispatchRequestedV1(
+            tenant_id="t1", connection_id=connection_id, channel="telegram_bot", jobs=jobs
+        )
+        await self.publish(
+            dispatch_queue("telegram", "t1", connection_id), encode(request), exchange=""
+        )
+
+    async def collect(
+        self, expected: int, timeout: float = 30
+    ) -> dict[tuple[uuid.UUID, int, int], list[DeliveryResult]]:
+        async def enough() -> bool:
+            while (message := await self.reports.get(fail=False)) is not None:
+                await message.ack()
+                for result in DeliveriesReportedV1.model_validate_json(message.body).results:
+                    key = (result.campaign_id, result.recipient_no, result.step_no)
+                    self.results.setdefault(key, []).append(result)
+            return len(self.results) >= expected
+
+        await eventually(enough, timeout=timeout, what=f"{expected} outcomes")
+        return self.results
+
+
+@pytest.fixture
+async def harness(dispatcher: Starlette, rabbitmq_url: str) -> AsyncIterator[Harness]:
+    connection = await aio_pika.connect(rabbitmq_url)
+    channel = await connection.channel()
+    reports = await channel.declare_queue("", exclusive=True)
+    await reports.bind(INTERNAL_EXCHANGE, RoutingKey.DELIVERY_REPORTED)
+    yield Harness(channel, reports)
+    await connection.close()
+
+
+def job(
+    campaign: uuid.UUID, n: int, *, text: str | None = None, last_inbound: datetime | None = None
+) -> DispatchJob:
+    return DispatchJob(
+        campaign_id=campaign,
+        recipient_no=n,
+        step_no=1,
+        recipient=Recipient(
+            recipient_no=n,
+            contact_id=f"c:{n}",
+            external_id=str(1000 + n),
+            last_inbound_at=last_inbound,
+        ),
+        content=OutboundText(text=text or f"hello {n}"),
+        released_at=utc_now(),
+    )
+
+
+async def test_sends_each_job_and_reports_the_platforms_answer(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    telegram = sims.control("telegram")
+    await telegram.set_recipient("1002", "blocked")
+    await telegram.set_recipient("1003", "not_found")
+    await harness.connect("bot-a", rate_per_second=200)
+    campaign = uuid.uuid4()
+    photo = DispatchJob(
+        **{
+            **job(campaign, 4).model_dump(),
+            "content": OutboundMedia(
+                media_type="photo", file="https://example.com/a.jpg", caption="look"
+            ),
+        }
+    )
+    await harness.send("bot-a", [job(campaign, 1), job(campaign, 2), job(campaign, 3), photo])
+    results = await harness.collect(4)
+    by_no = {key[1]: found[-1] for key, found in results.items()}
+    assert by_no[1].status == "sent" and by_no[1].platform_message_id
+    assert (by_no[2].status, by_no[2].error_code, by_no[2].error_reason) == (
+        "failed",
+        "403",
+        "Forbidden: bot was blocked by the user",
+    )
+    assert (by_no[3].status, by_no[3].error_reason) == ("failed", "Bad Request: chat not found")
+    assert by_no[4].status == "sent"
+    calls = await telegram.calls()
+    assert [c["method"] for c in calls].count("sendPhoto") == 1
+    assert next(c for c in calls if c["method"] == "sendPhoto")["params"]["caption"] == "look"
+
+
+async def test_a_redelivered_job_is_never_sent_twice(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    await harness.connect("bot-b", rate_per_second=200)
+    campaign = uuid.uuid4()
+    jobs = [job(campaign, n) for n in range(1, 6)]
+    await harness.send("bot-b", jobs)
+    await harness.collect(5)
+    await harness.send("bot-b", jobs)  # the scheduler released them again after a crash
+
+    async def reported_twice() -> bool:
+        await harness.collect(5)
+        return all(len(found) >= 2 for found in harness.results.values())
+
+    await eventually(reported_twice, what="the repeated outcomes")
+    for found in harness.results.values():
+        assert found[0].platform_message_id == found[1].platform_message_id
+    calls = await sims.control("telegram").calls(method="sendMessage")
+    assert len(calls) == 5
+
+
+async def test_429_pauses_the_connection_and_resends(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    telegram = sims.control("telegram")
+    await telegram.add_fault(kind="retry_after", method="sendMessage", retry_after=1)
+    await harness.connect("bot-c", rate_per_second=200)
+    campaign = uuid.uuid4()
+    await harness.send("bot-c", [job(campaign, 1), job(campaign, 2)])
+    results = await harness.collect(2)
+    assert {found[-1].status for found in results.values()} == {"sent"}
+    calls = await telegram.calls(method="sendMessage")
+    assert [c["status"] for c in calls] == [429, 200, 200]
+    assert calls[1]["at"] - calls[0]["at"] >= 0.95
+
+
+async def test_transient_errors_are_retried_then_fail_with_the_last_reason(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    telegram = sims.control("telegram")
+    await telegram.add_fault(kind="server_error", method="sendMessage", recipient="1001", times=1)
+    await harness.connect("bot-d", rate_per_second=200, max_attempts=2)
+    campaign = uuid.uuid4()
+    await harness.send("bot-d", [job(campaign, 1)])
+    first = await harness.collect(1)
+    assert next(iter(first.values()))[-1].status == "sent"
+    await telegram.add_fault(kind="server_error", method="sendMessage", recipient="1002", times=5)
+    await harness.send("bot-d", [job(campaign, 2)])
+    results = await harness.collect(2)
+    failed = results[(campaign, 2, 1)][-1]
+    assert failed.status == "failed"
+    assert failed.error_code == "5xx"
+    assert "gave up after 2 attempts" in (failed.error_reason or "")
+
+
+async def test_default_rate_holds_in_every_second(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    await harness.connect("bot-e")  # the default 30/s
+    campaign = uuid.uuid4()
+    await harness.send("bot-e", [job(campaign, n) for n in range(1, 91)])
+    await harness.collect(90, timeout=20)
+    stats = await sims.control("telegram").stats()
+    account = stats["accounts"][TOKEN.split(":")[0]]
+    assert account["max_in_any_1s_window"] <= 30
+    assert account["successes"] / (account["last_at"] - account["first_at"]) >= 28.5
+
+
+async def test_jobs_of_a_cancelled_campaign_are_not_sent(
+    harness: Harness, sims: RunningSimulators, dispatcher: Starlette
+) -> None:
+    await harness.connect("bot-f", rate_per_second=5)
+    campaign = uuid.uuid4()
+    cancel = CampaignCancelRequestedV1(campaign_id=campaign, tenant_id="t1", requested_at=utc_now())
+    await harness.publish(RoutingKey.CAMPAIGN_CANCEL, encode(cancel))
+
+    async def known() -> bool:
+        return campaign in dispatcher.state.dispatcher.cancelled
+
+    await eventually(known, what="the cancel to be stored")
+    await harness.send("bot-f", [job(campaign, n) for n in range(1, 4)])
+    results = await harness.collect(3)
+    assert {found[-1].status for found in results.values()} == {"cancelled"}
+    assert await sims.control("telegram").calls(method="sendMessage") == []

@@ -1,0 +1,21 @@
+"""`python -m dispatcher_whatsapp`: on DISPATCHER_WHATSAPP_PORT (8084)."""
+
+from service_kit.runner import serve
+
+from .app import create_app
+from .settings import Settings
+
+
+def main() -> None:
+    settings = Settings()
+    serve(
+        create_app(settings),
+        service="dispatcher-whatsapp",
+        host=settings.http_host,
+        port=settings.dispatcher_whatsapp_port,
+        log_level=settings.log_level,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""dispatcher-whatsapp: WhatsApp numbers through the Cloud API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dispatch_core.service import build_dispatcher_app
+from starlette.applications import Starlette
+
+from .cloud_api import cloud_api_clients
+from .policies import POLICIES
+from .settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    return build_dispatcher_app(
+        name="whatsapp",
+        channels=["whatsapp"],
+        settings=settings,
+        migrations=MIGRATIONS,
+        client_factory=cloud_api_clients(
+            settings.whatsapp_api_base,
+            settings.whatsapp_request_timeout_seconds,
+            settings.whatsapp_stop_hint,
+        ),
+        policies=POLICIES,
+    )

@@ -1,0 +1,16 @@
+"""dispatcher-whatsapp settings, from the environment."""
+
+from __future__ import annotations
+
+from service_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """`WHATSAPP_API_BASE` (the Cloud API's versioned base URL; a local simulator in
+    tests), `DISPATCHER_WHATSAPP_PORT` (8084), `WHATSAPP_REQUEST_TIMEOUT_SECONDS`,
+    `WHATSAPP_STOP_HINT` (appended to every text)."""
+
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    dispatcher_whatsapp_port: int = 8084
+    whatsapp_request_timeout_seconds: float = 30.0
+    whatsapp_stop_hint: str = "Reply STOP to unsubscribe."

@@ -1,0 +1,1 @@
+"""The scheduler's rules, pure: pacing, job building, outcomes."""

@@ -1,0 +1,74 @@
+"""What the scheduler knows about a campaign while it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from contracts.audience import Recipient
+from contracts.base import ConnectionChannel
+from contracts.scheduling import CampaignStep
+
+CampaignStatus = Literal["scheduled", "snapshotting", "running", "completed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class CampaignRun:
+    id: UUID
+    tenant_id: str
+    connection_id: str
+    channel: ConnectionChannel
+    name: str
+    steps: tuple[CampaignStep, ...]
+    interval_seconds: float
+    start_at: datetime
+    counts_toward_quota: bool
+    status: CampaignStatus
+    audience_size: int | None
+    batch_count: int | None
+    batches_received: int
+    recipients_loaded: int
+    recipients_done: int
+    outstanding: int
+    next_slot_at: datetime | None
+    sent: int
+    failed: int
+    skipped: int
+    cancelled: int
+    unknown: int
+    final_event_at: datetime | None
+    now: datetime
+
+    @property
+    def step_count(self) -> int:
+        return len(self.steps)
+
+    @property
+    def total_deliveries(self) -> int:
+        return (self.audience_size or 0) * self.step_count
+
+    @property
+    def finished_deliveries(self) -> int:
+        return self.sent + self.failed + self.skipped + self.cancelled + self.unknown
+
+
+@dataclass(frozen=True)
+class Released:
+    """A recipient whose next step was just released."""
+
+    recipient_no: int
+    step_no: int
+    recipient: Recipient
+    released_at: datetime
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A reported outcome that moved a recipient on (duplicates never get here)."""
+
+    recipient_no: int
+    step_no: int
+    status: str
+    done: bool

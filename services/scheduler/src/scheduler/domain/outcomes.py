@@ -1,0 +1,89 @@
+"""What reported outcomes do to a campaign: counters, chains cut short, the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from contracts.campaigns import CampaignCounters
+from contracts.dispatch import DeliveryResult
+
+from .model import Applied, CampaignRun
+
+PREVIOUS_STEP_REASON = "the previous message of the chain did not reach this recipient"
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    unknown: int = 0
+    done: int = 0
+    settled: int = 0
+    abandoned: list[tuple[int, int]] = field(default_factory=list)
+    """(recipient_no, first step not to send): chains cut short by a failure."""
+
+
+def tally(applied: list[Applied], step_count: int) -> Tally:
+    result = Tally()
+    for item in applied:
+        result.settled += 1
+        setattr(result, item.status, getattr(result, item.status) + 1)
+        if item.done:
+            result.done += 1
+            if item.step_no < step_count:
+                result.abandoned.append((item.recipient_no, item.step_no + 1))
+                result.skipped += step_count - item.step_no
+    return result
+
+
+def abandoned_results(
+    campaign_id: UUID, abandoned: list[tuple[int, int]], step_count: int, now: datetime
+) -> list[DeliveryResult]:
+    """Later steps of chains cut short, reported skipped so every delivery ends."""
+    return [
+        DeliveryResult(
+            campaign_id=campaign_id,
+            recipient_no=recipient_no,
+            step_no=step_no,
+            status="skipped",
+            error_code="chain.previous_step",
+            error_reason=PREVIOUS_STEP_REASON,
+            finished_at=now,
+        )
+        for recipient_no, first in abandoned
+        for step_no in range(first, step_count + 1)
+    ]
+
+
+def is_complete(run: CampaignRun) -> bool:
+    """Every recipient of a fully loaded snapshot has its last outcome."""
+    return (
+        run.status == "running"
+        and run.audience_size is not None
+        and run.batch_count is not None
+        and run.batches_received >= run.batch_count
+        and run.recipients_done >= run.audience_size
+    )
+
+
+def cancel_settled(run: CampaignRun) -> bool:
+    """A cancelled campaign is final once nothing it released is still in flight."""
+    return run.status == "cancelled" and run.outstanding == 0 and run.final_event_at is None
+
+
+def final_counters(run: CampaignRun) -> CampaignCounters:
+    """Counters for the final event; what was never sent counts as cancelled."""
+    size = run.audience_size or 0
+    ended = run.sent + run.failed + run.skipped + run.unknown
+    return CampaignCounters(
+        audience_size=size,
+        sent=run.sent,
+        failed=run.failed,
+        skipped=run.skipped,
+        cancelled=max(size * run.step_count - ended, 0),
+        unknown=run.unknown,
+    )

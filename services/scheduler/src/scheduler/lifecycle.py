@@ -1,0 +1,71 @@
+"""The events that mark a campaign's life, and the checks that emit them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from contracts.campaigns import CampaignCancelledV1, CampaignCompletedV1, CampaignStartedV1
+from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
+from service_kit.outbox import OutgoingMessage
+
+from .domain.model import CampaignRun
+from .domain.outcomes import cancel_settled, final_counters, is_complete
+from .repo import Conn
+from .repo import campaigns as campaigns_repo
+
+
+def report_path(run: CampaignRun) -> str:
+    return f"/v1/campaigns/{run.id}/report.csv"
+
+
+def started_event(run: CampaignRun, started_at: datetime) -> OutgoingMessage:
+    return OutgoingMessage(
+        CAMPAIGNS_EXCHANGE,
+        RoutingKey.CAMPAIGN_STARTED,
+        CampaignStartedV1(
+            campaign_id=run.id,
+            tenant_id=run.tenant_id,
+            connection_id=run.connection_id,
+            name=run.name,
+            audience_size=run.audience_size or 0,
+            started_at=started_at,
+        ),
+        message_id=f"started-{run.id}",
+    )
+
+
+async def finish_if_due(conn: Conn, run: CampaignRun) -> list[OutgoingMessage]:
+    """Complete a campaign whose every delivery ended, or close a cancelled one
+    whose in-flight deliveries all reported; returns the final event to publish."""
+    if is_complete(run):
+        status = "completed"
+    elif cancel_settled(run):
+        status = "cancelled"
+    else:
+        return []
+    counters = final_counters(run)
+    finished_at = await campaigns_repo.mark_finished(conn, run.id, status, counters.cancelled)
+    fields = {
+        **counters.model_dump(),
+        "campaign_id": run.id,
+        "tenant_id": run.tenant_id,
+        "connection_id": run.connection_id,
+        "name": run.name,
+        "finished_at": finished_at,
+        "report_path": report_path(run),
+    }
+    if status == "completed":
+        message: OutgoingMessage = OutgoingMessage(
+            CAMPAIGNS_EXCHANGE,
+            RoutingKey.CAMPAIGN_COMPLETED,
+            CampaignCompletedV1.model_validate(fields),
+            message_id=f"completed-{run.id}",
+        )
+    else:
+        message = OutgoingMessage(
+            CAMPAIGNS_EXCHANGE,
+            RoutingKey.CAMPAIGN_CANCELLED,
+            CampaignCancelledV1.model_validate(fields),
+            message_id=f"cancelled-{run.id}",
+        )
+    return [message]

@@ -1,0 +1,160 @@
+"""Campaign rows: created, snapshotted, started, released from, finished."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from contracts.scheduling import CampaignScheduledV1, CampaignStep
+from contracts.tenants import TenantUpdatedV1
+
+from ..domain.model import CampaignRun
+from . import Conn, Pool, sql
+
+UPSERT_TENANT = sql("upsert_tenant")
+INSERT_CAMPAIGN = sql("insert_campaign")
+CLAIM_SNAPSHOT_REQUESTS = sql("claim_snapshot_requests")
+SELECT_CAMPAIGN_FOR_UPDATE = sql("select_campaign_for_update")
+SELECT_CAMPAIGN_FOR_RELEASE = sql("select_campaign_for_release")
+SET_SNAPSHOT_SIZE = sql("set_snapshot_size")
+SELECT_CAMPAIGNS_READY_TO_START = sql("select_campaigns_ready_to_start")
+MARK_RUNNING = sql("mark_running")
+SELECT_RELEASE_CANDIDATES = sql("select_release_candidates")
+SELECT_NEXT_START = sql("select_next_start")
+UPDATE_AFTER_RELEASE = sql("update_after_release")
+ADD_OUTCOMES = sql("add_outcomes")
+MARK_FINISHED = sql("mark_finished")
+MARK_CANCELLED = sql("mark_cancelled")
+
+
+def _run(row: Any) -> CampaignRun:
+    return CampaignRun(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        connection_id=row["connection_id"],
+        channel=row["channel"],
+        name=row["name"],
+        steps=tuple(CampaignStep.model_validate(s) for s in row["steps"]),
+        interval_seconds=row["interval_seconds"],
+        start_at=row["start_at"],
+        counts_toward_quota=row["counts_toward_quota"],
+        status=row["status"],
+        audience_size=row["audience_size"],
+        batch_count=row["batch_count"],
+        batches_received=row["batches_received"],
+        recipients_loaded=row["recipients_loaded"],
+        recipients_done=row["recipients_done"],
+        outstanding=row["outstanding"],
+        next_slot_at=row["next_slot_at"],
+        sent=row["sent"],
+        failed=row["failed"],
+        skipped=row["skipped"],
+        cancelled=row["cancelled"],
+        unknown=row["unknown"],
+        final_event_at=row["final_event_at"],
+        now=row["now"],
+    )
+
+
+async def upsert_tenant(pool: Pool, event: TenantUpdatedV1) -> None:
+    await pool.execute(
+        UPSERT_TENANT,
+        event.tenant_id,
+        event.monthly_limit,
+        event.subscription_ends_at,
+        event.updated_at,
+    )
+
+
+async def insert_campaign(pool: Pool, event: CampaignScheduledV1) -> bool:
+    status = await pool.execute(
+        INSERT_CAMPAIGN,
+        event.campaign_id,
+        event.tenant_id,
+        event.connection_id,
+        event.channel,
+        event.name,
+        event.audience.model_dump(mode="json"),
+        [step.model_dump(mode="json") for step in event.steps],
+        len(event.steps),
+        [step.delay_seconds for step in event.steps],
+        event.interval_seconds,
+        event.start_at,
+        event.counts_toward_quota,
+    )
+    return bool(status.endswith(" 1"))
+
+
+async def claim_snapshot_requests(conn: Conn, lead_seconds: float) -> list[dict[str, Any]]:
+    """Campaigns whose launch is due: marked as snapshotting, returned to be requested."""
+    return [dict(row) for row in await conn.fetch(CLAIM_SNAPSHOT_REQUESTS, lead_seconds)]
+
+
+async def lock(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
+    row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_UPDATE, campaign_id)
+    return _run(row) if row else None
+
+
+async def lock_for_release(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
+    """The running campaign, unless another scheduler is releasing from it now."""
+    row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_RELEASE, campaign_id)
+    return _run(row) if row else None
+
+
+async def set_snapshot_size(conn: Conn, campaign_id: UUID, size: int, batches: int) -> None:
+    await conn.execute(SET_SNAPSHOT_SIZE, campaign_id, size, batches)
+
+
+async def ready_to_start(pool: Pool) -> list[UUID]:
+    return [row["id"] for row in await pool.fetch(SELECT_CAMPAIGNS_READY_TO_START)]
+
+
+async def mark_running(conn: Conn, campaign_id: UUID) -> datetime | None:
+    value: datetime | None = await conn.fetchval(MARK_RUNNING, campaign_id)
+    return value
+
+
+async def release_candidates(pool: Pool) -> list[tuple[UUID, float]]:
+    """Running campaigns with waiting recipients, and seconds until one may go."""
+    return [
+        (row["id"], float(row["wait_seconds"]))
+        for row in await pool.fetch(SELECT_RELEASE_CANDIDATES)
+    ]
+
+
+async def seconds_to_next_start(pool: Pool) -> float | None:
+    value = await pool.fetchval(SELECT_NEXT_START)
+    return float(value) if value is not None else None
+
+
+async def after_release(
+    conn: Conn, campaign_id: UUID, released: int, next_slot_at: datetime | None
+) -> None:
+    await conn.execute(UPDATE_AFTER_RELEASE, campaign_id, released, next_slot_at)
+
+
+async def add_outcomes(
+    conn: Conn,
+    campaign_id: UUID,
+    *,
+    sent: int,
+    failed: int,
+    skipped: int,
+    cancelled: int,
+    unknown: int,
+    done: int,
+    settled: int,
+) -> None:
+    await conn.execute(
+        ADD_OUTCOMES, campaign_id, sent, failed, skipped, cancelled, unknown, done, settled
+    )
+
+
+async def mark_finished(conn: Conn, campaign_id: UUID, status: str, cancelled: int) -> datetime:
+    value: datetime = await conn.fetchval(MARK_FINISHED, campaign_id, status, cancelled)
+    return value
+
+
+async def mark_cancelled(conn: Conn, campaign_id: UUID, requested_at: datetime) -> bool:
+    return await conn.fetchval(MARK_CANCELLED, campaign_id, requested_at) is not None

@@ -1,0 +1,78 @@
+"""Recipient rows: loaded from the snapshot, claimed when due, moved on by outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from contracts.audience import Recipient
+from contracts.dispatch import DeliveryResult
+
+from ..domain.model import Applied, Released
+from . import Conn, sql
+
+INSERT_SNAPSHOT_BATCH = sql("insert_snapshot_batch")
+INSERT_RECIPIENTS = sql("insert_recipients")
+ADD_LOADED_BATCH = sql("add_loaded_batch")
+CLAIM_DUE_RECIPIENTS = sql("claim_due_recipients")
+APPLY_RESULTS = sql("apply_results")
+CLOSE_WAITING_RECIPIENTS = sql("close_waiting_recipients")
+
+
+async def load_batch(
+    conn: Conn, campaign_id: UUID, batch_no: int, recipients: list[Recipient], due_at: datetime
+) -> bool:
+    """Store one snapshot batch once; False when it was stored before."""
+    if await conn.fetchval(INSERT_SNAPSHOT_BATCH, campaign_id, batch_no) is None:
+        return False
+    await conn.execute(
+        INSERT_RECIPIENTS,
+        campaign_id,
+        [r.recipient_no for r in recipients],
+        [r.model_dump(mode="json") for r in recipients],
+        due_at,
+    )
+    await conn.execute(ADD_LOADED_BATCH, campaign_id, len(recipients))
+    return True
+
+
+async def claim_due(conn: Conn, campaign_id: UUID, limit: int) -> list[Released]:
+    rows = await conn.fetch(CLAIM_DUE_RECIPIENTS, campaign_id, limit)
+    return [
+        Released(
+            recipient_no=row["recipient_no"],
+            step_no=row["step_no"],
+            recipient=Recipient.model_validate(row["recipient"]),
+            released_at=row["released_at"],
+        )
+        for row in rows
+    ]
+
+
+async def apply_results(
+    conn: Conn, campaign_id: UUID, results: list[DeliveryResult], step_delays: list[float]
+) -> list[Applied]:
+    """Move recipients on; results for deliveries not in flight are ignored."""
+    rows = await conn.fetch(
+        APPLY_RESULTS,
+        campaign_id,
+        [r.recipient_no for r in results],
+        [r.step_no for r in results],
+        [r.status for r in results],
+        [r.sent_at for r in results],
+        len(step_delays),
+        step_delays,
+    )
+    return [
+        Applied(
+            recipient_no=row["recipient_no"],
+            step_no=row["step_no"],
+            status=row["status"],
+            done=row["state"] == "done",
+        )
+        for row in rows
+    ]
+
+
+async def close_waiting(conn: Conn, campaign_id: UUID) -> None:
+    await conn.execute(CLOSE_WAITING_RECIPIENTS, campaign_id)

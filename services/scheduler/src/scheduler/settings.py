@@ -1,0 +1,19 @@
+"""scheduler settings, from the environment."""
+
+from __future__ import annotations
+
+from service_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """`SCHEDULER_PORT` (8082); `SNAPSHOT_LEAD_SECONDS`: how long before the start
+    time the audience is snapshotted, so the first message leaves on time;
+    `RELEASE_WINDOW`: deliveries of one campaign in flight at most (interval 0);
+    `RELEASE_BATCH`: deliveries per dispatch message; `MAX_IDLE_SECONDS`: the
+    longest the release loop sleeps without being woken."""
+
+    scheduler_port: int = 8082
+    snapshot_lead_seconds: float = 5.0
+    release_window: int = 2000
+    release_batch: int = 500
+    max_idle_seconds: float = 0.5

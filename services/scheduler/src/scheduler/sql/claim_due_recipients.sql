@@ -1,0 +1,11 @@
+UPDATE recipients r
+SET state = 'released', released_at = clock_timestamp()
+FROM (
+    SELECT recipient_no FROM recipients
+    WHERE campaign_id = $1 AND state = 'waiting' AND due_at <= clock_timestamp() + interval '2 ms'
+    ORDER BY due_at, recipient_no
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+) due
+WHERE r.campaign_id = $1 AND r.recipient_no = due.recipient_no
+RETURNING r.recipient_no, r.step_no, r.recipient, r.released_at

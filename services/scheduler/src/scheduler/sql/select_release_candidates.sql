@@ -1,0 +1,12 @@
+SELECT c.id, c.interval_seconds,
+       extract(epoch FROM (
+           CASE WHEN c.interval_seconds > 0 THEN greatest(w.due_at, c.next_slot_at) ELSE w.due_at END
+       ) - clock_timestamp()) AS wait_seconds
+FROM campaigns c
+CROSS JOIN LATERAL (
+    SELECT r.due_at FROM recipients r
+    WHERE r.campaign_id = c.id AND r.state = 'waiting'
+    ORDER BY r.due_at, r.recipient_no
+    LIMIT 1
+) w
+WHERE c.status = 'running'

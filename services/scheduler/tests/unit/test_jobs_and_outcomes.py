@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from contracts.audience import Recipient
+from contracts.content import AiContent, MediaContent, TextContent
+from contracts.dispatch import OutboundMedia, OutboundText
+from contracts.scheduling import CampaignStep
+from scheduler.domain.jobs import build_work
+from scheduler.domain.model import Applied, Released
+from scheduler.domain.outcomes import abandoned_results, final_counters, tally
+
+from .test_pacing import run
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def released(no: int, step: int = 1, name: str | None = "Alice Smith") -> Released:
+    return Released(
+        recipient_no=no,
+        step_no=step,
+        recipient=Recipient(
+            recipient_no=no, contact_id=f"c:{no}", external_id=str(no), name=name,
+            attributes={"city": "Berlin"},
+        ),
+        released_at=NOW,
+    )
+
+
+def test_text_and_captions_are_personalised() -> None:
+    steps = (
+        CampaignStep(step_no=1, content=TextContent(text="Hi {first_name|friend} from {city}")),
+        CampaignStep(
+            step_no=2,
+            delay_seconds=60,
+            content=MediaContent(media_type="photo", file="https://x/y.jpg", caption="For {name}"),
+        ),
+    )
+    dispatch, compose = build_work(run(steps=steps), [released(1), released(2, 2, None)])
+    assert compose == []
+    assert dispatch is not None
+    first, second = dispatch.jobs
+    assert first.content == OutboundText(text="Hi Alice from Berlin")
+    assert second.content == OutboundMedia(media_type="photo", file="https://x/y.jpg", caption="For ")
+    assert (second.recipient_no, second.step_no) == (2, 2)
+
+
+def test_ai_steps_go_to_the_composer() -> None:
+    steps = (CampaignStep(step_no=1, content=AiContent(prompt="Invite", fallback_text="Hi {name}")),)
+    dispatch, compose = build_work(run(steps=steps), [released(1), released(2)])
+    assert dispatch is None
+    assert len(compose) == 1
+    assert compose[0].prompt == "Invite"
+    assert [j.recipient_no for j in compose[0].jobs] == [1, 2]
+
+
+def test_tally_counts_each_delivery_once_and_cuts_failed_chains() -> None:
+    applied = [
+        Applied(recipient_no=1, step_no=1, status="sent", done=False),
+        Applied(recipient_no=2, step_no=1, status="failed", done=True),
+        Applied(recipient_no=3, step_no=3, status="sent", done=True),
+    ]
+    counts = tally(applied, step_count=3)
+    assert (counts.sent, counts.failed, counts.done, counts.settled) == (2, 1, 2, 3)
+    assert counts.skipped == 2  # steps 2 and 3 of recipient 2
+    assert counts.abandoned == [(2, 2)]
+    skipped = abandoned_results(uuid.uuid4(), counts.abandoned, 3, NOW)
+    assert [(r.recipient_no, r.step_no, r.status) for r in skipped] == [
+        (2, 2, "skipped"),
+        (2, 3, "skipped"),
+    ]
+    assert all(r.error_code == "chain.previous_step" for r in skipped)
+
+
+def test_final_counters_count_what_never_went_as_cancelled() -> None:
+    counters = final_counters(run(audience_size=10, sent=4, failed=1, status="cancelled"))
+    assert counters.cancelled == 5
+    assert counters.audience_size == 10
