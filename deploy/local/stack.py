@@ -128,7 +128,9 @@ def up() -> int:
     write_config(simulators)
     daemon = Path(PYTHON).with_name("supervisord")
     subprocess.run([str(daemon), "-c", str(CONF)], check=True)
-    print(f"starting {len(SERVICES)} services{' and the platform simulators' if simulators else ''}")
+    print(
+        f"starting {len(SERVICES)} services{' and the platform simulators' if simulators else ''}"
+    )
     healthy = wait_healthy(float(os.environ.get("UP_TIMEOUT_SECONDS", "120")))
     print("all services healthy" if healthy else "some services are not healthy")
     return 0 if healthy else 1

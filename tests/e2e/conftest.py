@@ -26,7 +26,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-async def world(infrastructure: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+async def world(
+    infrastructure: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[World]:
     rabbitmq_url = infrastructure.rabbitmq_url()
     database_url = await create_fresh_database(infrastructure.postgres_url(), prefix="e2e")
     await delete_queues(rabbitmq_url, known_queues())

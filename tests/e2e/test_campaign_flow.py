@@ -57,7 +57,11 @@ async def test_a_campaign_reaches_every_recipient_exactly_once(world: World) -> 
             content=contacts_csv(connection),
             headers={"Content-Type": "text/csv"},
         )
-        assert (imported["rows"], imported["accepted"], imported["rejected"]) == (AUDIENCE, AUDIENCE, 0)
+        assert (imported["rows"], imported["accepted"], imported["rejected"]) == (
+            AUDIENCE,
+            AUDIENCE,
+            0,
+        )
         audience = {"kind": "filter", "channels": ["telegram"], "labels_any": ["vip"]}
 
         async def estimated() -> bool:
@@ -83,7 +87,9 @@ async def test_a_campaign_reaches_every_recipient_exactly_once(world: World) -> 
             found = await api.campaign(campaign_id)
             return found if found["status"] == "completed" else None
 
-        campaign = await eventually(finished, timeout=180, interval=0.5, what="the campaign to complete")
+        campaign = await eventually(
+            finished, timeout=180, interval=0.5, what="the campaign to complete"
+        )
         report = await api.call("GET", f"/v1/campaigns/{campaign_id}/report.csv")
 
     progress = campaign["progress"]

@@ -16,7 +16,10 @@ def test_default_when_the_recipient_lacks_the_field() -> None:
 
 def test_attributes_are_fields() -> None:
     fields = recipient_fields("Bo", "42", {"city": "Berlin", "empty": "", "none": None})
-    assert personalize("{city} / {empty|-} / {none|?} / {external_id}", fields) == "Berlin / - / ? / 42"
+    assert (
+        personalize("{city} / {empty|-} / {none|?} / {external_id}", fields)
+        == "Berlin / - / ? / 42"
+    )
 
 
 def test_braces_that_are_not_fields_stay() -> None:

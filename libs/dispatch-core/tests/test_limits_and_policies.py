@@ -14,10 +14,15 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def test_connection_settings_override_channel_defaults() -> None:
-    limits = resolve_limits("telegram_bot", ConnectionLimits(rate_per_second=1000, max_in_flight=32))
+    limits = resolve_limits(
+        "telegram_bot", ConnectionLimits(rate_per_second=1000, max_in_flight=32)
+    )
     assert limits.rate_per_second == 1000
     assert limits.max_in_flight == 32
-    assert limits.per_recipient_interval_seconds == DEFAULTS["telegram_bot"].per_recipient_interval_seconds
+    assert (
+        limits.per_recipient_interval_seconds
+        == DEFAULTS["telegram_bot"].per_recipient_interval_seconds
+    )
 
 
 def test_whatsapp_defaults_are_the_products_anti_ban_rules() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from dispatch_core.limits import DEFAULTS, Limits
@@ -26,7 +27,9 @@ def pacer(**overrides: object) -> tuple[SendPacer, VirtualClock]:
     return SendPacer(limits, clock=clock, sleep=clock.sleep), clock
 
 
-async def send_times(p: SendPacer, clock: VirtualClock, count: int, latency: float = 0.0) -> list[float]:
+async def send_times(
+    p: SendPacer, clock: VirtualClock, count: int, latency: float = 0.0
+) -> list[float]:
     times = []
     for n in range(count):
         await p.wait_turn(f"chat-{n}")
@@ -70,7 +73,7 @@ async def test_window_guard_keeps_a_margin_for_jitter() -> None:
 async def test_minimum_gap_between_messages() -> None:
     p, clock = pacer(rate_per_second=None, min_gap_seconds=15.0)
     times = await send_times(p, clock, 4)
-    assert [round(b - a, 6) for a, b in zip(times, times[1:], strict=False)] == [15.0, 15.0, 15.0]
+    assert [round(b - a, 6) for a, b in itertools.pairwise(times)] == [15.0, 15.0, 15.0]
 
 
 async def test_one_recipient_is_spaced_but_others_are_not() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -69,10 +69,26 @@ class TemplateContent(Input):
     template: TemplateName
 
 
-StepContent = Annotated[TextContent | MediaContent | AiContent, Field(discriminator="kind")]
+class WhatsAppTemplateContent(Input):
+    """A WhatsApp message template approved by Meta: the only kind of message a
+    WhatsApp number may send to a person outside the 24-hour window.  Text
+    parameters in `components` may hold `{name}`-style personal fields."""
+
+    kind: Literal["whatsapp_template"] = "whatsapp_template"
+    template_name: str = Field(min_length=1, max_length=512, pattern=r"^[a-z0-9_]+$")
+    language: str = Field(default="en_US", min_length=2, max_length=15)
+    components: list[dict[str, Any]] = Field(
+        default_factory=list, description="The Cloud API's `components` (header, body, buttons)"
+    )
+
+
+StepContent = Annotated[
+    TextContent | MediaContent | AiContent | WhatsAppTemplateContent, Field(discriminator="kind")
+]
 """What one message (one template step) holds."""
 
 Content = Annotated[
-    TextContent | MediaContent | AiContent | TemplateContent, Field(discriminator="kind")
+    TextContent | MediaContent | AiContent | WhatsAppTemplateContent | TemplateContent,
+    Field(discriminator="kind"),
 ]
 """What a campaign sends."""

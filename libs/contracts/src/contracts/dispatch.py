@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -28,7 +28,18 @@ class OutboundMedia(Message):
     caption: str | None = None
 
 
-OutboundContent = Annotated[OutboundText | OutboundMedia, Field(discriminator="kind")]
+class OutboundTemplate(Message):
+    """A WhatsApp template message, personal fields filled."""
+
+    kind: Literal["whatsapp_template"] = "whatsapp_template"
+    template_name: str
+    language: str
+    components: list[dict[str, Any]] = Field(default_factory=list)
+
+
+OutboundContent = Annotated[
+    OutboundText | OutboundMedia | OutboundTemplate, Field(discriminator="kind")
+]
 """A message ready to send: personal fields filled, AI text written."""
 
 

@@ -27,10 +27,16 @@ def test_csv_row_with_lists_flags_and_attributes() -> None:
 
 
 def test_default_connection_and_channel_check() -> None:
-    record = to_record({"external_id": "4915"}, default_connection="wa-main", connections=CONNECTIONS)  # type: ignore[arg-type]
+    record = to_record(
+        {"external_id": "4915"}, default_connection="wa-main", connections=CONNECTIONS
+    )  # type: ignore[arg-type]
     assert record.channel == "whatsapp"
     with pytest.raises(RowError, match="does not match"):
-        to_record({"external_id": "1", "channel": "telegram"}, default_connection="wa-main", connections=CONNECTIONS)  # type: ignore[arg-type]
+        to_record(
+            {"external_id": "1", "channel": "telegram"},
+            default_connection="wa-main",
+            connections=CONNECTIONS,
+        )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -40,7 +46,10 @@ def test_default_connection_and_channel_check() -> None:
         ({"external_id": "1", "connection_id": "x"}, "unknown connection 'x'"),
         ({"connection_id": "tg-main"}, "external_id"),
         ({"connection_id": "tg-main", "external_id": "a b"}, "external_id"),
-        ({"connection_id": "tg-main", "external_id": "1", "last_inbound_at": "yesterday"}, "last_inbound_at"),
+        (
+            {"connection_id": "tg-main", "external_id": "1", "last_inbound_at": "yesterday"},
+            "last_inbound_at",
+        ),
     ],
 )
 def test_bad_rows_say_what_is_wrong(fields: dict[str, str], message: str) -> None:

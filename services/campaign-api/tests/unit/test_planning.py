@@ -30,8 +30,13 @@ def spec(**fields: Any) -> CampaignSpec:
     return CampaignSpec.model_validate(body)
 
 
-def plan(s: CampaignSpec, *, principal: Principal = ADMIN, tenant: Tenant = TENANT,
-         template: Template | None = None) -> list[Any]:
+def plan(
+    s: CampaignSpec,
+    *,
+    principal: Principal = ADMIN,
+    tenant: Tenant = TENANT,
+    template: Template | None = None,
+) -> list[Any]:
     return plan_campaigns(
         s, principal=principal, tenant=tenant, connections=CONNECTIONS, template=template, now=NOW
     )
@@ -81,7 +86,9 @@ def test_operators_may_only_send_a_template_to_one_dialog() -> None:
     with pytest.raises(Refusal) as refused:
         plan(spec(), principal=OPERATOR)
     assert refused.value.status == 403
-    template = Template("acme", "welcome", (CampaignStep(step_no=1, content=TextContent(text="Hi")),))
+    template = Template(
+        "acme", "welcome", (CampaignStep(step_no=1, content=TextContent(text="Hi")),)
+    )
     one = spec(
         connection_id="tg-main",
         audience={"kind": "contacts", "contact_ids": ["tg-main:42"]},
@@ -97,7 +104,12 @@ def test_unknown_template_is_refused() -> None:
 
 def test_content_must_suit_the_messenger() -> None:
     with pytest.raises(Refusal, match="whatsapp cannot send a video_note"):
-        plan(spec(connection_id="wa-main", content={"kind": "media", "media_type": "video_note", "file": "x"}))
+        plan(
+            spec(
+                connection_id="wa-main",
+                content={"kind": "media", "media_type": "video_note", "file": "x"},
+            )
+        )
     with pytest.raises(Refusal, match="shorter than 1000"):
         plan(spec(connection_id="ig-main", content={"kind": "text", "text": "x" * 1500}))
 

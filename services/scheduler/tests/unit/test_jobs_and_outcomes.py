@@ -21,7 +21,10 @@ def released(no: int, step: int = 1, name: str | None = "Alice Smith") -> Releas
         recipient_no=no,
         step_no=step,
         recipient=Recipient(
-            recipient_no=no, contact_id=f"c:{no}", external_id=str(no), name=name,
+            recipient_no=no,
+            contact_id=f"c:{no}",
+            external_id=str(no),
+            name=name,
             attributes={"city": "Berlin"},
         ),
         released_at=NOW,
@@ -42,12 +45,16 @@ def test_text_and_captions_are_personalised() -> None:
     assert dispatch is not None
     first, second = dispatch.jobs
     assert first.content == OutboundText(text="Hi Alice from Berlin")
-    assert second.content == OutboundMedia(media_type="photo", file="https://x/y.jpg", caption="For ")
+    assert second.content == OutboundMedia(
+        media_type="photo", file="https://x/y.jpg", caption="For "
+    )
     assert (second.recipient_no, second.step_no) == (2, 2)
 
 
 def test_ai_steps_go_to_the_composer() -> None:
-    steps = (CampaignStep(step_no=1, content=AiContent(prompt="Invite", fallback_text="Hi {name}")),)
+    steps = (
+        CampaignStep(step_no=1, content=AiContent(prompt="Invite", fallback_text="Hi {name}")),
+    )
     dispatch, compose = build_work(run(steps=steps), [released(1), released(2)])
     assert dispatch is None
     assert len(compose) == 1

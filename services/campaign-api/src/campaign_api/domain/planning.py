@@ -14,7 +14,7 @@ from datetime import datetime
 from contracts.audience import ContactsAudience, FilterAudience, TestAudience
 from contracts.base import MESSENGER_OF, ConnectionChannel
 from contracts.campaigns import CampaignSpec
-from contracts.content import MediaContent, TemplateContent, TextContent
+from contracts.content import MediaContent, TemplateContent, TextContent, WhatsAppTemplateContent
 from contracts.scheduling import CampaignStep
 from contracts.timing import TimeFormatError, parse_start_time
 
@@ -145,6 +145,11 @@ def check_content_fits(steps: Sequence[CampaignStep], channel: ConnectionChannel
     for step in steps:
         content = step.content
         where = f"step {step.step_no}" if len(steps) > 1 else "content"
+        if isinstance(content, WhatsAppTemplateContent) and messenger != "whatsapp":
+            raise Refusal(
+                f"{where}: a WhatsApp template can only go through a WhatsApp connection",
+                "template_not_supported",
+            )
         if isinstance(content, MediaContent) and content.media_type in UNSUPPORTED_MEDIA.get(
             messenger, frozenset()
         ):

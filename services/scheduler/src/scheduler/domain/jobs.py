@@ -4,14 +4,16 @@ composer (prompts), with personal fields filled."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from contracts.composer import ComposeJob, ComposeRequestedV1
-from contracts.content import AiContent, MediaContent, TextContent
+from contracts.content import AiContent, MediaContent, TextContent, WhatsAppTemplateContent
 from contracts.dispatch import (
     DispatchJob,
     DispatchRequestedV1,
     OutboundContent,
     OutboundMedia,
+    OutboundTemplate,
     OutboundText,
 )
 from contracts.personal_fields import personalize, recipient_fields
@@ -24,9 +26,27 @@ def _fields(released: Released) -> dict[str, str]:
     return recipient_fields(r.name, r.external_id, r.attributes)
 
 
-def outbound(content: TextContent | MediaContent, fields: dict[str, str]) -> OutboundContent:
+def _personalize_strings(value: Any, fields: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return personalize(value, fields)
+    if isinstance(value, list):
+        return [_personalize_strings(item, fields) for item in value]
+    if isinstance(value, dict):
+        return {key: _personalize_strings(item, fields) for key, item in value.items()}
+    return value
+
+
+def outbound(
+    content: TextContent | MediaContent | WhatsAppTemplateContent, fields: dict[str, str]
+) -> OutboundContent:
     if isinstance(content, TextContent):
         return OutboundText(text=personalize(content.text, fields) or content.text)
+    if isinstance(content, WhatsAppTemplateContent):
+        return OutboundTemplate(
+            template_name=content.template_name,
+            language=content.language,
+            components=_personalize_strings(content.components, fields),
+        )
     caption = personalize(content.caption, fields) if content.caption else None
     return OutboundMedia(media_type=content.media_type, file=content.file, caption=caption)
 
