@@ -25,7 +25,7 @@ class World:
     rabbitmq_url: str
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 async def world(
     infrastructure: Infrastructure, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[World]:

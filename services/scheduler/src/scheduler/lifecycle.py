@@ -6,12 +6,15 @@ from datetime import datetime
 
 from contracts.campaigns import CampaignCancelledV1, CampaignCompletedV1, CampaignStartedV1
 from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
+from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage
 
 from .domain.model import CampaignRun
 from .domain.outcomes import cancel_settled, final_counters, is_complete
 from .repo import Conn
 from .repo import campaigns as campaigns_repo
+
+log = get_logger(__name__)
 
 
 def report_path(run: CampaignRun) -> str:
@@ -45,6 +48,7 @@ async def finish_if_due(conn: Conn, run: CampaignRun) -> list[OutgoingMessage]:
         return []
     counters = final_counters(run)
     finished_at = await campaigns_repo.mark_finished(conn, run.id, status, counters.cancelled)
+    log.info(f"campaign {status}", campaign_id=str(run.id), **counters.model_dump())
     fields = {
         **counters.model_dump(),
         "campaign_id": run.id,
