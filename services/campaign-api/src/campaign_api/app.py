@@ -98,7 +98,7 @@ def _subscribe(runtime: ServiceRuntime, handlers: Handlers) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
-    submissions = Submissions(runtime)
+    submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
     _subscribe(runtime, Handlers(runtime, submissions))
 
     @contextlib.asynccontextmanager

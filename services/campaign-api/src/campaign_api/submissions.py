@@ -10,7 +10,7 @@ in one transaction (the outbox), so a crash never loses one half.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -19,14 +19,18 @@ from contracts.campaigns import CampaignAcceptedV1, CampaignRejectedV1, Campaign
 from contracts.content import TemplateContent
 from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
 from contracts.scheduling import CampaignScheduledV1
+from service_kit.logs import get_logger
 from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
-from .domain.planning import plan_campaigns
+from .domain.planning import check_monthly_limit, month_bounds, plan_campaigns
+from .estimates import estimate
 from .repo import Pool
 from .repo import accounts as accounts_repo
 from .repo import campaigns as campaigns_repo
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,9 @@ def _scheduled_event(plan: PlannedCampaign, spec: CampaignSpec, now: datetime) -
 
 
 class Submissions:
-    def __init__(self, runtime: ServiceRuntime) -> None:
+    def __init__(self, runtime: ServiceRuntime, *, estimate_seconds: float) -> None:
         self._runtime = runtime
+        self._estimate_seconds = estimate_seconds
 
     @property
     def _pool(self) -> Pool:
@@ -124,7 +129,7 @@ class Submissions:
             template = await accounts_repo.get_template(
                 self._pool, tenant_id, spec.content.template
             )
-        return plan_campaigns(
+        planned = plan_campaigns(
             spec,
             principal=principal,
             tenant=tenant,
@@ -132,6 +137,35 @@ class Submissions:
             template=template,
             now=utc_now(),
         )
+        planned = await self._with_estimates(tenant_id, spec, planned)
+        committed = await campaigns_repo.month_commitment(
+            self._pool, tenant_id, *month_bounds(planned[0].start_at)
+        )
+        check_monthly_limit(tenant, planned, committed)
+        return planned
+
+    async def _with_estimates(
+        self, tenant_id: str, spec: CampaignSpec, planned: list[PlannedCampaign]
+    ) -> list[PlannedCampaign]:
+        """Each campaign's audience as it is now.  Without an answer from the
+        audience-resolver the limit is still enforced while sending."""
+        single = planned[0].connection_id if len(planned) == 1 else None
+        try:
+            found = await estimate(
+                self._runtime.broker,
+                tenant_id=tenant_id,
+                connection_id=single,
+                audience=spec.audience,
+                wait_seconds=self._estimate_seconds,
+            )
+        except Refusal as refusal:
+            log.warning(
+                "no audience estimate; the monthly limit is checked while sending",
+                reason=refusal.reason,
+            )
+            return planned
+        sizes = found.by_connection or ({single: found.audience_size} if single else {})
+        return [replace(p, estimated_audience=sizes.get(p.connection_id, 0)) for p in planned]
 
     async def submit(
         self,

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from campaign_api.domain.model import Connection, Principal, Refusal, Template, Tenant
-from campaign_api.domain.planning import plan_campaigns
+from campaign_api.domain.planning import check_monthly_limit, month_bounds, plan_campaigns
 from contracts.campaigns import CampaignSpec
 from contracts.content import TextContent
 from contracts.scheduling import CampaignStep
@@ -117,3 +118,26 @@ def test_content_must_suit_the_messenger() -> None:
 def test_test_audience_does_not_count_toward_the_quota() -> None:
     planned = plan(spec(connection_id="tg-main", audience={"kind": "test", "external_id": "42"}))
     assert planned[0].counts_toward_quota is False
+
+
+def test_month_bounds_roll_over_the_year() -> None:
+    start, end = month_bounds(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
+    assert (start, end) == (datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+
+
+def test_a_campaign_past_the_monthly_limit_is_refused() -> None:
+    tenant = Tenant("acme", "free", 500, None)
+    planned = [replace(p, estimated_audience=200) for p in plan(spec(connection_id="tg-main"))]
+    check_monthly_limit(tenant, planned, committed=300)
+    with pytest.raises(Refusal) as refused:
+        check_monthly_limit(tenant, planned, committed=301)
+    assert refused.value.code == "monthly_limit"
+    assert "about 200 messages" in refused.value.reason
+    assert "monthly limit of 500 for 2026-11" in refused.value.reason
+
+
+def test_test_sends_and_unknown_estimates_do_not_count() -> None:
+    tenant = Tenant("acme", "free", 10, None)
+    test_send = plan(spec(connection_id="tg-main", audience={"kind": "test", "external_id": "1"}))
+    check_monthly_limit(tenant, [replace(p, estimated_audience=1) for p in test_send], committed=10)
+    check_monthly_limit(tenant, plan(spec(connection_id="tg-main")), committed=10)

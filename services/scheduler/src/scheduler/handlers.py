@@ -16,7 +16,7 @@ from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
-from .domain.outcomes import abandoned_results, tally
+from .domain.outcomes import skipped_results, tally
 from .lifecycle import finish_if_due
 from .metrics import SchedulerMetrics
 from .releaser import Releaser
@@ -96,7 +96,7 @@ class Handlers:
                 settled=counts.settled,
             )
             events: list[OutgoingMessage] = []
-            skipped = abandoned_results(campaign_id, counts.abandoned, run.step_count, utc_now())
+            skipped = skipped_results(campaign_id, counts.abandoned, run.step_count, utc_now())
             if skipped:
                 events.append(
                     OutgoingMessage(

@@ -16,6 +16,7 @@ import contextlib
 from uuid import UUID
 
 from contracts.audience import AudienceSnapshotRequestedV1
+from contracts.dispatch import DeliveriesReportedV1
 from contracts.names import (
     DISPATCHER_OF,
     INTERNAL_EXCHANGE,
@@ -28,11 +29,14 @@ from service_kit.retry import TRANSIENT_ERRORS
 from service_kit.runtime import ServiceRuntime
 
 from .domain.jobs import build_work
+from .domain.model import CampaignRun, Released
+from .domain.outcomes import MONTHLY_LIMIT_RULE, monthly_limit_reason, skipped_results
 from .domain.pacing import current_slot, next_slot_after_release, release_budget
 from .lifecycle import finish_if_due, started_event
 from .metrics import SchedulerMetrics
-from .repo import Pool
+from .repo import Conn, Pool
 from .repo import campaigns as campaigns_repo
+from .repo import quotas as quotas_repo
 from .repo import recipients as recipients_repo
 from .settings import Settings
 
@@ -151,10 +155,19 @@ class Releaser:
             released = await recipients_repo.claim_due(conn, campaign_id, budget)
             if not released:
                 return 0
+            over_limit: list[Released] = []
+            if run.counts_toward_quota:
+                granted, limit = await quotas_repo.grant(
+                    conn, run.tenant_id, quotas_repo.month_of(run.now), len(released)
+                )
+                released, over_limit = released[:granted], released[granted:]
+                if over_limit:
+                    assert limit is not None
+                    await self._skip_over_limit(conn, run, over_limit, limit)
             if run.interval_seconds > 0:
                 lateness = (released[0].released_at - current_slot(run)).total_seconds()
                 self._metrics.release_lateness.observe(max(lateness, 0.0))
-            dispatch, compose = build_work(run, released)
+            dispatch, compose = (None, []) if not released else build_work(run, released)
             publisher = self._runtime.publisher
             if dispatch is not None:
                 await publisher.send_to_queue(
@@ -170,7 +183,47 @@ class Releaser:
                     request, exchange=INTERNAL_EXCHANGE, routing_key=RoutingKey.COMPOSE
                 )
             await campaigns_repo.after_release(
-                conn, campaign_id, len(released), next_slot_after_release(run, len(released))
+                conn,
+                campaign_id,
+                len(released),
+                next_slot_after_release(run, released[0].released_at if released else None),
             )
         self._metrics.released.inc(len(released))
-        return len(released)
+        if over_limit:
+            self._runtime.outbox.notify()
+        return len(released) + len(over_limit)
+
+    async def _skip_over_limit(
+        self, conn: Conn, run: CampaignRun, over_limit: list[Released], limit: int
+    ) -> None:
+        """Recipients past the tenant's monthly limit: their remaining steps are
+        skipped with that reason, never sent."""
+        await recipients_repo.close(conn, run.id, [r.recipient_no for r in over_limit])
+        skipped = skipped_results(
+            run.id,
+            [(r.recipient_no, r.step_no) for r in over_limit],
+            run.step_count,
+            run.now,
+            code=MONTHLY_LIMIT_RULE,
+            reason=monthly_limit_reason(limit, run.now),
+        )
+        await campaigns_repo.add_skipped(conn, run.id, len(skipped), len(over_limit))
+        events = [
+            OutgoingMessage(
+                INTERNAL_EXCHANGE,
+                RoutingKey.DELIVERY_REPORTED,
+                DeliveriesReportedV1(
+                    tenant_id=run.tenant_id, connection_id=run.connection_id, results=skipped
+                ),
+            )
+        ]
+        updated = await campaigns_repo.lock(conn, run.id)
+        assert updated is not None
+        events += await finish_if_due(conn, updated)
+        await add_to_outbox(conn, events)
+        log.info(
+            "monthly limit reached: deliveries skipped",
+            campaign_id=str(run.id),
+            limit=limit,
+            skipped=len(skipped),
+        )

@@ -9,7 +9,7 @@ from contracts.dispatch import OutboundMedia, OutboundText
 from contracts.scheduling import CampaignStep
 from scheduler.domain.jobs import build_work
 from scheduler.domain.model import Applied, Released
-from scheduler.domain.outcomes import abandoned_results, final_counters, tally
+from scheduler.domain.outcomes import final_counters, skipped_results, tally
 
 from .test_pacing import run
 
@@ -72,7 +72,7 @@ def test_tally_counts_each_delivery_once_and_cuts_failed_chains() -> None:
     assert (counts.sent, counts.failed, counts.done, counts.settled) == (2, 1, 2, 3)
     assert counts.skipped == 2  # steps 2 and 3 of recipient 2
     assert counts.abandoned == [(2, 2)]
-    skipped = abandoned_results(uuid.uuid4(), counts.abandoned, 3, NOW)
+    skipped = skipped_results(uuid.uuid4(), counts.abandoned, 3, NOW)
     assert [(r.recipient_no, r.step_no, r.status) for r in skipped] == [
         (2, 2, "skipped"),
         (2, 3, "skipped"),

@@ -55,18 +55,25 @@ def test_with_interval_one_per_slot() -> None:
     assert release_budget(due, window=2000, batch=500) == 1
 
 
-def test_slots_keep_their_cadence_when_a_release_runs_a_little_late() -> None:
+def test_the_next_slot_counts_from_the_actual_release() -> None:
     slot = START + timedelta(seconds=10)
-    r = run(interval_seconds=0.2, next_slot_at=slot, now=slot + timedelta(milliseconds=7))
-    assert next_slot_after_release(r, 1) == slot + timedelta(seconds=0.2)
+    late = slot + timedelta(milliseconds=40)
+    r = run(interval_seconds=0.2, next_slot_at=slot, now=late)
+    assert next_slot_after_release(r, late) == late + timedelta(seconds=0.2)
 
 
-def test_after_downtime_the_cadence_restarts_instead_of_bursting() -> None:
+def test_nothing_released_keeps_the_slot() -> None:
+    slot = START + timedelta(seconds=10)
+    r = run(interval_seconds=0.2, next_slot_at=slot)
+    assert next_slot_after_release(r, None) == slot
+
+
+def test_after_downtime_there_is_no_burst() -> None:
     slot = START + timedelta(seconds=10)
     later = slot + timedelta(minutes=5)
     r = run(interval_seconds=90, next_slot_at=slot, now=later)
-    assert current_slot(r) == later
-    assert next_slot_after_release(r, 1) == later + timedelta(seconds=90)
+    assert release_budget(r, window=2000, batch=500) == 1
+    assert next_slot_after_release(r, later) == later + timedelta(seconds=90)
 
 
 def test_first_slot_is_the_start_time() -> None:

@@ -16,7 +16,6 @@ from service_kit.outbox import OutgoingMessage, add_to_outbox
 
 from .. import reports
 from ..domain.model import FINISHED, CampaignRecord, Refusal
-from ..estimates import estimate
 from ..repo import campaigns as campaigns_repo
 from ..repo import deliveries as deliveries_repo
 from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
@@ -55,20 +54,6 @@ async def create_campaign(
     spec = body.model_copy(update={"request_id": None})
     if dry_run:
         planned = await svc.submissions.plan(caller, tenant_id, spec)
-        sizes: dict[str, int] = {}
-        try:
-            found = await estimate(
-                svc.runtime.broker,
-                tenant_id=tenant_id,
-                connection_id=spec.connection_id,
-                audience=spec.audience,
-                wait_seconds=svc.settings.estimate_timeout_seconds,
-            )
-            sizes = found.by_connection or (
-                {spec.connection_id: found.audience_size} if spec.connection_id else {}
-            )
-        except Refusal:
-            sizes = {}
         response.status_code = 200
         return CampaignCreated(
             request_id=request_id,
@@ -86,7 +71,7 @@ async def create_campaign(
                     interval_seconds=p.interval_seconds,
                     steps=[s.model_dump(mode="json") for s in p.steps],
                     counts_toward_quota=p.counts_toward_quota,
-                    estimated_audience=sizes.get(p.connection_id),
+                    estimated_audience=p.estimated_audience,
                 )
                 for p in planned
             ],

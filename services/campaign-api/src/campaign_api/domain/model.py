@@ -63,6 +63,13 @@ class PlannedCampaign:
     interval_seconds: float
     start_at: datetime
     counts_toward_quota: bool
+    estimated_audience: int | None = None
+
+    @property
+    def estimated_messages(self) -> int | None:
+        if self.estimated_audience is None:
+            return None
+        return self.estimated_audience * len(self.steps)
 
 
 class Refusal(Exception):

@@ -201,3 +201,28 @@ def plan_campaigns(
             )
         )
     return planned
+
+
+def month_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    """The calendar month (UTC) a moment falls in."""
+    start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (
+        start.replace(year=start.year + 1, month=1)
+        if start.month == 12
+        else start.replace(month=start.month + 1)
+    )
+    return start, end
+
+
+def check_monthly_limit(tenant: Tenant, planned: Sequence[PlannedCampaign], committed: int) -> None:
+    """Refuse what would send past the tenant's monthly limit, counting what the
+    month's campaigns already sent or will send (`committed`)."""
+    new = sum(p.estimated_messages or 0 for p in planned if p.counts_toward_quota)
+    if new and committed + new > tenant.monthly_limit:
+        month = planned[0].start_at
+        raise Refusal(
+            f"this campaign would send about {new} messages, and {committed} of the tenant's "
+            f"monthly limit of {tenant.monthly_limit} for {month:%Y-%m} are already sent or "
+            "scheduled: narrow the audience, or raise the monthly limit",
+            "monthly_limit",
+        )

@@ -23,6 +23,7 @@ UPDATE_CAMPAIGN_AUDIENCE = sql("update_campaign_audience")
 UPDATE_CAMPAIGN_STARTED = sql("update_campaign_started")
 UPDATE_CAMPAIGN_FINISHED = sql("update_campaign_finished")
 UPDATE_CAMPAIGN_CANCEL_REQUESTED = sql("update_campaign_cancel_requested")
+SELECT_MONTH_COMMITMENT = sql("select_month_commitment")
 
 
 def _record(row: Any) -> CampaignRecord:
@@ -94,6 +95,7 @@ async def insert_campaigns(
                 p.interval_seconds,
                 p.start_at,
                 p.counts_toward_quota,
+                p.estimated_audience,
             )
             for p in planned
         ],
@@ -188,3 +190,10 @@ async def request_cancel(conn: Conn, tenant_id: str, campaign_id: UUID) -> datet
         UPDATE_CAMPAIGN_CANCEL_REQUESTED, tenant_id, campaign_id
     )
     return value
+
+
+async def month_commitment(
+    pool: Pool | Conn, tenant_id: str, start: datetime, end: datetime
+) -> int:
+    """Messages the tenant's campaigns starting in [start, end) sent or will send."""
+    return int(await pool.fetchval(SELECT_MONTH_COMMITMENT, tenant_id, start, end))

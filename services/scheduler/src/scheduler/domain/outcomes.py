@@ -12,6 +12,7 @@ from contracts.dispatch import DeliveryResult
 from .model import Applied, CampaignRun
 
 PREVIOUS_STEP_REASON = "the previous message of the chain did not reach this recipient"
+MONTHLY_LIMIT_RULE = "quota.monthly_limit"
 
 
 @dataclass
@@ -40,23 +41,37 @@ def tally(applied: list[Applied], step_count: int) -> Tally:
     return result
 
 
-def abandoned_results(
-    campaign_id: UUID, abandoned: list[tuple[int, int]], step_count: int, now: datetime
+def skipped_results(
+    campaign_id: UUID,
+    skipped: list[tuple[int, int]],
+    step_count: int,
+    now: datetime,
+    *,
+    code: str = "chain.previous_step",
+    reason: str = PREVIOUS_STEP_REASON,
 ) -> list[DeliveryResult]:
-    """Later steps of chains cut short, reported skipped so every delivery ends."""
+    """Steps that will never be sent, from (recipient_no, first such step) on,
+    reported skipped so every delivery ends."""
     return [
         DeliveryResult(
             campaign_id=campaign_id,
             recipient_no=recipient_no,
             step_no=step_no,
             status="skipped",
-            error_code="chain.previous_step",
-            error_reason=PREVIOUS_STEP_REASON,
+            error_code=code,
+            error_reason=reason,
             finished_at=now,
         )
-        for recipient_no, first in abandoned
+        for recipient_no, first in skipped
         for step_no in range(first, step_count + 1)
     ]
+
+
+def monthly_limit_reason(limit: int, month: datetime) -> str:
+    return (
+        f"the tenant's monthly limit of {limit} messages for {month:%Y-%m} is reached; "
+        "raise the limit to send more"
+    )
 
 
 def is_complete(run: CampaignRun) -> bool:

@@ -1,10 +1,10 @@
 """How many deliveries a campaign may release now, and when its next one may go.
 
-With an interval, consecutive messages leave `interval` seconds apart, start to
-start, across all recipients: one per slot, slots `interval` apart.  A campaign
-that fell more than one interval behind (the scheduler was down) restarts its
-cadence from now instead of catching up in a burst.  Without an interval,
-releases are bounded by a window of deliveries in flight per campaign, so
+With an interval, consecutive messages leave at least `interval` seconds apart,
+start to start, across all recipients: one per slot, each slot `interval` after
+the moment the previous message was actually released, so a late release never
+shortens the next gap and a scheduler that was down does not catch up in a burst.
+Without an interval, releases are bounded by a window of deliveries in flight per campaign, so
 millions of messages wait in PostgreSQL, not in the broker, and a cancel stops
 them quickly.
 """
@@ -19,11 +19,8 @@ SLOT_TOLERANCE = timedelta(milliseconds=2)
 
 
 def current_slot(run: CampaignRun) -> datetime:
-    """The slot the next release belongs to (interval campaigns)."""
-    slot = run.next_slot_at or run.start_at
-    if run.now - slot > timedelta(seconds=run.interval_seconds):
-        return run.now
-    return slot
+    """When the next release may go (interval campaigns)."""
+    return run.next_slot_at or run.start_at
 
 
 def release_budget(run: CampaignRun, *, window: int, batch: int) -> int:
@@ -32,9 +29,8 @@ def release_budget(run: CampaignRun, *, window: int, batch: int) -> int:
     return max(0, min(batch, window - run.outstanding))
 
 
-def next_slot_after_release(run: CampaignRun, released: int) -> datetime | None:
-    if run.interval_seconds <= 0:
+def next_slot_after_release(run: CampaignRun, released_at: datetime | None) -> datetime | None:
+    """`released_at`: when the release that just happened left (None: nothing left)."""
+    if run.interval_seconds <= 0 or released_at is None:
         return run.next_slot_at
-    if released == 0:
-        return run.next_slot_at
-    return current_slot(run) + timedelta(seconds=run.interval_seconds)
+    return released_at + timedelta(seconds=run.interval_seconds)

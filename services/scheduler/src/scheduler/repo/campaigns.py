@@ -26,6 +26,7 @@ UPDATE_AFTER_RELEASE = sql("update_after_release")
 ADD_OUTCOMES = sql("add_outcomes")
 MARK_FINISHED = sql("mark_finished")
 MARK_CANCELLED = sql("mark_cancelled")
+ADD_SKIPPED = sql("add_skipped")
 
 
 def _run(row: Any) -> CampaignRun:
@@ -158,3 +159,7 @@ async def mark_finished(conn: Conn, campaign_id: UUID, status: str, cancelled: i
 
 async def mark_cancelled(conn: Conn, campaign_id: UUID, requested_at: datetime) -> bool:
     return await conn.fetchval(MARK_CANCELLED, campaign_id, requested_at) is not None
+
+
+async def add_skipped(conn: Conn, campaign_id: UUID, deliveries: int, recipients: int) -> None:
+    await conn.execute(ADD_SKIPPED, campaign_id, deliveries, recipients)

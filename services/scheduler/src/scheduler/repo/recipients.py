@@ -17,6 +17,7 @@ ADD_LOADED_BATCH = sql("add_loaded_batch")
 CLAIM_DUE_RECIPIENTS = sql("claim_due_recipients")
 APPLY_RESULTS = sql("apply_results")
 CLOSE_WAITING_RECIPIENTS = sql("close_waiting_recipients")
+CLOSE_RECIPIENTS = sql("close_recipients")
 
 
 async def load_batch(
@@ -76,3 +77,8 @@ async def apply_results(
 
 async def close_waiting(conn: Conn, campaign_id: UUID) -> None:
     await conn.execute(CLOSE_WAITING_RECIPIENTS, campaign_id)
+
+
+async def close(conn: Conn, campaign_id: UUID, recipient_nos: list[int]) -> None:
+    """End released recipients' chains without sending (a limit was reached)."""
+    await conn.execute(CLOSE_RECIPIENTS, campaign_id, recipient_nos)

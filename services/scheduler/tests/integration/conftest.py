@@ -1,0 +1,272 @@
+"""The scheduler on the real broker and database, with the test playing the
+audience-resolver (answering snapshot requests) and the dispatcher (receiving
+jobs, reporting outcomes)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import aio_pika
+import pytest
+from contracts.audience import (
+    AudienceSnapshotRequestedV1,
+    AudienceSnapshottedV1,
+    Recipient,
+    RecipientsResolvedV1,
+)
+from contracts.base import utc_now
+from contracts.content import TextContent
+from contracts.dispatch import (
+    DeliveriesReportedV1,
+    DeliveryResult,
+    DispatchJob,
+    DispatchRequestedV1,
+)
+from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1, CampaignStep
+from contracts.tenants import TenantUpdatedV1
+from pydantic import BaseModel
+from scheduler.app import create_app
+from scheduler.settings import Settings
+from service_kit.publishing import encode
+from service_kit.topology import quorum_queue
+from starlette.applications import Starlette
+from test_support.waiting import eventually
+
+TENANT = "sched-t"
+CONNECTION = "bot"
+
+
+@dataclass
+class Released:
+    job: DispatchJob
+    at: float
+
+
+@dataclass
+class Platform:
+    """What the test's fake dispatcher saw and the outcomes it reported."""
+
+    released: list[Released] = field(default_factory=list)
+    lifecycle: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    reported: list[DeliveryResult] = field(default_factory=list)
+
+
+class Harness:
+    def __init__(self, channel: aio_pika.abc.AbstractChannel) -> None:
+        self.channel = channel
+        self.platform = Platform()
+        self.audiences: dict[uuid.UUID, list[Recipient]] = {}
+        self.outcome_for: dict[str, str] = {}
+        self.send_delay = 0.0
+        self.auto_report = True
+
+    async def publish(
+        self, message: BaseModel, routing_key: str, exchange: str = INTERNAL_EXCHANGE
+    ) -> None:
+        target = await self.channel.get_exchange(exchange)
+        await target.publish(
+            aio_pika.Message(encode(message), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+            routing_key,
+        )
+
+    async def start(self) -> None:
+        snapshots = await self.channel.declare_queue("", exclusive=True)
+        await snapshots.bind(INTERNAL_EXCHANGE, RoutingKey.AUDIENCE_SNAPSHOT)
+        await snapshots.consume(self._on_snapshot)
+        events = await self.channel.declare_queue("", exclusive=True)
+        for key in (
+            RoutingKey.CAMPAIGN_STARTED,
+            RoutingKey.CAMPAIGN_COMPLETED,
+            RoutingKey.CAMPAIGN_CANCELLED,
+        ):
+            await events.bind(CAMPAIGNS_EXCHANGE, key)
+        await events.consume(self._on_lifecycle)
+        reports = await self.channel.declare_queue("", exclusive=True)
+        await reports.bind(INTERNAL_EXCHANGE, RoutingKey.DELIVERY_REPORTED)
+        await reports.consume(self._on_report)
+        name = dispatch_queue("telegram", TENANT, CONNECTION)
+        jobs = await self.channel.declare_queue(
+            name, durable=True, arguments=quorum_queue(name, single_active_consumer=True).arguments
+        )
+        await jobs.purge()
+        await jobs.consume(self._on_jobs)
+
+    async def _on_snapshot(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        async with message.process():
+            request = AudienceSnapshotRequestedV1.model_validate_json(message.body)
+            recipients = self.audiences[request.campaign_id]
+            batches = [
+                recipients[i : i + request.batch_size]
+                for i in range(0, len(recipients), request.batch_size)
+            ]
+            for number, batch in enumerate(batches, start=1):
+                await self.publish(
+                    RecipientsResolvedV1(
+                        campaign_id=request.campaign_id,
+                        tenant_id=TENANT,
+                        batch_no=number,
+                        recipients=batch,
+                    ),
+                    RoutingKey.RECIPIENTS_RESOLVED,
+                )
+            await self.publish(
+                AudienceSnapshottedV1(
+                    campaign_id=request.campaign_id,
+                    tenant_id=TENANT,
+                    audience_size=len(recipients),
+                    batch_count=len(batches),
+                    snapshotted_at=utc_now(),
+                ),
+                RoutingKey.AUDIENCE_SNAPSHOTTED,
+            )
+
+    async def _on_lifecycle(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        async with message.process():
+            self.platform.lifecycle.append((message.routing_key or "", json.loads(message.body)))
+
+    async def _on_report(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        async with message.process():
+            self.platform.reported += DeliveriesReportedV1.model_validate_json(message.body).results
+
+    async def _on_jobs(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        async with message.process():
+            request = DispatchRequestedV1.model_validate_json(message.body)
+            now = time.monotonic()
+            self.platform.released += [Released(job, now) for job in request.jobs]
+            if self.auto_report:
+                asyncio.get_running_loop().create_task(self.report(request.jobs))
+
+    async def report(self, jobs: Sequence[DispatchJob], status: str | None = None) -> None:
+        await asyncio.sleep(self.send_delay)
+        now = utc_now()
+        results = []
+        for job in jobs:
+            outcome = status or self.outcome_for.get(job.recipient.external_id, "sent")
+            results.append(
+                DeliveryResult(
+                    campaign_id=job.campaign_id,
+                    recipient_no=job.recipient_no,
+                    step_no=job.step_no,
+                    status=outcome,  # type: ignore[arg-type]
+                    attempts=1,
+                    platform_message_id="m" if outcome == "sent" else None,
+                    error_code=None if outcome == "sent" else "403",
+                    sent_at=now if outcome == "sent" else None,
+                    finished_at=now,
+                )
+            )
+        await self.publish(
+            DeliveriesReportedV1(tenant_id=TENANT, connection_id=CONNECTION, results=results),
+            RoutingKey.DELIVERY_REPORTED,
+        )
+
+    async def tenant(self, monthly_limit: int) -> None:
+        await self.publish(
+            TenantUpdatedV1(
+                tenant_id=TENANT,
+                plan="paid",
+                monthly_limit=monthly_limit,
+                subscription_ends_at=None,
+                updated_at=utc_now(),
+            ),
+            RoutingKey.TENANT_UPDATED,
+        )
+
+    async def campaign(
+        self,
+        recipients: int,
+        *,
+        interval: float = 0,
+        steps: Sequence[CampaignStep] | None = None,
+        start_in: float = 0,
+        counts_toward_quota: bool = True,
+    ) -> uuid.UUID:
+        campaign_id = uuid.uuid4()
+        self.audiences[campaign_id] = [
+            Recipient(
+                recipient_no=n, contact_id=f"{CONNECTION}:{n}", external_id=str(n), name=f"P{n}"
+            )
+            for n in range(1, recipients + 1)
+        ]
+        await self.publish(
+            CampaignScheduledV1(
+                campaign_id=campaign_id,
+                tenant_id=TENANT,
+                connection_id=CONNECTION,
+                channel="telegram_bot",
+                name="test",
+                audience={"kind": "all"},  # type: ignore[arg-type]
+                steps=list(
+                    steps or [CampaignStep(step_no=1, content=TextContent(text="hi {name}"))]
+                ),
+                interval_seconds=interval,
+                start_at=utc_now() + timedelta(seconds=start_in),
+                counts_toward_quota=counts_toward_quota,
+                created_at=utc_now(),
+            ),
+            RoutingKey.CAMPAIGN_SCHEDULED,
+        )
+        return campaign_id
+
+    async def cancel(self, campaign_id: uuid.UUID) -> None:
+        await self.publish(
+            CampaignCancelRequestedV1(
+                campaign_id=campaign_id, tenant_id=TENANT, requested_at=utc_now()
+            ),
+            RoutingKey.CAMPAIGN_CANCEL,
+        )
+
+    def released_of(self, campaign_id: uuid.UUID) -> list[Released]:
+        return [r for r in self.platform.released if r.job.campaign_id == campaign_id]
+
+    async def final_event(
+        self, campaign_id: uuid.UUID, kind: str, timeout: float = 30
+    ) -> dict[str, Any]:
+        key = {
+            "completed": RoutingKey.CAMPAIGN_COMPLETED,
+            "cancelled": RoutingKey.CAMPAIGN_CANCELLED,
+        }[kind]
+
+        async def found() -> dict[str, Any] | None:
+            for routing_key, body in self.platform.lifecycle:
+                if routing_key == key and body["campaign_id"] == str(campaign_id):
+                    return body
+            return None
+
+        return await eventually(found, timeout=timeout, what=f"campaign.{kind}.v1")
+
+
+def scheduler_settings(rabbitmq_url: str, database_url: str) -> Settings:
+    return Settings(
+        rabbitmq_url=rabbitmq_url,
+        database_url=database_url,
+        snapshot_lead_seconds=0.5,
+        max_idle_seconds=0.2,
+    )
+
+
+@pytest.fixture
+async def scheduler(
+    rabbitmq_url: str, database_url: str, clean_queues: None
+) -> AsyncIterator[Starlette]:
+    app = create_app(scheduler_settings(rabbitmq_url, database_url))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def harness(scheduler: Starlette, rabbitmq_url: str) -> AsyncIterator[Harness]:
+    connection = await aio_pika.connect(rabbitmq_url)
+    channel = await connection.channel()
+    harness = Harness(channel)
+    await harness.start()
+    yield harness
+    await connection.close()
