@@ -1,0 +1,100 @@
+"""The AI composer: one consumer, a backend to write with, and its store."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from contracts.composer import ComposeRequestedV1
+from contracts.names import INTERNAL_EXCHANGE, Queue, RoutingKey
+from service_kit.consumers import Subscription
+from service_kit.logs import get_logger
+from service_kit.runtime import ServiceRuntime
+from starlette.applications import Starlette
+
+from .backends.base import Backend
+from .backends.builtin import BuiltinBackend
+from .backends.openai_backend import OpenAIBackend
+from .composer import Composer
+from .handlers import Handlers
+from .metrics import ComposerMetrics
+from .settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+NO_API_KEY = "unset"
+"""Sent when COMPOSER_OPENAI_API_KEY is not set: enough for a local model server."""
+
+log = get_logger(__name__)
+
+
+def create_backend(settings: Settings, metrics: ComposerMetrics) -> Backend:
+    if settings.backend == "builtin":
+        return BuiltinBackend()
+    key = settings.composer_openai_api_key
+    return OpenAIBackend(
+        base_url=settings.composer_openai_base_url,
+        api_key=key.get_secret_value() if key else NO_API_KEY,
+        model=settings.composer_model,
+        concurrency=settings.composer_concurrency,
+        timeout_seconds=settings.composer_timeout_seconds,
+        max_retries=settings.composer_max_retries,
+        backoff_seconds=settings.composer_retry_backoff_seconds,
+        metrics=metrics,
+    )
+
+
+def _campaign_id(request: ComposeRequestedV1) -> dict[str, str]:
+    return {"campaign_id": str(request.jobs[0].campaign_id)}
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    runtime = ServiceRuntime("ai-composer", settings, schema="ai_composer", migrations=MIGRATIONS)
+    metrics = ComposerMetrics(runtime.registry)
+    backend = create_backend(settings, metrics)
+    composer = Composer(
+        lambda: runtime.pool,
+        backend,
+        metrics,
+        max_attempts=settings.composer_max_attempts,
+        chunk_size=settings.composer_chunk_size,
+        chunk_seconds=settings.composer_chunk_seconds,
+    )
+    handlers = Handlers(composer, runtime.publisher)
+    runtime.subscribe(
+        Subscription(
+            queue=Queue.COMPOSER_COMPOSE,
+            model=ComposeRequestedV1,
+            handle=handlers.on_compose,
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.COMPOSE,
+            prefetch=settings.composer_prefetch,
+            log_fields=_campaign_id,
+        )
+    )
+
+    async def announce_backend() -> None:
+        if backend.name == "builtin":
+            log.warning("composing with the built-in writer, which is not an LLM")
+        else:
+            log.info(
+                "composing with an OpenAI-compatible model",
+                model=settings.composer_model,
+                base_url=settings.composer_openai_base_url or "https://api.openai.com/v1",
+                api_key_set=settings.composer_openai_api_key is not None,
+            )
+
+    runtime.on_started(announce_backend)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        try:
+            async with runtime.running():
+                yield
+        finally:
+            await backend.close()  # after the consumers stopped: none is mid-request
+
+    app = Starlette(routes=runtime.routes(), lifespan=lifespan)
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,1 @@
+"""The backends that write texts: an OpenAI-compatible model, or the built-in writer."""

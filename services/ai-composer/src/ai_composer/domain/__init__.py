@@ -1,0 +1,1 @@
+"""The composer's rules, pure: prompting a model, checking texts, the built-in writer."""

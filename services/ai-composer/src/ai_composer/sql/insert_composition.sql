@@ -1,0 +1,4 @@
+INSERT INTO compositions (campaign_id, recipient_no, step_no, text, composition, attempts)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
+RETURNING true

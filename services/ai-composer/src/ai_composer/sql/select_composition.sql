@@ -1,0 +1,3 @@
+SELECT campaign_id, recipient_no, step_no, text, composition, attempts
+FROM compositions
+WHERE campaign_id = $1 AND recipient_no = $2 AND step_no = $3
