@@ -25,7 +25,7 @@ from faststream.rabbit.subscriber import RabbitSubscriber
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel, ValidationError
 
-from .errors import summarize
+from .errors import Unprocessable, summarize
 from .logs import get_logger
 from .retry import retry_transient
 from .topology import declare_dead_letter_queue, quorum_queue, topic_exchange
@@ -87,6 +87,12 @@ async def dead_letter(
     )
 
 
+async def _raw_body(message: RabbitMessage) -> bytes:
+    """Leave decoding to `consume`: a body that is not even JSON must reach it, to
+    be dead-lettered with its reason, instead of failing faststream's decoder."""
+    return message.body
+
+
 def subscribe(
     broker: RabbitBroker, subscription: Subscription[M], metrics: ConsumerMetrics
 ) -> RabbitSubscriber:
@@ -118,6 +124,15 @@ def subscribe(
                     reply = await retry_transient(
                         lambda: subscription.handle(event), what=f"handle {queue_name}"
                     )
+                except Unprocessable as unprocessable:
+                    why = unprocessable.reason
+                    await retry_transient(
+                        lambda: dead_letter(broker, message, queue_name, why),
+                        what="dead-letter",
+                    )
+                    counter.labels(queue_name, "dead_lettered").inc()
+                    log.error("message dead-lettered", reason=why)
+                    return None
                 except Exception:
                     log.exception("handler failed; message requeued")
                     raise
@@ -134,6 +149,7 @@ def subscribe(
         exchange,
         channel=Channel(prefetch_count=subscription.prefetch),
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_raw_body,
     )
     subscriber(consume)
     return subscriber

@@ -45,3 +45,13 @@ def field_errors(error: ValidationError, *, limit: int = 20) -> list[FieldError]
 def summarize(error: ValidationError) -> str:
     """`audience.kind: Input tag 'x' ...; content.text: String should have ...`."""
     return "; ".join(f"{item.field}: {item.message}" for item in field_errors(error))
+
+
+class Unprocessable(Exception):
+    """A message that is valid but can never be processed (e.g. a value the
+    database cannot store): raised by a handler, it goes straight to the
+    dead-letter queue with `reason`, without retries."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+import aio_pika.abc
+import aio_pika.exceptions
 from contracts.names import DEAD_LETTER_EXCHANGE, TOPIC_EXCHANGES, dead_letter_queue
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 
@@ -58,7 +60,24 @@ async def declare_exchanges(broker: RabbitBroker) -> None:
 
 
 async def declare_dead_letter_queue(broker: RabbitBroker, queue: str) -> None:
-    """`<queue>.dlq`, bound to the dead-letter exchange with the queue's name."""
-    dlq = RabbitQueue(dead_letter_queue(queue), queue_type=QueueType.QUORUM, routing_key=queue)
-    declared = await broker.declare_queue(dlq)
-    await declared.bind(DEAD_LETTER_EXCHANGE, routing_key=queue)
+    """`<queue>.dlq`, bound to the dead-letter exchange with the queue's name.
+
+    A durable classic queue: messages rarely land there, and a quorum queue (a
+    Raft group of its own) per dead-letter queue would double the broker's load
+    for nothing.  One declared earlier with other arguments is used as it is."""
+    name = dead_letter_queue(queue)
+    connection = await broker.connect()
+    declared: aio_pika.abc.AbstractQueue | None = None
+    try:
+        async with connection.channel() as channel:
+            declared = await channel.declare_queue(name, passive=True)
+    except aio_pika.exceptions.ChannelClosed:
+        declared = None
+    async with connection.channel() as channel:
+        if declared is None:
+            declared = await channel.declare_queue(
+                name, durable=True, arguments={"x-queue-type": "classic", "x-queue-version": 2}
+            )
+        else:
+            declared = await channel.get_queue(name, ensure=False)
+        await declared.bind(DEAD_LETTER_EXCHANGE, routing_key=queue)

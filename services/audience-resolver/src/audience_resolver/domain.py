@@ -1,0 +1,217 @@
+"""The rules of the contact base and of audiences, pure: no broker, database or logs.
+
+A contact (dialog) changes through three doors: `contact.upserted.v1`, a bulk
+import batch, and inbound messages.  The profile (channel, name, labels, ...)
+follows the most recent change; the last inbound time only moves forward; an
+opt-out (`STOP`, or an import row saying so) is for good.
+
+An audience is turned into a `Selection`: either people listed one by one
+(`contacts`, `list`, `test`), kept in the order given, or `Conditions` every
+matching contact meets (`filter`, `all`), in contact order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from contracts.audience import (
+    AllAudience,
+    Audience,
+    AudienceEstimateV1,
+    ContactRecord,
+    ContactsAudience,
+    ContactsImportedV1,
+    ContactUpsertedV1,
+    FilterAudience,
+    ListAudience,
+    MessageInboundV1,
+    TestAudience,
+)
+from contracts.timing import parse_duration
+
+STOP_WORD = "stop"
+MAX_REPORTED_UNKNOWN = 1000
+"""How many listed ids without a dialog are named (all are counted)."""
+
+
+@dataclass(frozen=True)
+class ContactChanges:
+    """What an upsert or an import batch says about dialogs, all as of `updated_at`:
+    one record per dialog, in the order given (new contacts are numbered in it)."""
+
+    records: list[ContactRecord]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class InboundActivity:
+    """A person wrote to a connection: the dialog is alive, and may be opting out."""
+
+    connection_id: str
+    external_id: str
+    channel: str | None
+    received_at: datetime
+    opts_out: bool
+
+
+def is_stop(text: str | None) -> bool:
+    """`STOP` in any case, with any surrounding whitespace."""
+    return text is not None and text.strip().casefold() == STOP_WORD
+
+
+def changes_of_upsert(event: ContactUpsertedV1, *, received_at: datetime) -> ContactChanges:
+    """An upsert without `updated_at` is as recent as the moment it is received.
+    An upsert never opts a contact out, nor back in."""
+    record = ContactRecord.model_validate(event.model_dump(exclude={"tenant_id", "updated_at"}))
+    return ContactChanges(records=[record], updated_at=event.updated_at or received_at)
+
+
+def changes_of_import(batch: ContactsImportedV1) -> ContactChanges:
+    """A later row of the same dialog wins, in the place of its first row.  A row
+    can opt a contact out; `opted_out: false` never lifts an opt-out (a person's
+    `STOP` outranks a file)."""
+    latest = {(record.connection_id, record.external_id): record for record in batch.contacts}
+    return ContactChanges(records=list(latest.values()), updated_at=batch.imported_at)
+
+
+def activity_of(event: MessageInboundV1) -> InboundActivity:
+    return InboundActivity(
+        connection_id=event.connection_id,
+        external_id=event.external_id,
+        channel=event.channel,
+        received_at=event.received_at,
+        opts_out=is_stop(event.text),
+    )
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What every contact of a filter audience meets; `None` is no condition.
+
+    To add a condition: a field here, its line in `conditions_of`, and the same
+    `($n IS NULL OR ...)` line in the two statements that apply filters
+    (`insert_matching_recipients.sql`, `count_matching.sql`).
+    """
+
+    channels: list[str] | None = None
+    connection_ids: list[str] | None = None
+    labels_any: list[str] | None = None
+    labels_all: list[str] | None = None
+    functions_all: list[str] | None = None
+    inbound_since: datetime | None = None
+    locales: list[str] | None = None
+    name_pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """People named one by one, in the order given.  `connection_ids[i]` is the
+    connection `external_ids[i]` was named on, or None for any connection."""
+
+    external_ids: list[str]
+    connection_ids: list[str | None]
+    reports_unknown: bool
+
+
+Selection = Listed | Conditions
+
+
+def normalized_locale(locale: str) -> str:
+    """`en_US` -> `en-us`: how locales are compared."""
+    return locale.strip().replace("_", "-").casefold()
+
+
+def like_pattern(fragment: str) -> str:
+    """An ILIKE pattern matching `fragment` anywhere, its wildcards taken literally."""
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def conditions_of(audience: FilterAudience | AllAudience, *, now: datetime) -> Conditions:
+    if isinstance(audience, AllAudience):
+        return Conditions()
+    within = audience.last_inbound_within
+    locales = audience.locales
+    name = audience.name_contains
+    return Conditions(
+        channels=None if audience.channels is None else list(audience.channels),
+        connection_ids=audience.connection_ids,
+        labels_any=audience.labels_any,
+        labels_all=audience.labels_all,
+        functions_all=audience.functions_executed,
+        inbound_since=None if within is None else now - parse_duration(within),
+        locales=None if locales is None else [normalized_locale(locale) for locale in locales],
+        name_pattern=None if name is None else like_pattern(name),
+    )
+
+
+def _dialog(contact_id: str) -> tuple[str, str]:
+    connection_id, _, external_id = contact_id.partition(":")
+    return connection_id, external_id
+
+
+def _listed_dialogs(contact_ids: Iterable[str], connection_id: str | None) -> Listed:
+    dialogs = [_dialog(contact_id) for contact_id in contact_ids]
+    kept = [d for d in dialogs if connection_id is None or d[0] == connection_id]
+    return Listed(
+        external_ids=[external_id for _, external_id in kept],
+        connection_ids=[connection for connection, _ in kept],
+        reports_unknown=False,
+    )
+
+
+def _listed_people(external_ids: list[str]) -> Listed:
+    return Listed(
+        external_ids=external_ids,
+        connection_ids=[None] * len(external_ids),
+        reports_unknown=True,
+    )
+
+
+def selection_of(audience: Audience, *, connection_id: str | None, now: datetime) -> Selection:
+    """Who `audience` names, on one connection (or on every one when None).
+
+    Selected dialogs of other connections are simply not this connection's."""
+    if isinstance(audience, ContactsAudience):
+        return _listed_dialogs(audience.contact_ids, connection_id)
+    if isinstance(audience, ListAudience):
+        return _listed_people(audience.external_ids)
+    if isinstance(audience, TestAudience):
+        return _listed_people([audience.external_id])
+    return conditions_of(audience, now=now)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Listed people without a dialog: how many, and the first of them in list order."""
+
+    count: int = 0
+    first: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A campaign's audience as frozen at launch; its recipients are stored apart."""
+
+    campaign_id: UUID
+    tenant_id: str
+    audience_size: int
+    unknown: Unknown
+    taken_at: datetime
+
+
+def estimate_of(
+    matching: Mapping[str, int], unknown: Unknown, *, connection_id: str | None
+) -> AudienceEstimateV1:
+    """Counts per connection; one asked about is named even when nobody matches."""
+    by_connection = (
+        dict(matching) if connection_id is None else {connection_id: matching.get(connection_id, 0)}
+    )
+    return AudienceEstimateV1(
+        audience_size=sum(by_connection.values()),
+        by_connection=by_connection,
+        unknown_external_ids=unknown.first,
+    )

@@ -1,0 +1,53 @@
+"""What the audience-resolver tells Prometheus, beside the kit's consumer metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+SNAPSHOT_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80)
+ESTIMATE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+
+
+class ResolverMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.contacts_upserted = Counter(
+            "audience_contacts_upserted",
+            "Contact changes applied, by source (upsert, import)",
+            ["source"],
+            registry=registry,
+        )
+        self.inbound_recorded = Counter(
+            "audience_inbound_recorded",
+            "Inbound messages recorded, by whether they opted the contact out",
+            ["opted_out"],
+            registry=registry,
+        )
+        self.snapshots = Counter(
+            "audience_snapshots",
+            "Snapshot requests, by outcome (taken, repeated: the first snapshot streamed again)",
+            ["outcome"],
+            registry=registry,
+        )
+        self.snapshot_seconds = Histogram(
+            "audience_snapshot_seconds",
+            "Time to take and commit a snapshot",
+            buckets=SNAPSHOT_BUCKETS,
+            registry=registry,
+        )
+        self.snapshot_stream_seconds = Histogram(
+            "audience_snapshot_stream_seconds",
+            "Time to publish every batch of a snapshot",
+            buckets=SNAPSHOT_BUCKETS,
+            registry=registry,
+        )
+        self.recipients_published = Counter(
+            "audience_recipients_published",
+            "Recipients published in audience.recipients.resolved.v1 batches",
+            registry=registry,
+        )
+        self.estimate_seconds = Histogram(
+            "audience_estimate_seconds",
+            "Time to count an audience for an estimate",
+            buckets=ESTIMATE_BUCKETS,
+            registry=registry,
+        )

@@ -1,0 +1,81 @@
+"""A snapshot streamed: its recipients in numbered batches, in order, then
+`audience.snapshotted.v1`, all on `campaigns.internal`, confirmed and persistent.
+
+A batch is published once the one before is confirmed (so batches arrive in
+order); the next batch is read and built while the broker confirms.  Message
+ids are stable (`<campaign>.recipients.<n>`), so a stream repeated after a
+redelivery carries the same ids as the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
+from contracts.names import INTERNAL_EXCHANGE, RoutingKey
+from service_kit.publishing import Publisher
+
+from .domain import Snapshot
+from .metrics import ResolverMetrics
+from .repo import Pool
+from .repo import snapshots as snapshots_repo
+
+
+class SnapshotStream:
+    def __init__(self, pool: Pool, publisher: Publisher, metrics: ResolverMetrics) -> None:
+        self._pool = pool
+        self._publisher = publisher
+        self._metrics = metrics
+
+    async def publish(self, snapshot: Snapshot, batch_size: int) -> int:
+        """Publish `snapshot`; returns how many batches it took."""
+        batch_count = await self._publish_batches(snapshot, batch_size)
+        await self._publisher.publish(
+            AudienceSnapshottedV1(
+                campaign_id=snapshot.campaign_id,
+                tenant_id=snapshot.tenant_id,
+                audience_size=snapshot.audience_size,
+                batch_count=batch_count,
+                unknown_external_ids=snapshot.unknown.first,
+                unknown_count=snapshot.unknown.count,
+                snapshotted_at=snapshot.taken_at,
+            ),
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.AUDIENCE_SNAPSHOTTED,
+            message_id=f"{snapshot.campaign_id}.snapshotted",
+        )
+        return batch_count
+
+    async def _publish_batches(self, snapshot: Snapshot, batch_size: int) -> int:
+        batches = snapshots_repo.recipient_batches(self._pool, snapshot.campaign_id, batch_size)
+        batch_count = 0
+        confirming: asyncio.Task[None] | None = None
+        try:
+            async with contextlib.aclosing(batches):
+                async for recipients in batches:
+                    batch_count += 1
+                    batch = RecipientsResolvedV1(
+                        campaign_id=snapshot.campaign_id,
+                        tenant_id=snapshot.tenant_id,
+                        batch_no=batch_count,
+                        recipients=recipients,
+                    )
+                    if confirming is not None:
+                        await confirming
+                    confirming = asyncio.create_task(self._publish_batch(batch))
+            if confirming is not None:
+                await confirming
+        finally:
+            if confirming is not None:
+                confirming.cancel()
+        return batch_count
+
+    async def _publish_batch(self, batch: RecipientsResolvedV1) -> None:
+        await self._publisher.publish(
+            batch,
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.RECIPIENTS_RESOLVED,
+            message_id=f"{batch.campaign_id}.recipients.{batch.batch_no}",
+        )
+        self._metrics.recipients_published.inc(len(batch.recipients))

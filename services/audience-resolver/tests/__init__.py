@@ -1,0 +1,1 @@
+"""Tests of the audience-resolver; one in-process resolver serves the package."""

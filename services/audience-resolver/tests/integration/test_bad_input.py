@@ -1,0 +1,98 @@
+"""Bad input never stops the resolver: it goes to the queue's dead-letter queue,
+saying why when it cannot be decoded, and the next message is handled."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from contracts.audience import AllAudience
+from contracts.names import DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, Queue, RoutingKey
+
+from ..conftest import ContactFactory, DeadLetters, Published, Resolver
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(
+    ("queue", "exchange", "routing_key", "body"),
+    [
+        (
+            Queue.RESOLVER_SNAPSHOT,
+            INTERNAL_EXCHANGE,
+            RoutingKey.AUDIENCE_SNAPSHOT,
+            b"not json",
+        ),
+        (
+            Queue.RESOLVER_SNAPSHOT,
+            INTERNAL_EXCHANGE,
+            RoutingKey.AUDIENCE_SNAPSHOT,
+            json.dumps(
+                {
+                    "campaign_id": "not-a-uuid",
+                    "tenant_id": "acme",
+                    "connection_id": "tg-main",
+                    "audience": {"kind": "everyone"},
+                }
+            ).encode(),
+        ),
+        (
+            Queue.RESOLVER_CONTACT_UPSERTED,
+            DIALOGS_EXCHANGE,
+            RoutingKey.CONTACT_UPSERTED,
+            b'{"tenant_id": "acme", "external_id": "1"}',
+        ),
+        (
+            Queue.RESOLVER_CONTACTS_IMPORTED,
+            INTERNAL_EXCHANGE,
+            RoutingKey.CONTACTS_IMPORTED,
+            b'{"tenant_id": "acme", "import_id": "x", "batch_no": 0, "contacts": []}',
+        ),
+    ],
+    ids=["not json", "bad snapshot request", "upsert without fields", "bad import batch"],
+)
+async def test_an_invalid_message_is_dead_lettered_with_the_reason(
+    resolver: Resolver,
+    dead_letters: DeadLetters,
+    queue: str,
+    exchange: str,
+    routing_key: str,
+    body: bytes,
+) -> None:
+    message_id = uuid.uuid4().hex
+    await resolver.publish_raw(
+        body, exchange=exchange, routing_key=routing_key, message_id=message_id
+    )
+    dead = await dead_letters.find(queue, message_id)
+    assert dead.body == body
+    assert "invalid" in str(dead.headers["x-dead-letter-reason"])
+
+
+async def test_values_postgresql_refuses_are_dead_lettered_and_the_next_is_handled(
+    resolver: Resolver,
+    dead_letters: DeadLetters,
+    published: Published,
+    tenant_id: str,
+    contact: ContactFactory,
+) -> None:
+    message_id = uuid.uuid4().hex
+    body = json.dumps(
+        {
+            "tenant_id": tenant_id,
+            "connection_id": "tg-main",
+            "channel": "telegram",
+            "external_id": "12\u000034",
+        }
+    ).encode()
+    await resolver.publish_raw(
+        body,
+        exchange=DIALOGS_EXCHANGE,
+        routing_key=RoutingKey.CONTACT_UPSERTED,
+        message_id=message_id,
+    )
+    assert (await dead_letters.find(Queue.RESOLVER_CONTACT_UPSERTED, message_id)).body == body
+
+    await resolver.import_contacts(tenant_id, [contact("1")])
+    streamed = await published.snapshot(await resolver.request_snapshot(tenant_id, AllAudience()))
+    assert streamed.external_ids == ["1"]

@@ -1,0 +1,231 @@
+"""The contact base kept current from `dialogs` and bulk imports: idempotent,
+order-safe, and an opt-out is for good."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from contracts.audience import AllAudience, ContactUpsertedV1, MessageInboundV1
+from contracts.names import DIALOGS_EXCHANGE, RoutingKey
+from test_support.waiting import eventually
+
+from ..conftest import ContactFactory, Resolver
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def upserted(tenant_id: str, external_id: str = "100", **fields: Any) -> ContactUpsertedV1:
+    return ContactUpsertedV1(
+        tenant_id=tenant_id,
+        connection_id=fields.pop("connection_id", "tg-main"),
+        channel=fields.pop("channel", "telegram"),
+        external_id=external_id,
+        **fields,
+    )
+
+
+def inbound(tenant_id: str, external_id: str, text: str, at: datetime) -> MessageInboundV1:
+    return MessageInboundV1(
+        tenant_id=tenant_id,
+        connection_id="tg-main",
+        external_id=external_id,
+        text=text,
+        received_at=at,
+    )
+
+
+async def upsert(resolver: Resolver, event: ContactUpsertedV1) -> None:
+    await resolver.publish(
+        event, exchange=DIALOGS_EXCHANGE, routing_key=RoutingKey.CONTACT_UPSERTED
+    )
+
+
+async def send_inbound(resolver: Resolver, event: MessageInboundV1) -> None:
+    await resolver.publish(event, exchange=DIALOGS_EXCHANGE, routing_key=RoutingKey.MESSAGE_INBOUND)
+
+
+async def stored(
+    resolver: Resolver, tenant_id: str, external_id: str = "100", **expected: Any
+) -> Any:
+    """The contact once it shows `expected`."""
+
+    async def shows() -> Any:
+        row = await resolver.contact(tenant_id, "tg-main", external_id)
+        if row is not None and all(row[k] == v for k, v in expected.items()):
+            return row
+        return None
+
+    return await eventually(shows, what=f"contact {external_id} to show {expected}")
+
+
+async def test_an_upsert_stores_the_dialog(resolver: Resolver, tenant_id: str) -> None:
+    await upsert(
+        resolver,
+        upserted(
+            tenant_id,
+            name="Alice",
+            labels=["vip"],
+            functions_executed=["booking"],
+            locale="en",
+            attributes={"city": "Berlin", "orders": 3},
+            last_inbound_at=T0,
+            updated_at=T0,
+        ),
+    )
+    row = await stored(resolver, tenant_id, name="Alice")
+    assert row["channel"] == "telegram"
+    assert row["labels"] == ["vip"]
+    assert row["functions_executed"] == ["booking"]
+    assert row["attributes"] == {"city": "Berlin", "orders": 3}
+    assert row["last_inbound_at"] == T0
+    assert row["opted_out_at"] is None
+
+
+async def test_attribute_numbers_json_cannot_carry_are_stored_as_null(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    event = upserted(tenant_id, name="Nan", attributes={"score": 1.0, "cap": 2.0})
+    body = event.model_dump_json().replace("1.0", "NaN").replace("2.0", "Infinity")
+    await resolver.publish_raw(
+        body.encode(), exchange=DIALOGS_EXCHANGE, routing_key=RoutingKey.CONTACT_UPSERTED
+    )
+    row = await stored(resolver, tenant_id, name="Nan")
+    assert row["attributes"] == {"score": None, "cap": None}
+
+
+async def test_the_same_upsert_twice_is_one_contact(resolver: Resolver, tenant_id: str) -> None:
+    event = upserted(tenant_id, name="Alice", updated_at=T0)
+    await upsert(resolver, event)
+    await upsert(resolver, event)
+    await upsert(resolver, upserted(tenant_id, "101", name="marker", updated_at=T0))
+    await stored(resolver, tenant_id, "101", name="marker")
+    assert await resolver.stored_count(tenant_id) == 2
+
+
+async def test_an_older_upsert_never_overwrites_newer_data(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    newer = upserted(tenant_id, name="New", labels=["vip"], last_inbound_at=T0, updated_at=T0)
+    older = upserted(
+        tenant_id,
+        name="Old",
+        labels=["lead"],
+        last_inbound_at=T0 + timedelta(minutes=5),
+        updated_at=T0 - timedelta(hours=1),
+    )
+    await upsert(resolver, newer)
+    await stored(resolver, tenant_id, name="New")
+    await upsert(resolver, older)
+    # the older profile is ignored, but a later inbound time it carries is kept
+    row = await stored(resolver, tenant_id, last_inbound_at=T0 + timedelta(minutes=5))
+    assert (row["name"], row["labels"]) == ("New", ["vip"])
+
+
+async def test_a_newer_upsert_replaces_the_profile_but_not_a_later_inbound(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    await upsert(resolver, upserted(tenant_id, name="Old", last_inbound_at=T0, updated_at=T0))
+    await stored(resolver, tenant_id, name="Old")
+    later = T0 + timedelta(hours=1)
+    await upsert(
+        resolver,
+        upserted(tenant_id, name="New", last_inbound_at=T0 - timedelta(days=1), updated_at=later),
+    )
+    row = await stored(resolver, tenant_id, name="New")
+    assert row["last_inbound_at"] == T0
+
+
+async def test_an_upsert_without_updated_at_counts_from_its_arrival(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    await upsert(resolver, upserted(tenant_id, name="Dated", updated_at=T0))
+    await stored(resolver, tenant_id, name="Dated")
+    await upsert(resolver, upserted(tenant_id, name="Undated"))
+    await stored(resolver, tenant_id, name="Undated")
+
+
+@pytest.mark.parametrize("text", ["STOP", "stop", " Stop ", "\nsToP\t"])
+async def test_stop_opts_the_contact_out(resolver: Resolver, tenant_id: str, text: str) -> None:
+    await upsert(resolver, upserted(tenant_id, updated_at=T0))
+    await stored(resolver, tenant_id)
+    at = T0 + timedelta(minutes=1)
+    await send_inbound(resolver, inbound(tenant_id, "100", text, at))
+    await stored(resolver, tenant_id, opted_out_at=at, last_inbound_at=at)
+    estimate = await resolver.estimate(tenant_id, AllAudience())
+    assert estimate.audience_size == 0
+
+
+async def test_an_opt_out_before_the_dialog_is_known_survives_the_upsert(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    await send_inbound(resolver, inbound(tenant_id, "100", "STOP", T0))
+    await stored(resolver, tenant_id, opted_out_at=T0)
+    await upsert(resolver, upserted(tenant_id, name="Alice", updated_at=T0 + timedelta(days=1)))
+    row = await stored(resolver, tenant_id, name="Alice")
+    assert row["opted_out_at"] == T0
+    assert row["last_inbound_at"] == T0
+
+
+async def test_an_inbound_message_moves_last_inbound_forward_only(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    await upsert(resolver, upserted(tenant_id, last_inbound_at=T0, updated_at=T0))
+    await stored(resolver, tenant_id)
+    later = T0 + timedelta(hours=2)
+    await send_inbound(resolver, inbound(tenant_id, "100", "hello", later))
+    await stored(resolver, tenant_id, last_inbound_at=later)
+    await send_inbound(resolver, inbound(tenant_id, "100", "old news", T0 - timedelta(days=1)))
+    await send_inbound(resolver, inbound(tenant_id, "101", "marker", T0))
+    await stored(resolver, tenant_id, "101")
+    row = await stored(resolver, tenant_id)
+    assert row["last_inbound_at"] == later
+    assert row["opted_out_at"] is None
+
+
+async def test_an_import_batch_is_stored_whole(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    await resolver.import_contacts(
+        tenant_id,
+        [
+            contact("1", name="first row"),
+            contact("2", labels=["vip", "gold"], attributes={"tier": 2}),
+            contact("1", name="last row wins"),
+            contact("1", "wa-main", name="same person, other connection"),
+            contact("3", opted_out=True),
+        ],
+    )
+    assert await resolver.stored_count(tenant_id) == 4
+    assert (await resolver.contact(tenant_id, "tg-main", "1"))["name"] == "last row wins"
+    assert (await resolver.contact(tenant_id, "wa-main", "1"))["channel"] == "whatsapp"
+    assert (await resolver.contact(tenant_id, "tg-main", "2"))["labels"] == ["vip", "gold"]
+    assert (await resolver.contact(tenant_id, "tg-main", "3"))["opted_out_at"] is not None
+
+
+async def test_an_import_older_than_an_upsert_keeps_the_upsert(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    await upsert(resolver, upserted(tenant_id, name="From the platform", updated_at=T0))
+    await stored(resolver, tenant_id, name="From the platform")
+    await resolver.import_contacts(
+        tenant_id,
+        [contact("100", name="From an old file", opted_out=False), contact("200")],
+        imported_at=T0 - timedelta(days=1),
+    )
+    assert (await resolver.contact(tenant_id, "tg-main", "100"))["name"] == "From the platform"
+
+
+async def test_an_import_never_lifts_an_opt_out(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    await send_inbound(resolver, inbound(tenant_id, "100", "STOP", T0))
+    await stored(resolver, tenant_id, opted_out_at=T0)
+    await resolver.import_contacts(
+        tenant_id, [contact("100", name="Imported", opted_out=False), contact("200")]
+    )
+    row = await resolver.contact(tenant_id, "tg-main", "100")
+    assert (row["name"], row["opted_out_at"]) == ("Imported", T0)

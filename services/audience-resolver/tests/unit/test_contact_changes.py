@@ -1,0 +1,105 @@
+"""How upserts, import rows and inbound messages become changes of the base."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from audience_resolver.domain import (
+    activity_of,
+    changes_of_import,
+    changes_of_upsert,
+    is_stop,
+)
+from contracts.audience import (
+    ContactRecord,
+    ContactsImportedV1,
+    ContactUpsertedV1,
+    MessageInboundV1,
+)
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["STOP", "stop", "Stop", " sToP ", "\tSTOP\n", "STOP  "])
+def test_stop_in_any_case_with_spaces_opts_out(text: str) -> None:
+    assert is_stop(text)
+
+
+@pytest.mark.parametrize("text", [None, "", "STOPP", "stop please", "S TOP", "unsubscribe"])
+def test_other_texts_do_not_opt_out(text: str | None) -> None:
+    assert not is_stop(text)
+
+
+def test_an_inbound_message_is_activity_and_maybe_an_opt_out() -> None:
+    message = MessageInboundV1(
+        tenant_id="acme",
+        connection_id="wa-main",
+        external_id="49151",
+        text=" Stop ",
+        received_at=NOW,
+    )
+    activity = activity_of(message)
+    assert activity.opts_out
+    assert activity.received_at == NOW
+    assert activity.channel is None
+
+
+def test_an_upsert_is_as_recent_as_its_updated_at_or_else_its_arrival() -> None:
+    event = ContactUpsertedV1(
+        tenant_id="acme",
+        connection_id="tg-main",
+        channel="telegram",
+        external_id="1",
+        updated_at=NOW - timedelta(hours=1),
+    )
+    assert changes_of_upsert(event, received_at=NOW).updated_at == NOW - timedelta(hours=1)
+    undated = event.model_copy(update={"updated_at": None})
+    assert changes_of_upsert(undated, received_at=NOW).updated_at == NOW
+
+
+def test_an_upsert_is_the_dialogs_record_and_never_an_opt_out() -> None:
+    event = ContactUpsertedV1(
+        tenant_id="acme",
+        connection_id="tg-main",
+        channel="telegram",
+        external_id="1",
+        name="Alice",
+        labels=["vip"],
+        functions_executed=["booking"],
+        last_inbound_at=NOW,
+        locale="en",
+        attributes={"city": "Berlin"},
+    )
+    (record,) = changes_of_upsert(event, received_at=NOW).records
+    assert record == ContactRecord(
+        connection_id="tg-main",
+        channel="telegram",
+        external_id="1",
+        name="Alice",
+        labels=["vip"],
+        functions_executed=["booking"],
+        last_inbound_at=NOW,
+        locale="en",
+        attributes={"city": "Berlin"},
+        opted_out=None,
+    )
+
+
+def test_an_import_keeps_the_last_row_of_a_dialog_in_the_place_of_its_first() -> None:
+    rows = [
+        ContactRecord(connection_id="tg-main", channel="telegram", external_id="2", name="first"),
+        ContactRecord(connection_id="tg-main", channel="telegram", external_id="1"),
+        ContactRecord(connection_id="tg-main", channel="telegram", external_id="2", name="last"),
+        ContactRecord(connection_id="tg-alt", channel="telegram", external_id="1"),
+    ]
+    batch = ContactsImportedV1(
+        tenant_id="acme", import_id="i-1", batch_no=1, contacts=rows, imported_at=NOW
+    )
+    changes = changes_of_import(batch)
+    assert [(r.connection_id, r.external_id, r.name) for r in changes.records] == [
+        ("tg-main", "2", "last"),
+        ("tg-main", "1", None),
+        ("tg-alt", "1", None),
+    ]
+    assert changes.updated_at == NOW
