@@ -76,3 +76,27 @@ class GraphSession:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+class RateLimitBackoff:
+    """How long a connection waits after the platform's rate-limit answers:
+    `first_wait` after the first in a row, `factor` times longer after each next
+    one (4, 16, 64 ... s by default), at most `longest`; an accepted message
+    starts the count again."""
+
+    def __init__(
+        self, first_wait: float = 4.0, *, factor: float = 4.0, longest: float = 900.0
+    ) -> None:
+        self._first_wait = first_wait
+        self._factor = factor
+        self._longest = longest
+        self._in_a_row = 0
+
+    def next_wait(self) -> float:
+        wait = min(self._longest, self._first_wait * self._factor**self._in_a_row)
+        if wait < self._longest:
+            self._in_a_row += 1
+        return wait
+
+    def reset(self) -> None:
+        self._in_a_row = 0

@@ -82,3 +82,12 @@ class Skip:
 
     rule: str
     reason: str
+
+
+@dataclass(frozen=True)
+class InboundContact:
+    """What a person did in their dialog with a connection, as `message.inbound.v1`
+    told: when they last wrote, and when they replied STOP (None: never)."""
+
+    last_inbound_at: datetime
+    opted_out_at: datetime | None

@@ -1,7 +1,9 @@
-"""The dispatcher's tables: connections, claims, cancelled campaigns, pauses."""
+"""The dispatcher's tables: connections, claims, cancelled campaigns, pauses, and
+what people wrote to the connections (inbound contacts)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,24 +15,28 @@ from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
 from service_kit.sql import sql_loader
 
 from .limits import resolve_limits
-from .model import ConnectionConfig
+from .model import ConnectionConfig, InboundContact
 
 if TYPE_CHECKING:
     import asyncpg
 
 Pool: TypeAlias = "asyncpg.Pool[Any]"
+PoolSource: TypeAlias = Callable[[], Pool]
+"""The service's pool, once it is open (policies are built before it opens)."""
 
 sql = sql_loader(Path(__file__).resolve().parent / "sql")
 UPSERT_CONNECTION = sql("upsert_connection")
 SELECT_CONNECTIONS = sql("select_connections")
 CLAIM_DELIVERIES = sql("claim_deliveries")
-MARK_SENDING = sql("mark_sending")
+MARK_WAVE_SENDING = sql("mark_wave_sending")
 FINISH_DELIVERIES = sql("finish_deliveries")
 INSERT_CANCELLED_CAMPAIGN = sql("insert_cancelled_campaign")
 SELECT_CANCELLED_CAMPAIGNS = sql("select_cancelled_campaigns")
 UPSERT_CONNECTION_PAUSE = sql("upsert_connection_pause")
 SELECT_CONNECTION_PAUSE = sql("select_connection_pause")
 DELETE_CONNECTION_PAUSE = sql("delete_connection_pause")
+UPSERT_INBOUND_CONTACT = sql("upsert_inbound_contact")
+SELECT_INBOUND_CONTACT = sql("select_inbound_contact")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -114,15 +120,6 @@ async def claim(
     return claims
 
 
-async def mark_sending(pool: Pool, job: DispatchJob) -> int | None:
-    """Record that a call is about to be made; the attempt number, or None if the
-    delivery is no longer ours to send."""
-    value: int | None = await pool.fetchval(
-        MARK_SENDING, job.campaign_id, job.recipient_no, job.step_no
-    )
-    return value
-
-
 async def finish(pool: Pool, results: list[DeliveryResult]) -> None:
     if not results:
         return
@@ -160,3 +157,40 @@ async def current_pause(pool: Pool, key: tuple[str, str]) -> tuple[datetime, str
 
 async def clear_pause(pool: Pool, key: tuple[str, str]) -> None:
     await pool.execute(DELETE_CONNECTION_PAUSE, key[0], key[1])
+
+
+async def record_inbound(
+    pool: Pool,
+    key: tuple[str, str],
+    external_id: str,
+    at: datetime,
+    *,
+    opted_out: bool,
+) -> None:
+    """A person wrote to a connection this dispatcher serves (others are ignored)."""
+    await pool.execute(
+        UPSERT_INBOUND_CONTACT, key[0], key[1], external_id, at, at if opted_out else None
+    )
+
+
+async def inbound_contact(
+    pool: Pool, key: tuple[str, str], external_id: str
+) -> InboundContact | None:
+    row = await pool.fetchrow(SELECT_INBOUND_CONTACT, key[0], key[1], external_id)
+    if row is None:
+        return None
+    return InboundContact(last_inbound_at=row["last_inbound_at"], opted_out_at=row["opted_out_at"])
+
+
+async def mark_wave_sending(
+    pool: Pool, jobs: list[DispatchJob]
+) -> dict[tuple[UUID, int, int], int]:
+    """Record that calls are about to be made for `jobs` (one statement); returns
+    each delivery still ours to send with its attempt number."""
+    rows = await pool.fetch(
+        MARK_WAVE_SENDING,
+        [j.campaign_id for j in jobs],
+        [j.recipient_no for j in jobs],
+        [j.step_no for j in jobs],
+    )
+    return {(r["campaign_id"], r["recipient_no"], r["step_no"]): r["attempts"] for r in rows}

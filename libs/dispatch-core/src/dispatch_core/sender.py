@@ -1,12 +1,16 @@
 """One connection's sender: takes its jobs in order and sends each at most once.
 
-Per job: a cancelled campaign or a paused connection ends it without a call;
-the channel's policies may skip it; otherwise it waits for its turn (pacing),
-is marked `sending` in PostgreSQL, and goes to the platform.  The outcome is
-recorded at once, so a crash leaves at most `max_in_flight` deliveries in an
-unknown state.  Transient failures are retried with backoff up to
-`max_attempts`; a 429 pauses the whole connection for `retry_after` and resends;
-a restricted account pauses the connection and fails what it cannot send.
+Jobs go out in waves of `max_in_flight`.  Per job, first without any call: a
+cancelled campaign, a removed or paused connection, or one of the channel's
+policies may end it.  The rest of the wave is marked `sending` in PostgreSQL in
+one statement, then each waits for its turn (pacing) and goes to the platform;
+the wave's outcomes are recorded in one statement before the next wave starts.
+So a crash leaves at most `max_in_flight` deliveries in an unknown state, and
+the database sees two writes per wave, not per message.
+
+Transient failures are retried with backoff up to `max_attempts`; a 429 pauses
+the whole connection for `retry_after` and resends; a restricted account pauses
+the connection and fails what it cannot send.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ class ConnectionSender:
         self._cancelled = cancelled
         self._metrics = metrics
         self._pacer = SendPacer(config.limits)
-        self._slots = asyncio.Semaphore(config.limits.max_in_flight)
+        self._waves = asyncio.Lock()
         self._blocked: tuple[datetime, str] | None = None
 
     async def load_pause(self) -> None:
@@ -75,7 +79,6 @@ class ConnectionSender:
         old_client, self._client = self._client, self._client_factory(config)
         self.config = config
         self._pacer.limits = config.limits
-        self._slots = asyncio.Semaphore(config.limits.max_in_flight)
         self._blocked = None
         await repo.clear_pause(self._pool, config.key)
         await old_client.close()
@@ -91,7 +94,7 @@ class ConnectionSender:
         )
         now = utc_now()
         interrupted: list[DeliveryResult] = []
-        tasks: list[asyncio.Task[None]] = []
+        sendable: list[DispatchJob] = []
         for claim in claims:
             if claim.result is not None:
                 await self._reporter.add(claim.result)
@@ -106,26 +109,46 @@ class ConnectionSender:
                     )
                 )
             elif claim.status == "claimed":
-                slots = self._slots
-                await slots.acquire()
-                task = asyncio.create_task(self._deliver(claim.job))
-                task.add_done_callback(lambda _, s=slots: s.release())  # type: ignore[misc]
-                tasks.append(task)
-        if interrupted:
-            await self._finish(interrupted)
-        await asyncio.gather(*tasks)
+                sendable.append(claim.job)
+        await self._finish(interrupted)
+        position = 0
+        while position < len(sendable):
+            # one wave at a time per connection, even with two batches in hand
+            async with self._waves:
+                size = self.config.limits.max_in_flight
+                await self._wave(sendable[position : position + size])
+            position += size
         await self._reporter.flush()
 
+    async def _wave(self, jobs: list[DispatchJob]) -> None:
+        now = utc_now()
+        ended: list[DeliveryResult] = []
+        ready: list[DispatchJob] = []
+        for job in jobs:
+            decided = await self._without_call(job, now)
+            if decided is None:
+                ready.append(job)
+            else:
+                ended.append(decided)
+        await self._finish(ended)
+        if not ready:
+            return
+        attempts = await retry_transient(
+            lambda: repo.mark_wave_sending(self._pool, ready), what="mark sending"
+        )
+        ours = [j for j in ready if (j.campaign_id, j.recipient_no, j.step_no) in attempts]
+        results = await asyncio.gather(
+            *(self._send(j, attempts[(j.campaign_id, j.recipient_no, j.step_no)]) for j in ours)
+        )
+        await self._finish(list(results))
+
     async def _finish(self, results: list[DeliveryResult]) -> None:
+        if not results:
+            return
         await retry_transient(lambda: repo.finish(self._pool, results), what="record outcomes")
         for result in results:
             self._metrics.outcomes.labels(result.status, result.error_code or "").inc()
             await self._reporter.add(result)
-
-    async def _deliver(self, job: DispatchJob) -> None:
-        result = await self._decide(job)
-        if result is not None:
-            await self._finish([result])
 
     def _blocked_reason(self, now: datetime) -> str | None:
         if self._blocked is None:
@@ -136,61 +159,59 @@ class ConnectionSender:
             return None
         return f"{reason}; the connection is paused until {until:%Y-%m-%d %H:%M:%S} UTC"
 
-    async def _decide(self, job: DispatchJob) -> DeliveryResult | None:
-        now = utc_now()
+    def _stopped(self, job: DispatchJob, now: datetime, attempts: int) -> DeliveryResult | None:
+        """A job that must not go out any more: its campaign was cancelled, or the
+        connection was removed or paused."""
         if job.campaign_id in self._cancelled:
             return outcome(
-                job, "cancelled", now=now, code="campaign.cancelled", reason=CANCELLED_REASON
+                job,
+                "cancelled",
+                now=now,
+                attempts=attempts,
+                code="campaign.cancelled",
+                reason=CANCELLED_REASON,
             )
         if self.config.deleted:
             return outcome(
                 job,
                 "failed",
                 now=now,
+                attempts=attempts,
                 code="connection.removed",
                 reason="the connection was removed",
             )
         blocked = self._blocked_reason(now)
         if blocked:
-            return outcome(job, "failed", now=now, code="connection.paused", reason=blocked)
+            return outcome(
+                job, "failed", now=now, attempts=attempts, code="connection.paused", reason=blocked
+            )
+        return None
+
+    async def _without_call(self, job: DispatchJob, now: datetime) -> DeliveryResult | None:
+        stopped = self._stopped(job, now, 0)
+        if stopped is not None:
+            return stopped
         for policy in self._policies:
             skip = await policy.check(job, self.config, now)
             if skip is not None:
                 return outcome(job, "skipped", now=now, code=skip.rule, reason=skip.reason)
-        return await self._send(job)
+        return None
 
-    async def _send(self, job: DispatchJob) -> DeliveryResult | None:
+    async def _send(self, job: DispatchJob, attempt: int) -> DeliveryResult:
+        """Call the platform until the message is sent or fails for good; the
+        delivery stays `sending` meanwhile, whatever the number of calls."""
         external_id = job.recipient.external_id
-        failures = rate_limits = 0
-        attempt = 0
+        calls = failures = rate_limits = 0
         while True:
             await self._pacer.wait_turn(external_id)
             now = utc_now()
-            if job.campaign_id in self._cancelled:
-                return outcome(
-                    job,
-                    "cancelled",
-                    now=now,
-                    attempts=attempt,
-                    code="campaign.cancelled",
-                    reason=CANCELLED_REASON,
-                )
-            blocked = self._blocked_reason(now)
-            if blocked:
-                return outcome(
-                    job,
-                    "failed",
-                    now=now,
-                    attempts=attempt,
-                    code="connection.paused",
-                    reason=blocked,
-                )
-            marked = await retry_transient(
-                lambda: repo.mark_sending(self._pool, job), what="mark sending"
-            )
-            if marked is None:
-                return None
-            attempt = marked
+            if calls == 0:
+                # the wait may be long (a 15 s gap): the job may have to stop now
+                stopped = await self._without_call(job, now)
+                if stopped is not None:
+                    return stopped
+            calls += 1
+            attempts = attempt + calls - 1
             started = time.perf_counter()
             result = await self._client.send(job, external_id)
             self._metrics.call_seconds.observe(time.perf_counter() - started)
@@ -201,12 +222,12 @@ class ConnectionSender:
                     for policy in self._policies:
                         await policy.sent(job, self.config, now)
                     return outcome(
-                        job, "sent", now=now, attempts=attempt, platform_message_id=message_id
+                        job, "sent", now=now, attempts=attempts, platform_message_id=message_id
                     )
                 case Failed(code=code, reason=reason):
                     self._metrics.calls.labels("failed").inc()
                     return outcome(
-                        job, "failed", now=now, attempts=attempt, code=code, reason=reason
+                        job, "failed", now=now, attempts=attempts, code=code, reason=reason
                     )
                 case Redirect(external_id=moved_to):
                     external_id = moved_to
@@ -218,7 +239,7 @@ class ConnectionSender:
                             job,
                             "failed",
                             now=now,
-                            attempts=attempt,
+                            attempts=attempts,
                             code=code,
                             reason=f"{reason} (still limited after {rate_limits} waits)",
                         )
@@ -231,20 +252,12 @@ class ConnectionSender:
                 case ConnectionBlocked(code=code, reason=reason, pause_seconds=seconds):
                     self._metrics.calls.labels("blocked").inc()
                     self._metrics.paused.labels(code).inc()
-                    until = now + timedelta(seconds=seconds)
-                    self._blocked = (until, reason)
-                    await repo.pause(self._pool, self.config.key, until, reason)
-                    log.warning(
-                        "connection paused by the platform",
-                        code=code,
-                        reason=reason,
-                        until=until.isoformat(),
-                    )
+                    await self._pause(now + timedelta(seconds=seconds), code, reason)
                     return outcome(
                         job,
                         "failed",
                         now=now,
-                        attempts=attempt,
+                        attempts=attempts,
                         code=code,
                         reason=self._blocked_reason(now) or reason,
                     )
@@ -256,8 +269,15 @@ class ConnectionSender:
                             job,
                             "failed",
                             now=now,
-                            attempts=attempt,
+                            attempts=attempts,
                             code=code,
                             reason=f"{reason} (gave up after {failures} attempts)",
                         )
                     await asyncio.sleep(backoff_seconds(failures))
+
+    async def _pause(self, until: datetime, code: str, reason: str) -> None:
+        self._blocked = (until, reason)
+        await repo.pause(self._pool, self.config.key, until, reason)
+        log.warning(
+            "connection paused by the platform", code=code, reason=reason, until=until.isoformat()
+        )

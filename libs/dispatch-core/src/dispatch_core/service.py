@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from contracts.names import INTERNAL_EXCHANGE, DispatcherName, RoutingKey, dispatcher_queue
+from contracts.audience import MessageInboundV1
+from contracts.base import MESSENGER_OF
+from contracts.names import (
+    DIALOGS_EXCHANGE,
+    INTERNAL_EXCHANGE,
+    DispatcherName,
+    RoutingKey,
+    dispatcher_queue,
+)
 from contracts.scheduling import CampaignCancelRequestedV1
 from contracts.tenants import ConnectionUpdatedV1
 from service_kit.consumers import Subscription
@@ -14,8 +22,12 @@ from service_kit.settings import ServiceSettings
 from starlette.applications import Starlette
 
 from .dispatcher import Dispatcher
+from .inbound import InboundLog
 from .ports import ClientFactory, Policy
-from .repo import MIGRATIONS
+from .repo import MIGRATIONS, Pool, PoolSource
+
+PolicyFactory = Callable[[PoolSource], Sequence[Policy]]
+"""Builds policies that read the dispatcher's tables (the pool opens at start-up)."""
 
 
 def build_dispatcher_app(
@@ -25,9 +37,13 @@ def build_dispatcher_app(
     settings: ServiceSettings,
     migrations: Path,
     client_factory: ClientFactory,
-    policies: Sequence[Policy],
+    policies: Sequence[Policy] | PolicyFactory,
+    track_inbound: bool = False,
 ) -> Starlette:
-    """A dispatcher's ASGI app: `/health`, `/metrics`, and the service in its lifespan."""
+    """A dispatcher's ASGI app: `/health`, `/metrics`, and the service in its lifespan.
+
+    With `track_inbound`, it consumes `message.inbound.v1` into its `InboundLog`
+    (`app.state.inbound`), which policies built by a `PolicyFactory` can read."""
     service = f"dispatcher-{name}"
     runtime = ServiceRuntime(
         service,
@@ -36,12 +52,16 @@ def build_dispatcher_app(
         migrations=migrations,
         library_migrations=[("dispatch-core", MIGRATIONS)],
     )
+
+    def pool() -> Pool:
+        return runtime.pool
+
     dispatcher = Dispatcher(
         runtime,
         name=name,
         channels=channels,
         client_factory=client_factory,
-        policies=policies,
+        policies=policies(pool) if callable(policies) else policies,
     )
     runtime.subscribe(
         Subscription(
@@ -62,9 +82,34 @@ def build_dispatcher_app(
             log_fields=lambda e: {"campaign_id": str(e.campaign_id)},
         )
     )
+    inbound = InboundLog(pool) if track_inbound else None
+    if inbound is not None:
+        runtime.subscribe(_inbound_subscription(name, channels, inbound))
     runtime.on_started(dispatcher.start)
     runtime.on_stopping(dispatcher.stop)
     app = runtime.worker_app()
     app.state.runtime = runtime
     app.state.dispatcher = dispatcher
+    app.state.inbound = inbound
     return app
+
+
+def _inbound_subscription(
+    name: DispatcherName, channels: Sequence[str], inbound: InboundLog
+) -> Subscription[MessageInboundV1]:
+    """Every inbound message of the platform arrives; those of another messenger
+    are dropped here, those of connections this dispatcher does not serve by SQL."""
+    messengers = {MESSENGER_OF[channel] for channel in channels}
+
+    async def record(event: MessageInboundV1) -> None:
+        if event.channel is None or event.channel in messengers:
+            await inbound.record(event)
+
+    return Subscription(
+        queue=dispatcher_queue(name, "inbound"),
+        model=MessageInboundV1,
+        handle=record,
+        exchange=DIALOGS_EXCHANGE,
+        routing_key=RoutingKey.MESSAGE_INBOUND,
+        log_fields=lambda e: {"connection_id": e.connection_id},
+    )

@@ -52,6 +52,12 @@ async def _init_connection(conn: asyncpg.Connection[Any]) -> None:
         )
 
 
+async def _keep_session(conn: asyncpg.Connection[Any]) -> None:
+    """Connections go back to the pool as they are: the services set no session
+    state (only SET LOCAL in transactions, and advisory locks they release), so
+    asyncpg's default reset would be a wasted round trip on every release."""
+
+
 async def create_pool(
     dsn: str, schema: str, *, application_name: str, max_size: int = 10
 ) -> asyncpg.Pool[Any]:
@@ -62,6 +68,7 @@ async def create_pool(
         min_size=1,
         max_size=max_size,
         init=_init_connection,
+        reset=_keep_session,
         server_settings={
             "search_path": f"{schema},public",
             "application_name": application_name,

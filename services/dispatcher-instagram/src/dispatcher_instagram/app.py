@@ -8,7 +8,7 @@ from dispatch_core.service import build_dispatcher_app
 from starlette.applications import Starlette
 
 from .messaging_api import messaging_api_clients
-from .policies import POLICIES
+from .policies import instagram_policies
 from .settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -22,7 +22,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings=settings,
         migrations=MIGRATIONS,
         client_factory=messaging_api_clients(
-            settings.instagram_api_base, settings.instagram_request_timeout_seconds
+            settings.instagram_api_base,
+            timeout=settings.instagram_request_timeout_seconds,
+            rate_limit_first_wait=settings.instagram_rate_limit_first_wait_seconds,
         ),
-        policies=POLICIES,
+        policies=instagram_policies,
+        track_inbound=True,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.dispatch import DispatchJob, OutboundMedia
-from dispatch_core.graph_api import GraphAnswer, GraphSession, graph_error
+from contracts.dispatch import DispatchJob, OutboundMedia, OutboundTemplate, OutboundText
+from dispatch_core.graph_api import GraphAnswer, GraphSession, RateLimitBackoff, graph_error
 from dispatch_core.model import (
     ConnectionBlocked,
     ConnectionConfig,
@@ -18,43 +18,59 @@ from dispatch_core.model import (
 )
 from dispatch_core.ports import ClientFactory, PlatformClient
 
-RATE_CODES = {4, 17, 32, 613}
-TRANSIENT_CODES = {1, 2}
+RATE_LIMIT_CODES = {4, 17, 32, 613, 2}
+TRANSIENT_CODES = {1}
+RESTRICTED_CODES = {368: "the account is blocked for policy violations"}
 TOKEN_CODES = {190}
-RATE_WAIT_SECONDS = 5.0
+RESTRICTED_PAUSE_SECONDS = 24 * 3600.0
 TOKEN_PAUSE_SECONDS = 30 * 86400.0
 
+TEXT_LIMIT = 1000
+"""Texts must be shorter than this."""
 ATTACHMENT_TYPE = {
     "photo": "image",
+    "animation": "image",
+    "sticker": "image",
     "video": "video",
+    "video_note": "video",
     "audio": "audio",
     "voice": "audio",
     "document": "file",
 }
 
 
-def message_payloads(job: DispatchJob, recipient: str) -> list[dict[str, Any]]:
-    """One call for a text; an attachment, then its caption as text, for media."""
+def message_payloads(content: OutboundText | OutboundMedia, recipient: str) -> list[dict[str, Any]]:
+    """One call for a text; an attachment, then its caption as a text, for media."""
     to = {"id": recipient}
-    content = job.content
-    if not isinstance(content, OutboundMedia):
+    if isinstance(content, OutboundText):
         return [{"recipient": to, "message": {"text": content.text}}]
-    attachment = {
-        "type": ATTACHMENT_TYPE[content.media_type],
-        "payload": {"url": content.file},
-    }
+    file = content.file
+    source = {"url": file} if file.startswith(("http://", "https://")) else {"attachment_id": file}
+    attachment = {"type": ATTACHMENT_TYPE[content.media_type], "payload": source}
     payloads: list[dict[str, Any]] = [{"recipient": to, "message": {"attachment": attachment}}]
     if content.caption:
         payloads.append({"recipient": to, "message": {"text": content.caption}})
     return payloads
 
 
-def interpret(answer: GraphAnswer) -> SendOutcome:
+def too_long(content: OutboundText | OutboundMedia) -> Failed | None:
+    """A text Instagram would refuse for its length, refused without a call."""
+    text = content.text if isinstance(content, OutboundText) else content.caption
+    if text is None or len(text) < TEXT_LIMIT:
+        return None
+    return Failed(
+        "message.too_long",
+        f"Instagram takes texts shorter than {TEXT_LIMIT} characters; this one has {len(text)}",
+    )
+
+
+def interpret(answer: GraphAnswer, backoff: RateLimitBackoff) -> SendOutcome:
     if answer.ok:
+        backoff.reset()
         return Sent(str(answer.body.get("message_id", "")))
     error = graph_error(answer)
-    if error.code in RATE_CODES:
-        return RateLimited(RATE_WAIT_SECONDS, error.code_text, error.message)
+    if error.code in RATE_LIMIT_CODES or answer.status == 429:
+        return RateLimited(backoff.next_wait(), error.code_text, error.message)
     if error.code in TOKEN_CODES or answer.status == 401:
         return ConnectionBlocked(
             error.code_text,
@@ -62,35 +78,59 @@ def interpret(answer: GraphAnswer) -> SendOutcome:
             "update the connection's credentials",
             TOKEN_PAUSE_SECONDS,
         )
+    if error.code in RESTRICTED_CODES:
+        return ConnectionBlocked(
+            error.code_text,
+            f"{RESTRICTED_CODES[error.code]} ({error.message})",
+            RESTRICTED_PAUSE_SECONDS,
+        )
     if error.code in TRANSIENT_CODES or answer.status >= 500:
         return Retry(error.code_text, error.message)
     return Failed(error.code_text, error.message)
 
 
 class InstagramClient:
-    def __init__(self, base_url: str, config: ConnectionConfig, timeout: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        config: ConnectionConfig,
+        *,
+        timeout: float,
+        rate_limit_first_wait: float,
+    ) -> None:
         self._account = config.credentials.get("ig_id") or "me"
         self._session = GraphSession(base_url, config.credentials.get("access_token", ""), timeout)
+        self._backoff = RateLimitBackoff(rate_limit_first_wait)
 
     async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
-        first: SendOutcome | None = None
-        for payload in message_payloads(job, external_id):
-            answer = await self._session.post(f"{self._account}/messages", payload)
-            result = answer if isinstance(answer, Retry) else interpret(answer)
-            if first is not None:
-                return first  # the caption is a courtesy; the delivery is the attachment
-            if not isinstance(result, Sent):
-                return result
-            first = result
-        assert first is not None
-        return first
+        content = job.content
+        if isinstance(content, OutboundTemplate):
+            return Failed(
+                "content.unsupported", "WhatsApp template messages have no Instagram form"
+            )
+        refused = too_long(content)
+        if refused is not None:
+            return refused
+        message, *caption = message_payloads(content, external_id)
+        delivered = await self._post(message)
+        if isinstance(delivered, Sent) and caption:
+            await self._post(caption[0])  # a courtesy: the delivery is the attachment
+        return delivered
+
+    async def _post(self, payload: dict[str, Any]) -> SendOutcome:
+        answer = await self._session.post(f"{self._account}/messages", payload)
+        return answer if isinstance(answer, Retry) else interpret(answer, self._backoff)
 
     async def close(self) -> None:
         await self._session.close()
 
 
-def messaging_api_clients(base_url: str, timeout: float) -> ClientFactory:
+def messaging_api_clients(
+    base_url: str, *, timeout: float, rate_limit_first_wait: float
+) -> ClientFactory:
     def make(config: ConnectionConfig) -> PlatformClient:
-        return InstagramClient(base_url, config, timeout)
+        return InstagramClient(
+            base_url, config, timeout=timeout, rate_limit_first_wait=rate_limit_first_wait
+        )
 
     return make

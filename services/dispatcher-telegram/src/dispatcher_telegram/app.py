@@ -1,28 +1,43 @@
-"""dispatcher-telegram: Telegram bots through the Bot API."""
+"""dispatcher-telegram: Telegram bots through the Bot API, and personal accounts
+through MTProto."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from dispatch_core.model import ConnectionConfig
+from dispatch_core.ports import ClientFactory, PlatformClient
 from dispatch_core.service import build_dispatcher_app
 from starlette.applications import Starlette
 
 from .bot_api import bot_clients
+from .personal_account import telethon_clients
 from .policies import POLICIES
 from .settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, personal_account_clients: ClientFactory | None = None
+) -> Starlette:
+    """`personal_account_clients` replaces Telethon for `telegram_user` connections
+    (tests: MTProto cannot be reached from them)."""
     settings = settings or Settings()
+    bots = bot_clients(settings.telegram_api_base, settings.telegram_request_timeout_seconds)
+    accounts = personal_account_clients or telethon_clients(
+        timeout=settings.telegram_request_timeout_seconds,
+        recent_dialogs=settings.telegram_user_recent_dialogs,
+    )
+
+    def clients(config: ConnectionConfig) -> PlatformClient:
+        return accounts(config) if config.channel == "telegram_user" else bots(config)
+
     return build_dispatcher_app(
         name="telegram",
-        channels=["telegram_bot"],
+        channels=["telegram_bot", "telegram_user"],
         settings=settings,
         migrations=MIGRATIONS,
-        client_factory=bot_clients(
-            settings.telegram_api_base, settings.telegram_request_timeout_seconds
-        ),
+        client_factory=clients,
         policies=POLICIES,
     )

@@ -22,7 +22,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import Message
 from aiogram.utils.token import TokenValidationError
-from contracts.dispatch import DispatchJob, OutboundMedia
+from contracts.dispatch import DispatchJob, OutboundMedia, OutboundTemplate, OutboundText
 from dispatch_core.model import (
     ConnectionBlocked,
     ConnectionConfig,
@@ -56,8 +56,11 @@ class TelegramBotClient:
         await self._bot.session.close()
 
     async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
+        content = job.content
+        if isinstance(content, OutboundTemplate):
+            return Failed("content.unsupported", "WhatsApp template messages have no Telegram form")
         try:
-            message = await self._call(job, _chat_id(external_id))
+            message = await self._call(content, _chat_id(external_id))
         except TelegramRetryAfter as error:
             return RateLimited(float(error.retry_after), "429", error.message)
         except TelegramMigrateToChat as error:
@@ -82,9 +85,8 @@ class TelegramBotClient:
             return Retry("telegram", error.message)
         return Sent(str(message.message_id))
 
-    async def _call(self, job: DispatchJob, chat_id: int | str) -> Message:
-        content = job.content
-        if not isinstance(content, OutboundMedia):
+    async def _call(self, content: OutboundText | OutboundMedia, chat_id: int | str) -> Message:
+        if isinstance(content, OutboundText):
             return await self._bot.send_message(chat_id, content.text)
         bot, file, caption = self._bot, content.file, content.caption
         match content.media_type:

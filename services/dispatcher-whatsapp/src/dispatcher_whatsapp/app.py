@@ -8,7 +8,7 @@ from dispatch_core.service import build_dispatcher_app
 from starlette.applications import Starlette
 
 from .cloud_api import cloud_api_clients
-from .policies import POLICIES
+from .policies import whatsapp_policies
 from .settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -23,8 +23,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         migrations=MIGRATIONS,
         client_factory=cloud_api_clients(
             settings.whatsapp_api_base,
-            settings.whatsapp_request_timeout_seconds,
-            settings.whatsapp_stop_hint,
+            timeout=settings.whatsapp_request_timeout_seconds,
+            stop_hint=settings.whatsapp_stop_hint,
+            rate_limit_first_wait=settings.whatsapp_rate_limit_first_wait_seconds,
         ),
-        policies=POLICIES,
+        policies=whatsapp_policies,
+        track_inbound=True,
     )

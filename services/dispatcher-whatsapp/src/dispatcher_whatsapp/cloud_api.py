@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.dispatch import DispatchJob, OutboundMedia
-from dispatch_core.graph_api import GraphAnswer, GraphSession, graph_error
+from contracts.dispatch import DispatchJob, OutboundMedia, OutboundTemplate
+from dispatch_core.graph_api import GraphAnswer, GraphSession, RateLimitBackoff, graph_error
 from dispatch_core.model import (
     ConnectionBlocked,
     ConnectionConfig,
@@ -18,8 +18,14 @@ from dispatch_core.model import (
 )
 from dispatch_core.ports import ClientFactory, PlatformClient
 
-THROUGHPUT_CODES = {130429, 4, 80007}
-TRANSIENT_CODES = {131000, 131056, 1, 2}
+RATE_LIMIT_CODES = {
+    130429: "the number's throughput limit was hit",
+    131056: "the limit of messages to this person was hit",
+    4: "the app's request limit was hit",
+    80007: "the business account's rate limit was hit",
+}
+TRANSIENT_CODES = {1, 2, 131000, 131016}
+ECOSYSTEM_ENGAGEMENT_CODE = 131049
 RESTRICTED_CODES = {
     131048: "the number is restricted for spam",
     368: "the number is blocked for policy violations",
@@ -27,11 +33,14 @@ RESTRICTED_CODES = {
 TOKEN_CODES = {190}
 RESTRICTED_PAUSE_SECONDS = 24 * 3600.0
 TOKEN_PAUSE_SECONDS = 30 * 86400.0
-THROUGHPUT_WAIT_SECONDS = 4.0
 
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MEDIA_FIELD = {
     "photo": "image",
     "video": "video",
+    "video_note": "video",
+    "animation": "video",
     "document": "document",
     "audio": "audio",
     "voice": "audio",
@@ -54,6 +63,14 @@ def message_payload(job: DispatchJob, to: str, stop_hint: str) -> dict[str, Any]
         "to": to,
     }
     content = job.content
+    if isinstance(content, OutboundTemplate):
+        payload["type"] = "template"
+        payload["template"] = {
+            "name": content.template_name,
+            "language": {"code": content.language},
+            "components": content.components,
+        }
+        return payload
     if not isinstance(content, OutboundMedia):
         payload["type"] = "text"
         payload["text"] = {"body": with_stop_hint(content.text, stop_hint), "preview_url": False}
@@ -71,14 +88,34 @@ def message_payload(job: DispatchJob, to: str, stop_hint: str) -> dict[str, Any]
     return payload
 
 
-def interpret(answer: GraphAnswer) -> SendOutcome:
+def too_long(payload: dict[str, Any]) -> Failed | None:
+    """A text or caption WhatsApp would refuse for its length, refused without a call."""
+    kind = payload["type"]
+    if kind == "text":
+        text, limit, what = payload["text"]["body"], MAX_TEXT, "texts"
+    elif kind in CAPTIONED and "caption" in payload[kind]:
+        text, limit, what = payload[kind]["caption"], MAX_CAPTION, "captions"
+    else:
+        return None
+    if len(text) <= limit:
+        return None
+    return Failed(
+        "message.too_long",
+        f"WhatsApp takes {what} of at most {limit} characters; "
+        f"this one has {len(text)} with the STOP hint",
+    )
+
+
+def interpret(answer: GraphAnswer, backoff: RateLimitBackoff) -> SendOutcome:
     if answer.ok:
+        backoff.reset()
         messages = answer.body.get("messages") or [{}]
         return Sent(str(messages[0].get("id", "")))
     error = graph_error(answer)
     code = error.code
-    if code in THROUGHPUT_CODES:
-        return RateLimited(THROUGHPUT_WAIT_SECONDS, error.code_text, error.message)
+    if code in RATE_LIMIT_CODES or (answer.status == 429 and code not in RESTRICTED_CODES):
+        cause = RATE_LIMIT_CODES.get(code, "rate limited")
+        return RateLimited(backoff.next_wait(), error.code_text, f"{cause} ({error.message})")
     if code in RESTRICTED_CODES:
         return ConnectionBlocked(
             error.code_text, f"{RESTRICTED_CODES[code]} ({error.message})", RESTRICTED_PAUSE_SECONDS
@@ -90,6 +127,12 @@ def interpret(answer: GraphAnswer) -> SendOutcome:
             "update the connection's credentials",
             TOKEN_PAUSE_SECONDS,
         )
+    if code == ECOSYSTEM_ENGAGEMENT_CODE:
+        return Failed(
+            error.code_text,
+            f"{error.message}; WhatsApp held it back to keep engagement healthy, so it is "
+            "not resent (wait 24 hours before messaging this person again)",
+        )
     if code in TRANSIENT_CODES or answer.status >= 500:
         return Retry(error.code_text, error.message)
     return Failed(error.code_text, error.message)
@@ -97,24 +140,41 @@ def interpret(answer: GraphAnswer) -> SendOutcome:
 
 class WhatsAppClient:
     def __init__(
-        self, base_url: str, config: ConnectionConfig, timeout: float, stop_hint: str
+        self,
+        base_url: str,
+        config: ConnectionConfig,
+        *,
+        timeout: float,
+        stop_hint: str,
+        rate_limit_first_wait: float,
     ) -> None:
         self._phone_number_id = config.credentials.get("phone_number_id", "")
         self._session = GraphSession(base_url, config.credentials.get("access_token", ""), timeout)
         self._stop_hint = stop_hint
+        self._backoff = RateLimitBackoff(rate_limit_first_wait)
 
     async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
-        answer = await self._session.post(
-            f"{self._phone_number_id}/messages", message_payload(job, external_id, self._stop_hint)
-        )
-        return answer if isinstance(answer, Retry) else interpret(answer)
+        payload = message_payload(job, external_id, self._stop_hint)
+        refused = too_long(payload)
+        if refused is not None:
+            return refused
+        answer = await self._session.post(f"{self._phone_number_id}/messages", payload)
+        return answer if isinstance(answer, Retry) else interpret(answer, self._backoff)
 
     async def close(self) -> None:
         await self._session.close()
 
 
-def cloud_api_clients(base_url: str, timeout: float, stop_hint: str) -> ClientFactory:
+def cloud_api_clients(
+    base_url: str, *, timeout: float, stop_hint: str, rate_limit_first_wait: float
+) -> ClientFactory:
     def make(config: ConnectionConfig) -> PlatformClient:
-        return WhatsAppClient(base_url, config, timeout, stop_hint)
+        return WhatsAppClient(
+            base_url,
+            config,
+            timeout=timeout,
+            stop_hint=stop_hint,
+            rate_limit_first_wait=rate_limit_first_wait,
+        )
 
     return make

@@ -1,0 +1,46 @@
+"""What people write to the connections (`message.inbound.v1` on `dialogs`).
+
+A campaign's recipients carry the last inbound time of the audience snapshot,
+which ages while the campaign runs; a person who writes again, or replies
+`STOP`, changes what may be sent to them now.  The dispatcher keeps both in its
+own table (so they hold across restarts and replicas) for its policies to read.
+"""
+
+from __future__ import annotations
+
+from contracts.audience import MessageInboundV1
+from service_kit.retry import retry_transient
+
+from . import repo
+from .model import ConnectionConfig, InboundContact
+
+STOP_WORD = "stop"
+
+
+def is_stop(text: str | None) -> bool:
+    """`STOP` in any case, with any surrounding whitespace."""
+    return text is not None and text.strip().casefold() == STOP_WORD
+
+
+class InboundLog:
+    """The freshest inbound time and the opt-out of each person, per connection."""
+
+    def __init__(self, pool: repo.PoolSource) -> None:
+        self._pool = pool
+
+    async def record(self, event: MessageInboundV1) -> None:
+        await repo.record_inbound(
+            self._pool(),
+            (event.tenant_id, event.connection_id),
+            event.external_id,
+            event.received_at,
+            opted_out=is_stop(event.text),
+        )
+
+    async def contact(
+        self, connection: ConnectionConfig, external_id: str
+    ) -> InboundContact | None:
+        return await retry_transient(
+            lambda: repo.inbound_contact(self._pool(), connection.key, external_id),
+            what="read inbound contact",
+        )

@@ -1,0 +1,96 @@
+"""What reaches the Cloud API for each kind of message, and how fast."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Awaitable, Callable
+
+import pytest
+from contracts.dispatch import OutboundMedia, OutboundTemplate, OutboundText
+from platform_sim import SimControl
+
+from ..conftest import NO_WARMUP, QUICK, Harness, job, phone
+
+pytestmark = pytest.mark.integration
+
+HINT = "Reply STOP to unsubscribe."
+
+
+async def test_each_kind_of_message_goes_out_in_the_cloud_apis_shape(
+    harness: Harness,
+    whatsapp: SimControl,
+    people_wrote_lately: Callable[[list[int]], Awaitable[None]],
+) -> None:
+    await people_wrote_lately([1, 2, 3, 4])
+    await harness.connect(**QUICK, **NO_WARMUP)
+    campaign = uuid.uuid4()
+    template = OutboundTemplate(
+        template_name="autumn_sale",
+        language="de",
+        components=[{"type": "body", "parameters": [{"type": "text", "text": "Ann"}]}],
+    )
+    await harness.send(
+        [
+            job(campaign, 1, OutboundText(text="Hello Ann")),
+            job(
+                campaign,
+                2,
+                OutboundMedia(media_type="photo", file="https://cdn.example/a.jpg", caption="Look"),
+            ),
+            job(
+                campaign, 3, OutboundMedia(media_type="voice", file="media-123", caption="ignored")
+            ),
+            job(
+                campaign,
+                4,
+                OutboundMedia(media_type="document", file="https://cdn.example/p.pdf"),
+            ),
+            job(campaign, 5, template, wrote_hours_ago=None),  # never wrote: templates may go
+        ]
+    )
+    results = await harness.collect(5)
+    assert {n: r.status for n, r in results.items()} == dict.fromkeys(range(1, 6), "sent")
+    assert all((r.platform_message_id or "").startswith("wamid.") for r in results.values())
+    sent = {
+        c["recipient"]: c["params"] for c in await whatsapp.calls(account=harness.phone_number_id)
+    }
+    common = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+    assert sent[phone(1)] == {
+        **common,
+        "to": phone(1),
+        "type": "text",
+        "text": {"body": f"Hello Ann\n\n{HINT}", "preview_url": False},
+    }
+    assert sent[phone(2)]["image"] == {
+        "link": "https://cdn.example/a.jpg",
+        "caption": f"Look\n\n{HINT}",
+    }
+    assert (sent[phone(3)]["type"], sent[phone(3)]["audio"]) == ("audio", {"id": "media-123"})
+    assert sent[phone(4)]["document"] == {"link": "https://cdn.example/p.pdf"}
+    assert sent[phone(5)] == {
+        **common,
+        "to": phone(5),
+        "type": "template",
+        "template": {
+            "name": "autumn_sale",
+            "language": {"code": "de"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ann"}]}],
+        },
+    }
+
+
+async def test_messages_from_one_number_keep_the_minimum_gap(
+    harness: Harness,
+    whatsapp: SimControl,
+    people_wrote_lately: Callable[[list[int]], Awaitable[None]],
+) -> None:
+    await people_wrote_lately([1, 2, 3])
+    await harness.connect(min_gap_seconds=1, per_recipient_interval_seconds=0, **NO_WARMUP)
+    campaign = uuid.uuid4()
+    await harness.send([job(campaign, n) for n in (1, 2, 3)])
+    await harness.collect(3)
+    at = [c["at"] for c in await whatsapp.calls(account=harness.phone_number_id)]
+    assert len(at) == 3
+    gaps = [b - a for a, b in itertools.pairwise(at)]
+    assert min(gaps) >= 0.95, gaps
