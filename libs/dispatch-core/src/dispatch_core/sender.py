@@ -1,12 +1,13 @@
 """One connection's sender: takes its jobs in order and sends each at most once.
 
-Jobs go out in waves of `max_in_flight`.  Per job, first without any call: a
-cancelled campaign, a removed or paused connection, or one of the channel's
-policies may end it.  The rest of the wave is marked `sending` in PostgreSQL in
-one statement, then each waits for its turn (pacing) and goes to the platform;
-the wave's outcomes are recorded in one statement before the next wave starts.
-So a crash leaves at most `max_in_flight` deliveries in an unknown state, and
-the database sees two writes per wave, not per message.
+Jobs go out in waves.  Per job, first without any call: a cancelled campaign,
+a removed or paused connection, or one of the channel's policies may end it.
+The rest of the wave is marked `sending` in PostgreSQL in one statement, then
+each waits for its turn (pacing) and goes to the platform; the wave's outcomes
+are recorded in one statement.  Two waves of half `max_in_flight` overlap (one
+is recorded and the next marked while the other is on the wire), so pacing, not
+the database, sets the pace; at any moment at most `max_in_flight` deliveries
+are `sending`, which is all a crash can leave in an unknown state.
 
 Transient failures are retried with backoff up to `max_attempts`; a 429 pauses
 the whole connection for `retry_after` and resends; a restricted account pauses
@@ -47,6 +48,13 @@ log = get_logger(__name__)
 MAX_RATE_LIMIT_RETRIES = 20
 
 
+def _wave_shape(max_in_flight: int) -> tuple[int, asyncio.Semaphore]:
+    """Wave size, and how many waves may be under way at once."""
+    if max_in_flight == 1:
+        return 1, asyncio.Semaphore(1)
+    return max_in_flight // 2, asyncio.Semaphore(2)
+
+
 class ConnectionSender:
     def __init__(
         self,
@@ -68,7 +76,7 @@ class ConnectionSender:
         self._cancelled = cancelled
         self._metrics = metrics
         self._pacer = SendPacer(config.limits)
-        self._waves = asyncio.Lock()
+        self._wave_size, self._lanes = _wave_shape(config.limits.max_in_flight)
         self._blocked: tuple[datetime, str] | None = None
 
     async def load_pause(self) -> None:
@@ -79,6 +87,7 @@ class ConnectionSender:
         old_client, self._client = self._client, self._client_factory(config)
         self.config = config
         self._pacer.limits = config.limits
+        self._wave_size, self._lanes = _wave_shape(config.limits.max_in_flight)
         self._blocked = None
         await repo.clear_pause(self._pool, config.key)
         await old_client.close()
@@ -111,13 +120,15 @@ class ConnectionSender:
             elif claim.status == "claimed":
                 sendable.append(claim.job)
         await self._finish(interrupted)
-        position = 0
-        while position < len(sendable):
-            # one wave at a time per connection, even with two batches in hand
-            async with self._waves:
-                size = self.config.limits.max_in_flight
-                await self._wave(sendable[position : position + size])
-            position += size
+        waves: list[asyncio.Task[None]] = []
+        size = self._wave_size
+        for position in range(0, len(sendable), size):
+            lanes = self._lanes  # shared by every batch of this connection
+            await lanes.acquire()
+            wave = asyncio.create_task(self._wave(sendable[position : position + size]))
+            wave.add_done_callback(lambda _, lanes=lanes: lanes.release())  # type: ignore[misc]
+            waves.append(wave)
+        await asyncio.gather(*waves)
         await self._reporter.flush()
 
     async def _wave(self, jobs: list[DispatchJob]) -> None:

@@ -11,11 +11,29 @@ from dispatch_core.service import build_dispatcher_app
 from starlette.applications import Starlette
 
 from .bot_api import bot_clients
-from .personal_account import telethon_clients
 from .policies import POLICIES
 from .settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def _telethon_when_needed(settings: Settings) -> ClientFactory:
+    """Telethon (and its MTProto schema, 165 MB) loads only once a personal
+    account is served; a process that serves bots never pays for it."""
+    made: ClientFactory | None = None
+
+    def make(config: ConnectionConfig) -> PlatformClient:
+        nonlocal made
+        if made is None:
+            from .personal_account import telethon_clients
+
+            made = telethon_clients(
+                timeout=settings.telegram_request_timeout_seconds,
+                recent_dialogs=settings.telegram_user_recent_dialogs,
+            )
+        return made(config)
+
+    return make
 
 
 def create_app(
@@ -25,10 +43,7 @@ def create_app(
     (tests: MTProto cannot be reached from them)."""
     settings = settings or Settings()
     bots = bot_clients(settings.telegram_api_base, settings.telegram_request_timeout_seconds)
-    accounts = personal_account_clients or telethon_clients(
-        timeout=settings.telegram_request_timeout_seconds,
-        recent_dialogs=settings.telegram_user_recent_dialogs,
-    )
+    accounts = personal_account_clients or _telethon_when_needed(settings)
 
     def clients(config: ConnectionConfig) -> PlatformClient:
         return accounts(config) if config.channel == "telegram_user" else bots(config)
