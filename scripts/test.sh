@@ -23,4 +23,25 @@ if [ -z "${DATABASE_URL:-}" ] && answers 5432; then
   export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/campaigns_test"
 fi
 echo "tests use RabbitMQ ${RABBITMQ_URL:-<testcontainers>} and PostgreSQL ${DATABASE_URL:-<testcontainers>}"
-exec .venv/bin/pytest "$@"
+
+# Each member's suite runs in its own pytest process: every member has a `tests`
+# package of its own, and one process can import only one package of a name.
+if [ "$#" -gt 0 ]; then
+  exec .venv/bin/pytest "$@"
+fi
+failed=()
+started=$(date +%s)
+for suite in libs/*/tests services/*/tests tests; do
+  member=${suite%/tests}
+  [ "$suite" = tests ] && member="end-to-end"
+  echo "=== $member"
+  if ! .venv/bin/pytest -q "$suite"; then
+    failed+=("$member")
+  fi
+done
+echo "=== all suites in $(( $(date +%s) - started )) s"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "all passed"

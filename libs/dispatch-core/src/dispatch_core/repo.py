@@ -27,8 +27,8 @@ PoolSource: TypeAlias = Callable[[], Pool]
 sql = sql_loader(Path(__file__).resolve().parent / "sql")
 UPSERT_CONNECTION = sql("upsert_connection")
 SELECT_CONNECTIONS = sql("select_connections")
-CLAIM_DELIVERIES = sql("claim_deliveries")
-MARK_WAVE_SENDING = sql("mark_wave_sending")
+SELECT_EXISTING_DELIVERIES = sql("select_existing_deliveries")
+CLAIM_WAVE = sql("claim_wave")
 FINISH_DELIVERIES = sql("finish_deliveries")
 INSERT_CANCELLED_CAMPAIGN = sql("insert_cancelled_campaign")
 SELECT_CANCELLED_CAMPAIGNS = sql("select_cancelled_campaigns")
@@ -41,13 +41,20 @@ SELECT_INBOUND_CONTACT = sql("select_inbound_contact")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A job's row: `claimed` (ours to send), `sending` (a call was in progress
-    when a process died), or final (already decided: report it again)."""
+Key = tuple[UUID, int, int]
 
-    job: DispatchJob
-    status: str | None
+
+def key_of(job: DispatchJob | DeliveryResult) -> Key:
+    return (job.campaign_id, job.recipient_no, job.step_no)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A job this dispatcher has a row for: `sending` (a call was in progress
+    when a process died), `claimed` (never sent), or final (`result`: already
+    decided, report it again)."""
+
+    status: str
     result: DeliveryResult | None
 
 
@@ -84,29 +91,22 @@ async def connections_changed_since(
     return [_config(row) for row in await pool.fetch(SELECT_CONNECTIONS, channels, since)]
 
 
-async def claim(
-    pool: Pool, tenant_id: str, connection_id: str, jobs: list[DispatchJob]
-) -> list[Claim]:
-    """Claim every job at once (before any platform call), in the jobs' order."""
+async def seen(pool: Pool, jobs: list[DispatchJob]) -> dict[Key, Seen]:
+    """The jobs this dispatcher has met before (a redelivered batch), by key."""
     rows = await pool.fetch(
-        CLAIM_DELIVERIES,
+        SELECT_EXISTING_DELIVERIES,
         [j.campaign_id for j in jobs],
         [j.recipient_no for j in jobs],
         [j.step_no for j in jobs],
-        [j.composition for j in jobs],
-        tenant_id,
-        connection_id,
     )
-    by_key = {(r["campaign_id"], r["recipient_no"], r["step_no"]): r for r in rows}
-    claims = []
-    for job in jobs:
-        row = by_key[(job.campaign_id, job.recipient_no, job.step_no)]
+    found = {}
+    for row in rows:
         result = None
         if row["status"] in ("sent", "failed", "skipped", "cancelled", "unknown"):
             result = DeliveryResult(
-                campaign_id=job.campaign_id,
-                recipient_no=job.recipient_no,
-                step_no=job.step_no,
+                campaign_id=row["campaign_id"],
+                recipient_no=row["recipient_no"],
+                step_no=row["step_no"],
                 status=row["status"],
                 attempts=row["attempts"],
                 platform_message_id=row["platform_message_id"],
@@ -116,11 +116,28 @@ async def claim(
                 finished_at=row["finished_at"],
                 composition=row["composition"],
             )
-        claims.append(Claim(job=job, status=row["status"], result=result))
-    return claims
+        found[(row["campaign_id"], row["recipient_no"], row["step_no"])] = Seen(
+            status=row["status"], result=result
+        )
+    return found
 
 
-async def finish(pool: Pool, results: list[DeliveryResult]) -> None:
+async def claim_wave(pool: Pool, key: tuple[str, str], jobs: list[DispatchJob]) -> dict[Key, int]:
+    """Claim a wave right before its calls (one statement): each delivery still
+    ours to send, with its attempt number, is now `sending`."""
+    rows = await pool.fetch(
+        CLAIM_WAVE,
+        [j.campaign_id for j in jobs],
+        [j.recipient_no for j in jobs],
+        [j.step_no for j in jobs],
+        [j.composition for j in jobs],
+        key[0],
+        key[1],
+    )
+    return {(r["campaign_id"], r["recipient_no"], r["step_no"]): r["attempts"] for r in rows}
+
+
+async def finish(pool: Pool, key: tuple[str, str], results: list[DeliveryResult]) -> None:
     if not results:
         return
     await pool.execute(
@@ -133,8 +150,11 @@ async def finish(pool: Pool, results: list[DeliveryResult]) -> None:
         [r.platform_message_id for r in results],
         [r.error_code for r in results],
         [r.error_reason for r in results],
+        [r.composition for r in results],
         [r.sent_at for r in results],
         [r.finished_at for r in results],
+        key[0],
+        key[1],
     )
 
 
@@ -180,17 +200,3 @@ async def inbound_contact(
     if row is None:
         return None
     return InboundContact(last_inbound_at=row["last_inbound_at"], opted_out_at=row["opted_out_at"])
-
-
-async def mark_wave_sending(
-    pool: Pool, jobs: list[DispatchJob]
-) -> dict[tuple[UUID, int, int], int]:
-    """Record that calls are about to be made for `jobs` (one statement); returns
-    each delivery still ours to send with its attempt number."""
-    rows = await pool.fetch(
-        MARK_WAVE_SENDING,
-        [j.campaign_id for j in jobs],
-        [j.recipient_no for j in jobs],
-        [j.step_no for j in jobs],
-    )
-    return {(r["campaign_id"], r["recipient_no"], r["step_no"]): r["attempts"] for r in rows}

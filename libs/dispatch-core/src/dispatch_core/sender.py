@@ -98,27 +98,26 @@ class ConnectionSender:
 
     async def handle(self, request: DispatchRequestedV1) -> None:
         """Send a batch of jobs; returns once every outcome is recorded and reported."""
-        claims = await repo.claim(
-            self._pool, self.config.tenant_id, self.config.connection_id, request.jobs
-        )
+        seen = await repo.seen(self._pool, request.jobs)
         now = utc_now()
         interrupted: list[DeliveryResult] = []
         sendable: list[DispatchJob] = []
-        for claim in claims:
-            if claim.result is not None:
-                await self._reporter.add(claim.result)
-            elif claim.status == "sending":
+        for job in request.jobs:
+            before = seen.get(repo.key_of(job))
+            if before is None or before.status == "claimed":
+                sendable.append(job)
+            elif before.result is not None:
+                await self._reporter.add(before.result)
+            elif before.status == "sending":
                 interrupted.append(
                     outcome(
-                        claim.job,
+                        job,
                         "unknown",
                         now=now,
                         code="dispatch.interrupted",
                         reason=UNKNOWN_REASON,
                     )
                 )
-            elif claim.status == "claimed":
-                sendable.append(claim.job)
         await self._finish(interrupted)
         waves: list[asyncio.Task[None]] = []
         size = self._wave_size
@@ -145,18 +144,18 @@ class ConnectionSender:
         if not ready:
             return
         attempts = await retry_transient(
-            lambda: repo.mark_wave_sending(self._pool, ready), what="mark sending"
+            lambda: repo.claim_wave(self._pool, self.config.key, ready), what="claim"
         )
-        ours = [j for j in ready if (j.campaign_id, j.recipient_no, j.step_no) in attempts]
-        results = await asyncio.gather(
-            *(self._send(j, attempts[(j.campaign_id, j.recipient_no, j.step_no)]) for j in ours)
-        )
+        ours = [job for job in ready if repo.key_of(job) in attempts]
+        results = await asyncio.gather(*(self._send(j, attempts[repo.key_of(j)]) for j in ours))
         await self._finish(list(results))
 
     async def _finish(self, results: list[DeliveryResult]) -> None:
         if not results:
             return
-        await retry_transient(lambda: repo.finish(self._pool, results), what="record outcomes")
+        await retry_transient(
+            lambda: repo.finish(self._pool, self.config.key, results), what="record outcomes"
+        )
         for result in results:
             self._metrics.outcomes.labels(result.status, result.error_code or "").inc()
             await self._reporter.add(result)
@@ -214,7 +213,7 @@ class ConnectionSender:
         external_id = job.recipient.external_id
         calls = failures = rate_limits = 0
         while True:
-            await self._pacer.wait_turn(external_id)
+            booking = await self._pacer.wait_turn(external_id)
             now = utc_now()
             if calls == 0:
                 # the wait may be long (a 15 s gap): the job may have to stop now
@@ -225,6 +224,7 @@ class ConnectionSender:
             attempts = attempt + calls - 1
             started = time.perf_counter()
             result = await self._client.send(job, external_id)
+            self._pacer.answered(booking)
             self._metrics.call_seconds.observe(time.perf_counter() - started)
             now = utc_now()
             match result:

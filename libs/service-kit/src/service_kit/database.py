@@ -59,7 +59,12 @@ async def _keep_session(conn: asyncpg.Connection[Any]) -> None:
 
 
 async def create_pool(
-    dsn: str, schema: str, *, application_name: str, max_size: int = 10
+    dsn: str,
+    schema: str,
+    *,
+    application_name: str,
+    max_size: int = 10,
+    session_settings: dict[str, str] | None = None,
 ) -> asyncpg.Pool[Any]:
     """A pool whose connections see `schema` first and speak JSON as Python values."""
     await ensure_database(dsn)
@@ -72,8 +77,7 @@ async def create_pool(
         server_settings={
             "search_path": f"{schema},public",
             "application_name": application_name,
-            # filters run with parameters; plan each with its real values
-            "plan_cache_mode": "force_custom_plan",
+            **(session_settings or {}),
         },
     )
     return pool

@@ -60,12 +60,14 @@ class ServiceRuntime:
         migrations: Path,
         library_migrations: Sequence[tuple[str, Path]] = (),
         registry: CollectorRegistry | None = None,
+        session_settings: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
         self.schema = schema
         self.migrations = migrations
         self.library_migrations = library_migrations
+        self.session_settings = session_settings or {}
         self.registry = registry or CollectorRegistry()
         self.broker = RabbitBroker(
             settings.rabbitmq_url,
@@ -132,6 +134,7 @@ class ServiceRuntime:
                 self.schema,
                 application_name=self.name,
                 max_size=self.settings.db_pool_size,
+                session_settings=self.session_settings,
             ),
             "PostgreSQL",
             deadline,

@@ -1,0 +1,36 @@
+"""`make bench`: every benchmark, one after another; each prints its figures.
+
+    .venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer ...]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = {
+    "throughput": HERE / "throughput" / "run.py",
+    "scheduler": HERE / "scheduler" / "run.py",
+    "audience": HERE / "audience" / "run.py",
+    "composer": HERE / "composer" / "run.py",
+}
+
+
+def main(names: list[str]) -> int:
+    failed = []
+    for name in names or list(BENCHMARKS):
+        print(f"\n===== {name}", flush=True)
+        started = time.monotonic()
+        if subprocess.run([sys.executable, "-u", str(BENCHMARKS[name])], check=False).returncode:
+            failed.append(name)
+        print(f"===== {name}: {time.monotonic() - started:.0f} s", flush=True)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

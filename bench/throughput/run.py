@@ -1,0 +1,258 @@
+"""End-to-end throughput: a 100,000-recipient text campaign over one Telegram bot
+connection with its limit raised to 1000/s, every service and the Telegram
+simulator as their own processes on this machine.
+
+Prints: delivered messages per second end to end (first to last message the
+simulator received), the broker-only ceiling measured in the same run (one
+Python process publishing persistent messages with confirms and consuming them
+with acks), their ratio, the p99 delivery latency (release by the scheduler to
+receipt by the platform), and each service's peak memory.  Then, with the
+default 30/s limit: the most sends from the bot in any 1-second window at the
+simulator, and the mean rate.
+
+    .venv/bin/python bench/throughput/run.py [--recipients 100000] [--slow 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import aio_pika
+import asyncpg
+import httpx
+from platform_sim.client import SimControl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import (
+    DATABASE_URL,
+    LOG_DIR,
+    RABBITMQ_URL,
+    peak_rss_mb,
+    percentile,
+    start_simulator,
+)
+from test_support.infrastructure import (
+    create_fresh_database,
+    delete_queues,
+    drop_database,
+    known_queues,
+)
+from test_support.system import free_port, running_system
+
+FAST_TOKEN = "910000001:AAbench-fast-bot-token-000000000000"  # noqa: S105 (simulated)
+SLOW_TOKEN = "910000002:AAbench-slow-bot-token-000000000000"  # noqa: S105 (simulated)
+
+
+async def broker_ceiling(url: str, messages: int = 20_000) -> float:
+    """Persistent messages through one quorum queue: publish with confirms and
+    consume with acks, concurrently, in one process.  Messages per second."""
+    connection = await aio_pika.connect(url)
+    channel = await connection.channel(publisher_confirms=True)
+    await channel.set_qos(prefetch_count=256)
+    queue = await channel.declare_queue(
+        f"bench.ceiling.{uuid.uuid4().hex[:6]}", durable=True, arguments={"x-queue-type": "quorum"}
+    )
+    body = b'{"campaign_id": "x", "recipient_no": 1, "text": "' + b"x" * 200 + b'"}'
+    done = asyncio.Event()
+    received = 0
+
+    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        nonlocal received
+        await message.ack()
+        received += 1
+        if received == messages:
+            done.set()
+
+    await queue.consume(on_message)
+    started = time.perf_counter()
+    in_flight: set[asyncio.Future[object]] = set()
+    for _ in range(messages):
+        in_flight.add(
+            asyncio.ensure_future(
+                channel.default_exchange.publish(
+                    aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                    queue.name,
+                )
+            )
+        )
+        if len(in_flight) >= 256:
+            _finished, in_flight = await asyncio.wait(
+                in_flight, return_when=asyncio.FIRST_COMPLETED
+            )
+    await asyncio.gather(*in_flight)
+    await done.wait()
+    elapsed = time.perf_counter() - started
+    await queue.delete(if_unused=False, if_empty=False)
+    await connection.close()
+    return messages / elapsed
+
+
+def contacts_csv(connection: str, count: int, first: int) -> str:
+    rows = ["connection_id,external_id,name,labels"]
+    rows += [f"{connection},{first + n},Person {n},bench" for n in range(count)]
+    return "\n".join(rows) + "\n"
+
+
+async def wait_for_audience(api: httpx.AsyncClient, audience: dict[str, object], size: int) -> None:
+    """The import is handed to the resolver in batches: wait until it stored them."""
+    for _ in range(600):
+        found = await api.post("/v1/audience/estimate", json={"audience": audience})
+        if found.json()["audience_size"] >= size:
+            return
+        await asyncio.sleep(0.5)
+    raise TimeoutError("the imported contacts were not stored within 5 minutes")
+
+
+async def run_campaign(
+    api: httpx.AsyncClient, connection: str, recipients: int, first_id: int
+) -> tuple[str, float]:
+    imported = (
+        await api.post(
+            "/v1/contacts/import",
+            content=contacts_csv(connection, recipients, first_id),
+            headers={"Content-Type": "text/csv"},
+        )
+    ).json()
+    assert imported["accepted"] == recipients, imported
+    audience = {"kind": "filter", "connection_ids": [connection], "labels_any": ["bench"]}
+    await wait_for_audience(api, audience, recipients)
+    created = await api.post(
+        "/v1/campaigns",
+        json={
+            "connection_id": connection,
+            "audience": audience,
+            "content": {"kind": "text", "text": "Hi {name}"},
+        },
+    )
+    created.raise_for_status()
+    campaign_id = created.json()["campaign_id"]
+    started = time.perf_counter()
+    last = ""
+    while True:
+        campaign = (await api.get(f"/v1/campaigns/{campaign_id}")).json()
+        line = f"  {campaign['status']}: {campaign['progress']}"
+        if line != last:
+            print(line, flush=True)
+            last = line
+        if campaign["status"] == "completed":
+            return campaign_id, time.perf_counter() - started
+        await asyncio.sleep(2.0)
+
+
+async def main(recipients: int, slow: int) -> None:
+    database_url = await create_fresh_database(DATABASE_URL, prefix="bench")
+    await delete_queues(RABBITMQ_URL, known_queues())
+    sim_port = free_port()
+    simulator = start_simulator(sim_port, "--telegram-rate", "none", "--telegram-chat-rate", "none")
+    sim_url = f"http://127.0.0.1:{sim_port}"
+    telegram = SimControl(sim_url)
+    try:
+        print("broker-only ceiling ...", flush=True)
+        ceiling = await broker_ceiling(RABBITMQ_URL)
+        print(f"  {ceiling:.0f} messages/s", flush=True)
+        async with running_system(
+            database_url=database_url,
+            rabbitmq_url=RABBITMQ_URL,
+            log_dir=LOG_DIR,
+            env={
+                "TELEGRAM_API_BASE": sim_url,
+                "LOG_LEVEL": "WARNING",
+                "SNAPSHOT_LEAD_SECONDS": "1",
+            },
+        ) as system:
+            async with httpx.AsyncClient(base_url=system.api_url, timeout=300) as platform:
+                platform.headers["Authorization"] = f"Bearer {system.platform_key}"
+                await platform.put(
+                    "/v1/tenants/bench", json={"plan": "paid", "monthly_limit": 10_000_000}
+                )
+                key = (
+                    await platform.post("/v1/tenants/bench/api-keys", json={"role": "admin"})
+                ).json()["key"]
+            async with httpx.AsyncClient(
+                base_url=system.api_url, timeout=300, headers={"Authorization": f"Bearer {key}"}
+            ) as api:
+                await api.put(
+                    "/v1/connections/fast-bot",
+                    json={
+                        "channel": "telegram_bot",
+                        "credentials": {"token": FAST_TOKEN},
+                        "limits": {"rate_per_second": 1000, "max_in_flight": 32},
+                    },
+                )
+                await api.put(
+                    "/v1/connections/slow-bot",
+                    json={"channel": "telegram_bot", "credentials": {"token": SLOW_TOKEN}},
+                )
+                print(f"campaign of {recipients} recipients at up to 1000/s ...", flush=True)
+                campaign_id, _ = await run_campaign(api, "fast-bot", recipients, 10_000_000)
+                calls = await telegram.calls(method="sendMessage", account=FAST_TOKEN.split(":")[0])
+                sent_at = {str(c["recipient"]): c["at"] for c in calls if c["status"] == 200}
+                first, last = min(sent_at.values()), max(sent_at.values())
+                rate = (len(sent_at) - 1) / (last - first)
+                latencies = await release_to_platform(database_url, campaign_id, sent_at)
+                memory = {
+                    name: peak_rss_mb(p.process.pid)
+                    for name, p in system.processes.items()
+                    if p.process
+                }
+
+                print(f"campaign of {slow} recipients at the default 30/s ...", flush=True)
+                await run_campaign(api, "slow-bot", slow, 20_000_000)
+                stats = (await telegram.stats())["accounts"][SLOW_TOKEN.split(":")[0]]
+        print()
+        print(
+            f"delivered end to end:      {rate:.0f} messages/s "
+            f"({len(sent_at)} messages in {last - first:.1f} s)"
+        )
+        print(f"broker-only ceiling:       {ceiling:.0f} messages/s")
+        print(f"ratio:                     {rate / ceiling:.2f}")
+        print(
+            "delivery latency (release -> platform): "
+            f"p50 {percentile(latencies, 50) * 1000:.0f} ms, "
+            f"p99 {percentile(latencies, 99) * 1000:.0f} ms"
+        )
+        print(
+            "peak memory:               " + ", ".join(f"{n} {m:.0f} MB" for n, m in memory.items())
+        )
+        mean = stats["successes"] / (stats["last_at"] - stats["first_at"])
+        print(
+            f"default 30/s limit:        max {stats['max_in_any_1s_window']} sends "
+            "in any 1 s window, "
+            f"mean {mean:.2f}/s over {stats['successes']} messages"
+        )
+    finally:
+        await telegram.close()
+        simulator.terminate()
+        simulator.wait(10)
+        await delete_queues(RABBITMQ_URL, known_queues())
+        await drop_database(database_url)
+
+
+async def release_to_platform(
+    database_url: str, campaign_id: str, sent_at: dict[str, float]
+) -> list[float]:
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch(
+            "SELECT recipient->>'external_id' AS chat, extract(epoch FROM released_at) AS released "
+            "FROM scheduler.recipients WHERE campaign_id = $1",
+            uuid.UUID(campaign_id),
+        )
+    finally:
+        await connection.close()
+    return [sent_at[r["chat"]] - float(r["released"]) for r in rows if r["chat"] in sent_at]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--slow", type=int, default=600)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.recipients, arguments.slow))

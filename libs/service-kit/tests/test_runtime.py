@@ -1,0 +1,196 @@
+"""The kit on the real broker and database: migrations, the outbox, consumers
+that dead-letter with a reason, retry what is transient, and answer requests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aio_pika
+import pytest
+from pydantic import BaseModel
+from service_kit.consumers import Subscription
+from service_kit.errors import Unprocessable
+from service_kit.outbox import OutgoingMessage, add_to_outbox
+from service_kit.publishing import encode
+from service_kit.runtime import ServiceRuntime
+from service_kit.settings import ServiceSettings
+from test_support.infrastructure import delete_queues
+from test_support.waiting import eventually
+
+pytestmark = pytest.mark.integration
+
+EXCHANGE = "campaigns.internal"
+
+
+class Ping(BaseModel):
+    n: int
+
+
+class Handled:
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+        self.failures_left = 0
+
+    async def handle(self, ping: Ping) -> Ping | None:
+        if self.failures_left:
+            self.failures_left -= 1
+            raise ConnectionResetError("the database went away")
+        if ping.n < 0:
+            raise Unprocessable(f"negative numbers cannot be stored: {ping.n}")
+        self.seen.append(ping.n)
+        return Ping(n=ping.n * 2)
+
+
+@pytest.fixture
+def migrations(tmp_path: Path) -> Path:
+    (tmp_path / "001_things.sql").write_text("CREATE TABLE things (id int PRIMARY KEY);")
+    (tmp_path / "002_more.sql").write_text("ALTER TABLE things ADD COLUMN name text;")
+    return tmp_path
+
+
+@pytest.fixture
+async def kit(
+    rabbitmq_url: str, database_url: str, migrations: Path
+) -> AsyncIterator[tuple[ServiceRuntime, Handled, str]]:
+    queue = f"kit-test.{uuid.uuid4().hex[:8]}"
+    handled = Handled()
+    runtime = ServiceRuntime(
+        "kit-test",
+        ServiceSettings(rabbitmq_url=rabbitmq_url, database_url=database_url),
+        schema="kit_test",
+        migrations=migrations,
+    )
+    runtime.subscribe(
+        Subscription(
+            queue=queue, model=Ping, handle=handled.handle, exchange=EXCHANGE, routing_key=queue
+        )
+    )
+    async with runtime.running():
+        yield runtime, handled, queue
+    await delete_queues(rabbitmq_url, [queue])
+
+
+async def publish(url: str, routing_key: str, body: bytes) -> None:
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel()
+        exchange = await channel.get_exchange(EXCHANGE)
+        await exchange.publish(
+            aio_pika.Message(body, content_type="application/json"), routing_key=routing_key
+        )
+
+
+async def dead_lettered(url: str, queue: str) -> aio_pika.abc.AbstractIncomingMessage:
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel()
+        dlq = await channel.get_queue(f"{queue}.dlq")
+
+        async def one() -> aio_pika.abc.AbstractIncomingMessage | None:
+            message = await dlq.get(fail=False)
+            if message is not None:
+                await message.ack()
+            return message
+
+        return await eventually(one, what="a dead-lettered message")
+
+
+async def test_migrations_apply_once_in_order(kit: tuple[ServiceRuntime, Handled, str]) -> None:
+    runtime, _, _ = kit
+    versions = await runtime.pool.fetch("SELECT version FROM schema_migrations ORDER BY applied_at")
+    assert [r["version"] for r in versions] == [
+        "kit/001_outbox.sql",
+        "001_things.sql",
+        "002_more.sql",
+    ]
+    await runtime.pool.execute("INSERT INTO things (id, name) VALUES (1, 'x')")
+
+
+async def test_the_outbox_publishes_what_was_committed(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    runtime, handled, queue = kit
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=7))])
+    runtime.outbox.notify()
+    await eventually(lambda: _seen(handled, 7), what="the outbox event consumed")
+    assert await runtime.pool.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+async def test_a_rolled_back_transaction_publishes_nothing(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    runtime, handled, queue = kit
+
+    async def failing_change() -> None:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=8))])
+            raise RuntimeError("the state change failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_change()
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=9))])
+    runtime.outbox.notify()
+    await eventually(lambda: _seen(handled, 9), what="the later event")
+    assert 8 not in handled.seen
+
+
+async def test_unreadable_and_invalid_messages_are_dead_lettered_with_the_reason(
+    kit: tuple[ServiceRuntime, Handled, str], rabbitmq_url: str
+) -> None:
+    _, handled, queue = kit
+    await publish(rabbitmq_url, queue, b"{not json")
+    message = await dead_lettered(rabbitmq_url, queue)
+    assert message.body == b"{not json"
+    assert "invalid Ping" in str(message.headers["x-dead-letter-reason"])
+    assert message.headers["x-original-queue"] == queue
+    await publish(rabbitmq_url, queue, b'{"n": "seven"}')
+    message = await dead_lettered(rabbitmq_url, queue)
+    assert "n: Input should be a valid integer" in str(message.headers["x-dead-letter-reason"])
+    assert handled.seen == []
+
+
+async def test_an_unprocessable_message_is_dead_lettered_at_once(
+    kit: tuple[ServiceRuntime, Handled, str], rabbitmq_url: str
+) -> None:
+    _, _, queue = kit
+    await publish(rabbitmq_url, queue, encode(Ping(n=-1)))
+    message = await dead_lettered(rabbitmq_url, queue)
+    assert "negative numbers cannot be stored: -1" in str(message.headers["x-dead-letter-reason"])
+
+
+async def test_a_transient_failure_is_retried_not_dead_lettered(
+    kit: tuple[ServiceRuntime, Handled, str], rabbitmq_url: str
+) -> None:
+    _, handled, queue = kit
+    handled.failures_left = 3
+    await publish(rabbitmq_url, queue, encode(Ping(n=5)))
+    await eventually(lambda: _seen(handled, 5), what="the retried message")
+    assert handled.seen == [5]
+
+
+async def test_a_handler_answers_a_request(kit: tuple[ServiceRuntime, Handled, str]) -> None:
+    runtime, _, queue = kit
+    reply = await runtime.broker.request(
+        encode(Ping(n=21)), exchange=EXCHANGE, routing_key=queue, timeout=10
+    )
+    assert Ping.model_validate_json(reply.body) == Ping(n=42)
+
+
+async def test_health_reports_what_is_up(kit: tuple[ServiceRuntime, Handled, str]) -> None:
+    runtime, _, _ = kit
+    report = await runtime.health()
+    assert report == {
+        "service": "kit-test",
+        "ok": True,
+        "checks": {"started": True, "rabbitmq": True, "postgresql": True},
+    }
+
+
+async def _seen(handled: Handled, n: int) -> bool:
+    await asyncio.sleep(0)
+    return n in handled.seen
