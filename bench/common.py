@@ -50,3 +50,26 @@ def start_simulator(port: int, *extra: str) -> subprocess.Popen[bytes]:
     )
     time.sleep(1.0)
     return process
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def cpu_of_command(fragment: str) -> float:
+    """CPU time of every process whose command line contains `fragment`
+    (PostgreSQL's backends, RabbitMQ's Erlang VM)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if fragment in command:
+                total += cpu_seconds(int(entry.name))
+        except OSError:
+            continue
+    return total

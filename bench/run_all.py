@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, one after another; each prints its figures.
 
-    .venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer ...]
+.venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer ...]
 """
 
 from __future__ import annotations

@@ -32,6 +32,8 @@ from common import (
     DATABASE_URL,
     LOG_DIR,
     RABBITMQ_URL,
+    cpu_of_command,
+    cpu_seconds,
     peak_rss_mb,
     percentile,
     start_simulator,
@@ -189,7 +191,11 @@ async def main(recipients: int, slow: int) -> None:
                     json={"channel": "telegram_bot", "credentials": {"token": SLOW_TOKEN}},
                 )
                 print(f"campaign of {recipients} recipients at up to 1000/s ...", flush=True)
+                processes = {n: p.process.pid for n, p in system.processes.items() if p.process}
+                processes["platform-sim"] = simulator.pid
+                before = cpu_snapshot(processes)
                 campaign_id, _ = await run_campaign(api, "fast-bot", recipients, 10_000_000)
+                used = {n: cpu_snapshot(processes)[n] - before[n] for n in before}
                 calls = await telegram.calls(method="sendMessage", account=FAST_TOKEN.split(":")[0])
                 sent_at = {str(c["recipient"]): c["at"] for c in calls if c["status"] == 200}
                 first, last = min(sent_at.values()), max(sent_at.values())
@@ -219,6 +225,14 @@ async def main(recipients: int, slow: int) -> None:
         print(
             "peak memory:               " + ", ".join(f"{n} {m:.0f} MB" for n, m in memory.items())
         )
+        print(
+            "CPU per 1000 messages:     "
+            + ", ".join(
+                f"{n} {seconds / recipients * 1000:.2f} s"
+                for n, seconds in sorted(used.items(), key=lambda item: -item[1])
+                if seconds > 0.01 * recipients / 1000
+            )
+        )
         mean = stats["successes"] / (stats["last_at"] - stats["first_at"])
         print(
             f"default 30/s limit:        max {stats['max_in_any_1s_window']} sends "
@@ -231,6 +245,13 @@ async def main(recipients: int, slow: int) -> None:
         simulator.wait(10)
         await delete_queues(RABBITMQ_URL, known_queues())
         await drop_database(database_url)
+
+
+def cpu_snapshot(processes: dict[str, int]) -> dict[str, float]:
+    found = {name: cpu_seconds(pid) for name, pid in processes.items()}
+    found["postgresql"] = cpu_of_command("postgres:")
+    found["rabbitmq"] = cpu_of_command("beam.smp")
+    return found
 
 
 async def release_to_platform(
