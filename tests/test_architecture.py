@@ -3,7 +3,8 @@
 * every member declares what it imports (installing one member alone works);
 * services are never imported by anything, not even another service;
 * a service's domain imports none of faststream, aio-pika, asyncpg, httpx,
-  aiohttp, structlog.
+  aiohttp, structlog;
+* SQL (migrations and queries) lives inside the package, so wheels carry it.
 """
 
 from __future__ import annotations
@@ -90,3 +91,11 @@ def test_domain_is_pure(domain: Path) -> None:
     for path in files:
         wrong = imported_modules(path) & INFRASTRUCTURE
         assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
+
+
+@pytest.mark.parametrize("member", MEMBERS, ids=lambda m: m.name)
+def test_sql_ships_inside_the_package(member: Path) -> None:
+    """A wheel holds only `src/<package>`: SQL outside it (migrations included)
+    would be missing from a non-editable install such as the Docker image."""
+    stray = [p for p in member.rglob("*.sql") if "src" not in p.relative_to(member).parts]
+    assert not stray, f"{member.name}: move {[str(p) for p in stray]} under src/"

@@ -35,7 +35,7 @@ def build_dispatcher_app(
     name: DispatcherName,
     channels: Sequence[str],
     settings: ServiceSettings,
-    migrations: Path,
+    migrations: Path | None,
     client_factory: ClientFactory,
     policies: Sequence[Policy] | PolicyFactory,
     track_inbound: bool = False,

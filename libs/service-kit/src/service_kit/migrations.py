@@ -24,21 +24,31 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def _sql_files(directory: Path) -> list[Path]:
+    """A migrations folder's files; a folder that is not there is a packaging
+    mistake (the SQL left out of the wheel), not an empty list."""
+    if not directory.is_dir():
+        raise FileNotFoundError(f"migrations folder {directory} is missing")
+    return sorted(directory.glob("*.sql"))
+
+
 def migration_files(
-    service_migrations: Path, libraries: Sequence[tuple[str, Path]] = ()
+    service_migrations: Path | None, libraries: Sequence[tuple[str, Path]] = ()
 ) -> list[tuple[str, str]]:
-    """(version, SQL) of every migration, in the order they apply."""
-    files = [(f"kit/{p.name}", p) for p in sorted(KIT_MIGRATIONS.glob("*.sql"))]
+    """(version, SQL) of every migration, in the order they apply.  A service
+    with no tables of its own passes `service_migrations=None`."""
+    files = [(f"kit/{p.name}", p) for p in _sql_files(KIT_MIGRATIONS)]
     for library, directory in libraries:
-        files += [(f"{library}/{p.name}", p) for p in sorted(directory.glob("*.sql"))]
-    files += [(p.name, p) for p in sorted(service_migrations.glob("*.sql"))]
+        files += [(f"{library}/{p.name}", p) for p in _sql_files(directory)]
+    if service_migrations is not None:
+        files += [(p.name, p) for p in _sql_files(service_migrations)]
     return [(version, path.read_text(encoding="utf-8")) for version, path in files]
 
 
 async def migrate(
     pool: asyncpg.Pool[Any],
     schema: str,
-    service_migrations: Path,
+    service_migrations: Path | None,
     libraries: Sequence[tuple[str, Path]] = (),
 ) -> list[str]:
     """Bring `schema` up to date; returns the versions applied now."""

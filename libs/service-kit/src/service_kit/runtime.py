@@ -57,7 +57,7 @@ class ServiceRuntime:
         settings: ServiceSettings,
         *,
         schema: str,
-        migrations: Path,
+        migrations: Path | None,
         library_migrations: Sequence[tuple[str, Path]] = (),
         registry: CollectorRegistry | None = None,
         session_settings: dict[str, str] | None = None,

@@ -21,7 +21,7 @@ from .handlers import Handlers
 from .metrics import ComposerMetrics
 from .settings import Settings
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 NO_API_KEY = "unset"
 """Sent when COMPOSER_OPENAI_API_KEY is not set: enough for a local model server."""
 

@@ -23,7 +23,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def _campaign(event: AudienceSnapshotRequestedV1) -> dict[str, Any]:

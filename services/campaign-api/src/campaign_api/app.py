@@ -28,7 +28,7 @@ from .handlers import Handlers
 from .settings import Settings
 from .submissions import Submissions
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _campaign_id(event: object) -> dict[str, str]:

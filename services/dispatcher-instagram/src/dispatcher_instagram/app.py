@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dispatch_core.service import build_dispatcher_app
 from starlette.applications import Starlette
 
 from .messaging_api import messaging_api_clients
 from .policies import instagram_policies
 from .settings import Settings
-
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -20,7 +16,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         name="instagram",
         channels=["instagram"],
         settings=settings,
-        migrations=MIGRATIONS,
+        migrations=None,  # no tables beyond dispatch-core's
         client_factory=messaging_api_clients(
             settings.instagram_api_base,
             timeout=settings.instagram_request_timeout_seconds,

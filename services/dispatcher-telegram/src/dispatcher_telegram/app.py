@@ -3,8 +3,6 @@ through MTProto."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dispatch_core.model import ConnectionConfig
 from dispatch_core.ports import ClientFactory, PlatformClient
 from dispatch_core.service import build_dispatcher_app
@@ -13,8 +11,6 @@ from starlette.applications import Starlette
 from .bot_api import bot_clients
 from .policies import POLICIES
 from .settings import Settings
-
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def _telethon_when_needed(settings: Settings) -> ClientFactory:
@@ -52,7 +48,7 @@ def create_app(
         name="telegram",
         channels=["telegram_bot", "telegram_user"],
         settings=settings,
-        migrations=MIGRATIONS,
+        migrations=None,  # no tables beyond dispatch-core's
         client_factory=clients,
         policies=POLICIES,
     )

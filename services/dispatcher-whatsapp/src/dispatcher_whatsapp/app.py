@@ -11,7 +11,7 @@ from .cloud_api import cloud_api_clients
 from .policies import whatsapp_policies
 from .settings import Settings
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

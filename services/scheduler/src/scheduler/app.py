@@ -19,7 +19,7 @@ from .metrics import SchedulerMetrics
 from .releaser import Releaser
 from .settings import Settings
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _campaign_id(event: Any) -> dict[str, str]:
