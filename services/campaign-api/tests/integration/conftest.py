@@ -1,0 +1,131 @@
+"""The campaign-api in-process on the real RabbitMQ and PostgreSQL, with the
+audience-resolver beside it as its own process (estimates and imports need it).
+
+One API and one database serve this package's tests; tests keep apart by
+creating a tenant of their own (`tenant` fixture).  Requests go through the
+ASGI app itself (`httpx.ASGITransport`), so nothing listens on a port.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from campaign_api.app import create_app
+from campaign_api.settings import Settings
+from fastapi import FastAPI
+from test_support.infrastructure import (
+    Infrastructure,
+    create_fresh_database,
+    delete_queues,
+    drop_database,
+    known_queues,
+)
+from test_support.system import SERVICES, running_system
+
+PLATFORM_KEY = "integration-platform-key"
+BOT_TOKEN = "123456789:AAintegration-bot-token-000000000000"
+
+
+@dataclass
+class Api:
+    """The running app and a way to call it with any key."""
+
+    app: FastAPI
+    database_url: str
+    rabbitmq_url: str
+
+    def client(self, key: str | None) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app),
+            base_url="http://campaign-api",
+            headers=headers,
+            timeout=30.0,
+        )
+
+    async def call(
+        self, key: str | None, method: str, path: str, *, expect: int | None = None, **kw: Any
+    ) -> httpx.Response:
+        async with self.client(key) as client:
+            response = await client.request(method, path, **kw)
+        if expect is not None:
+            assert response.status_code == expect, f"{method} {path}: {response.text}"
+        return response
+
+
+@dataclass
+class Tenant:
+    """A tenant of the test's own, with an admin and an operator key."""
+
+    id: str
+    admin: str
+    operator: str
+
+
+@pytest.fixture(scope="session")
+async def api(
+    infrastructure: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Api]:
+    rabbitmq_url = infrastructure.rabbitmq_url()
+    database_url = await create_fresh_database(infrastructure.postgres_url(), prefix="api")
+    await delete_queues(rabbitmq_url, known_queues())
+    resolver = [s for s in SERVICES if s.name == "audience-resolver"]
+    settings = Settings(
+        rabbitmq_url=rabbitmq_url,
+        database_url=database_url,
+        platform_api_key=PLATFORM_KEY,
+        estimate_timeout_seconds=10.0,
+    )
+    app = create_app(settings)
+    log_dir = Path(tmp_path_factory.mktemp("logs"))
+    try:
+        async with (
+            running_system(
+                database_url=database_url,
+                rabbitmq_url=rabbitmq_url,
+                log_dir=log_dir,
+                services=resolver,
+            ),
+            app.router.lifespan_context(app),
+        ):
+            yield Api(app=app, database_url=database_url, rabbitmq_url=rabbitmq_url)
+    finally:
+        await delete_queues(rabbitmq_url, known_queues())
+        await drop_database(database_url)
+
+
+async def new_tenant(api: Api, **fields: Any) -> Tenant:
+    tenant_id = f"t-{uuid.uuid4().hex[:10]}"
+    body = {"plan": "paid", "subscription_ends_at": "2099-01-01T00:00:00Z", **fields}
+    await api.call(PLATFORM_KEY, "PUT", f"/v1/tenants/{tenant_id}", json=body, expect=201)
+    keys = {}
+    for role in ("admin", "operator"):
+        created = await api.call(
+            PLATFORM_KEY,
+            "POST",
+            f"/v1/tenants/{tenant_id}/api-keys",
+            json={"role": role},
+            expect=201,
+        )
+        keys[role] = created.json()["key"]
+    return Tenant(id=tenant_id, admin=keys["admin"], operator=keys["operator"])
+
+
+@pytest.fixture
+async def tenant(api: Api) -> Tenant:
+    """A new tenant with a Telegram bot connection `tg-main`."""
+    found = await new_tenant(api)
+    await api.call(
+        found.admin,
+        "PUT",
+        "/v1/connections/tg-main",
+        json={"channel": "telegram_bot", "credentials": {"token": BOT_TOKEN}},
+        expect=201,
+    )
+    return found
