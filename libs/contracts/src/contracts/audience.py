@@ -88,10 +88,13 @@ class AllAudience(Input):
 
 
 class TestAudience(Input):
-    """Only the requesting user's own dialog, to see how the message looks."""
+    """Only the requesting user's own dialog, to see how the message looks.
+
+    Over HTTP, a key made for a person's own dialog fills `external_id` (and the
+    connection) itself; otherwise, and on the event path, it must be given."""
 
     kind: Literal["test"] = "test"
-    external_id: ExternalId
+    external_id: ExternalId | None = None
 
 
 Audience = Annotated[

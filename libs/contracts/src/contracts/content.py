@@ -25,10 +25,11 @@ MEDIA_TYPES: tuple[MediaType, ...] = (
     "audio",
 )
 
+TEMPLATE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 TemplateName = Annotated[
     str,
     Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
+        pattern=TEMPLATE_NAME_PATTERN,
         description="A Latin letter first, then letters, digits, `-` or `_` (at most 64)",
     ),
 ]

@@ -180,7 +180,7 @@ def selection_of(audience: Audience, *, connection_id: str | None, now: datetime
     if isinstance(audience, ListAudience):
         return _listed_people(audience.external_ids)
     if isinstance(audience, TestAudience):
-        return _listed_people([audience.external_id])
+        return _listed_people([audience.external_id] if audience.external_id else [])
     return conditions_of(audience, now=now)
 
 

@@ -24,11 +24,12 @@ from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
-from .domain.planning import check_monthly_limit, month_bounds, plan_campaigns
+from .domain.planning import aim_test_send, check_monthly_limit, month_bounds, plan_campaigns
 from .estimates import estimate
 from .repo import Pool
 from .repo import accounts as accounts_repo
 from .repo import campaigns as campaigns_repo
+from .repo import templates as templates_repo
 
 log = get_logger(__name__)
 
@@ -97,6 +98,14 @@ def _scheduled_event(plan: PlannedCampaign, spec: CampaignSpec, now: datetime) -
     )
 
 
+def aimed(spec: CampaignSpec, principal: Principal) -> CampaignSpec:
+    """The request with a test send aimed at the requester's own dialog."""
+    audience, connection_id = aim_test_send(spec.audience, spec.connection_id, principal)
+    if audience is spec.audience:
+        return spec
+    return spec.model_copy(update={"audience": audience, "connection_id": connection_id})
+
+
 class Submissions:
     def __init__(self, runtime: ServiceRuntime, *, estimate_seconds: float) -> None:
         self._runtime = runtime
@@ -114,6 +123,7 @@ class Submissions:
         self, principal: Principal, tenant_id: str, spec: CampaignSpec
     ) -> list[PlannedCampaign]:
         """What the request would make, or a Refusal."""
+        spec = aimed(spec, principal)
         tenant = await accounts_repo.get_tenant(self._pool, tenant_id)
         if tenant is None:
             raise Refusal(
@@ -126,7 +136,7 @@ class Submissions:
         ]
         template = None
         if isinstance(spec.content, TemplateContent):
-            template = await accounts_repo.get_template(
+            template = await templates_repo.get_template(
                 self._pool, tenant_id, spec.content.template
             )
         planned = plan_campaigns(
@@ -180,6 +190,7 @@ class Submissions:
 
         `announce_repeat` publishes `campaign.accepted.v1` again for a repeated
         request (the event path: the requester may have missed the first one)."""
+        spec = aimed(spec, principal)
         spec_print = fingerprint(spec)
         earlier = await self._earlier(tenant_id, request_id, spec_print, announce_repeat)
         if earlier is not None:

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from campaign_api.domain.model import Connection, Principal, Refusal, Template, Tenant
+from campaign_api.domain.model import Connection, Principal, Refusal, Tenant
 from campaign_api.domain.planning import check_monthly_limit, month_bounds, plan_campaigns
+from campaign_api.domain.templates import Template, TemplateStep
 from contracts.campaigns import CampaignSpec
 from contracts.content import TextContent
-from contracts.scheduling import CampaignStep
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 ADMIN = Principal(tenant_id="acme", role="admin", key_id="k")
@@ -88,7 +88,7 @@ def test_operators_may_only_send_a_template_to_one_dialog() -> None:
         plan(spec(), principal=OPERATOR)
     assert refused.value.status == 403
     template = Template(
-        "acme", "welcome", (CampaignStep(step_no=1, content=TextContent(text="Hi")),)
+        "acme", "welcome", (TemplateStep(1, 0, TextContent(text="Hi")),), next_step_id=2
     )
     one = spec(
         connection_id="tg-main",

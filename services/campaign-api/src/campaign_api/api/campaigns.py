@@ -97,10 +97,12 @@ async def list_campaigns(
     caller: Member,
     status: Literal["scheduled", "running", "completed", "cancelled"] | None = None,
     connection_id: str | None = None,
+    sending_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CampaignList:
-    """Campaigns, newest first, each with its progress."""
+    """Campaigns, newest first, each with its progress; `sending_id` finds one by
+    the tenant's number for it (`sid<n>`)."""
     records = await campaigns_repo.list_campaigns(
         svc.pool,
         tenant_of(caller),
@@ -108,6 +110,7 @@ async def list_campaigns(
         connection_id=connection_id,
         before=read_campaign_cursor(cursor),
         limit=limit,
+        sending_id=sending_id,
     )
     next_cursor = (
         campaign_cursor(records[-1].created_at, records[-1].id) if len(records) == limit else None

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from contracts.audience import Audience
-from contracts.base import ConnectionChannel, ConnectionId, UtcDatetime
-from contracts.campaigns import CampaignSpec
+from contracts.base import ConnectionChannel, ConnectionId, ExternalId, UtcDatetime
+from contracts.campaigns import MAX_INTERVAL_SECONDS, CampaignSpec
+from contracts.content import StepContent, TemplateName
 from contracts.tenants import ConnectionLimits, Plan
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ..commands.grammar import MAX_COMMAND_LENGTH
+from ..domain.model import Refusal
+from ..domain.templates import DELAY_HELP, MAX_STEPS, delay_seconds
 
 
 class Body(BaseModel):
@@ -39,6 +44,13 @@ class TenantOut(BaseModel):
 class ApiKeyIn(Body):
     role: Literal["admin", "operator"]
     label: str | None = Field(default=None, max_length=200)
+    connection_id: ConnectionId | None = Field(
+        default=None, description="With external_id: the dialog of the person the key is for"
+    )
+    external_id: ExternalId | None = Field(
+        default=None,
+        description="That person's own id on the connection: where their test sends go",
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -48,6 +60,8 @@ class ApiKeyOut(BaseModel):
     key: str = Field(description="Shown only now; store it safely")
     key_prefix: str
     label: str | None
+    connection_id: str | None
+    external_id: str | None
     created_at: datetime
 
 
@@ -82,8 +96,12 @@ class CampaignIn(CampaignSpec):
 
 class Progress(BaseModel):
     audience_size: int | None = Field(description="Recipients in the snapshot; null before launch")
+    estimated_audience: int | None = Field(
+        description="What the audience matched when the campaign was accepted"
+    )
     total: int | None = Field(description="Deliveries in all: recipients x template steps")
-    delivered: int
+    sent: int = Field(description="Accepted by the platform")
+    delivered: int = Field(description="The same as `sent` (the platform accepted it)")
     failed: int
     skipped: int
     cancelled: int
@@ -100,6 +118,7 @@ class FailureReasonOut(BaseModel):
 
 class CampaignSummary(BaseModel):
     id: UUID
+    sending_id: int = Field(description="The tenant's number for the campaign: `sid<n>` in /send")
     name: str
     status: str
     connection_id: str
@@ -202,3 +221,94 @@ class ImportResult(BaseModel):
     accepted: int
     rejected: int
     errors: list[ImportRowError] = Field(description="The first 1000 rejected rows")
+
+
+def _delay(value: float | str) -> float:
+    try:
+        return delay_seconds(value)
+    except Refusal as refusal:
+        raise ValueError(refusal.reason) from None
+
+
+Delay = Annotated[
+    float | str,
+    AfterValidator(_delay),
+    Field(description=f"Seconds, or {DELAY_HELP}", examples=["5m 30s", 90]),
+]
+
+
+class TemplateStepIn(Body):
+    content: StepContent
+    delay: Delay = Field(
+        default=0.0,
+        description="After the previous step was actually sent to the recipient (the first "
+        f"step: after the campaign's start): seconds, or {DELAY_HELP}",
+    )
+
+
+class TemplateIn(Body):
+    name: TemplateName
+    steps: list[TemplateStepIn] = Field(default_factory=list, max_length=MAX_STEPS)
+
+
+class TemplateRename(Body):
+    name: TemplateName = Field(description="The new name")
+
+
+class StepRetime(Body):
+    delay: Delay
+
+
+class TemplateStepOut(BaseModel):
+    step_id: int = Field(description="Kept for the step's life: deleting a step renumbers none")
+    position: int = Field(description="1 for the first message of the chain")
+    delay_seconds: float
+    delay: str = Field(description="The delay as people write it, e.g. `5m 30s`")
+    content: dict[str, Any]
+
+
+class TemplateOut(BaseModel):
+    name: str
+    steps: list[TemplateStepOut]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class TemplateList(BaseModel):
+    items: list[TemplateOut]
+
+
+class CommandIn(Body):
+    command: str = Field(
+        min_length=1, max_length=MAX_COMMAND_LENGTH, examples=["/send all promo 5m tg-main"]
+    )
+    reply_to: StepContent | None = Field(
+        default=None,
+        description="The replied-to message: what `/send <audience>` sends without a template, "
+        "and what `/send TEMPLATE [TIME]` adds as a step",
+    )
+    file: str | None = Field(
+        default=None,
+        max_length=32_000_000,
+        description="`/send file`: the ids, separated by commas, spaces or newlines",
+    )
+    external_id: ExternalId | None = Field(
+        default=None, description="`/send test`: your own id, when your key does not know it"
+    )
+    interval_seconds: float | None = Field(default=None, ge=0, le=MAX_INTERVAL_SECONDS)
+    name: str | None = Field(default=None, max_length=200)
+
+
+class CallOut(BaseModel):
+    method: str
+    path: str
+    status: int
+
+
+class CommandOut(BaseModel):
+    command: str
+    action: str = Field(description="What the command did, e.g. `start_sending`, `add_step`")
+    answer: str = Field(description="For a person to read")
+    lines: list[str]
+    calls: list[CallOut] = Field(description="The HTTP API calls the command made")
+    result: Any = Field(description="The last call's answer")

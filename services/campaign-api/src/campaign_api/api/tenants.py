@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Response
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 
 from ..auth import new_api_key
-from ..domain.model import Principal, Tenant
+from ..domain.model import Principal, Refusal, Tenant
 from ..repo import accounts as accounts_repo
 from .deps import Platform, Services, principal
 from .schemas import ApiKeyIn, ApiKeyOut, TenantIn, TenantOut
@@ -80,6 +80,14 @@ async def create_api_key(
     """A new API key for the tenant, with role `admin` or `operator`; shown once."""
     if await accounts_repo.get_tenant(svc.pool, tenant_id) is None:
         raise HTTPException(404, f"unknown tenant {tenant_id!r}: create it with PUT first")
+    dialog = None
+    if body.connection_id is not None and body.external_id is not None:
+        dialog = (body.connection_id, body.external_id)
+    elif body.connection_id is not None or body.external_id is not None:
+        raise Refusal(
+            "a key's own dialog needs both connection_id and external_id (or neither)",
+            "incomplete_dialog",
+        )
     key, key_hash, prefix = new_api_key()
     record = await accounts_repo.insert_api_key(
         svc.pool,
@@ -88,6 +96,7 @@ async def create_api_key(
         key_hash=key_hash,
         key_prefix=prefix,
         label=body.label,
+        dialog=dialog,
     )
     return ApiKeyOut(
         id=record.id,
@@ -96,5 +105,7 @@ async def create_api_key(
         key=key,
         key_prefix=record.key_prefix,
         label=record.label,
+        connection_id=record.connection_id,
+        external_id=record.external_id,
         created_at=record.created_at,
     )

@@ -16,7 +16,9 @@ def progress(record: CampaignRecord) -> Progress:
         )
     return Progress(
         audience_size=record.audience_size,
+        estimated_audience=record.estimated_audience,
         total=total,
+        sent=counters.sent,
         delivered=counters.sent,
         failed=counters.failed,
         skipped=counters.skipped,
@@ -39,6 +41,7 @@ def links(record: CampaignRecord) -> dict[str, str]:
 def summary(record: CampaignRecord) -> CampaignSummary:
     return CampaignSummary(
         id=record.id,
+        sending_id=record.sending_id,
         name=record.name,
         status=record.status,
         connection_id=record.connection_id,

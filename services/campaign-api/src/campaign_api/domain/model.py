@@ -22,6 +22,10 @@ class Principal:
     tenant_id: str | None
     role: Role | Literal["platform"]
     key_id: str
+    connection_id: str | None = None
+    external_id: str | None = None
+    """The dialog of the person the key belongs to, if it was made for one:
+    where their test sends go."""
 
     @property
     def is_platform(self) -> bool:
@@ -41,13 +45,6 @@ class Connection:
     tenant_id: str
     id: str
     channel: ConnectionChannel
-
-
-@dataclass(frozen=True)
-class Template:
-    tenant_id: str
-    name: str
-    steps: tuple[CampaignStep, ...]
 
 
 @dataclass(frozen=True)
@@ -128,4 +125,6 @@ class CampaignRecord:
     started_at: datetime | None
     finished_at: datetime | None
     cancel_requested_at: datetime | None
+    sending_id: int
+    estimated_audience: int | None = None
     counters: Counters = field(default_factory=Counters)

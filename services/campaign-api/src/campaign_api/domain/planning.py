@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from contracts.audience import ContactsAudience, FilterAudience, TestAudience
+from contracts.audience import (
+    Audience,
+    ContactsAudience,
+    FilterAudience,
+    ListAudience,
+    TestAudience,
+)
 from contracts.base import MESSENGER_OF, ConnectionChannel
 from contracts.campaigns import CampaignSpec
 from contracts.content import MediaContent, TemplateContent, TextContent, WhatsAppTemplateContent
 from contracts.scheduling import CampaignStep
 from contracts.timing import TimeFormatError, parse_start_time
 
-from .model import Connection, PlannedCampaign, Principal, Refusal, Template, Tenant
+from .model import Connection, PlannedCampaign, Principal, Refusal, Tenant
+from .templates import Template
+from .templates import campaign_steps as template_steps
 
 INSTAGRAM_TEXT_LIMIT = 1000
 UNSUPPORTED_MEDIA: dict[str, frozenset[str]] = {
@@ -61,21 +69,63 @@ def check_subscription(tenant: Tenant, start_at: datetime, now: datetime) -> Non
 
 
 def check_role(principal: Principal, spec: CampaignSpec) -> None:
-    """Operators may send a template to the one dialog they name, nothing more."""
+    """Operators may send a template to the one dialog they name, nothing more:
+    one contact id, one platform id on a named connection, or their own dialog."""
     if principal.role != "operator":
         return
     audience = spec.audience
-    one_dialog = (isinstance(audience, ContactsAudience) and len(audience.contact_ids) == 1) or (
-        isinstance(audience, TestAudience)
+    one_dialog = (
+        (isinstance(audience, ContactsAudience) and len(audience.contact_ids) == 1)
+        or (
+            isinstance(audience, ListAudience)
+            and audience.external_ids is not None
+            and len(audience.external_ids) == 1
+            and spec.connection_id is not None
+        )
+        or isinstance(audience, TestAudience)
     )
     if not one_dialog or not isinstance(spec.content, TemplateContent):
         raise Refusal(
             "operators may not start mass campaigns: an operator may only send a template "
             "(content.kind 'template') to the one dialog they are in (audience.kind 'contacts' "
-            "with one contact id); ask a tenant admin for anything else",
+            "with one contact id, or 'list' with one id and the connection_id); ask a tenant "
+            "admin for anything else",
             "operator_forbidden",
             status=403,
         )
+
+
+def aim_test_send(
+    audience: Audience, connection_id: str | None, principal: Principal
+) -> tuple[Audience, str | None]:
+    """A test send goes to the requester's own dialog only: the one their key was
+    made for, or (for a key made for nobody in particular) the one they name."""
+    if not isinstance(audience, TestAudience):
+        return audience, connection_id
+    own = principal.external_id
+    if own is None:
+        if audience.external_id is None:
+            raise Refusal(
+                "a test send goes to your own dialog: give audience.external_id (your id on "
+                "the connection), or use a key made for your dialog (POST "
+                "/v1/tenants/{id}/api-keys with connection_id and external_id)",
+                "test_needs_dialog",
+            )
+        return audience, connection_id
+    if audience.external_id not in (None, own):
+        raise Refusal(
+            f"a test send goes only to your own dialog ({own}); leave audience.external_id out",
+            "test_not_own_dialog",
+            status=403,
+        )
+    if connection_id not in (None, principal.connection_id):
+        raise Refusal(
+            f"a test send goes only to your own dialog, which is on connection "
+            f"{principal.connection_id!r}; leave connection_id out",
+            "test_not_own_dialog",
+            status=403,
+        )
+    return TestAudience(external_id=own), principal.connection_id
 
 
 def choose_connections(spec: CampaignSpec, connections: Sequence[Connection]) -> list[Connection]:
@@ -135,8 +185,12 @@ def campaign_steps(spec: CampaignSpec, template: Template | None) -> tuple[Campa
                 "unknown_template",
             )
         if not template.steps:
-            raise Refusal(f"template {content.template!r} has no steps yet", "empty_template")
-        return template.steps
+            raise Refusal(
+                f"template {content.template!r} has no steps yet: add one with "
+                f"POST /v1/templates/{content.template}/steps",
+                "empty_template",
+            )
+        return template_steps(template)
     return (CampaignStep(step_no=1, delay_seconds=0, content=content),)
 
 
@@ -179,10 +233,11 @@ def plan_campaigns(
 ) -> list[PlannedCampaign]:
     """The campaigns `spec` becomes, one per connection, or a Refusal."""
     check_role(principal, spec)
-    start_at = resolve_start(spec, now)
+    steps = campaign_steps(spec, template)
+    # a chain's first step goes its delay after the start; later ones, after the previous
+    start_at = resolve_start(spec, now) + timedelta(seconds=steps[0].delay_seconds)
     check_subscription(tenant, start_at, now)
     chosen = choose_connections(spec, connections)
-    steps = campaign_steps(spec, template)
     name = (spec.name or "").strip() or default_name(now)
     planned = []
     for connection in chosen:

@@ -1,4 +1,4 @@
-"""Tenants, API keys, connections and templates."""
+"""Tenants, API keys and connections."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from contracts.base import ConnectionChannel
-from contracts.scheduling import CampaignStep
 
-from ..domain.model import Connection, Principal, Role, Template, Tenant
+from ..domain.model import Connection, Principal, Role, Tenant
 from . import Conn, Pool, sql
 
 UPSERT_TENANT = sql("upsert_tenant")
@@ -20,7 +19,6 @@ SELECT_PRINCIPAL_BY_KEY_HASH = sql("select_principal_by_key_hash")
 UPSERT_CONNECTION = sql("upsert_connection")
 SELECT_CONNECTION = sql("select_connection")
 SELECT_CONNECTIONS = sql("select_connections")
-SELECT_TEMPLATE = sql("select_template")
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,8 @@ class ApiKeyRecord:
     role: Role
     key_prefix: str
     label: str | None
+    connection_id: str | None
+    external_id: str | None
     created_at: datetime
 
 
@@ -82,10 +82,27 @@ async def get_tenant(pool: Pool | Conn, tenant_id: str) -> Tenant | None:
 
 
 async def insert_api_key(
-    pool: Pool, *, tenant_id: str, role: Role, key_hash: bytes, key_prefix: str, label: str | None
+    pool: Pool,
+    *,
+    tenant_id: str,
+    role: Role,
+    key_hash: bytes,
+    key_prefix: str,
+    label: str | None,
+    dialog: tuple[str, str] | None,
 ) -> ApiKeyRecord:
+    """`dialog`: the (connection id, external id) of the person the key is for."""
+    connection_id, external_id = dialog or (None, None)
     row = await pool.fetchrow(
-        INSERT_API_KEY, uuid.uuid4(), tenant_id, role, key_hash, key_prefix, label
+        INSERT_API_KEY,
+        uuid.uuid4(),
+        tenant_id,
+        role,
+        key_hash,
+        key_prefix,
+        label,
+        connection_id,
+        external_id,
     )
     assert row is not None
     return ApiKeyRecord(
@@ -94,6 +111,8 @@ async def insert_api_key(
         role=row["role"],
         key_prefix=row["key_prefix"],
         label=row["label"],
+        connection_id=row["connection_id"],
+        external_id=row["external_id"],
         created_at=row["created_at"],
     )
 
@@ -102,7 +121,13 @@ async def principal_by_key_hash(pool: Pool, key_hash: bytes) -> Principal | None
     row = await pool.fetchrow(SELECT_PRINCIPAL_BY_KEY_HASH, key_hash)
     if row is None:
         return None
-    return Principal(tenant_id=row["tenant_id"], role=row["role"], key_id=str(row["id"]))
+    return Principal(
+        tenant_id=row["tenant_id"],
+        role=row["role"],
+        key_id=str(row["id"]),
+        connection_id=row["connection_id"],
+        external_id=row["external_id"],
+    )
 
 
 async def upsert_connection(
@@ -133,14 +158,3 @@ async def get_connection(
 
 async def list_connections(pool: Pool | Conn, tenant_id: str) -> list[ConnectionDetails]:
     return [_connection(row) for row in await pool.fetch(SELECT_CONNECTIONS, tenant_id)]
-
-
-async def get_template(pool: Pool | Conn, tenant_id: str, name: str) -> Template | None:
-    row = await pool.fetchrow(SELECT_TEMPLATE, tenant_id, name)
-    if row is None:
-        return None
-    return Template(
-        tenant_id=row["tenant_id"],
-        name=row["name"],
-        steps=tuple(CampaignStep.model_validate(step) for step in row["steps"]),
-    )

@@ -24,6 +24,7 @@ UPDATE_CAMPAIGN_STARTED = sql("update_campaign_started")
 UPDATE_CAMPAIGN_FINISHED = sql("update_campaign_finished")
 UPDATE_CAMPAIGN_CANCEL_REQUESTED = sql("update_campaign_cancel_requested")
 SELECT_MONTH_COMMITMENT = sql("select_month_commitment")
+CLAIM_SENDING_IDS = sql("claim_sending_ids")
 
 
 def _record(row: Any) -> CampaignRecord:
@@ -49,6 +50,8 @@ def _record(row: Any) -> CampaignRecord:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         cancel_requested_at=row["cancel_requested_at"],
+        sending_id=row["sending_id"],
+        estimated_audience=row["estimated_audience"],
     )
 
 
@@ -78,6 +81,8 @@ async def insert_campaigns(
     )
     if inserted is None:
         return False
+    last: int = await conn.fetchval(CLAIM_SENDING_IDS, tenant_id, len(planned))
+    first = last - len(planned) + 1
     await conn.executemany(
         INSERT_CAMPAIGN,
         [
@@ -96,8 +101,9 @@ async def insert_campaigns(
                 p.start_at,
                 p.counts_toward_quota,
                 p.estimated_audience,
+                first + n,
             )
-            for p in planned
+            for n, p in enumerate(planned)
         ],
     )
     return True
@@ -136,6 +142,7 @@ async def list_campaigns(
     connection_id: str | None,
     before: tuple[datetime, UUID] | None,
     limit: int,
+    sending_id: int | None = None,
 ) -> list[CampaignRecord]:
     rows = await pool.fetch(
         SELECT_CAMPAIGNS_PAGE,
@@ -145,6 +152,7 @@ async def list_campaigns(
         before[0] if before else None,
         before[1] if before else None,
         limit,
+        sending_id,
     )
     return await _with_counters(pool, [_record(row) for row in rows])
 

@@ -1,3 +1,3 @@
-SELECT id, tenant_id, role
+SELECT id, tenant_id, role, connection_id, external_id
 FROM api_keys
 WHERE key_hash = $1 AND revoked_at IS NULL

@@ -1,0 +1,101 @@
+"""`POST /v1/commands`: one `/send` command as text, carried out through the
+HTTP API itself (in-process, with the caller's own key), answered in words."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+
+from ..commands.grammar import CommandError, Vocabulary, parse
+from ..commands.runner import Answered, ApiCall, CallFailed, Context, Http, run
+from ..repo import accounts as accounts_repo
+from ..repo import templates as templates_repo
+from .deps import Member, Services, tenant_of
+from .schemas import CallOut, CommandIn, CommandOut
+
+router = APIRouter(prefix="/v1/commands", tags=["commands"])
+
+
+def loopback(request: Request, idempotency_key: str | None) -> Http:
+    """The API itself, called with the caller's own credentials."""
+    authorization = request.headers.get("authorization", "")
+
+    async def http(call: ApiCall) -> Answered:
+        headers = {"Authorization": authorization}
+        if idempotency_key and call.method == "POST" and call.path == "/v1/campaigns":
+            headers["Idempotency-Key"] = idempotency_key
+        transport = httpx.ASGITransport(app=request.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://campaign-api") as client:
+            response = await client.request(
+                call.method, call.path, json=call.json, params=call.params, headers=headers
+            )
+        json_body = response.headers.get("content-type", "").startswith("application/json")
+        return Answered(response.status_code, response.json() if json_body else None)
+
+    return http
+
+
+def _refused(status: int, detail: str, code: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail, "code": code, **extra})
+
+
+@router.post(
+    "",
+    response_model=CommandOut,
+    responses={
+        422: {"description": "The command cannot be read, or a call it made was refused"},
+    },
+)
+async def run_command(
+    body: CommandIn,
+    request: Request,
+    svc: Services,
+    caller: Member,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> CommandOut | JSONResponse:
+    """Parse and carry out one `/send` command; the answer says what it did."""
+    tenant_id = tenant_of(caller)
+    vocabulary = Vocabulary(
+        templates=frozenset(
+            t.name for t in await templates_repo.list_templates(svc.pool, tenant_id)
+        ),
+        connections=frozenset(
+            c.connection.id for c in await accounts_repo.list_connections(svc.pool, tenant_id)
+        ),
+    )
+    context = Context(
+        reply_to=body.reply_to.model_dump(mode="json") if body.reply_to else None,
+        file=body.file,
+        external_id=body.external_id,
+        interval_seconds=body.interval_seconds,
+        name=body.name,
+    )
+    try:
+        command = parse(body.command, vocabulary)
+        outcome = await run(command, context, vocabulary, loopback(request, idempotency_key))
+    except CommandError as error:
+        return _refused(
+            422,
+            str(error),
+            "bad_command",
+            errors=[{"field": "command", "message": error.message}],
+            position=error.position,
+        )
+    except CallFailed as failed:
+        return _refused(
+            failed.status,
+            failed.detail,
+            failed.code or "refused",
+            calls=[{"method": c.method, "path": c.path, "status": s} for c, s in failed.calls],
+        )
+    return CommandOut(
+        command=body.command,
+        action=outcome.action,
+        answer="\n".join(outcome.lines),
+        lines=outcome.lines,
+        calls=[CallOut(method=c.method, path=c.path, status=s) for c, s in outcome.calls],
+        result=outcome.result,
+    )

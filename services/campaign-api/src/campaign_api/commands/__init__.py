@@ -1,0 +1,1 @@
+"""The `/send` command language: parsing, the API calls it makes, its answers."""

@@ -1,0 +1,230 @@
+"""A parsed `/send` command as the HTTP API calls it makes, made through a
+caller-supplied `Http` (the API itself, in-process, with the caller's key), so a
+command can do nothing the same person could not do over HTTP, with the same
+checks and the same errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import answers
+from .grammar import (
+    CancelSending,
+    Command,
+    CommandError,
+    DeleteStep,
+    DeleteTemplate,
+    ListSendings,
+    ListTemplates,
+    RenameTemplate,
+    RetimeStep,
+    ShowSending,
+    StartSending,
+    TemplateCommand,
+    Vocabulary,
+)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    method: str
+    path: str
+    json: dict[str, Any] | None = None
+    params: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Answered:
+    status: int
+    body: Any
+
+
+Http = Callable[[ApiCall], Awaitable[Answered]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What travels beside the command text."""
+
+    reply_to: dict[str, Any] | None = None
+    """The content of the replied-to message (a step content: text, media, ...)."""
+    file: str | None = None
+    """`/send file`: the ids, separated by commas, spaces or newlines."""
+    external_id: str | None = None
+    """`/send test`: the requester's own id, when their key does not know it."""
+    interval_seconds: float | None = None
+    name: str | None = None
+
+
+@dataclass
+class Outcome:
+    action: str
+    lines: list[str]
+    result: Any
+    calls: list[tuple[ApiCall, int]] = field(default_factory=list)
+
+
+class CallFailed(Exception):
+    """A call the command made was refused: its status and what to fix."""
+
+    def __init__(
+        self, status: int, detail: str, code: str | None, calls: list[tuple[ApiCall, int]]
+    ):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code
+        self.calls = calls
+
+
+def campaign_body(command: StartSending, context: Context) -> dict[str, Any]:
+    """`POST /v1/campaigns` for `/send <audience> [TEMPLATE] [TIME] [INSTANCE_ID]`."""
+    choice = command.audience
+    audience: dict[str, Any]
+    if choice.kind == "test":
+        audience = {"kind": "test"}
+        if context.external_id:
+            audience["external_id"] = context.external_id
+    elif choice.kind == "all":
+        audience = {"kind": "all"}
+    elif choice.kind == "list":
+        audience = {"kind": "list", "external_ids": list(choice.ids)}
+    elif choice.kind == "mark":
+        audience = {"kind": "filter", "labels_any": [choice.label]}
+    else:  # file
+        if not context.file or not context.file.strip():
+            raise CommandError("/send file needs the file of ids sent with the command (`file`)")
+        audience = {"kind": "list", "external_ids": context.file}
+    if command.template is not None:
+        content: dict[str, Any] = {"kind": "template", "template": command.template}
+    elif context.reply_to is not None:
+        content = context.reply_to
+    else:
+        raise CommandError("what should be sent? Reply to the message to send, or name a template")
+    body: dict[str, Any] = {"audience": audience, "content": content}
+    if command.instance is not None:
+        body["connection_id"] = command.instance
+    if command.time is not None:
+        body["start_at"] = command.time
+    if context.interval_seconds is not None:
+        body["interval_seconds"] = context.interval_seconds
+    if context.name:
+        body["name"] = context.name
+    return body
+
+
+def calls_for(command: Command, context: Context, vocabulary: Vocabulary) -> list[ApiCall]:
+    """The calls a command makes, for every command that needs no earlier answer
+    (`sid` commands first look the sending up, then act on it)."""
+    if isinstance(command, StartSending):
+        return [ApiCall("POST", "/v1/campaigns", json=campaign_body(command, context))]
+    if isinstance(command, TemplateCommand):
+        return [_template_call(command, context, vocabulary)]
+    if isinstance(command, ListTemplates):
+        return [ApiCall("GET", "/v1/templates")]
+    if isinstance(command, ListSendings):
+        params = {"connection_id": command.instance} if command.instance else None
+        return [ApiCall("GET", "/v1/campaigns", params=params)]
+    if isinstance(command, RenameTemplate):
+        return [
+            ApiCall("PATCH", f"/v1/templates/{command.template}", json={"name": command.new_name})
+        ]
+    if isinstance(command, RetimeStep):
+        path = f"/v1/templates/{command.template}/steps/{command.step_id}"
+        return [ApiCall("PATCH", path, json={"delay": command.time})]
+    if isinstance(command, DeleteStep):
+        return [ApiCall("DELETE", f"/v1/templates/{command.template}/steps/{command.step_id}")]
+    if isinstance(command, DeleteTemplate):
+        return [ApiCall("DELETE", f"/v1/templates/{command.template}")]
+    return [_lookup(command.sending_id)]
+
+
+def _template_call(command: TemplateCommand, context: Context, vocabulary: Vocabulary) -> ApiCall:
+    if context.reply_to is None:
+        if command.time is not None:
+            raise CommandError(
+                f"reply to the message to add to {command.template} as a step "
+                f"(or /send {command.template} alone to see it)"
+            )
+        return ApiCall("GET", f"/v1/templates/{command.template}")
+    step = {"content": context.reply_to, "delay": command.time or 0}
+    if command.template in vocabulary.templates:
+        return ApiCall("POST", f"/v1/templates/{command.template}/steps", json=step)
+    return ApiCall("POST", "/v1/templates", json={"name": command.template, "steps": [step]})
+
+
+def _lookup(sending_id: int) -> ApiCall:
+    return ApiCall("GET", "/v1/campaigns", params={"sending_id": str(sending_id), "limit": "1"})
+
+
+async def run(command: Command, context: Context, vocabulary: Vocabulary, http: Http) -> Outcome:
+    calls: list[tuple[ApiCall, int]] = []
+
+    async def call(api_call: ApiCall) -> Any:
+        answered = await http(api_call)
+        calls.append((api_call, answered.status))
+        if answered.status >= 400:
+            body = answered.body if isinstance(answered.body, dict) else {}
+            raise CallFailed(
+                answered.status,
+                str(body.get("detail") or answered.body),
+                body.get("code"),
+                calls,
+            )
+        return answered.body
+
+    try:
+        outcome = await _run(command, context, vocabulary, call)
+    except CallFailed as failed:
+        failed.calls = calls
+        raise
+    outcome.calls = calls
+    return outcome
+
+
+async def _run(
+    command: Command,
+    context: Context,
+    vocabulary: Vocabulary,
+    call: Callable[[ApiCall], Awaitable[Any]],
+) -> Outcome:
+    if isinstance(command, ShowSending | CancelSending):
+        found = await call(_lookup(command.sending_id))
+        if not found["items"]:
+            raise CallFailed(404, f"unknown sending sid{command.sending_id}", "unknown_sending", [])
+        campaign_id = found["items"][0]["id"]
+        if isinstance(command, ShowSending):
+            campaign = await call(ApiCall("GET", f"/v1/campaigns/{campaign_id}"))
+            return Outcome("show_sending", answers.sending(campaign), campaign)
+        status = found["items"][0]["status"]
+        if status != "scheduled":
+            raise CallFailed(
+                409,
+                f"sid{command.sending_id} is {status}: /send sid{command.sending_id} del cancels "
+                f"a sending that has not started (stop a running one with "
+                f"POST /v1/campaigns/{campaign_id}/cancel)",
+                "already_started",
+                [],
+            )
+        await call(ApiCall("POST", f"/v1/campaigns/{campaign_id}/cancel"))
+        return Outcome("cancel_sending", answers.cancelled(found["items"][0]), found["items"][0])
+
+    (only,) = calls_for(command, context, vocabulary)
+    body = await call(only)
+    if isinstance(command, StartSending):
+        return Outcome("start_sending", answers.campaign_created(body), body)
+    if isinstance(command, ListTemplates):
+        return Outcome("list_templates", answers.templates(body), body)
+    if isinstance(command, ListSendings):
+        return Outcome("list_sendings", answers.sendings(body), body)
+    if isinstance(command, DeleteTemplate):
+        return Outcome("delete_template", answers.template_deleted(command.template), None)
+    action = {
+        TemplateCommand: "add_step" if context.reply_to is not None else "show_template",
+        RenameTemplate: "rename_template",
+        RetimeStep: "retime_step",
+        DeleteStep: "delete_step",
+    }[type(command)]
+    return Outcome(action, answers.template(body), body)

@@ -1,0 +1,3 @@
+DELETE FROM templates
+WHERE tenant_id = $1 AND name = $2
+RETURNING name
