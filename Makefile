@@ -34,7 +34,7 @@ test: install  ## unit, integration and end-to-end tests on the real broker and 
 lint: install  ## ruff, formatting, mypy (strict)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy libs/*/src services/*/src
+	.venv/bin/mypy libs/*/src services/*/src tools/*/src
 
 format: install
 	.venv/bin/ruff check --fix .

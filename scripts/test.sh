@@ -31,7 +31,7 @@ if [ "$#" -gt 0 ]; then
 fi
 failed=()
 started=$(date +%s)
-for suite in libs/*/tests services/*/tests tests; do
+for suite in libs/*/tests services/*/tests tools/*/tests tests; do
   member=${suite%/tests}
   [ "$suite" = tests ] && member="end-to-end"
   echo "=== $member"

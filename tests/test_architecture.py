@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MEMBERS = sorted(
     p.parent
     for p in ROOT.glob("*/*/pyproject.toml")
-    if p.parent.parent.name in ("libs", "services")
+    if p.parent.parent.name in ("libs", "services", "tools")
 )
 SERVICES = {m.name.replace("-", "_") for m in MEMBERS if m.parent.name == "services"}
 INFRASTRUCTURE = {

@@ -1,0 +1,1 @@
+"""campaignctl: the /send command language against the campaign-api."""
