@@ -24,3 +24,8 @@ def test_list_audience_reports_junk_ids() -> None:
 def test_list_audience_needs_an_id() -> None:
     with pytest.raises(ValidationError):
         ListAudience.model_validate({"external_ids": " ,\n "})
+
+
+def test_a_list_of_other_things_is_refused_not_a_crash() -> None:
+    with pytest.raises(ValidationError, match="external_ids.1"):
+        ListAudience.model_validate({"kind": "list", "external_ids": ["1", {"a": 1}, [2]]})

@@ -29,9 +29,9 @@ def split_id_list(value: Any) -> Any:
     newlines, blanks dropped, duplicates removed keeping the first."""
     if isinstance(value, str):
         value = [part for part in _SEPARATORS.split(value) if part]
-    if isinstance(value, list):
-        return list(dict.fromkeys(str(v).strip() if isinstance(v, int | str) else v for v in value))
-    return value
+    if isinstance(value, list) and all(isinstance(v, int | str) for v in value):
+        return list(dict.fromkeys(str(v).strip() for v in value))
+    return value  # anything else is left for validation to refuse, naming the item
 
 
 class ContactsAudience(Input):

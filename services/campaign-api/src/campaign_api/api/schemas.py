@@ -27,6 +27,7 @@ class TenantIn(Body):
     monthly_limit: int | None = Field(
         default=None,
         ge=0,
+        le=1_000_000_000,
         description="Messages per calendar month (UTC); default by plan: free 500, paid 4000",
     )
     subscription_ends_at: UtcDatetime | None = Field(
