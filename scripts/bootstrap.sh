@@ -14,12 +14,19 @@ wait_for() {  # port what
 }
 
 tools() {
+  export PATH="$HOME/.local/bin:$PATH"
   if ! command -v uv >/dev/null 2>&1; then
     echo "installing uv"
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+      echo "  (pip first: Debian package python3-pip)"
+      as_root apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+    fi
+    # Debian marks its Python externally managed (PEP 668): a --user install of
+    # one tool is what it allows with --break-system-packages.
     python3 -m pip install --quiet --user uv 2>/dev/null \
-      || python3 -m pip install --quiet --break-system-packages uv 2>/dev/null \
+      || python3 -m pip install --quiet --user --break-system-packages uv \
       || python3 -m pip install --quiet uv
-    export PATH="$HOME/.local/bin:$PATH"
   fi
   uv sync --frozen --quiet
 }
@@ -36,20 +43,40 @@ rabbitmq() {
   wait_for 5672 RabbitMQ
 }
 
-postgresql() {
-  answers 5432 && return 0
-  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-    echo "installing PostgreSQL (Debian package postgresql)"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    # a development database: trust connections from this machine only
-    hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n 1)
+trust_local_connections() {
+  # a development database: trust connections from this machine only
+  local hba
+  hba=$(ls /etc/postgresql/*/main/pg_hba.conf 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$hba" ] || return 0
+  if ! as_root grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
     as_root sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main reload 2>/dev/null \
+      || as_root service postgresql reload >/dev/null 2>&1 || true
   fi
-  version=$(ls /etc/postgresql | sort -V | tail -n 1)
-  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
-    || as_root service postgresql start
-  wait_for 5432 PostgreSQL
+}
+
+pg_version() { ls /etc/postgresql | sort -V | tail -n 1; }
+
+postgresql() {
+  if ! answers 5432; then
+    if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+      echo "installing PostgreSQL (Debian package postgresql)"
+      as_root apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    fi
+    trust_local_connections
+    answers 5432 || as_root pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start \
+      2>/dev/null || as_root service postgresql start
+    wait_for 5432 PostgreSQL
+  fi
+  # A cluster this script installed (or one installed but stopped) must let the
+  # services in as postgres without a password, as DATABASE_URL's default says.
+  if command -v psql >/dev/null 2>&1 \
+      && ! psql -w -h 127.0.0.1 -U postgres -d postgres -Atc 'SELECT 1' >/dev/null 2>&1 \
+      && [ -d /etc/postgresql ]; then
+    trust_local_connections
+    sleep 1
+  fi
 }
 
 case "${1:-all}" in

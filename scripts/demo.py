@@ -24,7 +24,8 @@ import httpx
 
 API = f"http://127.0.0.1:{os.environ.get('CAMPAIGN_API_PORT', '8080')}"
 PLATFORM_KEY = os.environ.get("PLATFORM_API_KEY", "dev-platform-key")
-TELEGRAM_SIM = os.environ.get("TELEGRAM_API_BASE", "http://127.0.0.1:9000")
+# the simulator `make demo` starts, whatever TELEGRAM_API_BASE says for real bots
+TELEGRAM_SIM = os.environ.get("DEMO_TELEGRAM_SIMULATOR", "http://127.0.0.1:9000")
 TENANT = "demo"
 CONNECTION = "demo-bot"
 BOT_TOKEN = "700000001:AAdemo-bot-token-for-the-simulator-00"  # noqa: S105 (simulated)
@@ -133,14 +134,23 @@ def main() -> None:
         )
         campaign_id = created["campaign_id"]
         print(f"campaign {campaign_id} created; a Telegram bot may send ~30 messages a second:")
+        on_terminal = sys.stdout.isatty()
+        shown = ""
         while True:
             campaign = call(api, "GET", f"/v1/campaigns/{campaign_id}")
-            print(progress_line(campaign), end="", flush=True)
+            line = progress_line(campaign)
+            if on_terminal:
+                print(line, end="", flush=True)
+            elif line.split("]")[0] != shown:  # in a log, a line each time the bar grows
+                shown = line.split("]")[0]
+                print(line.lstrip("\r"), flush=True)
             if campaign["status"] in ("completed", "cancelled"):
                 break
             time.sleep(0.5)
         print()
         report = call(api, "GET", f"/v1/campaigns/{campaign_id}/report.csv")
+        command = f"/send sid{campaign['sending_id']}"
+        answered = call(api, "POST", "/v1/commands", json={"command": command})
 
     p = campaign["progress"]
     print(
@@ -153,6 +163,10 @@ def main() -> None:
             f"  {reason['count']:>4} {reason['status']}: "
             f"{reason['error_code']} {reason['error_reason']}"
         )
+    print(f"\nasked in the /send language (POST /v1/commands, or campaignctl {command[6:]}):")
+    print(f"  > {command}")
+    for line in answered["lines"]:
+        print(f"  {line}")
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(report, encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(report)))

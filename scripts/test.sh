@@ -16,6 +16,8 @@ if [ -z "${RABBITMQ_URL:-}" ] && answers 5672; then
       && rabbitmqctl set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null 2>&1; then
     export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/$vhost"
   else
+    echo "warning: cannot create the RabbitMQ vhost $vhost (rabbitmqctl needs root): the tests" \
+         "use the default vhost and delete its queues, so stop a running \`make up\` first" >&2
     export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
   fi
 fi

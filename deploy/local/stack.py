@@ -13,6 +13,7 @@ stopped.  Logs: .run/logs/<service>.log.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -37,6 +38,30 @@ SERVICES = [
     ("ai-composer", "ai_composer", "AI_COMPOSER_PORT", 8086),
 ]
 SIMULATOR_PORTS = {"telegram": 9000, "whatsapp": 9001, "instagram": 9002, "openai": 9003}
+SETTINGS = (
+    "RABBITMQ_URL",
+    "DATABASE_URL",
+    "PLATFORM_API_KEY",
+    "TELEGRAM_API_BASE",
+    "WHATSAPP_API_BASE",
+    "INSTAGRAM_API_BASE",
+    "COMPOSER_OPENAI_BASE_URL",
+    "COMPOSER_OPENAI_API_KEY",
+    "COMPOSER_MODEL",
+    "LOG_LEVEL",
+    "HTTP_HOST",
+    "SIMULATORS",
+    *(setting for _, _, setting, _ in SERVICES),
+)
+"""What the services read from the environment: a stack started with other values
+is restarted, so `X=... make up` always means X."""
+FINGERPRINT = RUN / "settings.sha256"
+
+
+def settings_fingerprint() -> str:
+    """A digest of the settings (not the values: the file must not hold keys)."""
+    text = "\n".join(f"{name}={os.environ.get(name, '')}" for name in SETTINGS)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _program(name: str, command: str) -> str:
@@ -122,10 +147,15 @@ def wait_healthy(timeout: float) -> bool:
 
 def up() -> int:
     if running():
-        print("already running (python deploy/local/stack.py down to stop)")
-        return 0 if wait_healthy(60) else 1
+        started_with = FINGERPRINT.read_text().strip() if FINGERPRINT.exists() else ""
+        if started_with == settings_fingerprint():
+            print("already running with these settings (`make down` stops it)")
+            return 0 if wait_healthy(60) else 1
+        print("running with other settings: restarting with these")
+        down()
     simulators = os.environ.get("SIMULATORS") == "1"
     write_config(simulators)
+    FINGERPRINT.write_text(settings_fingerprint() + "\n", encoding="utf-8")
     daemon = Path(PYTHON).with_name("supervisord")
     subprocess.run([str(daemon), "-c", str(CONF)], check=True)
     print(
