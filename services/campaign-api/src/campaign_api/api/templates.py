@@ -3,12 +3,13 @@ the tenant reads them (operators send them to the dialog they are in)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from contracts.content import TEMPLATE_NAME_PATTERN
 from fastapi import APIRouter, Path, Response
 
-from ..domain.model import Refusal
+from ..domain.model import Principal, Refusal
 from ..domain.templates import (
     Template,
     describe_delay,
@@ -19,7 +20,7 @@ from ..domain.templates import (
 )
 from ..domain.templates import check_name as check_template_name
 from ..repo import templates as templates_repo
-from .deps import Admin, Member, Services, tenant_of
+from .deps import Admin, ApiServices, Member, Services, tenant_of
 from .schemas import (
     StepRetime,
     TemplateIn,
@@ -67,6 +68,15 @@ def _taken(name: str) -> Refusal:
         "template_exists",
         status=409,
     )
+
+
+async def _changed(
+    svc: ApiServices, caller: Principal, name: str, change: Callable[[Template], Template]
+) -> TemplateOut:
+    changed = await templates_repo.change_template(svc.pool, tenant_of(caller), name, change)
+    if changed is None:
+        raise _unknown(name)
+    return template_out(changed)
 
 
 @router.post("", response_model=TemplateOut, status_code=201)
@@ -129,15 +139,9 @@ async def add_step(
     name: NamePath, body: TemplateStepIn, svc: Services, caller: Admin
 ) -> TemplateOut:
     """Append a step to the chain."""
-    changed = await templates_repo.change_template(
-        svc.pool,
-        tenant_of(caller),
-        name,
-        lambda template: with_step(template, body.content, float(body.delay)),
+    return await _changed(
+        svc, caller, name, lambda template: with_step(template, body.content, float(body.delay))
     )
-    if changed is None:
-        raise _unknown(name)
-    return template_out(changed)
 
 
 @router.patch("/{name}/steps/{step_id}", response_model=TemplateOut)
@@ -145,15 +149,9 @@ async def retime_step(
     name: NamePath, step_id: StepPath, body: StepRetime, svc: Services, caller: Admin
 ) -> TemplateOut:
     """Change when a step goes: its delay after the previous step."""
-    changed = await templates_repo.change_template(
-        svc.pool,
-        tenant_of(caller),
-        name,
-        lambda template: retimed(template, step_id, float(body.delay)),
+    return await _changed(
+        svc, caller, name, lambda template: retimed(template, step_id, float(body.delay))
     )
-    if changed is None:
-        raise _unknown(name)
-    return template_out(changed)
 
 
 @router.delete("/{name}/steps/{step_id}", response_model=TemplateOut)
@@ -161,9 +159,4 @@ async def delete_step(
     name: NamePath, step_id: StepPath, svc: Services, caller: Admin
 ) -> TemplateOut:
     """Remove a step; the others keep their ids."""
-    changed = await templates_repo.change_template(
-        svc.pool, tenant_of(caller), name, lambda template: without_step(template, step_id)
-    )
-    if changed is None:
-        raise _unknown(name)
-    return template_out(changed)
+    return await _changed(svc, caller, name, lambda template: without_step(template, step_id))
