@@ -94,6 +94,8 @@ async def test_several_choices_differ(complete: Complete) -> None:
 async def test_fixed_reply_and_refusal(complete: Complete, openai: SimControl) -> None:
     await openai.configure(reply="Fixed text.")
     assert content(await complete(request())) == "Fixed text."
+    await openai.configure(reply="Hi $name! $20 off in $city.")
+    assert content(await complete(request("Bob"))) == "Hi Bob! $20 off in $city."
     await openai.configure(refuse=True)
     assert content(await complete(request())) == "I'm sorry, but I can't help with that."
 

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from .config import COMMON_KEYS, SimConfig
-from .copywriter import compose
+from .copywriter import compose, fill
 from .faults import Fault
 from .ratelimit import Limit
 from .simulator import Incoming, Platform, RateRule, SimError, Simulator
@@ -166,7 +166,7 @@ def _choice(
     if config.refuse:
         content, refusal = (None, REFUSAL) if structured else (REFUSAL, None)
     else:
-        text = compose(messages, index) if config.reply is None else config.reply
+        text = compose(messages, index) if config.reply is None else fill(config.reply, messages)
         limit = params.get("max_completion_tokens") or params.get("max_tokens")
         words = text.split()
         if isinstance(limit, int) and 0 < limit < len(words):
