@@ -15,7 +15,7 @@ from contracts.dispatch import DispatchJob, OutboundText
 from platform_sim import SimControl
 from prometheus_client import CollectorRegistry
 
-from ..conftest import BackendFactory, RecipientFactory, RequestFactory, counted
+from ..conftest import NAMES, BackendFactory, RecipientFactory, RequestFactory, counted
 from .conftest import ComposerFactory
 
 pytestmark = pytest.mark.integration
@@ -81,7 +81,6 @@ async def test_a_thousand_identical_recipients_get_a_thousand_texts(
     composer: ComposerFactory,
     compose_request: RequestFactory,
     recipient: RecipientFactory,
-    registry: CollectorRegistry,
 ) -> None:
     twins = [
         recipient(n, name=None, labels=["vip"], attributes={"city": "Rome"}) for n in range(1, 1001)
@@ -89,7 +88,28 @@ async def test_a_thousand_identical_recipients_get_a_thousand_texts(
     jobs = await compose(composer(BuiltinBackend()), compose_request(recipients=twins))
     assert {job.composition for job in jobs} == {"ai_builtin"}
     assert len({text(job) for job in jobs}) == 1000
-    assert counted(registry, "composer_regenerations", reason="duplicate") > 0
+
+
+async def test_a_thousand_recipients_with_only_a_name_get_texts_that_differ_beyond_it(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    recipient: RecipientFactory,
+) -> None:
+    """Six first names among a thousand people, nothing else known: no two texts
+    are the same sentence with another name in it."""
+    people = [
+        recipient(n, name=NAMES[n % len(NAMES)], labels=[], attributes={}) for n in range(1, 1001)
+    ]
+    jobs = await compose(composer(BuiltinBackend()), compose_request(recipients=people))
+    assert {job.composition for job in jobs} == {"ai_builtin"}
+    assert len({text(job) for job in jobs}) == 1000
+    beyond_name = set()
+    for job in jobs:
+        assert job.recipient.name is not None
+        first_name = job.recipient.name.split()[0]
+        assert first_name in text(job)
+        beyond_name.add(text(job).replace(first_name, ""))
+    assert len(beyond_name) == 1000
 
 
 async def test_model_texts_are_distinct_and_personal(
@@ -152,6 +172,24 @@ async def test_the_same_text_for_everyone_falls_back_for_all_but_one(
     assert len(await model.calls("chat.completions")) == 1 + 3 * 3
     assert counted(registry, "composer_regenerations", reason="duplicate") == 3 * 2
     assert counted(registry, "composer_fallbacks", reason="rejected") == 3
+
+
+async def test_the_same_text_with_another_name_in_it_is_a_duplicate(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    openai_backend: BackendFactory,
+    model: SimControl,
+    registry: CollectorRegistry,
+) -> None:
+    await model.configure(reply="Hi $first_name! Our wine tasting is on Friday at 7 pm.")
+    jobs = await compose(composer(openai_backend(), max_attempts=2), compose_request(3))
+    assert sorted(job.composition for job in jobs) == ["ai", "ai_fallback", "ai_fallback"]
+    [written] = [job for job in jobs if job.composition == "ai"]
+    assert written.recipient.name is not None
+    first_name = written.recipient.name.split()[0]
+    assert text(written) == f"Hi {first_name}! Our wine tasting is on Friday at 7 pm."
+    assert counted(registry, "composer_regenerations", reason="duplicate") == 2
+    assert counted(registry, "composer_fallbacks", reason="rejected") == 2
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,10 @@ class Rejection:
 class Brief:
     """One text to write: the campaign's prompt, one recipient, the channel.
 
-    `attempt` counts from 1; `rejected` holds the drafts already refused, so the
-    next one is written knowing why."""
+    `prompt` and `fallback_text` have the recipient's personal fields filled;
+    the built-in writer words its message around the fallback text when it
+    cannot read the prompt.  `attempt` counts from 1; `rejected` holds the drafts
+    already refused, so the next one is written knowing why."""
 
     campaign_id: UUID
     recipient_no: int
@@ -36,6 +38,7 @@ class Brief:
     recipient: Recipient
     attempt: int = 1
     rejected: tuple[Rejection, ...] = ()
+    fallback_text: str = ""
 
 
 @dataclass(frozen=True)
