@@ -99,7 +99,7 @@ class OpenAIBackend:
     def __init__(
         self,
         *,
-        base_url: str | None,
+        base_url: str,
         api_key: str,
         model: str,
         concurrency: int,
@@ -116,6 +116,10 @@ class OpenAIBackend:
         self._max_retries = max_retries
         self._backoff_seconds = backoff_seconds
         self._metrics = metrics
+
+    @property
+    def base_url(self) -> str:
+        return str(self._client.base_url)
 
     async def write(self, brief: Brief) -> Draft:
         completion = await self._complete(brief)
