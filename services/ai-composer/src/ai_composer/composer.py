@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 
 from contracts.composer import ComposeJob, ComposeRequestedV1
-from contracts.dispatch import DispatchJob, OutboundText
+from contracts.dispatch import DispatchJob, FallbackReason, OutboundText
 from contracts.personal_fields import personalize, recipient_fields
 from service_kit.logs import get_logger
 
@@ -84,6 +84,7 @@ class Composer:
             recipient=job.recipient,
             content=OutboundText(text=composed.text),
             composition=composed.composition,
+            fallback_reason=composed.fallback_reason,
             released_at=job.released_at,
         )
 
@@ -148,7 +149,7 @@ class Composer:
         job: ComposeJob,
         brief: Brief,
         personal: tuple[str, ...],
-        reason: str,
+        reason: FallbackReason,
         attempts: int,
     ) -> Composed:
         fallback = Composed(
@@ -158,6 +159,7 @@ class Composer:
             brief.fallback_text,
             "ai_fallback",
             attempts,
+            reason,
         )
         kept = await repo.keep_fallback(self._pool(), fallback, personal)
         self._metrics.fallbacks.labels(reason).inc()

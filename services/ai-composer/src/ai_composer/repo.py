@@ -38,6 +38,7 @@ def _composed(row: Any) -> Composed:
         text=row["text"],
         composition=row["composition"],
         attempts=row["attempts"],
+        fallback_reason=row["fallback_reason"],
     )
 
 
@@ -70,6 +71,7 @@ async def _keep(
                     composed.text,
                     composed.composition,
                     composed.attempts,
+                    composed.fallback_reason,
                 )
                 if not inserted:
                     raise _StoredMeanwhile

@@ -163,6 +163,7 @@ async def test_the_same_text_for_everyone_falls_back_for_all_but_one(
         "ai_fallback",
     ]
     for job in jobs:
+        assert job.fallback_reason == ("rejected" if job.composition == "ai_fallback" else None)
         if job.composition == "ai_fallback":
             assert job.recipient.name is not None
             assert (
@@ -216,7 +217,7 @@ async def test_a_text_failing_a_check_is_rewritten_then_falls_back(
     [job] = await compose(
         composer(openai_backend(), max_attempts=2), compose_request(1, channel=channel)
     )
-    assert job.composition == "ai_fallback"
+    assert (job.composition, job.fallback_reason) == ("ai_fallback", "rejected")
     assert text(job) == "Hello, Bob Jones 1! Join our wine tasting this Friday at 7 pm."
     assert len(await model.calls("chat.completions")) == 2
     assert counted(registry, "composer_regenerations", reason=reason) == 1
@@ -249,9 +250,11 @@ async def test_a_failed_generation_sends_the_personal_fallback(
     backend = openai_backend(timeout_seconds=0.3, max_retries=1)
     request = compose_request(recipients=[recipient(1, name="Alice Smith")])
     [job] = await compose(composer(backend), request)
-    assert job.composition == "ai_fallback"
+    assert (job.composition, job.fallback_reason) == ("ai_fallback", reason)
     assert text(job) == "Hello, Alice Smith! Join our wine tasting this Friday at 7 pm."
     assert counted(registry, "composer_fallbacks", reason=reason) == 1
+    [again] = await compose(composer(backend), request)
+    assert again == job
     assert counted(registry, "composer_texts", backend="openai", outcome="fallback") == 1
 
 

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from contracts.audience import Recipient
 from contracts.base import ConnectionChannel
-from contracts.dispatch import Composition
+from contracts.dispatch import Composition, FallbackReason
 
 FailureReason = Literal["timeout", "error", "refusal"]
+"""Why a backend gave no draft (a fallback may also be for drafts that all failed the checks)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Composed:
     text: str
     composition: Composition
     attempts: int
+    fallback_reason: FallbackReason | None = None
+    """Why the fallback text was used, for composition `ai_fallback`."""
 
 
 class GenerationFailed(Exception):
