@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_attempts=settings.composer_max_attempts,
         chunk_size=settings.composer_chunk_size,
         chunk_seconds=settings.composer_chunk_seconds,
+        deadline_seconds=settings.composer_deadline_seconds,
     )
     handlers = Handlers(composer, runtime.publisher)
     runtime.subscribe(

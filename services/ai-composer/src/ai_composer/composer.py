@@ -9,7 +9,9 @@ a name swapped into the same sentence is not a different message.
 
 A draft that fails a check is written again with the reason, up to
 `max_attempts` drafts; after that, or when the backend times out, fails or
-refuses, the campaign's fallback text goes, with its personal fields filled.
+refuses, or the delivery's deadline (`deadline_seconds` from its first request
+to the model, drafts and retries together) passes, the campaign's fallback
+text goes, with its personal fields filled.
 Finished jobs are handed on in chunks as they are ready, so one slow
 generation holds back only itself.
 """
@@ -28,7 +30,7 @@ from service_kit.logs import get_logger
 
 from . import repo
 from .backends.base import Backend
-from .domain.model import Brief, Composed, Draft, GenerationFailed, Rejection
+from .domain.model import Brief, Composed, Deadline, Draft, GenerationFailed, Rejection
 from .domain.validation import DUPLICATE, clean, problem
 from .metrics import ComposerMetrics
 
@@ -47,6 +49,7 @@ class Composer:
         max_attempts: int,
         chunk_size: int,
         chunk_seconds: float,
+        deadline_seconds: float | None = None,
     ) -> None:
         self._pool = pool
         self._backend = backend
@@ -54,6 +57,7 @@ class Composer:
         self._max_attempts = max_attempts
         self._chunk_size = chunk_size
         self._chunk_seconds = chunk_seconds
+        self._deadline_seconds = deadline_seconds
 
     async def compose(self, request: ComposeRequestedV1, deliver: Deliver) -> None:
         """Hand every job of `request`, its text written, to `deliver`."""
@@ -100,9 +104,18 @@ class Composer:
             channel=request.channel,
             recipient=recipient,
             fallback_text=_fallback_text(request, fields),
+            deadline=None if self._deadline_seconds is None else Deadline(self._deadline_seconds),
         )
         personal = tuple(fields.values())
         for attempt in range(1, self._max_attempts + 1):
+            if brief.deadline is not None and brief.deadline.passed:
+                log.warning(
+                    "the delivery's deadline passed, fallback text sent",
+                    recipient_no=job.recipient_no,
+                    drafts=attempt - 1,
+                    problems=[rejection.problem for rejection in brief.rejected],
+                )
+                return await self._fall_back(request, job, brief, personal, "timeout", attempt - 1)
             brief = replace(brief, attempt=attempt)
             started = time.perf_counter()
             try:

@@ -25,7 +25,9 @@ class Settings(ServiceSettings):
     `COMPOSER_TIMEOUT_SECONDS`: per request; `COMPOSER_MAX_RETRIES` of a request
     after a 429, 5xx or broken connection, the first after
     `COMPOSER_RETRY_BACKOFF_SECONDS` (doubling); `COMPOSER_MAX_ATTEMPTS`: drafts
-    per delivery before the fallback text; `COMPOSER_CHUNK_SIZE` jobs per dispatch
+    per delivery before the fallback text; `COMPOSER_DEADLINE_SECONDS`: the most
+    one delivery's writing may take from its first request on, drafts, retries
+    and waits together, before the fallback text goes; `COMPOSER_CHUNK_SIZE` jobs per dispatch
     message, sent at the latest `COMPOSER_CHUNK_SECONDS` after the first is ready;
     `COMPOSER_PREFETCH`: compose requests worked on at once."""
 
@@ -39,6 +41,7 @@ class Settings(ServiceSettings):
     composer_max_retries: int = Field(default=3, ge=0)
     composer_retry_backoff_seconds: float = Field(default=0.5, ge=0)
     composer_max_attempts: int = Field(default=3, ge=1)
+    composer_deadline_seconds: float = Field(default=30.0, gt=0)
     composer_chunk_size: int = Field(default=50, ge=1)
     composer_chunk_seconds: float = Field(default=0.25, ge=0)
     composer_prefetch: int = Field(default=4, ge=1)

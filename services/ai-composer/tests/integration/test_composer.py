@@ -258,6 +258,42 @@ async def test_a_failed_generation_sends_the_personal_fallback(
     assert counted(registry, "composer_texts", backend="openai", outcome="fallback") == 1
 
 
+@pytest.mark.parametrize(
+    ("fault", "reply"),
+    [
+        ({"kind": "server_error", "times": 1000}, None),  # retried again and again
+        (None, ""),  # an empty draft, written again and again
+    ],
+    ids=["retries", "drafts"],
+)
+async def test_the_deadline_bounds_drafts_and_retries_together(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    recipient: RecipientFactory,
+    openai_backend: BackendFactory,
+    model: SimControl,
+    registry: CollectorRegistry,
+    fault: dict[str, Any] | None,
+    reply: str | None,
+) -> None:
+    """Without it, 20 drafts of 20 retries each would take minutes."""
+    await model.configure(latency_ms=150)
+    if fault is not None:
+        await model.add_fault(**fault)
+    if reply is not None:
+        await model.configure(reply=reply)
+    backend = openai_backend(max_retries=20, backoff_seconds=0.05)
+    request = compose_request(recipients=[recipient(1, name="Alice Smith")])
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    [job] = await compose(composer(backend, max_attempts=20, deadline_seconds=1.0), request)
+    assert loop.time() - started < 2.5
+    assert (job.composition, job.fallback_reason) == ("ai_fallback", "timeout")
+    assert text(job) == "Hello, Alice Smith! Join our wine tasting this Friday at 7 pm."
+    assert 2 <= len(await model.calls("chat.completions")) <= 8
+    assert counted(registry, "composer_fallbacks", reason="timeout") == 1
+
+
 async def test_the_fallback_fills_missing_fields_with_their_defaults(
     composer: ComposerFactory,
     compose_request: RequestFactory,

@@ -12,7 +12,9 @@ set to 0, because:
 * every retry is counted by cause and logged, and the backoff is a setting.
 
 A 429 waits what its `Retry-After` says (up to `MAX_RETRY_AFTER`); a 5xx, 408,
-409 or a broken connection waits an exponential backoff with jitter.
+409 or a broken connection waits an exponential backoff with jitter.  Neither
+waits past the delivery's deadline, and no request is given longer than the
+deadline leaves: the draft fails as a timeout instead.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from service_kit.logs import get_logger
 
-from ..domain.model import Brief, Draft, GenerationFailed
+from ..domain.model import Brief, Deadline, Draft, GenerationFailed
 from ..domain.prompting import ChatMessage, messages, token_budget
 from ..domain.validation import looks_like_refusal
 from ..metrics import ComposerMetrics
@@ -112,6 +114,7 @@ class OpenAIBackend:
             base_url=base_url, api_key=api_key, timeout=timeout_seconds, max_retries=0
         )
         self._model = model
+        self._timeout_seconds = timeout_seconds
         self._slots = asyncio.Semaphore(concurrency)
         self._max_retries = max_retries
         self._backoff_seconds = backoff_seconds
@@ -132,8 +135,18 @@ class OpenAIBackend:
             raise GenerationFailed("refusal", refusal or text or choice.finish_reason)
         return Draft(text, truncated=choice.finish_reason == "length")
 
+    def _time_left(self, deadline: Deadline | None) -> float:
+        """The timeout of the request about to go, within the delivery's deadline."""
+        if deadline is None:
+            return self._timeout_seconds
+        deadline.start()
+        if deadline.passed:
+            raise GenerationFailed("timeout", f"the {deadline.seconds:g} s deadline passed")
+        return min(self._timeout_seconds, deadline.remaining())
+
     async def _complete(self, brief: Brief) -> ChatCompletion:
         conversation = _wire(messages(brief))
+        deadline = brief.deadline
         retry = 0
         while True:
             try:
@@ -143,6 +156,7 @@ class OpenAIBackend:
                         messages=conversation,
                         temperature=TEMPERATURE,
                         max_completion_tokens=token_budget(brief),
+                        timeout=self._time_left(deadline),
                     )
             except openai.APITimeoutError as error:
                 raise GenerationFailed("timeout", _describe(error)) from error
@@ -151,6 +165,12 @@ class OpenAIBackend:
                 wait = retry_after(error) or backoff(retry, self._backoff_seconds)
                 if cause is None or retry >= self._max_retries or wait > MAX_RETRY_AFTER:
                     raise GenerationFailed("error", _describe(error)) from error
+                if deadline is not None and wait >= deadline.remaining():
+                    raise GenerationFailed(
+                        "timeout",
+                        f"no time left within the {deadline.seconds:g} s deadline to retry "
+                        f"after {_describe(error)}",
+                    ) from error
                 self._metrics.model_retries.labels(cause).inc()
                 log.info("model request retried", cause=cause, retry_in=round(wait, 3))
                 retry += 1

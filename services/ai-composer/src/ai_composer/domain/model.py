@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
@@ -20,6 +23,31 @@ class Rejection:
 
     draft: str
     problem: str
+
+
+class Deadline:
+    """How long writing one delivery's text may take, from its first request to a
+    model on: every draft, retry and wait between them together.  The wait for a
+    free slot before that first request does not count: that is the campaign's
+    queue, not this delivery's trouble."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._ends: float | None = None
+
+    def start(self) -> None:
+        """The first request goes now (later calls change nothing)."""
+        if self._ends is None:
+            self._ends = self._clock() + self.seconds
+
+    def remaining(self) -> float:
+        """Seconds left; infinite before the first request."""
+        return math.inf if self._ends is None else self._ends - self._clock()
+
+    @property
+    def passed(self) -> bool:
+        return self.remaining() <= 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +68,8 @@ class Brief:
     attempt: int = 1
     rejected: tuple[Rejection, ...] = ()
     fallback_text: str = ""
+    deadline: Deadline | None = field(default=None, compare=False)
+    """Shared by every attempt of the delivery; None: no deadline."""
 
 
 @dataclass(frozen=True)
