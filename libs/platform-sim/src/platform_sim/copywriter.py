@@ -31,6 +31,7 @@ _LEADS = [
         r"\b(?:about|announcing|promoting|regarding|on|for|that)\s+(?P<topic>.+)$",
         r"^(?:please\s+)?(?:announce|promote|advertise|share)\s+(?P<topic>.+)$",
         r"^(?:please\s+)?(?:remind|tell)\s+\w+\s+(?:about|of|that)\s+(?P<topic>.+)$",
+        r"^(?:please\s+)?invite\s+(?:the\s+|our\s+|all\s+)?\w+\s+to\s+(?P<topic>.+)$",
     )
 ]
 
