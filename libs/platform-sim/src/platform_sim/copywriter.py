@@ -1,7 +1,7 @@
 """The chat-completions simulator's writer: a short friendly marketing message built from the
 prompt and any recipient details (`name: Alice` lines), the same for the same conversation and
-different across recipients.  A fixed `reply` may name those details (`$first_name`, `$city`):
-each request gets it with its own recipient's values."""
+different across recipients.  A fixed `reply` may name those details (`$first_name`, `$city`)
+and the answer's `$turn`: each request gets it with its own values."""
 
 from __future__ import annotations
 
@@ -120,12 +120,12 @@ SIGN_OFFS = (
 FALLBACK_TOPIC = "we have something new for you"
 
 
-def compose(messages: Sequence[Any], variant: int = 0) -> str:
-    """A message for this conversation; `variant` picks another wording (for `n` > 1)."""
-    seed = hashlib.sha256(
-        json.dumps([messages, variant], sort_keys=True, default=str).encode()
-    ).digest()
-    rng = random.Random(seed)
+def compose(messages: Sequence[Any], variant: int = 0, seed: int | None = None) -> str:
+    """A message for this conversation; `variant` picks another wording (for `n` > 1), and
+    so does another sampling `seed` (none: the conversation alone decides)."""
+    key: list[Any] = [messages, variant] if seed is None else [messages, variant, seed]
+    seed_bytes = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).digest()
+    rng = random.Random(seed_bytes)
     details, free_lines, system_text = _read(messages)
     name = _first(details, NAME_KEYS)
     prompt = _first(details, PROMPT_KEYS) or " ".join(free_lines) or system_text
@@ -144,9 +144,12 @@ def compose(messages: Sequence[Any], variant: int = 0) -> str:
 
 def fill(reply: str, messages: Sequence[Any]) -> str:
     """A fixed reply with the request's recipient details in it: `$name`, `$first_name`,
-    `$city` (a detail the request lacks stays as it is written)."""
+    `$city` (a detail the request lacks stays as it is written), and `$turn`, which answer
+    of the conversation this is (1, then 2 after one earlier answer of the model...)."""
     details, _, _ = _read(messages)
     values = {key.replace(" ", "_"): value for key, value in details.items()}
+    answers = sum(isinstance(m, dict) and m.get("role") == "assistant" for m in messages)
+    values["turn"] = str(answers + 1)
     return string.Template(reply).safe_substitute(values)
 
 
