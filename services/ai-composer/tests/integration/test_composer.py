@@ -126,6 +126,20 @@ async def test_model_texts_are_distinct_and_personal(
         assert job.recipient.name in text(job)
 
 
+async def test_namesakes_known_only_by_name_get_texts_of_their_own_from_the_model(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    recipient: RecipientFactory,
+    openai_backend: BackendFactory,
+    model: SimControl,
+) -> None:
+    """Their conversations read alike; each delivery samples with its own seed."""
+    namesakes = [recipient(n, name="Anna Müller", labels=[], attributes={}) for n in range(1, 9)]
+    jobs = await compose(composer(openai_backend()), compose_request(recipients=namesakes))
+    assert {job.composition for job in jobs} == {"ai"}
+    assert len({text(job) for job in jobs}) == 8
+
+
 async def test_a_duplicate_is_written_again_with_the_reason(
     composer: ComposerFactory,
     compose_request: RequestFactory,
@@ -134,10 +148,14 @@ async def test_a_duplicate_is_written_again_with_the_reason(
     model: SimControl,
     registry: CollectorRegistry,
 ) -> None:
+    await model.configure(reply="Our wine tasting is on Friday. ($turn)")
     twins = [recipient(n, name=None, labels=[], attributes={}) for n in (1, 2)]
     jobs = await compose(composer(openai_backend()), compose_request(recipients=twins))
     assert {job.composition for job in jobs} == {"ai"}
-    assert text(jobs[0]) != text(jobs[1])
+    assert sorted(text(job) for job in jobs) == [
+        "Our wine tasting is on Friday. (1)",
+        "Our wine tasting is on Friday. (2)",
+    ]
     calls = await model.calls("chat.completions")
     assert len(calls) == 3
     retried = max(calls, key=lambda call: len(call["params"]["messages"]))["params"]["messages"]
