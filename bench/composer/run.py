@@ -2,8 +2,9 @@
 different they are, with the built-in writer and with a model 200 ms away.
 
     .venv/bin/python bench/composer/run.py [--recipients 1000] [--model-latency-ms 200]
+    .venv/bin/python bench/composer/run.py --quick      # 100 recipients: a smoke run
 
-Two measurements per backend:
+Per backend:
 
 * the backend alone, in this process: `--recipients` drafts through the
   backend's own code, as many at once as the service's COMPOSER_CONCURRENCY
@@ -12,12 +13,16 @@ Two measurements per backend:
   fresh database `campaigns_composer_bench` beside the one DATABASE_URL names:
   one campaign of `--recipients` sent as compose requests of 500 (as the
   scheduler releases them), read back from the connection's dispatch queue;
-  texts per second from the first request to the last job, and the p50/p99 of
-  request published -> its job on the dispatch queue.  Then the variety of the
-  campaign's texts (see variety.py).
+  composed texts per second from the first request to the last job, and the
+  p50/p99 of request published -> its job on the dispatch queue.  Then the
+  variety of the campaign's texts (see variety.py), with PASS/FAIL against the
+  issue's targets: 100% distinct, at least 95% of pairs distinct beyond the
+  name.  Twice: for a mixed audience (names, cities, labels, orders, five
+  locales), and for one known by nothing but a name.
 
 The model is the OpenAI-compatible simulator of libs/platform-sim
 (`python -m platform_sim --openai-port ... --latency-ms ...`), as its own process.
+The exit status is 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -85,6 +90,10 @@ LABELS = {"customer": 0.9, "newsletter": 0.4, "vip": 0.1, "wine-lovers": 0.2}
 FAVOURITES = ["red wine", "sparkling wine", "cheese", "craft beer", None, None, None]
 
 
+DISTINCT_TARGET = 1.0
+BEYOND_NAME_TARGET = 0.95
+
+
 def recipients(count: int, seed: int = 11) -> list[Recipient]:
     """A campaign's audience: names (5% unknown), locales, cities, labels, orders."""
     rng = random.Random(seed)
@@ -108,6 +117,20 @@ def recipients(count: int, seed: int = 11) -> list[Recipient]:
             )
         )
     return people
+
+
+def name_only(count: int, seed: int = 12) -> list[Recipient]:
+    """An audience known by nothing but a name: no locale, labels or attributes."""
+    rng = random.Random(seed)
+    return [
+        Recipient(
+            recipient_no=number,
+            contact_id=f"{CONNECTION_ID}:{200_000 + number}",
+            external_id=str(200_000 + number),
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        )
+        for number in range(1, count + 1)
+    ]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -278,13 +301,24 @@ async def through_service(
     )
 
 
-def report(title: str, alone: Timing, service: ServiceRun, concurrency: int) -> None:
-    variety = service.variety
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report_backend(title: str, alone: Timing, concurrency: int) -> None:
     print(f"\n== {title}")
     print(
         f"backend alone            {alone.per_second:9,.0f} drafts/s   p50 {alone.p50_ms:8.2f} ms"
         f"   p99 {alone.p99_ms:8.2f} ms   (concurrency {concurrency})"
     )
+
+
+def report_service(audience: str, service: ServiceRun) -> bool:
+    """The service's figures for one audience; whether the variety targets are met."""
+    variety = service.variety
+    distinct_ok = variety.distinct >= DISTINCT_TARGET
+    beyond_ok = variety.pairs_distinct_beyond_name >= BEYOND_NAME_TARGET
+    print(f"-- {audience}, {variety.texts:,} recipients")
     print(
         f"service, broker + DB     {service.timing.per_second:9,.0f} texts/s    "
         f"p50 {service.timing.p50_ms:8.0f} ms   p99 {service.timing.p99_ms:8.0f} ms"
@@ -295,12 +329,19 @@ def report(title: str, alone: Timing, service: ServiceRun, concurrency: int) -> 
         "regenerations {composer_regenerations:,.0f}, fallbacks {composer_fallbacks:,.0f}, "
         "model retries {composer_model_retries:,.0f}".format(**service.counters)
     )
-    print(f"distinct texts           {variety.distinct:.1%} of {variety.texts:,}")
-    print(f"pairs distinct w/o name  {variety.pairs_distinct_beyond_name:.3%}")
+    print(
+        f"distinct texts           {variety.distinct:8.3%}   target {DISTINCT_TARGET:.0%}      "
+        f"{verdict(distinct_ok)}"
+    )
+    print(
+        f"pairs distinct w/o name  {variety.pairs_distinct_beyond_name:8.3%}   target >= "
+        f"{BEYOND_NAME_TARGET:.0%}   {verdict(beyond_ok)}"
+    )
     print(f"mean word distance       {variety.mean_word_distance:.3f} (Jaccard, names removed)")
     print(f"pairs < 80% words shared {variety.pairs_mostly_different:.1%}")
     for text in service.sample:
         print("  | " + text.replace("\n", "\n  | "))
+    return bool(distinct_ok and beyond_ok)
 
 
 def free_port() -> int:
@@ -335,18 +376,26 @@ async def model_simulator(latency_ms: float) -> AsyncIterator[str]:
         await simulator.wait()
 
 
-async def run(count: int, model_latency_ms: float) -> None:
+async def run(count: int, model_latency_ms: float) -> bool:
+    """Every measurement; whether every variety target was met."""
     rabbitmq_url = os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
     base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/campaigns")
     database_url = with_database(base_url, BENCH_DATABASE)
     concurrency = Settings().composer_concurrency
-    people = recipients(count)
+    mixed = recipients(count)
+    audiences = {
+        "mixed audience (names, cities, labels, orders, locales)": mixed,
+        "name-only audience": name_only(count),
+    }
+    met = []
 
-    builtin_alone = await backend_alone(BuiltinBackend(), people, concurrency)
-    builtin = await through_service(
-        rabbitmq_url, database_url, {"COMPOSER_BACKEND": "builtin"}, people
-    )
-    report("built-in writer (not an LLM)", builtin_alone, builtin, concurrency)
+    builtin_alone = await backend_alone(BuiltinBackend(), mixed, concurrency)
+    report_backend("built-in writer (not an LLM)", builtin_alone, concurrency)
+    for audience, people in audiences.items():
+        builtin = await through_service(
+            rabbitmq_url, database_url, {"COMPOSER_BACKEND": "builtin"}, people
+        )
+        met.append(report_service(audience, builtin))
 
     async with model_simulator(model_latency_ms) as model_url:
         model = OpenAIBackend(
@@ -360,30 +409,37 @@ async def run(count: int, model_latency_ms: float) -> None:
             metrics=ComposerMetrics(CollectorRegistry()),
         )
         try:
-            model_alone = await backend_alone(model, people, concurrency)
+            model_alone = await backend_alone(model, mixed, concurrency)
         finally:
             await model.close()
+        report_backend(
+            f"OpenAI backend, simulated model at {model_latency_ms:.0f} ms",
+            model_alone,
+            concurrency,
+        )
         env = {"COMPOSER_OPENAI_BASE_URL": model_url, "COMPOSER_OPENAI_API_KEY": API_KEY}
-        through_model = await through_service(rabbitmq_url, database_url, env, people)
-    report(
-        f"OpenAI backend, simulated model at {model_latency_ms:.0f} ms",
-        model_alone,
-        through_model,
-        concurrency,
-    )
+        for audience, people in audiences.items():
+            through_model = await through_service(rabbitmq_url, database_url, env, people)
+            met.append(report_service(audience, through_model))
     admin = await asyncpg.connect(with_database(base_url, "postgres"))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
     finally:
         await admin.close()
+    print(f"\nvariety targets: {verdict(all(met))}")
+    return all(met)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=1000)
     parser.add_argument("--model-latency-ms", type=float, default=200.0)
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: 100 recipients per campaign"
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.recipients, args.model_latency_ms))
+    count = 100 if args.quick else args.recipients
+    sys.exit(0 if asyncio.run(run(count, args.model_latency_ms)) else 1)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,13 @@ async def test_content_is_deterministic_and_personal(complete: Complete) -> None
     assert "Alice" not in bob
 
 
+async def test_a_sampling_seed_picks_the_wording(complete: Complete) -> None:
+    seeded = content(await complete(request(seed=7)))
+    assert seeded == content(await complete(request(seed=7)))
+    assert len({content(await complete(request(seed=n))) for n in range(6)}) > 1
+    assert_error(await complete(request(seed="7")), 400, "invalid_request_error")
+
+
 async def test_several_choices_differ(complete: Complete) -> None:
     _, body, _ = await complete(request(n=3))
     texts = [choice["message"]["content"] for choice in body["choices"]]
@@ -94,6 +101,14 @@ async def test_several_choices_differ(complete: Complete) -> None:
 async def test_fixed_reply_and_refusal(complete: Complete, openai: SimControl) -> None:
     await openai.configure(reply="Fixed text.")
     assert content(await complete(request())) == "Fixed text."
+    await openai.configure(reply="Hi $name! $20 off in $city. ($turn)")
+    assert content(await complete(request("Bob"))) == "Hi Bob! $20 off in $city. (1)"
+    again = request("Bob")
+    again["messages"] += [
+        {"role": "assistant", "content": "Hi Bob!"},
+        {"role": "user", "content": "Write another."},
+    ]
+    assert content(await complete(again)) == "Hi Bob! $20 off in $city. (2)"
     await openai.configure(refuse=True)
     assert content(await complete(request())) == "I'm sorry, but I can't help with that."
 

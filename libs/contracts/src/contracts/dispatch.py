@@ -14,6 +14,10 @@ from .content import MediaType
 Composition = Literal["static", "ai", "ai_fallback", "ai_builtin"]
 """Where a text came from: the campaign itself, an LLM, the fallback text after a
 failed generation, or the built-in offline composer (not an LLM)."""
+FallbackReason = Literal["timeout", "error", "refusal", "rejected"]
+"""Why an `ai_fallback` delivery got the campaign's fallback text: the model did not
+answer in time (or the delivery's composing deadline passed), answered an error,
+refused, or every draft it wrote failed the checks (length, placeholders, duplicate)."""
 
 
 class OutboundText(Message):
@@ -56,6 +60,8 @@ class DispatchJob(DeliveryKey):
     content: OutboundContent
     composition: Composition = "static"
     released_at: UtcDatetime
+    fallback_reason: FallbackReason | None = None
+    """Set with composition `ai_fallback`."""
 
 
 class DispatchRequestedV1(Message):
@@ -83,6 +89,8 @@ class DeliveryResult(DeliveryKey):
     sent_at: UtcDatetime | None = None
     finished_at: UtcDatetime
     composition: Composition = "static"
+    fallback_reason: FallbackReason | None = None
+    """Set with composition `ai_fallback`: why the fallback text was sent."""
 
 
 class DeliveriesReportedV1(Message):

@@ -115,6 +115,7 @@ async def seen(pool: Pool, jobs: list[DispatchJob]) -> dict[Key, Seen]:
                 sent_at=row["sent_at"],
                 finished_at=row["finished_at"],
                 composition=row["composition"],
+                fallback_reason=row["fallback_reason"],
             )
         found[(row["campaign_id"], row["recipient_no"], row["step_no"])] = Seen(
             status=row["status"], result=result
@@ -133,6 +134,7 @@ async def claim_wave(pool: Pool, key: tuple[str, str], jobs: list[DispatchJob]) 
         [j.composition for j in jobs],
         key[0],
         key[1],
+        [j.fallback_reason for j in jobs],
     )
     return {(r["campaign_id"], r["recipient_no"], r["step_no"]): r["attempts"] for r in rows}
 
@@ -155,6 +157,7 @@ async def finish(pool: Pool, key: tuple[str, str], results: list[DeliveryResult]
         [r.finished_at for r in results],
         key[0],
         key[1],
+        [r.fallback_reason for r in results],
     )
 
 

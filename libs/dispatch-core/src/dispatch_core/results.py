@@ -29,6 +29,7 @@ def outcome(
         sent_at=now if status == "sent" else None,
         finished_at=now,
         composition=job.composition,
+        fallback_reason=job.fallback_reason,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from .config import COMMON_KEYS, SimConfig
-from .copywriter import compose
+from .copywriter import compose, fill
 from .faults import Fault
 from .ratelimit import Limit
 from .simulator import Incoming, Platform, RateRule, SimError, Simulator
@@ -160,13 +160,20 @@ class OpenAIPlatform(Platform):
 def _choice(
     index: int, messages: list[Any], params: dict[str, Any], config: SimConfig
 ) -> dict[str, Any]:
+    seed = params.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise invalid(f"{seed!r} is not of type 'integer' - 'seed'", "seed")
     response_format = params.get("response_format") or {}
     structured = response_format.get("type") == "json_schema"
     finish_reason = "stop"
     if config.refuse:
         content, refusal = (None, REFUSAL) if structured else (REFUSAL, None)
     else:
-        text = compose(messages, index) if config.reply is None else config.reply
+        text = (
+            compose(messages, index, params.get("seed"))
+            if config.reply is None
+            else fill(config.reply, messages)
+        )
         limit = params.get("max_completion_tokens") or params.get("max_tokens")
         words = text.split()
         if isinstance(limit, int) and 0 < limit < len(words):
@@ -220,6 +227,9 @@ def _validate(params: dict[str, Any]) -> None:
     n = params.get("n", 1)
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 128):
         raise invalid(f"{n!r} is not valid under any of the given schemas - 'n'", "n")
+    seed = params.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise invalid(f"{seed!r} is not of type 'integer' - 'seed'", "seed")
     response_format = params.get("response_format")
     if response_format is not None and (
         not isinstance(response_format, dict) or response_format.get("type") not in RESPONSE_FORMATS

@@ -33,7 +33,7 @@ def create_backend(settings: Settings, metrics: ComposerMetrics) -> Backend:
         return BuiltinBackend()
     key = settings.composer_openai_api_key
     return OpenAIBackend(
-        base_url=settings.composer_openai_base_url,
+        base_url=settings.openai_base_url,
         api_key=key.get_secret_value() if key else NO_API_KEY,
         model=settings.composer_model,
         concurrency=settings.composer_concurrency,
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_attempts=settings.composer_max_attempts,
         chunk_size=settings.composer_chunk_size,
         chunk_seconds=settings.composer_chunk_seconds,
+        deadline_seconds=settings.composer_deadline_seconds,
     )
     handlers = Handlers(composer, runtime.publisher)
     runtime.subscribe(
@@ -76,12 +77,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def announce_backend() -> None:
         if backend.name == "builtin":
-            log.warning("composing with the built-in writer, which is not an LLM")
+            log.warning(
+                "composing with the built-in writer, which is not an LLM",
+                backend="builtin",
+                chosen_by=settings.backend_chosen_by,
+            )
         else:
             log.info(
                 "composing with an OpenAI-compatible model",
+                backend="openai",
+                chosen_by=settings.backend_chosen_by,
                 model=settings.composer_model,
-                base_url=settings.composer_openai_base_url or "https://api.openai.com/v1",
+                base_url=settings.openai_base_url,
                 api_key_set=settings.composer_openai_api_key is not None,
             )
 

@@ -3,11 +3,17 @@
 The prompt's personal fields (`{name}`) are filled for each recipient before
 writing.  Each text is checked, then stored keyed by its delivery before it is
 handed on, so a redelivered request re-sends the stored text: one delivery
-never gets two different texts.  A draft that fails a check is written again
-with the reason, up to `max_attempts` drafts; after that, or when the backend
-times out, fails or refuses, the campaign's fallback text goes, with its
-personal fields filled.  Finished jobs are handed on in chunks as they are
-ready, so one slow generation holds back only itself.
+never gets two different texts.  A text the campaign already used, once each
+recipient's personal details (name, city, ...) are taken out, is a duplicate:
+a name swapped into the same sentence is not a different message.
+
+A draft that fails a check is written again with the reason, up to
+`max_attempts` drafts; after that, or when the backend times out, fails or
+refuses, or the delivery's deadline (`deadline_seconds` from its first request
+to the model, drafts and retries together) passes, the campaign's fallback
+text goes, with its personal fields filled.
+Finished jobs are handed on in chunks as they are ready, so one slow
+generation holds back only itself.
 """
 
 from __future__ import annotations
@@ -18,13 +24,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 
 from contracts.composer import ComposeJob, ComposeRequestedV1
-from contracts.dispatch import DispatchJob, OutboundText
+from contracts.dispatch import DispatchJob, FallbackReason, OutboundText
 from contracts.personal_fields import personalize, recipient_fields
 from service_kit.logs import get_logger
 
 from . import repo
 from .backends.base import Backend
-from .domain.model import Brief, Composed, Draft, GenerationFailed, Rejection
+from .domain.model import Brief, Composed, Deadline, Draft, GenerationFailed, Rejection
 from .domain.validation import DUPLICATE, clean, problem
 from .metrics import ComposerMetrics
 
@@ -43,6 +49,7 @@ class Composer:
         max_attempts: int,
         chunk_size: int,
         chunk_seconds: float,
+        deadline_seconds: float | None = None,
     ) -> None:
         self._pool = pool
         self._backend = backend
@@ -50,6 +57,7 @@ class Composer:
         self._max_attempts = max_attempts
         self._chunk_size = chunk_size
         self._chunk_seconds = chunk_seconds
+        self._deadline_seconds = deadline_seconds
 
     async def compose(self, request: ComposeRequestedV1, deliver: Deliver) -> None:
         """Hand every job of `request`, its text written, to `deliver`."""
@@ -80,6 +88,7 @@ class Composer:
             recipient=job.recipient,
             content=OutboundText(text=composed.text),
             composition=composed.composition,
+            fallback_reason=composed.fallback_reason,
             released_at=job.released_at,
         )
 
@@ -94,8 +103,19 @@ class Composer:
             prompt=personalize(request.prompt, fields),
             channel=request.channel,
             recipient=recipient,
+            fallback_text=_fallback_text(request, fields),
+            deadline=None if self._deadline_seconds is None else Deadline(self._deadline_seconds),
         )
+        personal = tuple(fields.values())
         for attempt in range(1, self._max_attempts + 1):
+            if brief.deadline is not None and brief.deadline.passed:
+                log.warning(
+                    "the delivery's deadline passed, fallback text sent",
+                    recipient_no=job.recipient_no,
+                    drafts=attempt - 1,
+                    problems=[rejection.problem for rejection in brief.rejected],
+                )
+                return await self._fall_back(request, job, brief, personal, "timeout", attempt - 1)
             brief = replace(brief, attempt=attempt)
             started = time.perf_counter()
             try:
@@ -107,7 +127,7 @@ class Composer:
                     reason=failure.reason,
                     detail=failure.detail[:300],
                 )
-                return await self._fall_back(request, job, fields, failure.reason, attempt)
+                return await self._fall_back(request, job, brief, personal, failure.reason, attempt)
             finally:
                 self._metrics.generation.labels(backend.name).observe(time.perf_counter() - started)
             text = clean(draft.text)
@@ -121,7 +141,7 @@ class Composer:
                     backend.composition,
                     attempt,
                 )
-                kept = await repo.keep_written(self._pool(), written)
+                kept = await repo.keep_written(self._pool(), written, personal)
                 if kept is not None:
                     self._metrics.composed.labels(backend.name, "written").inc()
                     return kept
@@ -134,21 +154,27 @@ class Composer:
             recipient_no=job.recipient_no,
             problems=[rejection.problem for rejection in brief.rejected],
         )
-        return await self._fall_back(request, job, fields, "rejected", self._max_attempts)
+        return await self._fall_back(request, job, brief, personal, "rejected", self._max_attempts)
 
     async def _fall_back(
         self,
         request: ComposeRequestedV1,
         job: ComposeJob,
-        fields: dict[str, str],
-        reason: str,
+        brief: Brief,
+        personal: tuple[str, ...],
+        reason: FallbackReason,
         attempts: int,
     ) -> Composed:
-        text = personalize(request.fallback_text, fields).strip() or request.fallback_text
         fallback = Composed(
-            job.campaign_id, job.recipient_no, job.step_no, text, "ai_fallback", attempts
+            job.campaign_id,
+            job.recipient_no,
+            job.step_no,
+            brief.fallback_text,
+            "ai_fallback",
+            attempts,
+            reason,
         )
-        kept = await repo.keep_fallback(self._pool(), fallback)
+        kept = await repo.keep_fallback(self._pool(), fallback, personal)
         self._metrics.fallbacks.labels(reason).inc()
         self._metrics.composed.labels(self._backend.name, "fallback").inc()
         return kept
@@ -181,6 +207,10 @@ class Composer:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _fallback_text(request: ComposeRequestedV1, fields: dict[str, str]) -> str:
+    return personalize(request.fallback_text, fields).strip() or request.fallback_text
 
 
 def _key(job: ComposeJob) -> repo.DeliveryKey:

@@ -38,6 +38,7 @@ def _composed(row: Any) -> Composed:
         text=row["text"],
         composition=row["composition"],
         attempts=row["attempts"],
+        fallback_reason=row["fallback_reason"],
     )
 
 
@@ -51,12 +52,14 @@ async def stored(pool: Pool, keys: Sequence[DeliveryKey]) -> dict[DeliveryKey, C
     }
 
 
-async def _keep(pool: Pool, composed: Composed, *, unique: bool) -> Composed | None:
+async def _keep(
+    pool: Pool, composed: Composed, personal: Sequence[str], *, unique: bool
+) -> Composed | None:
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
                 fresh = await conn.fetchval(
-                    CLAIM_TEXT, composed.campaign_id, fingerprint(composed.text)
+                    CLAIM_TEXT, composed.campaign_id, fingerprint(composed.text, personal)
                 )
                 if unique and not fresh:
                     return None
@@ -68,6 +71,7 @@ async def _keep(pool: Pool, composed: Composed, *, unique: bool) -> Composed | N
                     composed.text,
                     composed.composition,
                     composed.attempts,
+                    composed.fallback_reason,
                 )
                 if not inserted:
                     raise _StoredMeanwhile
@@ -79,14 +83,15 @@ async def _keep(pool: Pool, composed: Composed, *, unique: bool) -> Composed | N
     return composed
 
 
-async def keep_written(pool: Pool, composed: Composed) -> Composed | None:
+async def keep_written(pool: Pool, composed: Composed, personal: Sequence[str]) -> Composed | None:
     """Store a written text as its delivery's, unless the campaign already used
-    that text (None).  When another consumer stored a text for the delivery
-    first, that one is answered and this one is not kept."""
-    return await _keep(pool, composed, unique=True)
+    that text, its recipient's `personal` details aside (None).  When another
+    consumer stored a text for the delivery first, that one is answered and this
+    one is not kept."""
+    return await _keep(pool, composed, personal, unique=True)
 
 
-async def keep_fallback(pool: Pool, composed: Composed) -> Composed:
+async def keep_fallback(pool: Pool, composed: Composed, personal: Sequence[str]) -> Composed:
     """Store a fallback text as its delivery's (campaigns may repeat those), or
     answer the text another consumer stored first."""
-    return await _keep(pool, composed, unique=False) or composed
+    return await _keep(pool, composed, personal, unique=False) or composed

@@ -15,7 +15,7 @@ from contracts.dispatch import DispatchJob, OutboundText
 from platform_sim import SimControl
 from prometheus_client import CollectorRegistry
 
-from ..conftest import BackendFactory, RecipientFactory, RequestFactory, counted
+from ..conftest import NAMES, BackendFactory, RecipientFactory, RequestFactory, counted
 from .conftest import ComposerFactory
 
 pytestmark = pytest.mark.integration
@@ -81,7 +81,6 @@ async def test_a_thousand_identical_recipients_get_a_thousand_texts(
     composer: ComposerFactory,
     compose_request: RequestFactory,
     recipient: RecipientFactory,
-    registry: CollectorRegistry,
 ) -> None:
     twins = [
         recipient(n, name=None, labels=["vip"], attributes={"city": "Rome"}) for n in range(1, 1001)
@@ -89,7 +88,28 @@ async def test_a_thousand_identical_recipients_get_a_thousand_texts(
     jobs = await compose(composer(BuiltinBackend()), compose_request(recipients=twins))
     assert {job.composition for job in jobs} == {"ai_builtin"}
     assert len({text(job) for job in jobs}) == 1000
-    assert counted(registry, "composer_regenerations", reason="duplicate") > 0
+
+
+async def test_a_thousand_recipients_with_only_a_name_get_texts_that_differ_beyond_it(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    recipient: RecipientFactory,
+) -> None:
+    """Six first names among a thousand people, nothing else known: no two texts
+    are the same sentence with another name in it."""
+    people = [
+        recipient(n, name=NAMES[n % len(NAMES)], labels=[], attributes={}) for n in range(1, 1001)
+    ]
+    jobs = await compose(composer(BuiltinBackend()), compose_request(recipients=people))
+    assert {job.composition for job in jobs} == {"ai_builtin"}
+    assert len({text(job) for job in jobs}) == 1000
+    beyond_name = set()
+    for job in jobs:
+        assert job.recipient.name is not None
+        first_name = job.recipient.name.split()[0]
+        assert first_name in text(job)
+        beyond_name.add(text(job).replace(first_name, ""))
+    assert len(beyond_name) == 1000
 
 
 async def test_model_texts_are_distinct_and_personal(
@@ -106,6 +126,20 @@ async def test_model_texts_are_distinct_and_personal(
         assert job.recipient.name in text(job)
 
 
+async def test_namesakes_known_only_by_name_get_texts_of_their_own_from_the_model(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    recipient: RecipientFactory,
+    openai_backend: BackendFactory,
+    model: SimControl,
+) -> None:
+    """Their conversations read alike; each delivery samples with its own seed."""
+    namesakes = [recipient(n, name="Anna Müller", labels=[], attributes={}) for n in range(1, 9)]
+    jobs = await compose(composer(openai_backend()), compose_request(recipients=namesakes))
+    assert {job.composition for job in jobs} == {"ai"}
+    assert len({text(job) for job in jobs}) == 8
+
+
 async def test_a_duplicate_is_written_again_with_the_reason(
     composer: ComposerFactory,
     compose_request: RequestFactory,
@@ -114,10 +148,14 @@ async def test_a_duplicate_is_written_again_with_the_reason(
     model: SimControl,
     registry: CollectorRegistry,
 ) -> None:
+    await model.configure(reply="Our wine tasting is on Friday. ($turn)")
     twins = [recipient(n, name=None, labels=[], attributes={}) for n in (1, 2)]
     jobs = await compose(composer(openai_backend()), compose_request(recipients=twins))
     assert {job.composition for job in jobs} == {"ai"}
-    assert text(jobs[0]) != text(jobs[1])
+    assert sorted(text(job) for job in jobs) == [
+        "Our wine tasting is on Friday. (1)",
+        "Our wine tasting is on Friday. (2)",
+    ]
     calls = await model.calls("chat.completions")
     assert len(calls) == 3
     retried = max(calls, key=lambda call: len(call["params"]["messages"]))["params"]["messages"]
@@ -143,6 +181,7 @@ async def test_the_same_text_for_everyone_falls_back_for_all_but_one(
         "ai_fallback",
     ]
     for job in jobs:
+        assert job.fallback_reason == ("rejected" if job.composition == "ai_fallback" else None)
         if job.composition == "ai_fallback":
             assert job.recipient.name is not None
             assert (
@@ -152,6 +191,24 @@ async def test_the_same_text_for_everyone_falls_back_for_all_but_one(
     assert len(await model.calls("chat.completions")) == 1 + 3 * 3
     assert counted(registry, "composer_regenerations", reason="duplicate") == 3 * 2
     assert counted(registry, "composer_fallbacks", reason="rejected") == 3
+
+
+async def test_the_same_text_with_another_name_in_it_is_a_duplicate(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    openai_backend: BackendFactory,
+    model: SimControl,
+    registry: CollectorRegistry,
+) -> None:
+    await model.configure(reply="Hi $first_name! Our wine tasting is on Friday at 7 pm.")
+    jobs = await compose(composer(openai_backend(), max_attempts=2), compose_request(3))
+    assert sorted(job.composition for job in jobs) == ["ai", "ai_fallback", "ai_fallback"]
+    [written] = [job for job in jobs if job.composition == "ai"]
+    assert written.recipient.name is not None
+    first_name = written.recipient.name.split()[0]
+    assert text(written) == f"Hi {first_name}! Our wine tasting is on Friday at 7 pm."
+    assert counted(registry, "composer_regenerations", reason="duplicate") == 2
+    assert counted(registry, "composer_fallbacks", reason="rejected") == 2
 
 
 @pytest.mark.parametrize(
@@ -178,7 +235,7 @@ async def test_a_text_failing_a_check_is_rewritten_then_falls_back(
     [job] = await compose(
         composer(openai_backend(), max_attempts=2), compose_request(1, channel=channel)
     )
-    assert job.composition == "ai_fallback"
+    assert (job.composition, job.fallback_reason) == ("ai_fallback", "rejected")
     assert text(job) == "Hello, Bob Jones 1! Join our wine tasting this Friday at 7 pm."
     assert len(await model.calls("chat.completions")) == 2
     assert counted(registry, "composer_regenerations", reason=reason) == 1
@@ -211,10 +268,48 @@ async def test_a_failed_generation_sends_the_personal_fallback(
     backend = openai_backend(timeout_seconds=0.3, max_retries=1)
     request = compose_request(recipients=[recipient(1, name="Alice Smith")])
     [job] = await compose(composer(backend), request)
-    assert job.composition == "ai_fallback"
+    assert (job.composition, job.fallback_reason) == ("ai_fallback", reason)
     assert text(job) == "Hello, Alice Smith! Join our wine tasting this Friday at 7 pm."
     assert counted(registry, "composer_fallbacks", reason=reason) == 1
+    [again] = await compose(composer(backend), request)
+    assert again == job
     assert counted(registry, "composer_texts", backend="openai", outcome="fallback") == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "reply"),
+    [
+        ({"kind": "server_error", "times": 1000}, None),  # retried again and again
+        (None, ""),  # an empty draft, written again and again
+    ],
+    ids=["retries", "drafts"],
+)
+async def test_the_deadline_bounds_drafts_and_retries_together(
+    composer: ComposerFactory,
+    compose_request: RequestFactory,
+    recipient: RecipientFactory,
+    openai_backend: BackendFactory,
+    model: SimControl,
+    registry: CollectorRegistry,
+    fault: dict[str, Any] | None,
+    reply: str | None,
+) -> None:
+    """Without it, 20 drafts of 20 retries each would take minutes."""
+    await model.configure(latency_ms=150)
+    if fault is not None:
+        await model.add_fault(**fault)
+    if reply is not None:
+        await model.configure(reply=reply)
+    backend = openai_backend(max_retries=20, backoff_seconds=0.05)
+    request = compose_request(recipients=[recipient(1, name="Alice Smith")])
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    [job] = await compose(composer(backend, max_attempts=20, deadline_seconds=1.0), request)
+    assert loop.time() - started < 2.5
+    assert (job.composition, job.fallback_reason) == ("ai_fallback", "timeout")
+    assert text(job) == "Hello, Alice Smith! Join our wine tasting this Friday at 7 pm."
+    assert 2 <= len(await model.calls("chat.completions")) <= 8
+    assert counted(registry, "composer_fallbacks", reason="timeout") == 1
 
 
 async def test_the_fallback_fills_missing_fields_with_their_defaults(

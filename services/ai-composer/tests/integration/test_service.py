@@ -195,3 +195,18 @@ async def test_bad_input_is_dead_lettered_and_the_next_request_handled(
         assert "jobs" in str(dead.headers["x-dead-letter-reason"])
         await publish(broker, encode(request_for(compose_request, dispatch, 2)))
         assert len(await dispatch.wait_for(2)) == 2
+
+
+async def test_the_backend_in_use_is_logged_at_start(
+    service: Service, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with service(composer_openai_api_key="sk-only-a-key"):
+        pass
+    logged = capsys.readouterr().out
+    assert "composing with an OpenAI-compatible model" in logged
+    assert "https://api.openai.com/v1" in logged
+    assert "COMPOSER_OPENAI_API_KEY (OpenAI itself)" in logged
+    assert "sk-only-a-key" not in logged
+    async with service(composer_backend="builtin"):
+        pass
+    assert "composing with the built-in writer, which is not an LLM" in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from dataclasses import replace
 
 import pytest
 from ai_composer.domain.model import Brief, GenerationFailed
@@ -43,6 +44,19 @@ async def test_the_request_carries_the_model_and_the_conversation(
     assert "city: Berlin" in params["messages"][1]["content"]
     assert params["max_completion_tokens"] == 999 // 3
     assert params["temperature"] == pytest.approx(0.9)
+    assert isinstance(params["seed"], int)
+
+
+async def test_each_delivery_and_attempt_samples_with_its_own_seed(
+    openai_backend: BackendFactory, model: SimControl, recipient: RecipientFactory
+) -> None:
+    backend = openai_backend()
+    first = brief(recipient, 1)
+    for sent in (first, first, replace(first, attempt=2), replace(first, recipient_no=2)):
+        await backend.write(sent)
+    seeds = [call["params"]["seed"] for call in await model.calls("chat.completions")]
+    assert seeds[0] == seeds[1]
+    assert len(set(seeds[1:])) == 3
 
 
 async def test_recipients_get_different_texts(

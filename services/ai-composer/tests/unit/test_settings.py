@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from ai_composer.app import create_backend
+from ai_composer.backends.openai_backend import OpenAIBackend
+from ai_composer.metrics import ComposerMetrics
 from ai_composer.settings import Settings
+from prometheus_client import CollectorRegistry
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +39,21 @@ def test_the_backend_can_be_chosen_and_blank_values_are_unset(
     assert Settings().backend == "builtin"
     monkeypatch.setenv("COMPOSER_BACKEND", "openai")
     assert Settings().backend == "openai"
+
+
+async def test_an_api_key_alone_is_openai_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPOSER_OPENAI_API_KEY", "sk-secret")
+    settings = Settings()
+    assert settings.backend == "openai"
+    assert settings.backend_chosen_by == "COMPOSER_OPENAI_API_KEY (OpenAI itself)"
+    backend = create_backend(settings, ComposerMetrics(CollectorRegistry()))
+    assert isinstance(backend, OpenAIBackend)
+    assert backend.base_url == "https://api.openai.com/v1/"
+    await backend.close()
+
+
+def test_a_blank_api_key_is_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPOSER_OPENAI_API_KEY", "  ")
+    settings = Settings()
+    assert settings.backend == "builtin"
+    assert settings.backend_chosen_by.startswith("neither")

@@ -87,9 +87,21 @@ def test_clean_drops_blanks_and_quotes_around_the_text() -> None:
     assert clean("Line one\r\nline two") == "Line one\nline two"
 
 
-def test_fingerprints_ignore_case_and_spacing_only() -> None:
+def test_fingerprints_ignore_case_and_spacing() -> None:
     assert fingerprint("Hi  Alice!\nSee you") == fingerprint("hi alice! see you")
     assert fingerprint("Hi Alice!") != fingerprint("Hi Alice.")
+
+
+def test_fingerprints_ignore_the_recipients_personal_details() -> None:
+    """A name or city swapped into the same sentence is the same text."""
+    alice = fingerprint(
+        "Hi Alice! Alice's Berlin store opens at 9.", ["Alice Smith", "Alice", "Berlin"]
+    )
+    bob = fingerprint("Hi Bob! Bob's Rome store opens at 9.", ["Bob", "Rome", "7"])
+    assert alice == bob
+    assert fingerprint("Hi Alice! Our store opens at 9.", ["Alice"]) != bob
+    assert fingerprint("Hi Alicent!", ["Alice"]) != fingerprint("Hi Bobby!", ["Bob"])
+    assert fingerprint("Store 7 opens at 9.", ["7"]) != fingerprint("Store 8 opens at 9.", ["8"])
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ COLUMNS = (
     "sent_at",
     "attempts",
     "composition",
+    "fallback_reason",
 )
 
 
@@ -46,6 +47,7 @@ def rows(channel: str, deliveries: Iterable[DeliveryRow]) -> str:
                 d.sent_at.isoformat() if d.sent_at else "",
                 d.attempts,
                 d.composition or "",
+                d.fallback_reason or "",
             )
         )
         for d in deliveries

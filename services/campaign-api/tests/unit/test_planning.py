@@ -9,7 +9,7 @@ from campaign_api.domain.model import Connection, Principal, Refusal, Tenant
 from campaign_api.domain.planning import check_monthly_limit, month_bounds, plan_campaigns
 from campaign_api.domain.templates import Template, TemplateStep
 from contracts.campaigns import CampaignSpec
-from contracts.content import TextContent
+from contracts.content import AiContent, TextContent
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 ADMIN = Principal(tenant_id="acme", role="admin", key_id="k")
@@ -141,3 +141,56 @@ def test_test_sends_and_unknown_estimates_do_not_count() -> None:
     test_send = plan(spec(connection_id="tg-main", audience={"kind": "test", "external_id": "1"}))
     check_monthly_limit(tenant, [replace(p, estimated_audience=1) for p in test_send], committed=10)
     check_monthly_limit(tenant, plan(spec(connection_id="tg-main")), committed=10)
+
+
+def ai(fallback_text: str) -> dict[str, Any]:
+    return {"kind": "ai", "prompt": "Invite them to our tasting", "fallback_text": fallback_text}
+
+
+@pytest.mark.parametrize(
+    ("connection_id", "fallback_text", "code", "message"),
+    [
+        ("ig-main", "x" * 1000, "fallback_text_too_long", "shorter than 1000 characters"),
+        ("wa-main", "x" * 3897, "fallback_text_too_long", "at most 3896; this one has 3897"),
+        ("tg-main", "Hi {{name}}!", "fallback_text_placeholder", "{x} is not a personal field"),
+        ("tg-main", "Hi [Name]!", "fallback_text_placeholder", "[Name] is not"),
+        ("tg-main", "Hi {first name}!", "fallback_text_placeholder", "{first name} is not"),
+        ("wa-main", "Hi <name>!", "fallback_text_placeholder", "<name> is not"),
+    ],
+)
+def test_the_fallback_text_must_suit_the_channel(
+    connection_id: str, fallback_text: str, code: str, message: str
+) -> None:
+    with pytest.raises(Refusal) as refused:
+        plan(spec(connection_id=connection_id, content=ai(fallback_text)))
+    assert refused.value.status == 422
+    assert refused.value.code == code
+    assert refused.value.reason.startswith("content.fallback_text: ")
+    assert message in refused.value.reason
+
+
+def test_a_fallback_text_that_fits_is_accepted() -> None:
+    fits = {
+        "ig-main": "x" * 999,
+        "wa-main": "x" * 3896,
+        "tg-main": "Hi {first_name|there}, see you in {city}! {name} " + "x" * 4000,
+    }
+    for connection_id, fallback_text in fits.items():
+        assert plan(spec(connection_id=connection_id, content=ai(fallback_text[:4096])))
+
+
+def test_a_template_steps_fallback_text_is_named_by_its_step() -> None:
+    template = Template(
+        "acme",
+        "chain",
+        (
+            TemplateStep(1, 0, TextContent(text="Hi")),
+            TemplateStep(2, 0, AiContent(**ai("x" * 1200))),
+        ),
+        next_step_id=3,
+    )
+    with pytest.raises(Refusal, match=r"^step 2: fallback_text: Instagram texts"):
+        plan(
+            spec(connection_id="ig-main", content={"kind": "template", "template": "chain"}),
+            template=template,
+        )

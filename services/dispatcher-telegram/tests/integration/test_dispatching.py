@@ -264,3 +264,27 @@ async def test_jobs_of_a_cancelled_campaign_are_not_sent(
     results = await harness.collect(3)
     assert {found[-1].status for found in results.values()} == {"cancelled"}
     assert await sims.control("telegram").calls(method="sendMessage") == []
+
+
+async def test_the_composition_and_fallback_reason_travel_with_the_outcome(
+    harness: Harness,
+) -> None:
+    """Also when a redelivered job's outcome is reported again from the store."""
+    await harness.connect("bot-f", rate_per_second=200)
+    fallback = job(uuid.uuid4(), 1).model_copy(
+        update={"composition": "ai_fallback", "fallback_reason": "timeout"}
+    )
+    await harness.send("bot-f", [fallback])
+    await harness.collect(1)
+    await harness.send("bot-f", [fallback])
+
+    async def reported_twice() -> bool:
+        await harness.collect(1)
+        return all(len(found) >= 2 for found in harness.results.values())
+
+    await eventually(reported_twice, what="the repeated outcome")
+    [found] = harness.results.values()
+    assert [(r.status, r.composition, r.fallback_reason) for r in found] == [
+        ("sent", "ai_fallback", "timeout"),
+        ("sent", "ai_fallback", "timeout"),
+    ]

@@ -12,12 +12,15 @@ set to 0, because:
 * every retry is counted by cause and logged, and the backoff is a setting.
 
 A 429 waits what its `Retry-After` says (up to `MAX_RETRY_AFTER`); a 5xx, 408,
-409 or a broken connection waits an exponential backoff with jitter.
+409 or a broken connection waits an exponential backoff with jitter.  Neither
+waits past the delivery's deadline, and no request is given longer than the
+deadline leaves: the draft fails as a timeout instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 from typing import Final, Literal
 
@@ -27,7 +30,7 @@ from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from service_kit.logs import get_logger
 
-from ..domain.model import Brief, Draft, GenerationFailed
+from ..domain.model import Brief, Deadline, Draft, GenerationFailed
 from ..domain.prompting import ChatMessage, messages, token_budget
 from ..domain.validation import looks_like_refusal
 from ..metrics import ComposerMetrics
@@ -39,6 +42,7 @@ MAX_RETRY_AFTER = 30.0
 MAX_BACKOFF = 8.0
 TEMPERATURE = 0.9
 """Warm enough that recipients get genuinely different texts."""
+SEED_RANGE = 2**31
 
 log = get_logger(__name__)
 
@@ -75,6 +79,14 @@ def backoff(retry: int, base: float) -> float:
     return min(base * 2.0**retry, MAX_BACKOFF) * (1 - 0.25 * random.random())
 
 
+def sampling_seed(brief: Brief) -> int:
+    """One seed per delivery and attempt: a model that honours `seed` samples the
+    same way for a retried request, and differently for two recipients whose
+    conversations read alike (namesakes known by nothing but their name)."""
+    key = f"{brief.campaign_id}/{brief.recipient_no}/{brief.step_no}/{brief.attempt}"
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") % SEED_RANGE
+
+
 def _wire(conversation: list[ChatMessage]) -> list[ChatCompletionMessageParam]:
     wired: list[ChatCompletionMessageParam] = []
     for role, content in conversation:
@@ -99,7 +111,7 @@ class OpenAIBackend:
     def __init__(
         self,
         *,
-        base_url: str | None,
+        base_url: str,
         api_key: str,
         model: str,
         concurrency: int,
@@ -112,10 +124,15 @@ class OpenAIBackend:
             base_url=base_url, api_key=api_key, timeout=timeout_seconds, max_retries=0
         )
         self._model = model
+        self._timeout_seconds = timeout_seconds
         self._slots = asyncio.Semaphore(concurrency)
         self._max_retries = max_retries
         self._backoff_seconds = backoff_seconds
         self._metrics = metrics
+
+    @property
+    def base_url(self) -> str:
+        return str(self._client.base_url)
 
     async def write(self, brief: Brief) -> Draft:
         completion = await self._complete(brief)
@@ -128,8 +145,18 @@ class OpenAIBackend:
             raise GenerationFailed("refusal", refusal or text or choice.finish_reason)
         return Draft(text, truncated=choice.finish_reason == "length")
 
+    def _time_left(self, deadline: Deadline | None) -> float:
+        """The timeout of the request about to go, within the delivery's deadline."""
+        if deadline is None:
+            return self._timeout_seconds
+        deadline.start()
+        if deadline.passed:
+            raise GenerationFailed("timeout", f"the {deadline.seconds:g} s deadline passed")
+        return min(self._timeout_seconds, deadline.remaining())
+
     async def _complete(self, brief: Brief) -> ChatCompletion:
         conversation = _wire(messages(brief))
+        deadline = brief.deadline
         retry = 0
         while True:
             try:
@@ -139,6 +166,8 @@ class OpenAIBackend:
                         messages=conversation,
                         temperature=TEMPERATURE,
                         max_completion_tokens=token_budget(brief),
+                        seed=sampling_seed(brief),
+                        timeout=self._time_left(deadline),
                     )
             except openai.APITimeoutError as error:
                 raise GenerationFailed("timeout", _describe(error)) from error
@@ -147,6 +176,12 @@ class OpenAIBackend:
                 wait = retry_after(error) or backoff(retry, self._backoff_seconds)
                 if cause is None or retry >= self._max_retries or wait > MAX_RETRY_AFTER:
                     raise GenerationFailed("error", _describe(error)) from error
+                if deadline is not None and wait >= deadline.remaining():
+                    raise GenerationFailed(
+                        "timeout",
+                        f"no time left within the {deadline.seconds:g} s deadline to retry "
+                        f"after {_describe(error)}",
+                    ) from error
                 self._metrics.model_retries.labels(cause).inc()
                 log.info("model request retried", cause=cause, retry_in=round(wait, 3))
                 retry += 1

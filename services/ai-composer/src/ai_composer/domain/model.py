@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
 from contracts.audience import Recipient
 from contracts.base import ConnectionChannel
-from contracts.dispatch import Composition
+from contracts.dispatch import Composition, FallbackReason
 
 FailureReason = Literal["timeout", "error", "refusal"]
+"""Why a backend gave no draft (a fallback may also be for drafts that all failed the checks)."""
 
 
 @dataclass(frozen=True)
@@ -21,12 +25,39 @@ class Rejection:
     problem: str
 
 
+class Deadline:
+    """How long writing one delivery's text may take, from its first request to a
+    model on: every draft, retry and wait between them together.  The wait for a
+    free slot before that first request does not count: that is the campaign's
+    queue, not this delivery's trouble."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._ends: float | None = None
+
+    def start(self) -> None:
+        """The first request goes now (later calls change nothing)."""
+        if self._ends is None:
+            self._ends = self._clock() + self.seconds
+
+    def remaining(self) -> float:
+        """Seconds left; infinite before the first request."""
+        return math.inf if self._ends is None else self._ends - self._clock()
+
+    @property
+    def passed(self) -> bool:
+        return self.remaining() <= 0
+
+
 @dataclass(frozen=True)
 class Brief:
     """One text to write: the campaign's prompt, one recipient, the channel.
 
-    `attempt` counts from 1; `rejected` holds the drafts already refused, so the
-    next one is written knowing why."""
+    `prompt` and `fallback_text` have the recipient's personal fields filled;
+    the built-in writer words its message around the fallback text when it
+    cannot read the prompt.  `attempt` counts from 1; `rejected` holds the drafts
+    already refused, so the next one is written knowing why."""
 
     campaign_id: UUID
     recipient_no: int
@@ -36,6 +67,9 @@ class Brief:
     recipient: Recipient
     attempt: int = 1
     rejected: tuple[Rejection, ...] = ()
+    fallback_text: str = ""
+    deadline: Deadline | None = field(default=None, compare=False)
+    """Shared by every attempt of the delivery; None: no deadline."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +90,8 @@ class Composed:
     text: str
     composition: Composition
     attempts: int
+    fallback_reason: FallbackReason | None = None
+    """Why the fallback text was used, for composition `ai_fallback`."""
 
 
 class GenerationFailed(Exception):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,6 +15,8 @@ from contracts.base import ConnectionChannel
 
 from .model import Draft
 
+MIN_PERSONAL_LENGTH = 2
+"""Shorter personal values (a single digit) are left in the text a fingerprint is taken of."""
 STOP_HINT_RESERVE = 200
 """Characters left free on WhatsApp for the `STOP` hint the dispatcher appends."""
 
@@ -88,9 +91,16 @@ def problem(draft: Draft, channel: ConnectionChannel) -> Problem | None:
     return None
 
 
-def fingerprint(text: str) -> bytes:
-    """Equal for texts that differ only in case and spacing."""
-    normal = _WHITESPACE.sub(" ", text).strip().casefold()
+def fingerprint(text: str, personal: Iterable[str] = ()) -> bytes:
+    """Equal for texts that differ only in case, spacing and the recipients'
+    `personal` details (name, first name, city, ...): "Hi Alice!" and "Hi Bob!"
+    are the same text with a name swapped, and anti-spam filters see that."""
+    normal = text.casefold()
+    values = {value.strip().casefold() for value in personal}
+    for value in sorted(values, key=len, reverse=True):
+        if len(value) >= MIN_PERSONAL_LENGTH:
+            normal = re.sub(r"(?<!\w)" + re.escape(value) + r"(?!\w)", " ", normal)
+    normal = _WHITESPACE.sub(" ", normal).strip()
     return hashlib.sha256(normal.encode()).digest()
 
 

@@ -2,12 +2,19 @@
 
 It is not an LLM.  It reads the offer out of the campaign's prompt (dropping
 the instruction around it: "Invite the customer to ...", "mention their city"),
-then builds the message from the recipient's language's phrase banks: a
-greeting, the offer, the prompt's further details, one or two personal touches
-drawn from the recipient's city, labels, interests, last purchase or order
-count, a call to action and a sign-off.  Each choice comes from a hash of
-(campaign, recipient, step, attempt), so a recipient always gets the same text
-for the same attempt, and another attempt gets another text.
+then builds the message from its language's phrase banks: a greeting, the
+offer, the prompt's further details, a friendly sentence of its own, one or two
+personal touches drawn from the recipient's city, labels, interests, last
+purchase or order count, a call to action and a sign-off, in varying order.
+Each choice comes from a hash of (campaign, recipient, step, attempt), so a
+recipient always gets the same text for the same attempt, and another attempt
+gets another text.
+
+It cannot translate, so a message is in one language throughout: the
+recipient's when the prompt is in it (or in no telling language), otherwise the
+prompt's.  A prompt it cannot read is never sent: the message is then a neutral
+one around the campaign's fallback text, which the campaign wrote for its
+customers.
 """
 
 from __future__ import annotations
@@ -15,117 +22,30 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from dataclasses import dataclass
 
 from contracts.personal_fields import recipient_fields
 
+from .languages import ENGLISH, LANGUAGES, Language, detect
 from .model import Brief
-from .phrases import BANKS, ENGLISH, PhraseBank
 from .prompting import language_of
+from .reading import fallback_body, read_offer
 from .validation import TEXT_LIMITS
-
-TOPIC_LENGTH = 300
-DETAIL_LENGTH = 150
-MAX_DETAILS = 2
-FALLBACK_TOPIC = "we have something new for you"
-
-_CLAUSES = re.compile(r"(?<=[.!?])\s+|;\s*|\n+")
-_WRITE = r"^(?:please\s+)?(?:write|compose|create|draft|send|prepare|craft|generate)\b[^:]*?"
-_AUDIENCE = (
-    r"(?:the\s+|our\s+|all\s+)?(?:customers?|clients?|recipients?|users?|subscribers?|"
-    r"followers?|people|everyone|them)"
-)
-_LEADS = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        _WRITE + r"\b(?:about|announcing|promoting|regarding)\s+(?P<topic>.+)$",
-        _WRITE + r"\binvit\w*\s+" + _AUDIENCE + r"\s+to\s+(?P<topic>.+)$",
-        _WRITE + r"\bthat\s+(?P<topic>.+)$",
-        _WRITE + r":\s*(?P<topic>.+)$",
-        r"^(?:please\s+)?(?:invite|remind|tell|inform|notify|ask|encourage|let)\s+"
-        + _AUDIENCE
-        + r"\s+(?:know\s+)?(?:to|about|of|that|on)?\s*(?P<topic>.+)$",
-        r"^(?:please\s+)?(?:announce|promote|advertise|share|present|introduce)\s+(?P<topic>.+)$",
-    )
-)
-_INSTRUCTION = re.compile(
-    r"^(?:please\s+)?(?:mention|use|include|add|keep|make|be|sign|don't|do\s+not|never|"
-    r"avoid|address|refer|personali[sz]e|end|start|finish|begin|write\s+in|answer|limit|"
-    r"stay|sound|tone)\b",
-    re.IGNORECASE,
-)
-_PRONOUNS = {
-    "their": "your",
-    "theirs": "yours",
-    "them": "you",
-    "they": "you",
-    "they're": "you're",
-    "themselves": "yourself",
-}
-_PRONOUN = re.compile(r"\b(" + "|".join(map(re.escape, _PRONOUNS)) + r")\b", re.IGNORECASE)
-_LEADING_WORDS = frozenset((
-    "our", "the", "a", "an", "your", "we", "this", "it", "all", "every", "new",
-    "unser", "unsere", "unseren", "die", "der", "das", "ein", "eine",
-    "nuestra", "nuestro", "nuestras", "nuestros", "el", "la", "los", "las", "un", "una",
-    "notre", "nos", "le", "les", "une",
-))  # fmt: skip
-"""First words lower-cased when the offer follows a colon; others (names) keep their case."""
 
 PLACE_KEYS = ("city", "town", "location", "region", "country")
 INTEREST_KEYS = ("interest", "interests", "favorite", "favourite", "favorite_category", "hobby")
 PURCHASE_KEYS = ("last_purchase", "last_order", "last_product", "product")
 ORDER_KEYS = ("orders", "order_count", "purchases")
+BRIDGE_SHARE = 0.75
+"""How often a message carries a friendly sentence of its own."""
+NAME_BRIDGE_SHARE = 0.3
+"""How often that sentence addresses a named recipient by name."""
 
 
-@dataclass(frozen=True)
-class Offer:
-    """What the campaign is about, read out of its prompt."""
-
-    topic: str
-    details: tuple[str, ...] = ()
-
-
-def _addressed_to_reader(text: str) -> str:
-    """`their city` -> `your city`: the prompt speaks of the customer, the text to them."""
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        replacement = _PRONOUNS[word.lower()]
-        return replacement.capitalize() if word[0].isupper() else replacement
-
-    return _PRONOUN.sub(swap, text)
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = text.strip().rstrip(" .!?;:,")
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(" .!?;:,")
-
-
-def read_offer(prompt: str) -> Offer:
-    """The offer and its further details, without the instructions around them."""
-    clauses = [c.strip() for c in _CLAUSES.split(prompt.strip()) if c and c.strip()]
-    content = [c for c in clauses if not _INSTRUCTION.match(c)]
-    if not content:
-        return Offer(FALLBACK_TOPIC)
-    first = content[0]
-    for lead in _LEADS:
-        if match := lead.match(first):
-            first = match.group("topic")
-            break
-    topic = _shorten(_addressed_to_reader(first), TOPIC_LENGTH)
-    if not topic:
-        return Offer(FALLBACK_TOPIC)
-    words = topic.split(maxsplit=1)
-    if words[0].casefold() in _LEADING_WORDS:
-        topic = topic[0].lower() + topic[1:]
-    details = tuple(
-        detail[0].upper() + detail[1:]
-        for clause in content[1 : 1 + MAX_DETAILS]
-        if (detail := _shorten(_addressed_to_reader(clause), DETAIL_LENGTH))
-    )
-    return Offer(topic, details)
+def message_language(recipient_locale: str | None, content_language: str | None) -> Language:
+    """The one language of a message whose content is in `content_language`."""
+    if content_language in LANGUAGES:
+        return LANGUAGES[content_language]
+    return LANGUAGES.get(language_of(recipient_locale) or "en", ENGLISH)
 
 
 def _rng(brief: Brief) -> random.Random:
@@ -158,8 +78,9 @@ def _order_count(brief: Brief) -> int | None:
         return None
 
 
-def personal_touches(brief: Brief, bank: PhraseBank, rng: random.Random) -> list[str]:
+def personal_touches(brief: Brief, language: Language, rng: random.Random) -> list[str]:
     """Sentences only this recipient's details can make, in a random order."""
+    bank = language.phrases
     touches: list[str] = []
     if city := _attribute(brief, PLACE_KEYS):
         touches.append(rng.choice(bank.places).format(city=city))
@@ -179,6 +100,22 @@ def personal_touches(brief: Brief, bank: PhraseBank, rng: random.Random) -> list
     return touches[: rng.choice((1, 2))]
 
 
+def _bridge(language: Language, first_name: str | None, rng: random.Random) -> str:
+    bank = language.phrases
+    if rng.random() >= BRIDGE_SHARE:
+        return ""
+    if first_name and rng.random() < NAME_BRIDGE_SHARE:
+        return rng.choice(bank.name_bridges).format(name=first_name)
+    return rng.choice(bank.bridges)
+
+
+def _detail(language: Language, detail: str, rng: random.Random) -> str:
+    template = rng.choice(language.phrases.details)
+    if template.startswith("{detail}"):
+        return template.format(detail=detail[0].upper() + detail[1:])
+    return template.format(detail=language.after_colon(detail))
+
+
 def _assemble(greeting: str, sentences: list[str], sign_off: str) -> str:
     body = " ".join(sentence for sentence in sentences if sentence)
     return "\n".join(part for part in (greeting, body, sign_off) if part)
@@ -187,25 +124,38 @@ def _assemble(greeting: str, sentences: list[str], sign_off: str) -> str:
 def write(brief: Brief) -> str:
     """The text for `brief`, within its channel's length limit."""
     rng = _rng(brief)
-    bank = BANKS.get(language_of(brief.recipient.locale) or "en", ENGLISH)
-    offer = read_offer(brief.prompt)
     fields = recipient_fields(brief.recipient.name, brief.recipient.external_id)
     first_name = fields.get("first_name")
+    offer = read_offer(brief.prompt)
+    if offer is not None:
+        language = message_language(brief.recipient.locale, offer.language)
+        bank = language.phrases
+        news = [rng.choice(bank.openers).format(topic=offer.topic)]
+        news += [_detail(language, detail, rng) for detail in offer.details]
+        news = [language.tidy(sentence) for sentence in news]
+    else:
+        body = fallback_body(brief.fallback_text, first_name)
+        language = message_language(brief.recipient.locale, detect(body) if body else None)
+        bank = language.phrases
+        news = [rng.choice(bank.announcements), body]
     greeting = (
         rng.choice(bank.greetings).format(name=first_name)
         if first_name
         else rng.choice(bank.anonymous_greetings)
     )
-    opener = rng.choice(bank.openers).format(topic=offer.topic)
-    details = [rng.choice(bank.details).format(detail=detail) for detail in offer.details]
-    touches = personal_touches(brief, bank, rng)
+    bridge = _bridge(language, first_name, rng)
+    touches = personal_touches(brief, language, rng)
     call = rng.choice(bank.calls_to_action)
     sign_off = rng.choice(bank.sign_offs)
+    middle = [bridge, *touches] if bridge and rng.random() < 0.5 else [*touches, bridge]
     if touches and rng.random() < 0.4:
-        sentences = [touches[0], opener, *details, *touches[1:], call]
+        sentences = [middle[0], *news, *middle[1:], call]
     else:
-        sentences = [opener, *details, *touches, call]
+        sentences = [*news, *middle, call]
+    limit = TEXT_LIMITS[brief.channel]
     text = _assemble(greeting, sentences, sign_off)
-    if len(text) > TEXT_LIMITS[brief.channel]:
-        text = _assemble(greeting, [opener, call], sign_off)
+    if len(text) > limit:
+        text = _assemble(greeting, [*news, call], sign_off)
+    if len(text) > limit:
+        text = _assemble(greeting, [news[0], call], sign_off)
     return text

@@ -130,7 +130,8 @@ async def get_campaign(campaign_id: UUID, svc: Services, caller: Member) -> Camp
     """One campaign: audience size, progress, failures grouped by reason, every parameter."""
     record = await _campaign(svc, caller, campaign_id)
     reasons = await campaigns_repo.failure_reasons(svc.pool, campaign_id)
-    return detail(record, reasons)
+    compositions = await campaigns_repo.compositions(svc.pool, campaign_id)
+    return detail(record, reasons, compositions)
 
 
 @router.get("/{campaign_id}/deliveries", response_model=DeliveryPage)
@@ -162,6 +163,7 @@ async def list_deliveries(
             composition=r.composition,
             sent_at=r.sent_at,
             finished_at=r.finished_at,
+            fallback_reason=r.fallback_reason,
         )
         for r in rows
     ]

@@ -144,6 +144,21 @@ class CampaignDetail(CampaignSummary):
     failure_reasons: list[FailureReasonOut]
     unknown_external_ids: list[str]
     unknown_count: int
+    compositions: dict[str, int] = Field(
+        default_factory=dict,
+        description="Deliveries by where their text came from: static (the campaign's own), "
+        "ai (a language model), ai_builtin (the built-in composer, not an LLM), ai_fallback "
+        "(the campaign's fallback text)",
+    )
+    fallback_reasons: dict[str, int] = Field(
+        default_factory=dict,
+        description="ai_fallback deliveries by why the fallback text was sent: timeout, "
+        "error, refusal, rejected (every written draft failed the checks)",
+    )
+    composition_note: str | None = Field(
+        default=None,
+        description="Said when texts were not written by a language model",
+    )
 
 
 class CampaignList(BaseModel):
@@ -186,6 +201,11 @@ class DeliveryOut(BaseModel):
     composition: str | None
     sent_at: datetime | None
     finished_at: datetime | None
+    fallback_reason: str | None = Field(
+        default=None,
+        description="Why the campaign's fallback text was sent (composition ai_fallback): "
+        "timeout, error, refusal, or rejected (every written draft failed the checks)",
+    )
 
 
 class DeliveryPage(BaseModel):

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from ..domain.model import CampaignRecord, FailureReason
+from ..repo.campaigns import CompositionCount
 from .schemas import CampaignDetail, CampaignSummary, FailureReasonOut, Progress
+
+BUILTIN_NOTE = (
+    "{count} of these texts were written by the built-in composer, which is not an LLM: "
+    "it varies phrases around the prompt's offer. Set COMPOSER_OPENAI_API_KEY (or "
+    "COMPOSER_OPENAI_BASE_URL) for the ai-composer to write with a language model."
+)
+FALLBACK_NOTE = "{count} recipients got the fallback text instead of a written one ({reasons})."
 
 
 def progress(record: CampaignRecord) -> Progress:
@@ -56,7 +67,30 @@ def summary(record: CampaignRecord) -> CampaignSummary:
     )
 
 
-def detail(record: CampaignRecord, reasons: list[FailureReason]) -> CampaignDetail:
+def composition_note(by_composition: Counter[str], by_reason: Counter[str]) -> str | None:
+    """What the reader should know of how the texts were written, if anything."""
+    notes = []
+    if by_composition["ai_builtin"]:
+        notes.append(BUILTIN_NOTE.format(count=by_composition["ai_builtin"]))
+    if by_composition["ai_fallback"]:
+        reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(by_reason.items()))
+        notes.append(
+            FALLBACK_NOTE.format(count=by_composition["ai_fallback"], reasons=reasons or "unknown")
+        )
+    return " ".join(notes) or None
+
+
+def detail(
+    record: CampaignRecord,
+    reasons: list[FailureReason],
+    compositions: Sequence[CompositionCount] = (),
+) -> CampaignDetail:
+    by_composition: Counter[str] = Counter()
+    by_reason: Counter[str] = Counter()
+    for composition, fallback_reason, count in compositions:
+        by_composition[composition] += count
+        if composition == "ai_fallback" and fallback_reason:
+            by_reason[fallback_reason] += count
     return CampaignDetail(
         **summary(record).model_dump(),
         request_id=record.request_id,
@@ -74,4 +108,7 @@ def detail(record: CampaignRecord, reasons: list[FailureReason]) -> CampaignDeta
         ],
         unknown_external_ids=record.unknown_external_ids,
         unknown_count=record.unknown_count,
+        compositions=dict(sorted(by_composition.items())),
+        fallback_reasons=dict(sorted(by_reason.items())),
+        composition_note=composition_note(by_composition, by_reason),
     )

@@ -1,12 +1,14 @@
 """From a campaign request to the campaigns it becomes, or a refusal that says why.
 
 Checks, in order: the tenant's subscription covers the start time; the sender
-accounts exist and fit the audience; the content suits each account's
-messenger; an operator only sends a template to the one dialog they name.
+accounts exist and fit the audience; the content (an AI step's fallback text
+too) suits each account's messenger; an operator only sends a template to the
+one dialog they name.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -20,7 +22,14 @@ from contracts.audience import (
 )
 from contracts.base import MESSENGER_OF, ConnectionChannel
 from contracts.campaigns import CampaignSpec
-from contracts.content import MediaContent, TemplateContent, TextContent, WhatsAppTemplateContent
+from contracts.content import (
+    AiContent,
+    MediaContent,
+    TemplateContent,
+    TextContent,
+    WhatsAppTemplateContent,
+)
+from contracts.personal_fields import PLACEHOLDER
 from contracts.scheduling import CampaignStep
 from contracts.timing import TimeFormatError, parse_start_time
 
@@ -29,6 +38,17 @@ from .templates import Template
 from .templates import campaign_steps as template_steps
 
 INSTAGRAM_TEXT_LIMIT = 1000
+WHATSAPP_TEXT_LIMIT = 4096
+STOP_HINT_RESERVE = 200
+"""Characters left on WhatsApp for the STOP hint the dispatcher appends to every text
+(the ai-composer holds its texts to the same limit)."""
+LEFTOVER_PLACEHOLDERS = (
+    re.compile(r"\{[^\n]{0,40}?\}"),  # {{name}}, {first name}, {}
+    re.compile(r"\[[A-Za-z][^\[\]\n]{0,40}\]"),  # [Name], [Your Company]
+    re.compile(r"</?[A-Za-z][A-Za-z _-]{0,30}>"),  # <name>
+)
+"""What a text still holds once its personal fields are filled, and would reach the
+recipient as it is written."""
 UNSUPPORTED_MEDIA: dict[str, frozenset[str]] = {
     "whatsapp": frozenset({"video_note", "animation", "voice"}),
     "instagram": frozenset({"video_note", "animation", "sticker", "voice"}),
@@ -194,11 +214,49 @@ def campaign_steps(spec: CampaignSpec, template: Template | None) -> tuple[Campa
     return (CampaignStep(step_no=1, delay_seconds=0, content=content),)
 
 
+def leftover_placeholder(text: str) -> str | None:
+    """A placeholder `text` would still show once its personal fields are filled."""
+    filled = PLACEHOLDER.sub("x", text)
+    for pattern in LEFTOVER_PLACEHOLDERS:
+        if match := pattern.search(filled):
+            return match.group(0)
+    return None
+
+
+def check_fallback_text(content: AiContent, messenger: str, where: str) -> None:
+    """The fallback text goes to recipients as it is written (its personal fields
+    filled) when the composer cannot write theirs, so it must fit the channel too."""
+    field = f"{where}.fallback_text" if where == "content" else f"{where}: fallback_text"
+    text = content.fallback_text
+    if messenger == "instagram" and len(text) >= INSTAGRAM_TEXT_LIMIT:
+        raise Refusal(
+            f"{field}: Instagram texts must be shorter than {INSTAGRAM_TEXT_LIMIT} characters; "
+            f"this one has {len(text)}",
+            "fallback_text_too_long",
+        )
+    whatsapp_limit = WHATSAPP_TEXT_LIMIT - STOP_HINT_RESERVE
+    if messenger == "whatsapp" and len(text) > whatsapp_limit:
+        raise Refusal(
+            f"{field}: WhatsApp texts may have {WHATSAPP_TEXT_LIMIT} characters, "
+            f"{STOP_HINT_RESERVE} of them kept for the STOP hint added to every message, so at "
+            f"most {whatsapp_limit}; this one has {len(text)}",
+            "fallback_text_too_long",
+        )
+    if (leftover := leftover_placeholder(text)) is not None:
+        raise Refusal(
+            f"{field}: {leftover} is not a personal field and would reach recipients as it is; "
+            "write personal fields as {name}, {first_name} or {field|default}",
+            "fallback_text_placeholder",
+        )
+
+
 def check_content_fits(steps: Sequence[CampaignStep], channel: ConnectionChannel) -> None:
     messenger = MESSENGER_OF[channel]
     for step in steps:
         content = step.content
         where = f"step {step.step_no}" if len(steps) > 1 else "content"
+        if isinstance(content, AiContent):
+            check_fallback_text(content, messenger, where)
         if isinstance(content, WhatsAppTemplateContent) and messenger != "whatsapp":
             raise Refusal(
                 f"{where}: a WhatsApp template can only go through a WhatsApp connection",

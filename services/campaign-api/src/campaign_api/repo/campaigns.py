@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from ..domain.model import CampaignRecord, Counters, FailureReason, PlannedCampaign
@@ -25,6 +25,10 @@ UPDATE_CAMPAIGN_FINISHED = sql("update_campaign_finished")
 UPDATE_CAMPAIGN_CANCEL_REQUESTED = sql("update_campaign_cancel_requested")
 SELECT_MONTH_COMMITMENT = sql("select_month_commitment")
 CLAIM_SENDING_IDS = sql("claim_sending_ids")
+SELECT_CAMPAIGN_COMPOSITIONS = sql("select_campaign_compositions")
+
+CompositionCount: TypeAlias = tuple[str, str | None, int]
+"""(composition, fallback reason or None, deliveries)."""
 
 
 def _record(row: Any) -> CampaignRecord:
@@ -166,6 +170,15 @@ async def failure_reasons(pool: Pool, campaign_id: UUID) -> list[FailureReason]:
             count=row["n"],
         )
         for row in await pool.fetch(SELECT_FAILURE_REASONS, campaign_id)
+    ]
+
+
+async def compositions(pool: Pool, campaign_id: UUID) -> list[CompositionCount]:
+    """The campaign's finished deliveries by where their text came from (and, for
+    the fallback text, why)."""
+    return [
+        (row["composition"], row["fallback_reason"], row["n"])
+        for row in await pool.fetch(SELECT_CAMPAIGN_COMPOSITIONS, campaign_id)
     ]
 
 

@@ -34,6 +34,7 @@ class DeliveryRow:
     composition: str | None
     sent_at: datetime | None
     finished_at: datetime | None
+    fallback_reason: str | None = None
 
 
 async def add_recipients(
@@ -73,6 +74,7 @@ async def record_results(conn: Pool | Conn, results: list[DeliveryResult]) -> No
         [r.composition for r in rows],
         [r.sent_at for r in rows],
         [r.finished_at for r in rows],
+        [r.fallback_reason for r in rows],
     )
 
 
