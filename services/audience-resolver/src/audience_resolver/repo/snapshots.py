@@ -1,4 +1,5 @@
-"""Campaign snapshots: taken once, in one statement, and read back in batches."""
+"""Campaign snapshots: taken once, in one statement that freezes each recipient's
+fields, and read back in batches."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from uuid import UUID
 from contracts.audience import Recipient
 from pydantic import TypeAdapter
 
-from ..domain import Listed, Selection, Snapshot, Unknown
+from ..domain import Listed, Missed, Selection, Snapshot, Unreached, Unresolvable, Uploaded
 from . import Conn, Pool, sql
-from .selections import condition_arguments, unknown_of
+from .selections import check_uploaded, condition_arguments, unreached_of
 
 INSERT_SNAPSHOT = sql("insert_snapshot")
 SELECT_SNAPSHOT = sql("select_snapshot")
 UPDATE_SNAPSHOT_SIZE = sql("update_snapshot_size")
 INSERT_LISTED_RECIPIENTS = sql("insert_listed_recipients")
 INSERT_MATCHING_RECIPIENTS = sql("insert_matching_recipients")
+INSERT_UPLOADED_RECIPIENTS = sql("insert_uploaded_recipients")
 SELECT_RECIPIENTS_PAGE = sql("select_recipients_page")
 
 RECIPIENTS = TypeAdapter(list[Recipient])
@@ -41,6 +43,11 @@ async def _insert_recipients(
         status = await conn.execute(
             INSERT_LISTED_RECIPIENTS, campaign_id, tenant_id, connection_id, selection.external_ids
         )
+    elif isinstance(selection, Uploaded):
+        await check_uploaded(conn, tenant_id, selection.list_id)
+        status = await conn.execute(
+            INSERT_UPLOADED_RECIPIENTS, campaign_id, tenant_id, connection_id, selection.list_id
+        )
     else:
         status = await conn.execute(
             INSERT_MATCHING_RECIPIENTS,
@@ -57,8 +64,12 @@ def _snapshot(row: Any) -> Snapshot:
         campaign_id=row["campaign_id"],
         tenant_id=row["tenant_id"],
         audience_size=row["audience_size"],
-        unknown=Unknown(row["unknown_count"], list(row["unknown_external_ids"])),
+        unreached=Unreached(
+            unknown=Missed(row["unknown_count"], list(row["unknown_external_ids"])),
+            opted_out=Missed(row["opted_out_count"], list(row["opted_out_external_ids"])),
+        ),
         taken_at=row["taken_at"],
+        error=row["error"],
     )
 
 
@@ -72,14 +83,28 @@ async def take(
     now: datetime,
 ) -> tuple[Snapshot, bool]:
     """Campaign `campaign_id`'s snapshot, and whether it was taken now: a snapshot
-    is taken once, and every later request gets the first one back."""
+    is taken once, and every later request gets the first one back.  An audience
+    that cannot be resolved (an unknown list) is an empty snapshot saying why."""
     async with pool.acquire() as conn, conn.transaction():
         if await conn.fetchval(INSERT_SNAPSHOT, campaign_id, tenant_id, connection_id, now) is None:
             return _snapshot(await conn.fetchrow(SELECT_SNAPSHOT, campaign_id)), False
-        size = await _insert_recipients(conn, campaign_id, tenant_id, connection_id, selection)
-        unknown = await unknown_of(conn, tenant_id, connection_id, selection)
-        await conn.execute(UPDATE_SNAPSHOT_SIZE, campaign_id, size, unknown.count, unknown.first)
-    return Snapshot(campaign_id, tenant_id, size, unknown, now), True
+        error: str | None = None
+        try:
+            size = await _insert_recipients(conn, campaign_id, tenant_id, connection_id, selection)
+            unreached = await unreached_of(conn, tenant_id, connection_id, selection)
+        except Unresolvable as problem:
+            size, unreached, error = 0, Unreached(), problem.reason
+        await conn.execute(
+            UPDATE_SNAPSHOT_SIZE,
+            campaign_id,
+            size,
+            unreached.unknown.count,
+            unreached.unknown.first,
+            unreached.opted_out.count,
+            unreached.opted_out.first,
+            error,
+        )
+    return Snapshot(campaign_id, tenant_id, size, unreached, now, error), True
 
 
 async def _page(pool: Pool, campaign_id: UUID, after: int, size: int) -> list[Recipient]:
