@@ -1,7 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from contracts.audience import IdListReader, Junk, ListAudience, ListedId, split_id_list
+from contracts.audience import (
+    ContactRecord,
+    IdListReader,
+    Junk,
+    ListAudience,
+    ListedId,
+    split_id_list,
+)
 from pydantic import ValidationError
 
 
@@ -91,3 +98,15 @@ def test_an_endless_token_is_one_junk_and_the_next_id_is_read() -> None:
     assert found[2] == ListedId(2, "2")
     assert isinstance(found[1], Junk)
     assert found[1].line == 1
+
+
+def test_a_time_out_of_range_in_utc_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="out of the range of dates"):
+        ContactRecord.model_validate(
+            {
+                "connection_id": "tg-main",
+                "channel": "telegram",
+                "external_id": "1",
+                "last_inbound_at": "0001-01-01T00:00:00+01:00",
+            }
+        )

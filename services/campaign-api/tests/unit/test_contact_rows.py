@@ -144,6 +144,11 @@ def test_json_lines_with_bad_lines() -> None:
             b'{"external_id": "4", "connection_id": "tg-main", "name": "\xc3"}',
             b'{"external_id": "5", "connection_id": "tg-main", "attributes": {"k\\u0000": 1}}',
             b'{"external_id": "6", "connection_id": "tg-main"}',
+            b'{"external_id": "7", "connection_id": "tg-main", "attributes": {"n": 1'
+            + b"0" * 5000
+            + b"}}",
+            b'{"external_id": "8", "connection_id": "tg-main",'
+            b' "last_inbound_at": "0001-01-01T00:00+01:00"}',
         ]
     )
     reader = read(data, json_lines=True)
@@ -154,6 +159,12 @@ def test_json_lines_with_bad_lines() -> None:
         (5, "not JSON this service reads: nested too deeply"),
         (6, "not UTF-8 (byte 0xc3 at column 59)"),
         (7, "attributes.k\x00: contains a NUL character, which cannot be stored"),
+        (
+            9,
+            "not JSON this service reads: "
+            "Exceeds the limit (4300 digits) for integer string conversion",
+        ),
+        (10, "last_inbound_at: Value error, the time is out of the range of dates in UTC"),
     ]
 
 

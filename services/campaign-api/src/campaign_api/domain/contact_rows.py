@@ -95,6 +95,8 @@ def from_json_line(line: str) -> dict[str, Any]:
         fields = json.loads(line)
     except json.JSONDecodeError as error:
         raise RowError(f"not JSON: {error.msg}") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise RowError(f"not JSON this service reads: {str(error).split(':')[0]}") from None
     except RecursionError:
         raise RowError("not JSON this service reads: nested too deeply") from None
     if not isinstance(fields, dict):
