@@ -12,8 +12,8 @@ from contracts.audience import ContactRecord, ContactsImportedV1
 from contracts.base import ConnectionId, utc_now
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
-from starlette.concurrency import run_in_threadpool
 
 from ..domain.contact_rows import (
     MAX_REPORTED_ERRORS,

@@ -21,9 +21,8 @@ from contracts.audience import (
 from contracts.base import ConnectionId
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from ..domain.model import Refusal
 from ..estimates import close_list
@@ -100,7 +99,7 @@ async def _list_file(request: Request) -> AsyncIterator[IO[bytes]]:
         form = await request.form(max_files=1, max_fields=10)
         try:
             upload = form.get("file")
-            if not isinstance(upload, UploadFile):
+            if upload is None or isinstance(upload, str):
                 raise Refusal("send the list as the form's file field `file`", "invalid")
             yield upload.file
         finally:
