@@ -4,6 +4,7 @@ memory nor stall the API), handed to the audience-resolver in batches."""
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 import uuid
 from typing import IO, Annotated
@@ -32,6 +33,8 @@ router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
+IN_FLIGHT = 8
+"""Import batches awaiting the broker's confirm at once."""
 
 
 class ImportReport(ImportResult):
@@ -50,30 +53,54 @@ async def spooled_body(request: Request) -> IO[bytes]:
 
 
 class _Batches:
-    """Publishes one import's batches, numbered from 1; the last says how many
-    contacts the import carried in all."""
+    """Publishes one import's batches, numbered from 1, with up to IN_FLIGHT
+    awaiting the broker's confirm at once (their order does not matter: a later
+    batch is later by its `imported_at`, whenever it is stored); the last says
+    how many contacts the import carried in all."""
 
     def __init__(self, svc: ApiServices, tenant_id: str) -> None:
         self._svc = svc
         self._tenant_id = tenant_id
         self.import_id = uuid.uuid4()
         self._number = 0
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     async def publish(self, contacts: list[ContactRecord], *, total: int | None) -> None:
         self._number += 1
-        await self._svc.runtime.publisher.publish(
-            ContactsImportedV1(
-                tenant_id=self._tenant_id,
-                import_id=str(self.import_id),
-                batch_no=self._number,
-                contacts=contacts,
-                imported_at=utc_now(),
-                total_contacts=total,
-            ),
-            exchange=INTERNAL_EXCHANGE,
-            routing_key=RoutingKey.CONTACTS_IMPORTED,
-            message_id=f"import-{self.import_id}-{self._number}",
+        batch = ContactsImportedV1(
+            tenant_id=self._tenant_id,
+            import_id=str(self.import_id),
+            batch_no=self._number,
+            contacts=contacts,
+            imported_at=utc_now(),
+            total_contacts=total,
         )
+        if len(self._in_flight) >= IN_FLIGHT:
+            done, self._in_flight = await asyncio.wait(
+                self._in_flight, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                task.result()  # a publish that failed fails the import
+        self._in_flight.add(
+            asyncio.create_task(
+                self._svc.runtime.publisher.publish(
+                    batch,
+                    exchange=INTERNAL_EXCHANGE,
+                    routing_key=RoutingKey.CONTACTS_IMPORTED,
+                    message_id=f"import-{self.import_id}-{self._number}",
+                )
+            )
+        )
+
+    async def confirmed(self) -> None:
+        """Every batch published is confirmed by the broker (or the import fails)."""
+        try:
+            for task in asyncio.as_completed(self._in_flight):
+                await task
+        finally:
+            for task in self._in_flight:
+                task.cancel()
+            self._in_flight = set()
 
 
 @router.post(
@@ -125,11 +152,14 @@ async def import_contacts(
         except UnreadableFile as error:
             raise HTTPException(422, str(error)) from None
         reader = ImportReader(rows, connection_id, connections)
-        pending = await run_in_threadpool(reader.next_batch, batch_size)
-        while pending:
-            following = await run_in_threadpool(reader.next_batch, batch_size)
-            await batches.publish(pending, total=None if following else reader.accepted)
-            pending = following
+        try:
+            pending = await run_in_threadpool(reader.next_batch, batch_size)
+            while pending:
+                following = await run_in_threadpool(reader.next_batch, batch_size)
+                await batches.publish(pending, total=None if following else reader.accepted)
+                pending = following
+        finally:
+            await batches.confirmed()
     return ImportReport(
         import_id=batches.import_id,
         rows=reader.read,
