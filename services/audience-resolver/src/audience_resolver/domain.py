@@ -258,6 +258,14 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class RecipientPage:
+    """Recipients `first_no` onwards, as the JSON array of `Recipient`s."""
+
+    first_no: int
+    json: str
+
+
+@dataclass(frozen=True)
 class ListState:
     """An uploaded list: how many of its parts are stored, and once all are, its
     distinct ids and how many repeats there were."""

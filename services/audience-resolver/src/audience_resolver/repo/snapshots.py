@@ -9,10 +9,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from contracts.audience import Recipient
-from pydantic import TypeAdapter
-
-from ..domain import Listed, Missed, Selection, Snapshot, Unreached, Unresolvable, Uploaded
+from ..domain import (
+    Listed,
+    Missed,
+    RecipientPage,
+    Selection,
+    Snapshot,
+    Unreached,
+    Unresolvable,
+    Uploaded,
+)
 from . import Conn, Pool, sql
 from .selections import check_uploaded, condition_arguments, unreached_of
 
@@ -23,8 +29,6 @@ INSERT_LISTED_RECIPIENTS = sql("insert_listed_recipients")
 INSERT_MATCHING_RECIPIENTS = sql("insert_matching_recipients")
 INSERT_UPLOADED_RECIPIENTS = sql("insert_uploaded_recipients")
 SELECT_RECIPIENTS_PAGE = sql("select_recipients_page")
-
-RECIPIENTS = TypeAdapter(list[Recipient])
 
 
 def _inserted(status: str) -> int:
@@ -107,26 +111,36 @@ async def take(
     return Snapshot(campaign_id, tenant_id, size, unreached, now, error), True
 
 
-async def _page(pool: Pool, campaign_id: UUID, after: int, size: int) -> list[Recipient]:
-    """PostgreSQL renders the page as JSON and pydantic reads it straight into
-    models: no row objects, no per-row decoding."""
-    return RECIPIENTS.validate_json(
-        await pool.fetchval(SELECT_RECIPIENTS_PAGE, campaign_id, after, size)
-    )
+async def _page(pool: Pool, campaign_id: UUID, after: int, size: int) -> RecipientPage:
+    """PostgreSQL renders the page as the JSON of `Recipient`s: no row objects, no
+    per-row decoding or encoding in Python."""
+    document: str = await pool.fetchval(SELECT_RECIPIENTS_PAGE, campaign_id, after, size)
+    return RecipientPage(first_no=after + 1, json=document)
 
 
-async def recipient_batches(
-    pool: Pool, campaign_id: UUID, batch_size: int
-) -> AsyncGenerator[list[Recipient], None]:
-    """The snapshot's recipients in order, `batch_size` at a time (keyset pages, so
-    memory holds two batches at most): the next batch is read while the caller
-    handles this one.  Close it with `contextlib.aclosing`."""
-    page = asyncio.ensure_future(_page(pool, campaign_id, 0, batch_size))
+async def recipient_pages(
+    pool: Pool, snapshot: Snapshot, batch_size: int
+) -> AsyncGenerator[RecipientPage, None]:
+    """The snapshot's recipients in order, `batch_size` at a time (ranges of the
+    key, numbered 1 to audience_size without gaps, so memory holds two pages at
+    most): the next page is read while the caller handles this one.  Close it
+    with `contextlib.aclosing`."""
+    starts = iter(range(0, snapshot.audience_size, batch_size))
+    campaign_id = snapshot.campaign_id
+
+    def read(after: int | None) -> asyncio.Future[RecipientPage] | None:
+        return (
+            None
+            if after is None
+            else asyncio.ensure_future(_page(pool, campaign_id, after, batch_size))
+        )
+
+    page = read(next(starts, None))
     try:
-        while batch := await page:
-            page = asyncio.ensure_future(
-                _page(pool, campaign_id, batch[-1].recipient_no, batch_size)
-            )
-            yield batch
+        while page is not None:
+            current = await page
+            page = read(next(starts, None))
+            yield current
     finally:
-        page.cancel()
+        if page is not None:
+            page.cancel()
