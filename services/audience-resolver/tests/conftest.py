@@ -24,6 +24,9 @@ from contracts.audience import (
     Audience,
     AudienceEstimateRequestedV1,
     AudienceEstimateV1,
+    AudienceListCloseRequestedV1,
+    AudienceListUploadedV1,
+    AudienceListV1,
     AudienceSnapshotRequestedV1,
     AudienceSnapshottedV1,
     ContactRecord,
@@ -50,6 +53,8 @@ RESOLVER_QUEUES = [
     Queue.RESOLVER_CONTACTS_IMPORTED,
     Queue.RESOLVER_SNAPSHOT,
     Queue.RESOLVER_ESTIMATE,
+    Queue.RESOLVER_LIST_UPLOADED,
+    Queue.RESOLVER_LIST_CLOSE,
 ]
 
 
@@ -59,12 +64,19 @@ class Resolver:
 
     runtime: ServiceRuntime
     client: RabbitBroker
+    rabbitmq_url: str
 
     async def publish(self, message: BaseModel, *, exchange: str, routing_key: str) -> None:
         await self.publish_raw(encode(message), exchange=exchange, routing_key=routing_key)
 
     async def publish_raw(
-        self, body: bytes, *, exchange: str, routing_key: str, message_id: str | None = None
+        self,
+        body: bytes,
+        *,
+        exchange: str,
+        routing_key: str,
+        message_id: str | None = None,
+        timestamp: datetime | None = None,
     ) -> None:
         await self.client.publish(
             body,
@@ -73,7 +85,67 @@ class Resolver:
             persist=True,
             content_type="application/json",
             message_id=message_id or uuid.uuid4().hex,
+            timestamp=timestamp,
         )
+
+    async def upload_list(
+        self,
+        tenant_id: str,
+        external_ids: list[str],
+        *,
+        part_size: int,
+        list_id: uuid.UUID | None = None,
+    ) -> AudienceListV1:
+        """An uploaded list as campaign-api sends it: parts (published last part
+        first, so they are not stored in order), then closing requests until
+        the resolver says it is complete."""
+        list_id = list_id or uuid.uuid4()
+        parts = [
+            AudienceListUploadedV1(
+                list_id=list_id,
+                tenant_id=tenant_id,
+                part_no=number,
+                first_position=start + 1,
+                external_ids=external_ids[start : start + part_size],
+            )
+            for number, start in enumerate(range(0, len(external_ids), part_size), start=1)
+        ]
+        for part in reversed(parts):
+            await self.publish(
+                part, exchange=INTERNAL_EXCHANGE, routing_key=RoutingKey.AUDIENCE_LIST_UPLOADED
+            )
+        close = AudienceListCloseRequestedV1(
+            list_id=list_id, tenant_id=tenant_id, part_count=len(parts)
+        )
+
+        async def closed() -> AudienceListV1 | None:
+            reply = await self.client.request(
+                encode(close),
+                exchange=INTERNAL_EXCHANGE,
+                routing_key=RoutingKey.AUDIENCE_LIST_CLOSE,
+                timeout=10,
+                content_type="application/json",
+            )
+            state = AudienceListV1.model_validate_json(reply.body)
+            return state if state.complete else None
+
+        return await eventually(closed, what=f"list {list_id} to be complete")
+
+    def handled(self, queue: str) -> float:
+        """Messages of `queue` the resolver has handled and committed (its own metric)."""
+        value = self.runtime.registry.get_sample_value(
+            "consumer_messages_total", {"queue": queue, "outcome": "handled"}
+        )
+        return value or 0.0
+
+    async def until_handled(self, queue: str, count: float) -> None:
+        """Wait until `queue` has had `count` messages handled in all: a message
+        whose effect is, by design, nothing is known to have been processed."""
+
+        async def reached() -> bool:
+            return self.handled(queue) >= count
+
+        await eventually(reached, what=f"{count:.0f} messages of {queue} to be handled")
 
     async def estimate(
         self, tenant_id: str, audience: Audience, connection_id: str | None = None
@@ -112,16 +184,24 @@ class Resolver:
         return request.campaign_id
 
     async def import_contacts(
-        self, tenant_id: str, contacts: list[ContactRecord], *, imported_at: datetime | None = None
+        self,
+        tenant_id: str,
+        contacts: list[ContactRecord],
+        *,
+        imported_at: datetime | None = None,
+        total_contacts: int | None = None,
     ) -> None:
-        """One import batch, waited on until every dialog of it is stored."""
+        """One import batch, waited on until every dialog of it is stored (and,
+        when it says it is an import's last, its handling is over)."""
         batch = ContactsImportedV1(
             tenant_id=tenant_id,
             import_id=uuid.uuid4().hex,
             batch_no=1,
             contacts=contacts,
             imported_at=imported_at or datetime.now(UTC),
+            total_contacts=total_contacts,
         )
+        handled = self.handled(Queue.RESOLVER_CONTACTS_IMPORTED)
         before = self.imported_rows()
         await self.publish(
             batch, exchange=INTERNAL_EXCHANGE, routing_key=RoutingKey.CONTACTS_IMPORTED
@@ -132,6 +212,7 @@ class Resolver:
             return self.imported_rows() >= before + dialogs
 
         await eventually(stored, what="the import to be stored")
+        await self.until_handled(Queue.RESOLVER_CONTACTS_IMPORTED, handled + 1)
 
     def imported_rows(self) -> float:
         """Import rows the resolver has committed (its own metric)."""
@@ -216,7 +297,7 @@ async def resolver(rabbitmq_url: str, resolver_database: str) -> AsyncIterator[R
     async with app.router.lifespan_context(app):
         await client.connect()
         try:
-            yield Resolver(runtime=app.state.runtime, client=client)
+            yield Resolver(runtime=app.state.runtime, client=client, rabbitmq_url=rabbitmq_url)
         finally:
             await client.stop()
     await delete_queues(rabbitmq_url, RESOLVER_QUEUES)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .base import (
     ConnectionId,
@@ -21,6 +23,9 @@ from .base import (
 from .timing import Duration
 
 MAX_LISTED = 1_000_000
+MAX_LIST_PART = 10_000
+"""Ids in one `audience.list.uploaded.v1` part."""
+MAX_EXTERNAL_ID = 128
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -44,12 +49,27 @@ class ContactsAudience(Input):
 
 
 class ListAudience(Input):
-    """Platform user ids: a JSON list, or one string separated by commas, spaces or newlines."""
+    """Platform user ids, inline (`external_ids`: a JSON list, or one string separated
+    by commas, spaces or newlines) or an uploaded file (`list_id`): exactly one."""
 
     kind: Literal["list"] = "list"
-    external_ids: Annotated[
-        list[ExternalId], BeforeValidator(split_id_list), Field(min_length=1, max_length=MAX_LISTED)
-    ]
+    external_ids: (
+        Annotated[
+            list[ExternalId],
+            BeforeValidator(split_id_list),
+            Field(min_length=1, max_length=MAX_LISTED),
+        ]
+        | None
+    ) = None
+    list_id: UUID | None = Field(
+        default=None, description="A list uploaded with `POST /v1/audience/lists`"
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ListAudience:
+        if (self.external_ids is None) == (self.list_id is None):
+            raise ValueError("give exactly one of external_ids and list_id")
+        return self
 
 
 class FilterAudience(Input):
@@ -157,6 +177,12 @@ class ContactsImportedV1(Message):
     batch_no: int = Field(ge=1)
     contacts: list[ContactRecord]
     imported_at: UtcDatetime
+    total_contacts: int | None = Field(
+        default=None,
+        ge=0,
+        description="On an import's last batch only: the contacts of all its batches "
+        "(after a bulk import the resolver refreshes its query statistics)",
+    )
 
 
 class AudienceSnapshotRequestedV1(Message):
@@ -178,11 +204,22 @@ class AudienceEstimateRequestedV1(Message):
 
 
 class AudienceEstimateV1(Message):
-    """The reply to `audience.estimate.v1`."""
+    """The reply to `audience.estimate.v1`.  Listed people it does not reach are
+    reported by reason: no dialog (`unknown_*`), or opted out (`opted_out_*`)."""
 
     audience_size: int
     by_connection: dict[str, int] = Field(default_factory=dict)
-    unknown_external_ids: list[str] = Field(default_factory=list)
+    unknown_external_ids: list[str] = Field(
+        default_factory=list, description="listed ids with no dialog (first 1000)"
+    )
+    unknown_count: int = 0
+    opted_out_external_ids: list[str] = Field(
+        default_factory=list, description="listed ids whose dialogs opted out (first 1000)"
+    )
+    opted_out_count: int = 0
+    error: str | None = Field(
+        default=None, description="Why the audience cannot be resolved (an unknown list_id)"
+    )
 
 
 class Recipient(Message):
@@ -219,4 +256,146 @@ class AudienceSnapshottedV1(Message):
         default_factory=list, description="listed ids with no dialog (first 1000)"
     )
     unknown_count: int = 0
+    opted_out_external_ids: list[str] = Field(
+        default_factory=list, description="listed ids whose dialogs opted out (first 1000)"
+    )
+    opted_out_count: int = 0
+    error: str | None = Field(
+        default=None,
+        description="Why the audience could not be resolved (an unknown list_id): "
+        "the snapshot is empty",
+    )
     snapshotted_at: UtcDatetime
+
+
+class AudienceListUploadedV1(Message):
+    """`audience.list.uploaded.v1`: one part of an uploaded list of platform user
+    ids, in file order (duplicates included: the resolver keeps each id's first)."""
+
+    list_id: UUID
+    tenant_id: TenantId
+    part_no: int = Field(ge=1)
+    first_position: int = Field(ge=1, description="The place of external_ids[0] in the list")
+    external_ids: list[ExternalId] = Field(min_length=1, max_length=MAX_LIST_PART)
+
+
+class AudienceListCloseRequestedV1(Message):
+    """`audience.list.close.v1` (request/reply): every part of an uploaded list is
+    published; the reply (`AudienceListV1`) says whether all are stored yet."""
+
+    list_id: UUID
+    tenant_id: TenantId
+    part_count: int = Field(ge=1)
+    connection_id: ConnectionId | None = Field(
+        default=None, description="Estimate the list's reach on this connection only"
+    )
+
+
+class AudienceListV1(Message):
+    """The reply to `audience.list.close.v1`."""
+
+    list_id: UUID
+    complete: bool = Field(description="False: parts are still being stored; ask again")
+    stored_parts: int = 0
+    ids: int = Field(default=0, description="Distinct ids, once complete")
+    duplicates: int = Field(default=0, description="Repeats of an id listed before")
+    estimate: AudienceEstimateV1 | None = Field(
+        default=None, description="Whom the list reaches now, once complete"
+    )
+
+
+@dataclass(frozen=True)
+class ListedId:
+    """A platform user id read from a list file, and the line it is on."""
+
+    line: int
+    external_id: str
+
+
+@dataclass(frozen=True)
+class Junk:
+    """Something in a list file that is not a platform user id, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+_BYTE_SEPARATORS = re.compile(rb"[ \t\n\r\f\v,;]+")
+_LONGEST_CARRY = 4 * MAX_EXTERNAL_ID + 16
+
+
+def junk_reason(token: str) -> str | None:
+    """Why `token` (no separators in it) is not an `ExternalId`, or None."""
+    if len(token) > MAX_EXTERNAL_ID:
+        return f"longer than {MAX_EXTERNAL_ID} characters"
+    if ":" in token:
+        return "contains ':'"
+    if "\x00" in token:
+        return "contains a NUL character"
+    return None
+
+
+class IdListReader:
+    """Platform user ids from a list file fed in chunks of bytes: separated by
+    commas, semicolons, spaces or newlines (the same as `split_id_list`), each
+    with its line number; blank lines and `"quoted"` ids are fine; what is not an
+    id (not UTF-8, too long, with a `:`) comes out as `Junk`.  Memory holds one
+    chunk and at most one unfinished id, however large the file."""
+
+    def __init__(self) -> None:
+        self._carry = b""
+        self._line = 1
+        self._overlong = False
+
+    def feed(self, chunk: bytes) -> Iterator[ListedId | Junk]:
+        if self._overlong:  # the rest of an over-long token, reported already
+            end = _BYTE_SEPARATORS.search(chunk)
+            if end is None:
+                return
+            chunk = chunk[end.start() :]
+            self._overlong = False
+        data = self._carry + chunk
+        line = self._line
+        position = 0
+        for match in _BYTE_SEPARATORS.finditer(data):
+            if match.start() > position:
+                yield from self._tokens(data[position : match.start()], line)
+            line += data.count(b"\n", match.start(), match.end())
+            position = match.end()
+        self._line = line
+        self._carry = data[position:]
+        if len(self._carry) > _LONGEST_CARRY:
+            yield Junk(line, _shown(self._carry), f"longer than {MAX_EXTERNAL_ID} characters")
+            self._carry = b""
+            self._overlong = True
+
+    def close(self) -> Iterator[ListedId | Junk]:
+        """The last id, when the file does not end with a separator."""
+        carry, self._carry, self._overlong = self._carry, b"", False
+        if carry:
+            yield from self._tokens(carry, self._line)
+
+    def _tokens(self, raw: bytes, line: int) -> Iterator[ListedId | Junk]:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            yield Junk(line, _shown(raw), f"not UTF-8 (byte {raw[error.start]:#04x})")
+            return
+        for part in _SEPARATORS.split(text):  # separators beyond ASCII (no-break space ...)
+            token = part.strip('"\ufeff')
+            if not token:
+                continue
+            reason = junk_reason(token)
+            if reason is None:
+                yield ListedId(line, token)
+            else:
+                yield Junk(line, _shown(token), reason)
+
+
+def _shown(text: str | bytes, limit: int = 64) -> str:
+    """What a report shows of something that is not an id."""
+    if isinstance(text, bytes):
+        text = text[: limit * 4].decode("utf-8", errors="replace")
+    text = text.replace("\x00", "\\x00")
+    return text if len(text) <= limit else text[:limit] + "..."

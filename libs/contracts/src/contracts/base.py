@@ -70,7 +70,10 @@ def contact_id(connection_id: str, external_id: str) -> str:
 
 
 def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first UTC datetime
+        raise ValueError("the time is out of the range of dates in UTC") from None
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]

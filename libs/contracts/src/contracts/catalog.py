@@ -53,6 +53,8 @@ CATALOG: tuple[Entry, ...] = (
     _internal(RoutingKey.AUDIENCE_ESTIMATE, audience.AudienceEstimateRequestedV1),
     _internal(RoutingKey.RECIPIENTS_RESOLVED, audience.RecipientsResolvedV1),
     _internal(RoutingKey.AUDIENCE_SNAPSHOTTED, audience.AudienceSnapshottedV1),
+    _internal(RoutingKey.AUDIENCE_LIST_UPLOADED, audience.AudienceListUploadedV1),
+    _internal(RoutingKey.AUDIENCE_LIST_CLOSE, audience.AudienceListCloseRequestedV1),
     _internal(RoutingKey.COMPOSE, composer.ComposeRequestedV1),
     _internal(RoutingKey.DISPATCH_SEND, dispatch.DispatchRequestedV1),
     _internal(RoutingKey.DELIVERY_REPORTED, dispatch.DeliveriesReportedV1),

@@ -43,6 +43,8 @@ class RoutingKey:
     AUDIENCE_ESTIMATE: Final = "audience.estimate.v1"
     RECIPIENTS_RESOLVED: Final = "audience.recipients.resolved.v1"
     AUDIENCE_SNAPSHOTTED: Final = "audience.snapshotted.v1"
+    AUDIENCE_LIST_UPLOADED: Final = "audience.list.uploaded.v1"
+    AUDIENCE_LIST_CLOSE: Final = "audience.list.close.v1"
     COMPOSE: Final = "compose.request.v1"
     DISPATCH_SEND: Final = "dispatch.send.v1"
     DELIVERY_REPORTED: Final = "delivery.reported.v1"
@@ -64,6 +66,8 @@ class Queue:
     RESOLVER_CONTACTS_IMPORTED: Final = "audience-resolver.contacts-imported"
     RESOLVER_SNAPSHOT: Final = "audience-resolver.snapshot"
     RESOLVER_ESTIMATE: Final = "audience-resolver.estimate"
+    RESOLVER_LIST_UPLOADED: Final = "audience-resolver.list-uploaded"
+    RESOLVER_LIST_CLOSE: Final = "audience-resolver.list-close"
 
     SCHEDULER_CAMPAIGN_SCHEDULED: Final = "scheduler.campaign-scheduled"
     SCHEDULER_CAMPAIGN_CANCEL: Final = "scheduler.campaign-cancel"

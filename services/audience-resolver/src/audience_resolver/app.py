@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from contracts.audience import (
     AudienceEstimateRequestedV1,
+    AudienceListCloseRequestedV1,
+    AudienceListUploadedV1,
     AudienceSnapshotRequestedV1,
     ContactsImportedV1,
     ContactUpsertedV1,
@@ -34,6 +36,10 @@ def _tenant(
     event: ContactUpsertedV1 | MessageInboundV1 | AudienceEstimateRequestedV1,
 ) -> dict[str, Any]:
     return {"tenant_id": event.tenant_id}
+
+
+def _list(event: AudienceListUploadedV1 | AudienceListCloseRequestedV1) -> dict[str, Any]:
+    return {"tenant_id": event.tenant_id, "list_id": str(event.list_id)}
 
 
 def _import(batch: ContactsImportedV1) -> dict[str, Any]:
@@ -83,6 +89,23 @@ def _subscriptions(handlers: Handlers, settings: Settings) -> list[Subscription[
             exchange=INTERNAL_EXCHANGE,
             routing_key=RoutingKey.AUDIENCE_ESTIMATE,
             log_fields=_tenant,
+        ),
+        Subscription(
+            queue=Queue.RESOLVER_LIST_UPLOADED,
+            model=AudienceListUploadedV1,
+            handle=handlers.on_list_uploaded,
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.AUDIENCE_LIST_UPLOADED,
+            prefetch=settings.import_concurrency,
+            log_fields=_list,
+        ),
+        Subscription(
+            queue=Queue.RESOLVER_LIST_CLOSE,
+            model=AudienceListCloseRequestedV1,
+            handle=handlers.on_list_close,
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.AUDIENCE_LIST_CLOSE,
+            log_fields=_list,
         ),
     ]
 

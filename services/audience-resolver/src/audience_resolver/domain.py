@@ -5,9 +5,11 @@ import batch, and inbound messages.  The profile (channel, name, labels, ...)
 follows the most recent change; the last inbound time only moves forward; an
 opt-out (`STOP`, or an import row saying so) is for good.
 
-An audience is turned into a `Selection`: either people listed one by one
-(`contacts`, `list`, `test`), kept in the order given, or `Conditions` every
-matching contact meets (`filter`, `all`), in contact order.
+An audience is turned into a `Selection`: people listed one by one
+(`contacts`, `list`, `test`), kept in the order given; an `Uploaded` list, in
+its file's order; or `Conditions` every matching contact meets (`filter`,
+`all`), in contact order.  Listed people an audience does not reach are
+reported by reason: no dialog, or opted out.
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ from contracts.timing import parse_duration
 
 STOP_WORD = "stop"
 MAX_REPORTED_UNKNOWN = 1000
-"""How many listed ids without a dialog are named (all are counted)."""
+"""How many listed ids not reached are named, for each reason (all are counted)."""
+STATISTICS_SHARE = 0.1
+STATISTICS_MINIMUM = 50
+"""A bulk import that adds or changes more than this share of the base (and this
+many contacts) refreshes the statistics the query planner chooses indexes by."""
 
 
 @dataclass(frozen=True)
@@ -62,11 +68,15 @@ def is_stop(text: str | None) -> bool:
     return text is not None and text.strip().casefold() == STOP_WORD
 
 
-def changes_of_upsert(event: ContactUpsertedV1, *, received_at: datetime) -> ContactChanges:
-    """An upsert without `updated_at` is as recent as the moment it is received.
-    An upsert never opts a contact out, nor back in."""
+def changes_of_upsert(
+    event: ContactUpsertedV1, *, sent_at: datetime | None, received_at: datetime
+) -> ContactChanges:
+    """An upsert is as recent as its `updated_at`; without one, as the moment it
+    was published (the message's `timestamp`, which a redelivery keeps); without
+    that either, as the moment it is received.  An upsert never opts a contact
+    out, nor back in."""
     record = ContactRecord.model_validate(event.model_dump(exclude={"tenant_id", "updated_at"}))
-    return ContactChanges(records=[record], updated_at=event.updated_at or received_at)
+    return ContactChanges(records=[record], updated_at=event.updated_at or sent_at or received_at)
 
 
 def changes_of_import(batch: ContactsImportedV1) -> ContactChanges:
@@ -75,6 +85,15 @@ def changes_of_import(batch: ContactsImportedV1) -> ContactChanges:
     `STOP` outranks a file)."""
     latest = {(record.connection_id, record.external_id): record for record in batch.contacts}
     return ContactChanges(records=list(latest.values()), updated_at=batch.imported_at)
+
+
+def refreshes_statistics(batch: ContactsImportedV1, *, base_size: float) -> bool:
+    """Whether the last batch of a bulk import should refresh the planner's
+    statistics: the import changed a good share of the base (`base_size` is the
+    planner's count of contacts; negative when it has never counted them)."""
+    if batch.total_contacts is None:
+        return False
+    return batch.total_contacts > STATISTICS_MINIMUM + STATISTICS_SHARE * max(base_size, 0)
 
 
 def activity_of(event: MessageInboundV1) -> InboundActivity:
@@ -116,7 +135,28 @@ class Listed:
     reports_unknown: bool
 
 
-Selection = Listed | Conditions
+@dataclass(frozen=True)
+class Uploaded:
+    """The people of an uploaded list, in its order."""
+
+    list_id: UUID
+
+
+Selection = Listed | Uploaded | Conditions
+
+
+class Unresolvable(Exception):
+    """An audience that names something that is not there (an unknown list)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def unknown_list(list_id: UUID) -> Unresolvable:
+    return Unresolvable(
+        f"no uploaded list {list_id} for this tenant: upload it with POST /v1/audience/lists"
+    )
 
 
 def normalized_locale(locale: str) -> str:
@@ -178,6 +218,9 @@ def selection_of(audience: Audience, *, connection_id: str | None, now: datetime
     if isinstance(audience, ContactsAudience):
         return _listed_dialogs(audience.contact_ids, connection_id)
     if isinstance(audience, ListAudience):
+        if audience.list_id is not None:
+            return Uploaded(audience.list_id)
+        assert audience.external_ids is not None  # one of the two, by the contract
         return _listed_people(audience.external_ids)
     if isinstance(audience, TestAudience):
         return _listed_people([audience.external_id] if audience.external_id else [])
@@ -185,11 +228,21 @@ def selection_of(audience: Audience, *, connection_id: str | None, now: datetime
 
 
 @dataclass(frozen=True)
-class Unknown:
-    """Listed people without a dialog: how many, and the first of them in list order."""
+class Missed:
+    """Listed people not reached for one reason: how many, and the first of them
+    in list order."""
 
     count: int = 0
     first: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Unreached:
+    """Listed people an audience does not reach: without a dialog (on the
+    connection), or whose dialogs opted out."""
+
+    unknown: Missed = field(default_factory=Missed)
+    opted_out: Missed = field(default_factory=Missed)
 
 
 @dataclass(frozen=True)
@@ -199,12 +252,32 @@ class Snapshot:
     campaign_id: UUID
     tenant_id: str
     audience_size: int
-    unknown: Unknown
+    unreached: Unreached
     taken_at: datetime
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RecipientPage:
+    """Recipients `first_no` onwards, as the JSON array of `Recipient`s."""
+
+    first_no: int
+    json: str
+
+
+@dataclass(frozen=True)
+class ListState:
+    """An uploaded list: how many of its parts are stored, and once all are, its
+    distinct ids and how many repeats there were."""
+
+    stored_parts: int
+    complete: bool
+    ids: int = 0
+    duplicates: int = 0
 
 
 def estimate_of(
-    matching: Mapping[str, int], unknown: Unknown, *, connection_id: str | None
+    matching: Mapping[str, int], unreached: Unreached, *, connection_id: str | None
 ) -> AudienceEstimateV1:
     """Counts per connection; one asked about is named even when nobody matches."""
     by_connection = (
@@ -213,5 +286,15 @@ def estimate_of(
     return AudienceEstimateV1(
         audience_size=sum(by_connection.values()),
         by_connection=by_connection,
-        unknown_external_ids=unknown.first,
+        unknown_external_ids=unreached.unknown.first,
+        unknown_count=unreached.unknown.count,
+        opted_out_external_ids=unreached.opted_out.first,
+        opted_out_count=unreached.opted_out.count,
     )
+
+
+def unresolvable_estimate(
+    problem: Unresolvable, *, connection_id: str | None
+) -> AudienceEstimateV1:
+    empty = estimate_of({}, Unreached(), connection_id=connection_id)
+    return empty.model_copy(update={"error": problem.reason})

@@ -6,12 +6,15 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TypeVar
 
-import asyncpg
 from contracts.audience import (
     AudienceEstimateRequestedV1,
     AudienceEstimateV1,
+    AudienceListCloseRequestedV1,
+    AudienceListUploadedV1,
+    AudienceListV1,
     AudienceSnapshotRequestedV1,
     ContactsImportedV1,
     ContactUpsertedV1,
@@ -24,16 +27,21 @@ from service_kit.logs import get_logger
 from service_kit.runtime import ServiceRuntime
 
 from .domain import (
+    Unresolvable,
+    Uploaded,
     activity_of,
     changes_of_import,
     changes_of_upsert,
     estimate_of,
+    refreshes_statistics,
     selection_of,
+    unresolvable_estimate,
 )
 from .metrics import ResolverMetrics
 from .repo import Pool
 from .repo import contacts as contacts_repo
 from .repo import estimates as estimates_repo
+from .repo import lists as lists_repo
 from .repo import snapshots as snapshots_repo
 from .streaming import SnapshotStream
 
@@ -53,7 +61,7 @@ def dead_letter_refused_values(
     async def guarded(message: M) -> R:
         try:
             return await handle(message)
-        except asyncpg.DataError as error:
+        except contacts_repo.REFUSED_VALUES as error:
             raise Unprocessable(f"PostgreSQL refuses its values: {error}") from error
 
     return guarded
@@ -68,15 +76,47 @@ class Handlers:
     def _pool(self) -> Pool:
         return self._runtime.pool
 
+    def _sent_at(self) -> datetime | None:
+        """The `timestamp` property of the message being handled: when its
+        producer published it (kept on redelivery), if the producer said."""
+        message = self._runtime.broker.context.get_local("message")
+        stamp = getattr(getattr(message, "raw_message", None), "timestamp", None)
+        if not isinstance(stamp, datetime):
+            return None
+        return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+
     async def on_contact_upserted(self, event: ContactUpsertedV1) -> None:
-        changes = changes_of_upsert(event, received_at=utc_now())
+        changes = changes_of_upsert(event, sent_at=self._sent_at(), received_at=utc_now())
         await contacts_repo.apply_changes(self._pool, event.tenant_id, changes)
         self._metrics.contacts_upserted.labels("upsert").inc()
 
     async def on_contacts_imported(self, batch: ContactsImportedV1) -> None:
+        """One statement for the batch; should PostgreSQL refuse a value in it (the
+        API rejects such rows, but not every producer may), row by row instead,
+        so the rest is stored and the refused rows are logged and counted."""
         changes = changes_of_import(batch)
-        await contacts_repo.apply_changes(self._pool, batch.tenant_id, changes)
-        self._metrics.contacts_upserted.labels("import").inc(len(changes.records))
+        try:
+            await contacts_repo.apply_changes(self._pool, batch.tenant_id, changes)
+        except contacts_repo.REFUSED_VALUES as error:
+            log.warning("import batch refused as a whole; storing it row by row", error=str(error))
+            refused = await contacts_repo.apply_one_by_one(self._pool, batch.tenant_id, changes)
+            for record, why in refused:
+                log.error(
+                    "import row dropped: PostgreSQL refuses its values",
+                    connection_id=record.connection_id,
+                    external_id=repr(record.external_id)[:140],
+                    reason=why,
+                )
+            self._metrics.import_rows_dropped.inc(len(refused))
+            self._metrics.contacts_upserted.labels("import").inc(
+                len(changes.records) - len(refused)
+            )
+        else:
+            self._metrics.contacts_upserted.labels("import").inc(len(changes.records))
+        if refreshes_statistics(batch, base_size=await contacts_repo.base_size(self._pool)):
+            with self._metrics.statistics_seconds.time():
+                await contacts_repo.refresh_statistics(self._pool)
+            log.info("planner statistics refreshed after a bulk import", rows=batch.total_contacts)
 
     async def on_message_inbound(self, event: MessageInboundV1) -> None:
         activity = activity_of(event)
@@ -105,10 +145,13 @@ class Handlers:
         if taken_now:
             self._metrics.snapshot_seconds.observe(time.perf_counter() - started)
         self._metrics.snapshots.labels("taken" if taken_now else "repeated").inc()
+        if snapshot.error is not None:
+            log.error("audience cannot be resolved: the snapshot is empty", reason=snapshot.error)
         log.info(
             "snapshot taken" if taken_now else "snapshot taken before; streaming it again",
             audience_size=snapshot.audience_size,
-            unknown_count=snapshot.unknown.count,
+            unknown_count=snapshot.unreached.unknown.count,
+            opted_out_count=snapshot.unreached.opted_out.count,
             seconds=round(time.perf_counter() - started, 3),
         )
         stream = SnapshotStream(self._pool, self._runtime.publisher, self._metrics)
@@ -124,7 +167,38 @@ class Handlers:
             selection = selection_of(
                 request.audience, connection_id=request.connection_id, now=utc_now()
             )
-            matching, unknown = await estimates_repo.count(
-                self._pool, request.tenant_id, request.connection_id, selection
-            )
-        return estimate_of(matching, unknown, connection_id=request.connection_id)
+            try:
+                matching, unreached = await estimates_repo.count(
+                    self._pool, request.tenant_id, request.connection_id, selection
+                )
+            except Unresolvable as problem:
+                return unresolvable_estimate(problem, connection_id=request.connection_id)
+        return estimate_of(matching, unreached, connection_id=request.connection_id)
+
+    async def on_list_uploaded(self, part: AudienceListUploadedV1) -> None:
+        owner = await lists_repo.store_part(self._pool, part)
+        if owner != part.tenant_id:
+            raise Unprocessable(f"list {part.list_id} belongs to another tenant")
+        self._metrics.list_ids_stored.inc(len(part.external_ids))
+
+    async def on_list_close(self, request: AudienceListCloseRequestedV1) -> AudienceListV1:
+        """The reply: not complete while parts are still being stored; once every
+        part is, the list's counts and an estimate of whom it reaches now."""
+        state = await lists_repo.close(
+            self._pool, request.list_id, request.tenant_id, request.part_count, utc_now()
+        )
+        if state is None or not state.complete:
+            stored = 0 if state is None else state.stored_parts
+            return AudienceListV1(list_id=request.list_id, complete=False, stored_parts=stored)
+        matching, unreached = await estimates_repo.count(
+            self._pool, request.tenant_id, request.connection_id, Uploaded(request.list_id)
+        )
+        log.info("uploaded list complete", ids=state.ids, duplicates=state.duplicates)
+        return AudienceListV1(
+            list_id=request.list_id,
+            complete=True,
+            stored_parts=state.stored_parts,
+            ids=state.ids,
+            duplicates=state.duplicates,
+            estimate=estimate_of(matching, unreached, connection_id=request.connection_id),
+        )

@@ -45,6 +45,22 @@ class ResolverMetrics:
             "Recipients published in audience.recipients.resolved.v1 batches",
             registry=registry,
         )
+        self.import_rows_dropped = Counter(
+            "audience_import_rows_dropped",
+            "Import rows PostgreSQL refused (stored row by row, the rest of the batch kept)",
+            registry=registry,
+        )
+        self.statistics_seconds = Histogram(
+            "audience_statistics_refresh_seconds",
+            "Time to refresh the planner's statistics after a bulk import",
+            buckets=SNAPSHOT_BUCKETS,
+            registry=registry,
+        )
+        self.list_ids_stored = Counter(
+            "audience_list_ids_stored",
+            "Ids of uploaded lists stored (repeats and redeliveries included)",
+            registry=registry,
+        )
         self.estimate_seconds = Histogram(
             "audience_estimate_seconds",
             "Time to count an audience for an estimate",

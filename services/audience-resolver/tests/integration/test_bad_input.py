@@ -4,10 +4,12 @@ saying why when it cannot be decoded, and the next message is handled."""
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
+from datetime import UTC, datetime
 
 import pytest
-from contracts.audience import AllAudience
+from contracts.audience import AllAudience, ContactsImportedV1
 from contracts.names import DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, Queue, RoutingKey
 
 from ..conftest import ContactFactory, DeadLetters, Published, Resolver
@@ -96,3 +98,35 @@ async def test_values_postgresql_refuses_are_dead_lettered_and_the_next_is_handl
     await resolver.import_contacts(tenant_id, [contact("1")])
     streamed = await published.snapshot(await resolver.request_snapshot(tenant_id, AllAudience()))
     assert streamed.external_ids == ["1"]
+
+
+async def test_an_import_batch_with_rows_postgresql_refuses_keeps_the_other_rows(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    """A producer other than the API may send values PostgreSQL refuses: the batch
+    is then stored row by row, and only the refused rows are dropped (and counted)."""
+    dropped = "audience_import_rows_dropped_total"
+    before = resolver.runtime.registry.get_sample_value(dropped) or 0.0
+    rows = [
+        contact("1", name="fine"),
+        contact("2", name="NUL \u0000 inside"),
+        contact("3", labels=[secrets.token_hex(4000)]),  # too long for an index entry
+        contact("4", name="fine too"),
+    ]
+    batch = ContactsImportedV1(
+        tenant_id=tenant_id,
+        import_id=uuid.uuid4().hex,
+        batch_no=1,
+        contacts=rows,
+        imported_at=datetime.now(UTC),
+    )
+    handled = resolver.handled(Queue.RESOLVER_CONTACTS_IMPORTED)
+    await resolver.publish(
+        batch, exchange=INTERNAL_EXCHANGE, routing_key=RoutingKey.CONTACTS_IMPORTED
+    )
+    await resolver.until_handled(Queue.RESOLVER_CONTACTS_IMPORTED, handled + 1)
+    stored = await resolver.runtime.pool.fetch(
+        "SELECT external_id FROM contacts WHERE tenant_id = $1 ORDER BY external_id", tenant_id
+    )
+    assert [row["external_id"] for row in stored] == ["1", "4"]
+    assert resolver.runtime.registry.get_sample_value(dropped) == before + 2

@@ -3,12 +3,19 @@ order-safe, and an opt-out is for good."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aio_pika
 import pytest
-from contracts.audience import AllAudience, ContactUpsertedV1, MessageInboundV1
-from contracts.names import DIALOGS_EXCHANGE, RoutingKey
+from contracts.audience import (
+    AllAudience,
+    ContactsImportedV1,
+    ContactUpsertedV1,
+    MessageInboundV1,
+)
+from contracts.names import DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, Queue, RoutingKey
 from test_support.waiting import eventually
 
 from ..conftest import ContactFactory, Resolver
@@ -99,11 +106,11 @@ async def test_attribute_numbers_json_cannot_carry_are_stored_as_null(
 
 async def test_the_same_upsert_twice_is_one_contact(resolver: Resolver, tenant_id: str) -> None:
     event = upserted(tenant_id, name="Alice", updated_at=T0)
+    before = resolver.handled(Queue.RESOLVER_CONTACT_UPSERTED)
     await upsert(resolver, event)
     await upsert(resolver, event)
-    await upsert(resolver, upserted(tenant_id, "101", name="marker", updated_at=T0))
-    await stored(resolver, tenant_id, "101", name="marker")
-    assert await resolver.stored_count(tenant_id) == 2
+    await resolver.until_handled(Queue.RESOLVER_CONTACT_UPSERTED, before + 2)
+    assert await resolver.stored_count(tenant_id) == 1
 
 
 async def test_an_older_upsert_never_overwrites_newer_data(
@@ -139,13 +146,50 @@ async def test_a_newer_upsert_replaces_the_profile_but_not_a_later_inbound(
     assert row["last_inbound_at"] == T0
 
 
-async def test_an_upsert_without_updated_at_counts_from_its_arrival(
+async def test_an_upsert_without_updated_at_or_timestamp_counts_from_its_arrival(
     resolver: Resolver, tenant_id: str
 ) -> None:
     await upsert(resolver, upserted(tenant_id, name="Dated", updated_at=T0))
     await stored(resolver, tenant_id, name="Dated")
-    await upsert(resolver, upserted(tenant_id, name="Undated"))
+    await publish_upsert(resolver, upserted(tenant_id, name="Undated"), sent_at=None)
     await stored(resolver, tenant_id, name="Undated")
+
+
+async def publish_upsert(
+    resolver: Resolver, event: ContactUpsertedV1, *, sent_at: datetime | None
+) -> None:
+    """As a producer that sets the AMQP `timestamp` to `sent_at` (or sets none)."""
+    body = event.model_dump_json().encode()
+    if sent_at is None:  # faststream stamps what it publishes; a plain aio-pika message is bare
+        connection = await aio_pika.connect(resolver.rabbitmq_url)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.get_exchange(DIALOGS_EXCHANGE, ensure=False)
+            await exchange.publish(
+                aio_pika.Message(body, content_type="application/json"),
+                routing_key=RoutingKey.CONTACT_UPSERTED,
+            )
+        return
+    await resolver.publish_raw(
+        body, exchange=DIALOGS_EXCHANGE, routing_key=RoutingKey.CONTACT_UPSERTED, timestamp=sent_at
+    )
+
+
+async def test_a_late_undated_older_upsert_never_overwrites_newer_data(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    """Neither has `updated_at`; the message timestamps (kept on redelivery) say
+    which is newer, whichever arrives last."""
+    newer = upserted(tenant_id, name="New", labels=["vip"])
+    older = upserted(tenant_id, name="Old", labels=["lead"])
+    await publish_upsert(resolver, newer, sent_at=T0 + timedelta(minutes=10))
+    await stored(resolver, tenant_id, name="New")
+    before = resolver.handled(Queue.RESOLVER_CONTACT_UPSERTED)
+    await publish_upsert(resolver, older, sent_at=T0)
+    await resolver.until_handled(Queue.RESOLVER_CONTACT_UPSERTED, before + 1)
+    row = await resolver.contact(tenant_id, "tg-main", "100")
+    assert (row["name"], row["labels"]) == ("New", ["vip"])
+    assert row["profile_updated_at"] == T0 + timedelta(minutes=10)
 
 
 @pytest.mark.parametrize("text", ["STOP", "stop", " Stop ", "\nsToP\t"])
@@ -178,12 +222,41 @@ async def test_an_inbound_message_moves_last_inbound_forward_only(
     later = T0 + timedelta(hours=2)
     await send_inbound(resolver, inbound(tenant_id, "100", "hello", later))
     await stored(resolver, tenant_id, last_inbound_at=later)
+    before = resolver.handled(Queue.RESOLVER_MESSAGE_INBOUND)
     await send_inbound(resolver, inbound(tenant_id, "100", "old news", T0 - timedelta(days=1)))
-    await send_inbound(resolver, inbound(tenant_id, "101", "marker", T0))
-    await stored(resolver, tenant_id, "101")
+    await resolver.until_handled(Queue.RESOLVER_MESSAGE_INBOUND, before + 1)
     row = await stored(resolver, tenant_id)
     assert row["last_inbound_at"] == later
     assert row["opted_out_at"] is None
+
+
+async def test_a_stop_delivered_again_changes_nothing(resolver: Resolver, tenant_id: str) -> None:
+    await upsert(resolver, upserted(tenant_id, updated_at=T0))
+    await stored(resolver, tenant_id)
+    stop_at, wrote_at = T0 + timedelta(minutes=1), T0 + timedelta(minutes=5)
+    stop = inbound(tenant_id, "100", "STOP", stop_at).model_dump_json().encode()
+    message_id = uuid.uuid4().hex
+    await resolver.publish_raw(
+        stop,
+        exchange=DIALOGS_EXCHANGE,
+        routing_key=RoutingKey.MESSAGE_INBOUND,
+        message_id=message_id,
+    )
+    await stored(resolver, tenant_id, opted_out_at=stop_at)
+    await send_inbound(resolver, inbound(tenant_id, "100", "thanks", wrote_at))
+    await stored(resolver, tenant_id, last_inbound_at=wrote_at)
+
+    before = resolver.handled(Queue.RESOLVER_MESSAGE_INBOUND)
+    await resolver.publish_raw(  # the broker delivers the STOP again, late
+        stop,
+        exchange=DIALOGS_EXCHANGE,
+        routing_key=RoutingKey.MESSAGE_INBOUND,
+        message_id=message_id,
+    )
+    await resolver.until_handled(Queue.RESOLVER_MESSAGE_INBOUND, before + 1)
+    row = await resolver.contact(tenant_id, "tg-main", "100")
+    assert (row["opted_out_at"], row["last_inbound_at"]) == (stop_at, wrote_at)
+    assert await resolver.stored_count(tenant_id) == 1
 
 
 async def test_an_import_batch_is_stored_whole(
@@ -217,6 +290,62 @@ async def test_an_import_older_than_an_upsert_keeps_the_upsert(
         imported_at=T0 - timedelta(days=1),
     )
     assert (await resolver.contact(tenant_id, "tg-main", "100"))["name"] == "From the platform"
+
+
+async def test_an_import_batch_delivered_again_changes_nothing_newer(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    batch = ContactsImportedV1(
+        tenant_id=tenant_id,
+        import_id=uuid.uuid4().hex,
+        batch_no=1,
+        contacts=[contact("100", name="From the file", labels=["lead"]), contact("200")],
+        imported_at=T0,
+    )
+    body, message_id = batch.model_dump_json().encode(), uuid.uuid4().hex
+    await resolver.publish_raw(
+        body,
+        exchange=INTERNAL_EXCHANGE,
+        routing_key=RoutingKey.CONTACTS_IMPORTED,
+        message_id=message_id,
+    )
+    await stored(resolver, tenant_id, name="From the file")
+    await upsert(
+        resolver, upserted(tenant_id, name="From the platform", updated_at=T0 + timedelta(hours=1))
+    )
+    await send_inbound(resolver, inbound(tenant_id, "200", "STOP", T0 + timedelta(hours=1)))
+    await stored(resolver, tenant_id, name="From the platform")
+    await stored(resolver, tenant_id, "200", opted_out_at=T0 + timedelta(hours=1))
+
+    before = resolver.handled(Queue.RESOLVER_CONTACTS_IMPORTED)
+    await resolver.publish_raw(  # the broker delivers the batch again, late
+        body,
+        exchange=INTERNAL_EXCHANGE,
+        routing_key=RoutingKey.CONTACTS_IMPORTED,
+        message_id=message_id,
+    )
+    await resolver.until_handled(Queue.RESOLVER_CONTACTS_IMPORTED, before + 1)
+    assert await resolver.stored_count(tenant_id) == 2
+    row = await resolver.contact(tenant_id, "tg-main", "100")
+    assert (row["name"], row["labels"]) == ("From the platform", [])
+    assert (await resolver.contact(tenant_id, "tg-main", "200"))["opted_out_at"] is not None
+
+
+async def test_a_bulk_import_refreshes_the_planners_statistics(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    """Its last batch says how many contacts it carried; a good share of the base
+    gets the statistics (and the GIN pending entries) refreshed there and then."""
+    refreshed = "audience_statistics_refresh_seconds_count"
+    before = resolver.runtime.registry.get_sample_value(refreshed) or 0.0
+    rows = [contact(str(n), labels=["vip"]) for n in range(400)]
+    await resolver.import_contacts(tenant_id, rows[:200])
+    await resolver.import_contacts(tenant_id, rows[200:], total_contacts=400)
+    assert resolver.runtime.registry.get_sample_value(refreshed) == before + 1
+    planned = await resolver.runtime.pool.fetchval(
+        "SELECT reltuples FROM pg_class WHERE oid = 'contacts'::regclass"
+    )
+    assert planned >= 400
 
 
 async def test_an_import_never_lifts_an_opt_out(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from contracts.audience import AllAudience, ContactsAudience, FilterAudience, ListAudience
 
@@ -46,11 +48,39 @@ async def test_a_list_counts_a_person_on_each_connection_and_names_the_unknown(
     audience = ListAudience(external_ids=["1", "404", "3", "4"])
     estimate = await resolver.estimate(seeded, audience)
     assert estimate.by_connection == {"tg-main": 1, "wa-main": 2}
-    assert estimate.unknown_external_ids == ["404"]
+    assert (estimate.unknown_count, estimate.unknown_external_ids) == (1, ["404"])
+    assert (estimate.opted_out_count, estimate.opted_out_external_ids) == (1, ["3"])
 
     on_telegram = await resolver.estimate(seeded, audience, connection_id="tg-main")
     assert on_telegram.by_connection == {"tg-main": 1}
-    assert on_telegram.unknown_external_ids == ["404", "4"]
+    assert (on_telegram.unknown_count, on_telegram.unknown_external_ids) == (2, ["404", "4"])
+    assert on_telegram.opted_out_external_ids == ["3"]
+
+
+async def test_a_person_opted_out_on_one_connection_only_is_reachable_on_the_other(
+    resolver: Resolver, seeded: str, contact: ContactFactory
+) -> None:
+    await resolver.import_contacts(seeded, [contact("3", "wa-main")])
+    estimate = await resolver.estimate(seeded, ListAudience(external_ids=["3"]))
+    assert estimate.by_connection == {"wa-main": 1}
+    assert (estimate.unknown_count, estimate.opted_out_count) == (0, 0)
+    on_telegram = await resolver.estimate(seeded, ListAudience(external_ids=["3"]), "tg-main")
+    assert on_telegram.opted_out_external_ids == ["3"]
+
+
+async def test_an_uploaded_list_is_estimated_and_an_unknown_one_says_so(
+    resolver: Resolver, seeded: str
+) -> None:
+    uploaded = await resolver.upload_list(seeded, ["4", "1", "404", "1"], part_size=2)
+    estimate = await resolver.estimate(seeded, ListAudience(list_id=uploaded.list_id))
+    assert estimate.by_connection == {"tg-main": 1, "wa-main": 2}
+    assert estimate.unknown_external_ids == ["404"]
+    assert estimate.error is None
+
+    missing = await resolver.estimate(seeded, ListAudience(list_id=uuid.uuid4()), "tg-main")
+    assert (missing.audience_size, missing.by_connection) == (0, {"tg-main": 0})
+    assert missing.error is not None
+    assert "POST /v1/audience/lists" in missing.error
 
 
 async def test_selected_dialogs_count_on_their_own_connection(

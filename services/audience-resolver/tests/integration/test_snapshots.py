@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from contracts.audience import (
@@ -143,6 +143,83 @@ async def test_a_list_keeps_its_order_and_reports_ids_without_a_dialog(
     # 4 has a dialog on another connection only; 3 is known, but opted out
     assert streamed.snapshotted.unknown_external_ids == ["404", "4", "405"]
     assert streamed.snapshotted.unknown_count == 3
+    assert streamed.snapshotted.opted_out_external_ids == ["3"]
+    assert streamed.snapshotted.opted_out_count == 1
+
+
+async def test_a_snapshot_streamed_again_carries_the_recipients_as_they_were_at_launch(
+    resolver: Resolver, published: Published, tenant_id: str, contact: ContactFactory
+) -> None:
+    await resolver.import_contacts(
+        tenant_id,
+        [
+            contact("1", name="Alice", locale="de", labels=["vip"], attributes={"city": "Berlin"}),
+            contact("2", name="Bob", last_inbound_at=INBOUND),
+        ],
+        imported_at=INBOUND,
+    )
+    campaign_id = uuid.uuid4()
+    await resolver.request_snapshot(tenant_id, AllAudience(), campaign_id=campaign_id)
+    first = await published.snapshot(campaign_id)
+
+    later = INBOUND + timedelta(days=1)
+    await resolver.import_contacts(
+        tenant_id,
+        [
+            contact("1", name="Alicia", locale="es", labels=["lead"], attributes={"city": "Rome"}),
+            contact("2", name="Robert"),
+        ],
+        imported_at=later,
+    )
+    assert (await resolver.contact(tenant_id, "tg-main", "1"))["name"] == "Alicia"
+    await resolver.request_snapshot(tenant_id, AllAudience(), campaign_id=campaign_id)
+    again = await published.snapshot(campaign_id, times=2)
+    assert again.recipients == first.recipients
+    assert [(r.name, r.locale, r.labels, r.attributes) for r in again.recipients] == [
+        ("Alice", "de", ["vip"], {"city": "Berlin"}),
+        ("Bob", None, [], {}),
+    ]
+
+
+async def test_an_uploaded_list_keeps_its_first_places_and_reports_by_reason(
+    resolver: Resolver, published: Published, tenant_id: str, contact: ContactFactory
+) -> None:
+    await resolver.import_contacts(
+        tenant_id,
+        [
+            contact("1"),
+            contact("2"),
+            contact("3", opted_out=True),
+            contact("4", "wa-main"),
+            contact("5"),
+        ],
+    )
+    ids = ["5", "404", "1", "5", "4", "3", "2", "1", "405", "2"]
+    uploaded = await resolver.upload_list(tenant_id, ids, part_size=3)
+    assert (uploaded.ids, uploaded.duplicates, uploaded.stored_parts) == (7, 3, 4)
+    assert uploaded.estimate is not None
+    assert uploaded.estimate.by_connection == {"tg-main": 3, "wa-main": 1}
+    assert uploaded.estimate.unknown_external_ids == ["404", "405"]
+    assert uploaded.estimate.opted_out_external_ids == ["3"]
+
+    audience = ListAudience(list_id=uploaded.list_id)
+    streamed = await published.snapshot(await resolver.request_snapshot(tenant_id, audience))
+    assert streamed.external_ids == ["5", "1", "2"]
+    assert streamed.snapshotted.unknown_external_ids == ["404", "4", "405"]
+    assert streamed.snapshotted.opted_out_external_ids == ["3"]
+    assert streamed.snapshotted.error is None
+
+
+async def test_a_list_another_tenant_uploaded_is_an_empty_snapshot_saying_why(
+    resolver: Resolver, published: Published, tenant_id: str, contact: ContactFactory
+) -> None:
+    await resolver.import_contacts(tenant_id, [contact("1")])
+    theirs = await resolver.upload_list(f"{tenant_id}-other", ["1"], part_size=10)
+    audience = ListAudience(list_id=theirs.list_id)
+    streamed = await published.snapshot(await resolver.request_snapshot(tenant_id, audience))
+    assert (streamed.batches, streamed.snapshotted.audience_size) == ([], 0)
+    assert streamed.snapshotted.error is not None
+    assert str(theirs.list_id) in streamed.snapshotted.error
 
 
 async def test_selected_dialogs_of_other_connections_are_left_out(

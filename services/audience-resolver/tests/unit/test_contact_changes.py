@@ -10,6 +10,7 @@ from audience_resolver.domain import (
     changes_of_import,
     changes_of_upsert,
     is_stop,
+    refreshes_statistics,
 )
 from contracts.audience import (
     ContactRecord,
@@ -45,7 +46,7 @@ def test_an_inbound_message_is_activity_and_maybe_an_opt_out() -> None:
     assert activity.channel is None
 
 
-def test_an_upsert_is_as_recent_as_its_updated_at_or_else_its_arrival() -> None:
+def test_an_upsert_is_as_recent_as_its_updated_at_else_its_sending_else_its_arrival() -> None:
     event = ContactUpsertedV1(
         tenant_id="acme",
         connection_id="tg-main",
@@ -53,9 +54,42 @@ def test_an_upsert_is_as_recent_as_its_updated_at_or_else_its_arrival() -> None:
         external_id="1",
         updated_at=NOW - timedelta(hours=1),
     )
-    assert changes_of_upsert(event, received_at=NOW).updated_at == NOW - timedelta(hours=1)
+    sent = NOW - timedelta(minutes=30)
+    assert changes_of_upsert(event, sent_at=sent, received_at=NOW).updated_at == event.updated_at
     undated = event.model_copy(update={"updated_at": None})
-    assert changes_of_upsert(undated, received_at=NOW).updated_at == NOW
+    assert changes_of_upsert(undated, sent_at=sent, received_at=NOW).updated_at == sent
+    assert changes_of_upsert(undated, sent_at=None, received_at=NOW).updated_at == NOW
+
+
+def batch_of(size: int, total: int | None) -> ContactsImportedV1:
+    rows = [
+        ContactRecord(connection_id="tg-main", channel="telegram", external_id=str(n))
+        for n in range(size)
+    ]
+    return ContactsImportedV1(
+        tenant_id="acme",
+        import_id="i-1",
+        batch_no=3,
+        contacts=rows,
+        imported_at=NOW,
+        total_contacts=total,
+    )
+
+
+@pytest.mark.parametrize(
+    ("total", "base_size", "refreshes"),
+    [
+        (None, 1_000_000, False),  # not the last batch
+        (3000, -1, True),  # the planner never counted the base
+        (10, -1, False),  # a handful of rows does not matter
+        (200_000, 1_000_000, True),
+        (50_000, 1_000_000, False),
+    ],
+)
+def test_a_bulk_import_refreshes_the_statistics_when_it_changed_a_good_share(
+    total: int | None, base_size: float, refreshes: bool
+) -> None:
+    assert refreshes_statistics(batch_of(3, total), base_size=base_size) is refreshes
 
 
 def test_an_upsert_is_the_dialogs_record_and_never_an_opt_out() -> None:
@@ -71,7 +105,7 @@ def test_an_upsert_is_the_dialogs_record_and_never_an_opt_out() -> None:
         locale="en",
         attributes={"city": "Berlin"},
     )
-    (record,) = changes_of_upsert(event, received_at=NOW).records
+    (record,) = changes_of_upsert(event, sent_at=None, received_at=NOW).records
     assert record == ContactRecord(
         connection_id="tg-main",
         channel="telegram",

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from audience_resolver.domain import (
     Conditions,
     Listed,
-    Unknown,
+    Missed,
+    Unreached,
+    Unresolvable,
+    Uploaded,
     estimate_of,
     like_pattern,
     normalized_locale,
     selection_of,
+    unresolvable_estimate,
 )
 from contracts.audience import (
     AllAudience,
@@ -44,6 +49,12 @@ def test_a_list_names_people_on_any_connection_and_reports_the_unknown() -> None
     assert selection_of(audience, connection_id="tg-main", now=NOW) == Listed(
         external_ids=["7", "5", "9"], connection_ids=[None, None, None], reports_unknown=True
     )
+
+
+def test_an_uploaded_list_is_selected_by_its_id() -> None:
+    list_id = UUID("3f1d6c2e-8b7a-4f7e-9c1d-2a5b6c7d8e9f")
+    selection = selection_of(ListAudience(list_id=list_id), connection_id=None, now=NOW)
+    assert selection == Uploaded(list_id)
 
 
 def test_a_test_audience_is_a_list_of_one() -> None:
@@ -91,13 +102,22 @@ def test_a_name_fragment_matches_its_wildcards_literally() -> None:
 
 
 def test_an_estimate_names_the_connection_asked_about_even_at_zero() -> None:
-    estimate = estimate_of({}, Unknown(), connection_id="tg-main")
+    estimate = estimate_of({}, Unreached(), connection_id="tg-main")
     assert estimate.audience_size == 0
     assert estimate.by_connection == {"tg-main": 0}
 
 
 def test_an_estimate_of_every_connection_adds_them_up() -> None:
-    estimate = estimate_of({"tg-main": 3, "wa-main": 2}, Unknown(1, ["404"]), connection_id=None)
+    unreached = Unreached(unknown=Missed(1, ["404"]), opted_out=Missed(2, ["7", "8"]))
+    estimate = estimate_of({"tg-main": 3, "wa-main": 2}, unreached, connection_id=None)
     assert estimate.audience_size == 5
     assert estimate.by_connection == {"tg-main": 3, "wa-main": 2}
-    assert estimate.unknown_external_ids == ["404"]
+    assert (estimate.unknown_count, estimate.unknown_external_ids) == (1, ["404"])
+    assert (estimate.opted_out_count, estimate.opted_out_external_ids) == (2, ["7", "8"])
+    assert estimate.error is None
+
+
+def test_an_audience_that_cannot_be_resolved_is_an_empty_estimate_saying_why() -> None:
+    estimate = unresolvable_estimate(Unresolvable("no such list"), connection_id="tg-main")
+    assert (estimate.audience_size, estimate.by_connection) == (0, {"tg-main": 0})
+    assert estimate.error == "no such list"

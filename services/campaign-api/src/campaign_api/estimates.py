@@ -1,13 +1,53 @@
-"""Asking the audience-resolver how many an audience matches now (request/reply)."""
+"""Asking the audience-resolver (request/reply): how many an audience matches
+now, and whether an uploaded list is stored whole."""
 
 from __future__ import annotations
 
-from contracts.audience import Audience, AudienceEstimateRequestedV1, AudienceEstimateV1
+import asyncio
+import time
+from uuid import UUID
+
+from contracts.audience import (
+    Audience,
+    AudienceEstimateRequestedV1,
+    AudienceEstimateV1,
+    AudienceListCloseRequestedV1,
+    AudienceListV1,
+)
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from faststream.rabbit import RabbitBroker
+from pydantic import BaseModel
 from service_kit.publishing import encode
 
 from .domain.model import Refusal
+
+LIST_POLL_SECONDS = 0.1
+
+
+def _unavailable() -> Refusal:
+    return Refusal(
+        "the audience-resolver did not answer in time; try again in a moment",
+        "estimate_unavailable",
+        status=503,
+    )
+
+
+async def _ask(
+    broker: RabbitBroker, request: BaseModel, routing_key: str, wait_seconds: float
+) -> bytes:
+    try:
+        reply = await broker.request(
+            encode(request),
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=routing_key,
+            timeout=wait_seconds,
+            content_type="application/json",
+            message_type=routing_key,
+        )
+    except TimeoutError:
+        raise _unavailable() from None
+    body: bytes = reply.body
+    return body
 
 
 async def estimate(
@@ -21,19 +61,36 @@ async def estimate(
     request = AudienceEstimateRequestedV1(
         tenant_id=tenant_id, connection_id=connection_id, audience=audience
     )
-    try:
-        reply = await broker.request(
-            encode(request),
-            exchange=INTERNAL_EXCHANGE,
-            routing_key=RoutingKey.AUDIENCE_ESTIMATE,
-            timeout=wait_seconds,
-            content_type="application/json",
-            message_type=RoutingKey.AUDIENCE_ESTIMATE,
-        )
-    except TimeoutError:
-        raise Refusal(
-            "the audience-resolver did not answer in time; try again in a moment",
-            "estimate_unavailable",
-            status=503,
-        ) from None
-    return AudienceEstimateV1.model_validate_json(reply.body)
+    body = await _ask(broker, request, RoutingKey.AUDIENCE_ESTIMATE, wait_seconds)
+    return AudienceEstimateV1.model_validate_json(body)
+
+
+async def close_list(
+    broker: RabbitBroker,
+    *,
+    list_id: UUID,
+    tenant_id: str,
+    part_count: int,
+    connection_id: str | None,
+    wait_seconds: float,
+    store_seconds: float,
+) -> AudienceListV1:
+    """Once every part of an uploaded list is published: ask until the resolver
+    says it stored them all (within `store_seconds`), and what the list holds."""
+    request = AudienceListCloseRequestedV1(
+        list_id=list_id, tenant_id=tenant_id, part_count=part_count, connection_id=connection_id
+    )
+    deadline = time.monotonic() + store_seconds
+    while True:
+        body = await _ask(broker, request, RoutingKey.AUDIENCE_LIST_CLOSE, wait_seconds)
+        state = AudienceListV1.model_validate_json(body)
+        if state.complete:
+            return state
+        if time.monotonic() > deadline:
+            raise Refusal(
+                f"the audience-resolver stored {state.stored_parts} of the list's "
+                f"{part_count} parts in {store_seconds:.0f} s; upload the list again",
+                "list_unavailable",
+                status=503,
+            )
+        await asyncio.sleep(LIST_POLL_SECONDS)

@@ -174,6 +174,8 @@ class Submissions:
                 reason=refusal.reason,
             )
             return planned
+        if found.error is not None:  # e.g. an uploaded list that does not exist
+            raise Refusal(found.error, "unknown_audience")
         sizes = found.by_connection or ({single: found.audience_size} if single else {})
         return [replace(p, estimated_audience=sizes.get(p.connection_id, 0)) for p in planned]
 

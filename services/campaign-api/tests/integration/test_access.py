@@ -29,6 +29,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("GET", "/v1/connections"): None,
     ("POST", "/v1/contacts/import"): None,
     ("POST", "/v1/audience/estimate"): {"audience": {"kind": "all"}},
+    ("POST", "/v1/audience/lists"): None,
     ("GET", "/v1/campaigns"): None,
     ("POST", "/v1/campaigns"): CAMPAIGN,
     ("GET", "/v1/campaigns/{campaign_id}"): None,
@@ -52,6 +53,7 @@ PLATFORM_ONLY = {
 ADMIN_ONLY = {
     ("PUT", "/v1/connections/{connection_id}"),
     ("POST", "/v1/contacts/import"),
+    ("POST", "/v1/audience/lists"),
     ("POST", "/v1/templates"),
     ("PATCH", "/v1/templates/{name}"),
     ("DELETE", "/v1/templates/{name}"),
@@ -124,6 +126,10 @@ async def _call(api: Api, key: str | None, operation: tuple[str, str], path: str
             path,
             content="connection_id,external_id\ntg-main,1\n",
             headers={"Content-Type": "text/csv"},
+        )
+    elif operation == ("POST", "/v1/audience/lists"):
+        answered = await api.call(
+            key, method, path, content="101, 102\n103\n", headers={"Content-Type": "text/plain"}
         )
     else:
         answered = await api.call(key, method, path, json=body)

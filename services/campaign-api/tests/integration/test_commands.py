@@ -128,7 +128,7 @@ async def test_operators_send_a_template_to_one_dialog_only(api: Api, tenant: Te
     refused = await send(api, tenant.operator, "/send list 1,2 promo tg-main", expect=403)
     assert refused["code"] == "operator_forbidden"
     one = await send(api, tenant.operator, "/send list 9001 promo tg-main")
-    assert one["result"]["campaigns"][0]["audience"] == {"kind": "list", "external_ids": ["9001"]}
+    assert one["result"]["campaigns"][0]["audience"]["external_ids"] == ["9001"]
     refused = await send(api, tenant.operator, "/send promo 5m", reply_to=PHOTO, expect=403)
     assert "admin" in refused["detail"]
 
@@ -169,3 +169,33 @@ async def test_malformed_commands_get_a_precise_422(api: Api, tenant: Tenant) ->
         api, tenant.admin, "/send all 2099-06-01 10:00:00", reply_to=HELLO, expect=422
     )
     assert "after the subscription ends" in late["detail"]
+
+
+async def test_a_file_of_ids_is_uploaded_then_sent_to(api: Api, tenant: Tenant) -> None:
+    await import_contacts(api, tenant, [f"tg-main,{5000 + n},Person {n}," for n in range(4)])
+    await send(api, tenant.admin, "/send promo", reply_to=HELLO)
+    started = await send(
+        api, tenant.admin, "/send file promo tg-main", file="5000, 5001\n5002 5002\n77777\n"
+    )
+    assert [c["method"] + " " + c["path"] for c in started["calls"]] == [
+        "POST /v1/audience/lists",
+        "POST /v1/campaigns",
+    ]
+    audience = started["result"]["campaigns"][0]["audience"]
+    assert audience["kind"] == "list"
+    assert audience["list_id"]
+    assert "about 3 recipients" in started["answer"]
+    unknown = await api.call(
+        tenant.admin,
+        "POST",
+        "/v1/campaigns",
+        json={
+            "connection_id": "tg-main",
+            "audience": {"kind": "list", "list_id": "3f1d6c2e-8b7a-4f7e-9c1d-2a5b6c7d8e9f"},
+            "content": HELLO,
+        },
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["code"] == "unknown_audience"
+    empty = await send(api, tenant.admin, "/send file promo", file=" \n ", expect=422)
+    assert "needs the file of ids" in empty["detail"]

@@ -181,14 +181,7 @@ def test_an_error_points_at_the_word() -> None:
         (
             "/send file promo",
             Context(file="1\n2, 3"),
-            ApiCall(
-                "POST",
-                "/v1/campaigns",
-                json={
-                    "audience": {"kind": "list", "external_ids": "1\n2, 3"},
-                    "content": {"kind": "template", "template": "promo"},
-                },
-            ),
+            ApiCall("POST", "/v1/audience/lists", content="1\n2, 3"),
         ),
         (
             "/send promo 1h",
@@ -241,6 +234,7 @@ def test_each_form_is_the_http_call_it_stands_for(
     [
         ("/send all", Context(), "Reply to the message to send, or name a template"),
         ("/send file promo", Context(), "needs the file of ids"),
+        ("/send file", Context(file="1"), "Reply to the message to send"),
         ("/send promo 5m", Context(), "reply to the message to add to promo"),
     ],
 )

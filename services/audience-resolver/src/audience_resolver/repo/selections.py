@@ -1,14 +1,26 @@
 """What snapshots and estimates share: filter conditions as statement arguments,
-and the listed people who have no dialog."""
+uploaded lists an audience may name, and the listed people it does not reach."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
-from ..domain import MAX_REPORTED_UNKNOWN, Conditions, Listed, Selection, Unknown
+from ..domain import (
+    MAX_REPORTED_UNKNOWN,
+    Conditions,
+    Listed,
+    Missed,
+    Selection,
+    Unreached,
+    Uploaded,
+    unknown_list,
+)
 from . import Conn, Pool, sql
 
-SELECT_UNKNOWN_LISTED = sql("select_unknown_listed")
+SELECT_UNREACHED_LISTED = sql("select_unreached_listed")
+SELECT_UNREACHED_UPLOADED = sql("select_unreached_uploaded")
+SELECT_LIST = sql("select_list")
 
 
 def condition_arguments(
@@ -36,20 +48,39 @@ def condition_arguments(
     )
 
 
-async def unknown_of(
+async def check_uploaded(conn: Pool | Conn, tenant_id: str, list_id: UUID) -> None:
+    """Raises `Unresolvable` unless `list_id` is a complete list of `tenant_id`."""
+    row = await conn.fetchrow(SELECT_LIST, list_id)
+    if row is None or row["tenant_id"] != tenant_id or row["completed_at"] is None:
+        raise unknown_list(list_id)
+
+
+async def unreached_of(
     conn: Pool | Conn, tenant_id: str, connection_id: str | None, selection: Selection
-) -> Unknown:
-    """Listed people without a dialog on `connection_id` (on any, when None); only
+) -> Unreached:
+    """Listed people not reached on `connection_id` (on any, when None); only
     lists of people report them (selected dialogs of another connection are not
     unknown, just not this connection's)."""
-    if not (isinstance(selection, Listed) and selection.reports_unknown):
-        return Unknown()
-    row = await conn.fetchrow(
-        SELECT_UNKNOWN_LISTED,
-        tenant_id,
-        connection_id,
-        selection.external_ids,
-        MAX_REPORTED_UNKNOWN,
-    )
+    if isinstance(selection, Uploaded):
+        row = await conn.fetchrow(
+            SELECT_UNREACHED_UPLOADED,
+            tenant_id,
+            connection_id,
+            selection.list_id,
+            MAX_REPORTED_UNKNOWN,
+        )
+    elif isinstance(selection, Listed) and selection.reports_unknown:
+        row = await conn.fetchrow(
+            SELECT_UNREACHED_LISTED,
+            tenant_id,
+            connection_id,
+            selection.external_ids,
+            MAX_REPORTED_UNKNOWN,
+        )
+    else:
+        return Unreached()
     assert row is not None  # an aggregate always answers
-    return Unknown(row["unknown_count"], list(row["first"]))
+    return Unreached(
+        unknown=Missed(row["unknown_count"], list(row["unknown"])),
+        opted_out=Missed(row["opted_out_count"], list(row["opted_out"])),
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import Field
 
+from ..domain.model import Refusal
 from ..domain.planning import aim_test_send
 from ..estimates import estimate
 from .deps import Member, Services, tenant_of
@@ -12,9 +14,19 @@ from .schemas import EstimateIn, EstimateOut
 router = APIRouter(prefix="/v1/audience", tags=["audience"])
 
 
-@router.post("/estimate", response_model=EstimateOut)
-async def estimate_audience(body: EstimateIn, svc: Services, caller: Member) -> EstimateOut:
-    """The audience's size now, per connection; the real audience is snapshotted at launch."""
+class AudienceEstimateOut(EstimateOut):
+    unknown_count: int = Field(description="Listed ids with no dialog (all counted)")
+    opted_out_external_ids: list[str] = Field(
+        description="Listed ids whose dialogs opted out (the first 1000)"
+    )
+    opted_out_count: int = Field(description="Listed ids whose dialogs opted out (all counted)")
+
+
+@router.post("/estimate", response_model=AudienceEstimateOut)
+async def estimate_audience(body: EstimateIn, svc: Services, caller: Member) -> AudienceEstimateOut:
+    """The audience's size now, per connection; the real audience is snapshotted at
+    launch.  Listed ids it does not reach are named by reason: no dialog
+    (`unknown_*`), or opted out (`opted_out_*`)."""
     audience, connection_id = aim_test_send(body.audience, body.connection_id, caller)
     found = await estimate(
         svc.runtime.broker,
@@ -23,8 +35,13 @@ async def estimate_audience(body: EstimateIn, svc: Services, caller: Member) -> 
         audience=audience,
         wait_seconds=svc.settings.estimate_timeout_seconds,
     )
-    return EstimateOut(
+    if found.error is not None:
+        raise Refusal(found.error, "unknown_audience")
+    return AudienceEstimateOut(
         audience_size=found.audience_size,
         by_connection=found.by_connection,
         unknown_external_ids=found.unknown_external_ids,
+        unknown_count=found.unknown_count,
+        opted_out_external_ids=found.opted_out_external_ids,
+        opted_out_count=found.opted_out_count,
     )

@@ -25,12 +25,19 @@ def loopback(request: Request, idempotency_key: str | None) -> Http:
 
     async def http(call: ApiCall) -> Answered:
         headers = {"Authorization": authorization}
+        if call.content is not None:
+            headers["Content-Type"] = "text/plain"
         if idempotency_key and call.method == "POST" and call.path == "/v1/campaigns":
             headers["Idempotency-Key"] = idempotency_key
         transport = httpx.ASGITransport(app=request.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://campaign-api") as client:
             response = await client.request(
-                call.method, call.path, json=call.json, params=call.params, headers=headers
+                call.method,
+                call.path,
+                json=call.json,
+                content=call.content,
+                params=call.params,
+                headers=headers,
             )
         json_body = response.headers.get("content-type", "").startswith("application/json")
         return Answered(response.status_code, response.json() if json_body else None)

@@ -33,6 +33,8 @@ class ApiCall:
     path: str
     json: dict[str, Any] | None = None
     params: dict[str, str] | None = None
+    content: str | None = None
+    """A body that is not JSON (an uploaded list), sent as text/plain."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,18 @@ class CallFailed(Exception):
         self.calls = calls
 
 
-def campaign_body(command: StartSending, context: Context) -> dict[str, Any]:
-    """`POST /v1/campaigns` for `/send <audience> [TEMPLATE] [TIME] [INSTANCE_ID]`."""
+def upload_list(context: Context) -> ApiCall:
+    """`/send file`: the file of ids becomes an uploaded list first."""
+    if not context.file or not context.file.strip():
+        raise CommandError("/send file needs the file of ids sent with the command (`file`)")
+    return ApiCall("POST", "/v1/audience/lists", content=context.file)
+
+
+def campaign_body(
+    command: StartSending, context: Context, list_id: str | None = None
+) -> dict[str, Any]:
+    """`POST /v1/campaigns` for `/send <audience> [TEMPLATE] [TIME] [INSTANCE_ID]`;
+    `list_id`: the uploaded list of `/send file`."""
     choice = command.audience
     audience: dict[str, Any]
     if choice.kind == "test":
@@ -93,10 +105,8 @@ def campaign_body(command: StartSending, context: Context) -> dict[str, Any]:
         audience = {"kind": "list", "external_ids": list(choice.ids)}
     elif choice.kind == "mark":
         audience = {"kind": "filter", "labels_any": [choice.label]}
-    else:  # file
-        if not context.file or not context.file.strip():
-            raise CommandError("/send file needs the file of ids sent with the command (`file`)")
-        audience = {"kind": "list", "external_ids": context.file}
+    else:  # file, uploaded first
+        audience = {"kind": "list", "list_id": list_id}
     if command.template is not None:
         content: dict[str, Any] = {"kind": "template", "template": command.template}
     elif context.reply_to is not None:
@@ -119,6 +129,9 @@ def calls_for(command: Command, context: Context, vocabulary: Vocabulary) -> lis
     """The calls a command makes, for every command that needs no earlier answer
     (`sid` commands first look the sending up, then act on it)."""
     if isinstance(command, StartSending):
+        if command.audience.kind == "file":
+            campaign_body(command, context)  # what to send must be known before uploading
+            return [upload_list(context)]
         return [ApiCall("POST", "/v1/campaigns", json=campaign_body(command, context))]
     if isinstance(command, TemplateCommand):
         return [_template_call(command, context, vocabulary)]
@@ -211,8 +224,11 @@ async def _run(
         await call(ApiCall("POST", f"/v1/campaigns/{campaign_id}/cancel"))
         return Outcome("cancel_sending", answers.cancelled(found["items"][0]), found["items"][0])
 
-    (only,) = calls_for(command, context, vocabulary)
-    body = await call(only)
+    (first,) = calls_for(command, context, vocabulary)
+    body = await call(first)
+    if isinstance(command, StartSending) and command.audience.kind == "file":
+        created = campaign_body(command, context, list_id=body["list_id"])
+        body = await call(ApiCall("POST", "/v1/campaigns", json=created))
     if isinstance(command, StartSending):
         return Outcome("start_sending", answers.campaign_created(body), body)
     if isinstance(command, ListTemplates):
