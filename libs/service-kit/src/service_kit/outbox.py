@@ -99,6 +99,9 @@ class OutboxRelay:
     async def _run(self) -> None:
         delay = 0.05
         while True:
+            # cleared before looking, so a notify() that comes while a batch is being
+            # published is not lost (it would wait out poll_seconds)
+            self._wake.clear()
             try:
                 published = await self.relay_once()
                 delay = 0.05
@@ -109,7 +112,6 @@ class OutboxRelay:
                 continue
             if published >= self._batch_size:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
