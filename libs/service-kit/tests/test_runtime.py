@@ -141,6 +141,25 @@ async def test_a_rolled_back_transaction_publishes_nothing(
     assert 8 not in handled.seen
 
 
+async def test_publish_now_sends_the_rows_it_is_given_before_it_returns(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    runtime, handled, queue = kit
+    await runtime.outbox.stop()  # nothing but publish_now publishes here
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        mine = await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=11))])
+        others = await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=12))])
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        assert await runtime.outbox.publish_now(conn, mine) == 1
+    await eventually(lambda: _seen(handled, 11), what="the row published now")
+    remaining = await runtime.pool.fetch("SELECT id FROM outbox")
+    assert [row["id"] for row in remaining] == others
+    assert 12 not in handled.seen
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        assert await runtime.outbox.publish_now(conn) == 1  # every row left
+    await eventually(lambda: _seen(handled, 12), what="the rest published")
+
+
 async def test_unreadable_and_invalid_messages_are_dead_lettered_with_the_reason(
     kit: tuple[ServiceRuntime, Handled, str], rabbitmq_url: str
 ) -> None:
