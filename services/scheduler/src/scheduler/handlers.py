@@ -3,7 +3,7 @@ audience snapshot as it arrives, and the outcomes that move chains on."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from uuid import UUID
 
 from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
@@ -157,14 +157,14 @@ class Handlers:
             assert updated is not None
             events += await finish_if_due(conn, updated)
             await add_to_outbox(conn, events)
-        for item in applied:
-            self._metrics.outcomes.labels(item.status).inc()
+        for status, count in Counter(item.status for item in applied).items():
+            self._metrics.outcomes.labels(status).inc(count)
         self._published(events)
 
     async def on_cancel(self, event: CampaignCancelRequestedV1) -> None:
         events: list[OutgoingMessage] = []
         async with self._pool.acquire() as conn, conn.transaction():
-            run = await campaigns_repo.lock(conn, event.campaign_id)
+            run = await campaigns_repo.lock_for_cancel(conn, event.campaign_id)
             if run is None:
                 # campaign.scheduled.v1 comes on another queue and may be behind
                 await campaigns_repo.remember_early_cancel(

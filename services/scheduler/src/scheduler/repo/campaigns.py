@@ -17,6 +17,8 @@ INSERT_CAMPAIGN = sql("insert_campaign")
 CLAIM_SNAPSHOT_REQUESTS = sql("claim_snapshot_requests")
 SELECT_CAMPAIGN_FOR_UPDATE = sql("select_campaign_for_update")
 SELECT_CAMPAIGN_FOR_RELEASE = sql("select_campaign_for_release")
+SELECT_CAMPAIGN_FOR_PACED_RELEASE = sql("select_campaign_for_paced_release")
+SELECT_CAMPAIGN_FOR_CANCEL = sql("select_campaign_for_cancel")
 SET_SNAPSHOT_SIZE = sql("set_snapshot_size")
 SELECT_CAMPAIGNS_READY_TO_START = sql("select_campaigns_ready_to_start")
 MARK_RUNNING = sql("mark_running")
@@ -99,14 +101,37 @@ async def claim_snapshot_requests(conn: Conn, lead_seconds: float) -> list[dict[
     return [dict(row) for row in await conn.fetch(CLAIM_SNAPSHOT_REQUESTS, lead_seconds)]
 
 
+# How the campaign row is locked (PostgreSQL row locks), so that releasing and
+# applying outcomes go on at the same time while a cancel waits for both:
+#
+#   releasing, no interval   FOR KEY SHARE      shared with other releases and with
+#                                                 handlers; blocks only a cancel
+#   releasing, an interval   FOR NO KEY UPDATE  one release per slot, replicas skip
+#   handlers (outcomes ...)  FOR NO KEY UPDATE  one at a time, beside releases
+#   cancel                   FOR UPDATE         waits for every release and handler,
+#                                                 so nothing is released after it
+#
+# A release writes the row (after_release) only at its end, when it waits for a
+# handler's short transaction; it never waits for anything else, so no deadlock.
+
+
 async def lock(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
     row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_UPDATE, campaign_id)
     return _run(row) if row else None
 
 
+async def lock_for_cancel(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
+    """The campaign, once no release or handler is busy with it."""
+    row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_CANCEL, campaign_id)
+    return _run(row) if row else None
+
+
 async def lock_for_release(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
-    """The running campaign, unless another scheduler is releasing from it now."""
+    """The running campaign, unless it is being cancelled (or, with an interval,
+    another scheduler is releasing from it now)."""
     row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_RELEASE, campaign_id)
+    if row is not None and row["interval_seconds"] > 0:
+        row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_PACED_RELEASE, campaign_id)
     return _run(row) if row else None
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from contracts.audience import Recipient
 from contracts.dispatch import DeliveryResult
+from pydantic import TypeAdapter
 
 from ..domain.model import Applied, Released
 from . import Conn, sql
@@ -18,6 +19,9 @@ CLAIM_DUE_RECIPIENTS = sql("claim_due_recipients")
 APPLY_RESULTS = sql("apply_results")
 CLOSE_WAITING_RECIPIENTS = sql("close_waiting_recipients")
 CLOSE_RECIPIENTS = sql("close_recipients")
+
+RECIPIENTS = TypeAdapter(list[Recipient])
+RELEASED = TypeAdapter(list[Released])
 
 
 async def load_batch(
@@ -34,28 +38,19 @@ async def load_batch(
     if await conn.fetchval(INSERT_SNAPSHOT_BATCH, campaign_id, batch_no) is None:
         return False
     if store:
+        # one JSON array, serialised in one go, rather than a jsonb value per row
         await conn.execute(
-            INSERT_RECIPIENTS,
-            campaign_id,
-            [r.recipient_no for r in recipients],
-            [r.model_dump(mode="json") for r in recipients],
-            due_at,
+            INSERT_RECIPIENTS, campaign_id, RECIPIENTS.dump_json(recipients).decode(), due_at
         )
     await conn.execute(ADD_LOADED_BATCH, campaign_id, len(recipients))
     return True
 
 
 async def claim_due(conn: Conn, campaign_id: UUID, limit: int) -> list[Released]:
-    rows = await conn.fetch(CLAIM_DUE_RECIPIENTS, campaign_id, limit)
-    return [
-        Released(
-            recipient_no=row["recipient_no"],
-            step_no=row["step_no"],
-            recipient=Recipient.model_validate(row["recipient"]),
-            released_at=row["released_at"],
-        )
-        for row in rows
-    ]
+    """Mark up to `limit` due recipients released (their next step) and return them;
+    they come back as one JSON array, read in one go."""
+    claimed: str = await conn.fetchval(CLAIM_DUE_RECIPIENTS, campaign_id, limit)
+    return RELEASED.validate_json(claimed)
 
 
 async def apply_results(

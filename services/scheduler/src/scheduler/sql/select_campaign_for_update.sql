@@ -5,4 +5,4 @@ SELECT id, tenant_id, connection_id, channel, name, steps, step_count, interval_
        snapshot_requested_at IS NOT NULL AS snapshot_requested, clock_timestamp() AS now
 FROM campaigns
 WHERE id = $1
-FOR UPDATE
+FOR NO KEY UPDATE
