@@ -135,32 +135,30 @@ class Releaser:
     async def tick(self) -> float:
         """One pass; returns how long to sleep before the next (unless woken).
 
-        Campaigns due to start are started first and released from at once; the
-        releases come before anything slower, so a slot is claimed as soon after
-        its time as the loop wakes."""
-        lead = self._settings.snapshot_lead_seconds
-        timing = await campaigns_repo.timing(self._pool, lead)
+        Releases come first, so a slot is claimed as soon after its time as the loop
+        wakes; then campaigns due to start are started (and released from in the
+        pass right after), and audience snapshots due are requested."""
         waits = [self._settings.max_idle_seconds]
-        if timing.start_in is not None and timing.start_in <= 0:
-            for campaign_id in await campaigns_repo.ready_to_start(self._pool):
-                await self._guarded(
-                    campaign_id, "starting", partial(self._start, campaign_id), None
-                )
-        elif timing.start_in is not None:
-            waits.append(timing.start_in)
-        for campaign_id, wait in await campaigns_repo.release_candidates(self._pool):
+        for campaign_id, paced, wait in await campaigns_repo.release_candidates(self._pool):
             if wait > 0.002:
                 waits.append(wait)
                 continue
-            released = await self._guarded(
-                campaign_id, "releasing", partial(self._release, campaign_id), 0
-            )
-            if released > 0:
+            release = partial(self._release, campaign_id, paced=paced)
+            if await self._guarded(campaign_id, "releasing", release, 0) > 0:
                 waits.append(0.0)
+        timing = await campaigns_repo.timing(self._pool, self._settings.snapshot_lead_seconds)
+        if timing.start_in is not None and timing.start_in <= 0:
+            for campaign_id in await campaigns_repo.ready_to_start(self._pool):
+                start = partial(self._start, campaign_id)
+                if await self._guarded(campaign_id, "starting", start, False):
+                    waits.append(0.0)  # its first release, at once
+        elif timing.start_in is not None:
+            waits.append(timing.start_in)
         if timing.snapshot_in is not None and timing.snapshot_in <= 0:
-            if await self._guarded(
-                None, "requesting audience snapshots", self._request_snapshots, 0
-            ):
+            requested = await self._guarded(
+                None, "requesting snapshots", self._request_snapshots, 0
+            )
+            if requested:
                 waits.append(0.0)  # more may be due
         elif timing.snapshot_in is not None:
             waits.append(timing.snapshot_in)
@@ -231,12 +229,14 @@ class Releaser:
             log.info("audience snapshots requested", campaign_ids=[str(r["id"]) for r in launching])
         return len(launching)
 
-    async def _start(self, campaign_id: UUID) -> None:
+    async def _start(self, campaign_id: UUID) -> bool:
+        """Start a snapshotted campaign whose start time came; False if it was not
+        (any more) waiting to start."""
         async with self._pool.acquire() as conn, conn.transaction():
             started_at = await campaigns_repo.mark_running(conn, campaign_id)
             run = await campaigns_repo.lock(conn, campaign_id)
             if started_at is None or run is None:
-                return
+                return False
             events = [started_event(run, started_at), *await finish_if_due(conn, run)]
             await add_to_outbox(conn, events)
             limit_unknown = (
@@ -253,12 +253,13 @@ class Releaser:
                 campaign_id=str(campaign_id),
                 tenant_id=run.tenant_id,
             )
+        return True
 
-    async def _release(self, campaign_id: UUID) -> int:
-        """Release what may go now from one campaign; returns how many deliveries
-        were released or skipped."""
+    async def _release(self, campaign_id: UUID, *, paced: bool) -> int:
+        """Release what may go now from one campaign (`paced`: it has an interval);
+        returns how many deliveries were released or skipped."""
         async with self._pool.acquire() as conn, conn.transaction():
-            run = await campaigns_repo.lock_for_release(conn, campaign_id)
+            run = await campaigns_repo.lock_for_release(conn, campaign_id, paced=paced)
             if run is None:
                 return 0
             budget = release_budget(

@@ -126,12 +126,13 @@ async def lock_for_cancel(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
     return _run(row) if row else None
 
 
-async def lock_for_release(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
-    """The running campaign, unless it is being cancelled (or, with an interval,
-    another scheduler is releasing from it now)."""
-    row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_RELEASE, campaign_id)
-    if row is not None and row["interval_seconds"] > 0:
-        row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_PACED_RELEASE, campaign_id)
+async def lock_for_release(conn: Conn, campaign_id: UUID, *, paced: bool) -> CampaignRun | None:
+    """The running campaign, unless it is being cancelled (or, `paced`: it has an
+    interval and another scheduler is releasing from it now)."""
+    query = SELECT_CAMPAIGN_FOR_PACED_RELEASE if paced else SELECT_CAMPAIGN_FOR_RELEASE
+    row = await conn.fetchrow(query, campaign_id)
+    if row is not None and (row["interval_seconds"] > 0) != paced:
+        return None  # the interval changed under the caller: it looks again
     return _run(row) if row else None
 
 
@@ -148,10 +149,11 @@ async def mark_running(conn: Conn, campaign_id: UUID) -> datetime | None:
     return value
 
 
-async def release_candidates(pool: Pool) -> list[tuple[UUID, float]]:
-    """Running campaigns with waiting recipients, and seconds until one may go."""
+async def release_candidates(pool: Pool) -> list[tuple[UUID, bool, float]]:
+    """Running campaigns with waiting recipients: whether they have an interval,
+    and seconds until one may go."""
     return [
-        (row["id"], float(row["wait_seconds"]))
+        (row["id"], row["interval_seconds"] > 0, float(row["wait_seconds"]))
         for row in await pool.fetch(SELECT_RELEASE_CANDIDATES)
     ]
 
