@@ -265,7 +265,8 @@ def scheduler_settings(rabbitmq_url: str, database_url: str) -> Settings:
         rabbitmq_url=rabbitmq_url,
         database_url=database_url,
         snapshot_lead_seconds=0.5,
-        max_idle_seconds=0.2,
+        # long: what must happen at once is woken for, not found by polling
+        max_idle_seconds=2.0,
     )
 
 

@@ -40,7 +40,7 @@ async def scheduler_process(
             "DATABASE_URL": database_url,
             "SCHEDULER_PORT": str(port),
             "SNAPSHOT_LEAD_SECONDS": "0.5",
-            "MAX_IDLE_SECONDS": "0.2",
+            "MAX_IDLE_SECONDS": "2.0",
             # small releases, few in flight: the campaign without an interval is
             # mid-release at any moment of the test
             "RELEASE_BATCH": "20",
