@@ -7,14 +7,16 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 import pytest
+from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from service_kit.consumers import Subscription
 from service_kit.errors import Unprocessable
-from service_kit.outbox import OutgoingMessage, add_to_outbox
-from service_kit.publishing import encode
+from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
+from service_kit.publishing import Publisher, encode
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 from test_support.infrastructure import delete_queues
@@ -139,6 +141,25 @@ async def test_a_rolled_back_transaction_publishes_nothing(
     assert 8 not in handled.seen
 
 
+async def test_publish_now_sends_the_rows_it_is_given_before_it_returns(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    runtime, handled, queue = kit
+    await runtime.outbox.stop()  # nothing but publish_now publishes here
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        mine = await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=11))])
+        others = await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=12))])
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        assert await runtime.outbox.publish_now(conn, mine) == 1
+    await eventually(lambda: _seen(handled, 11), what="the row published now")
+    remaining = await runtime.pool.fetch("SELECT id FROM outbox")
+    assert [row["id"] for row in remaining] == others
+    assert 12 not in handled.seen
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        assert await runtime.outbox.publish_now(conn) == 1  # every row left
+    await eventually(lambda: _seen(handled, 12), what="the rest published")
+
+
 async def test_unreadable_and_invalid_messages_are_dead_lettered_with_the_reason(
     kit: tuple[ServiceRuntime, Handled, str], rabbitmq_url: str
 ) -> None:
@@ -189,6 +210,56 @@ async def test_health_reports_what_is_up(kit: tuple[ServiceRuntime, Handled, str
         "ok": True,
         "checks": {"started": True, "rabbitmq": True, "postgresql": True},
     }
+
+
+async def test_a_check_of_the_service_shows_in_health(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    runtime, _, _ = kit
+    loop_alive = True
+    runtime.add_health_check("release_loop", lambda: loop_alive)
+    assert (await runtime.health())["ok"] is True
+    loop_alive = False
+    report = await runtime.health()
+    assert report["ok"] is False
+    assert report["checks"]["release_loop"] is False
+
+
+class NotifyingWhilePublishing(Publisher):
+    """A real publisher that, while it publishes the first event, has another
+    committed and the relay notified, as a busy service does."""
+
+    def __init__(self, runtime: ServiceRuntime, queue: str) -> None:
+        super().__init__(runtime.broker)
+        self.runtime = runtime
+        self.queue = queue
+        self.relay: OutboxRelay | None = None
+
+    async def publish_raw(self, body: bytes, **kwargs: Any) -> None:
+        await super().publish_raw(body, **kwargs)
+        if Ping.model_validate_json(body).n == 1:
+            async with self.runtime.pool.acquire() as conn, conn.transaction():
+                await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, self.queue, Ping(n=2))])
+            assert self.relay is not None
+            self.relay.notify()
+
+
+async def test_a_notify_while_the_relay_publishes_is_not_lost(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    runtime, handled, queue = kit
+    await runtime.outbox.stop()  # this test's relay alone, one that polls rarely
+    publisher = NotifyingWhilePublishing(runtime, queue)
+    relay = OutboxRelay(runtime.pool, publisher, CollectorRegistry(), poll_seconds=60)
+    publisher.relay = relay
+    relay.start()
+    try:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=1))])
+        relay.notify()
+        await eventually(lambda: _seen(handled, 2), timeout=10, what="the event committed later")
+    finally:
+        await relay.stop()
 
 
 async def _seen(handled: Handled, n: int) -> bool:

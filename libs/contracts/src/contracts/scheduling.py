@@ -33,6 +33,15 @@ class CampaignScheduledV1(Message):
     interval_seconds: float = Field(ge=0)
     start_at: UtcDatetime
     counts_toward_quota: bool = True
+    monthly_limit: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "the tenant's monthly message limit when the campaign was accepted, so the "
+            "limit holds while sending even before the scheduler has seen "
+            "tenant.updated.v1 (which, once seen, wins)"
+        ),
+    )
     created_at: UtcDatetime
 
 

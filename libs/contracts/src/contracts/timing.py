@@ -5,8 +5,9 @@ command grammar:
 
 * a duration: `90s`, `5m`, `5m 30s`, `2h`, `1d`, `1w`, combined freely;
 * a start time: `now`, a duration from now, a UTC date and time
-  (`2024-12-27 14:25:55`, `2024-12-27 14:25`), or ISO 8601
-  (`2024-12-27T14:25:55+03:00`, `...Z`); a time without an offset is UTC.
+  (`2024-12-27 14:25:55`, `2024-12-27 14:25`, or as the API prints them,
+  `2024-12-27 14:25:55 UTC`), or ISO 8601 (`2024-12-27T14:25:55+03:00`, `...Z`);
+  a time without an offset is UTC.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^(?:\s*\d+\s*[smhdw])+\s*$")
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])")
 _MAX_DURATION = timedelta(days=3650)
+_UTC_SUFFIX = re.compile(r"\s*UTC$", re.IGNORECASE)
 
 DURATION_HELP = "a duration like `90s`, `5m`, `5m 30s`, `2h` or `1d`"
 START_HELP = (
     "`now`, a delay like `5m 30s`, `2h` or `1d`, a UTC date and time like "
-    "`2024-12-27 14:25:55`, or ISO 8601 like `2024-12-27T14:25:55+00:00`"
+    "`2024-12-27 14:25:55` or `2024-12-27 14:25:55 UTC`, or ISO 8601 like "
+    "`2024-12-27T14:25:55+00:00`"
 )
 
 
@@ -51,15 +54,25 @@ def parse_duration(text: str) -> timedelta:
 
 
 def parse_datetime(text: str) -> datetime:
-    """A date and time; one without an offset is UTC."""
+    """A date and time; one without an offset, or ending in ` UTC`, is UTC."""
     cleaned = text.strip()
+    utc_suffix = _UTC_SUFFIX.search(cleaned)
+    if utc_suffix:
+        cleaned = cleaned[: utc_suffix.start()]
     if cleaned.endswith(("Z", "z")):
         cleaned = cleaned[:-1] + "+00:00"
     try:
         value = datetime.fromisoformat(cleaned)
     except ValueError:
         raise TimeFormatError(f"cannot read {text!r} as a start time: use {START_HELP}") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if utc_suffix and value.utcoffset():
+        raise TimeFormatError(
+            f"{text!r} gives both an offset and `UTC`: give one of them, "
+            "like `2024-12-27 14:25:55 UTC` or `2024-12-27T14:25:55+03:00`"
+        )
+    return value.astimezone(UTC)
 
 
 def parse_start_time(text: str | datetime | None, now: datetime) -> datetime:

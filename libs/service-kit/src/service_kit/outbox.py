@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 from prometheus_client import CollectorRegistry, Counter
@@ -28,6 +28,7 @@ from .sql import sql_loader
 sql = sql_loader(Path(__file__).parent / "sql")
 INSERT_OUTBOX = sql("insert_outbox")
 CLAIM_OUTBOX = sql("claim_outbox")
+CLAIM_OUTBOX_ROWS = sql("claim_outbox_rows")
 DELETE_OUTBOX = sql("delete_outbox")
 
 log = get_logger(__name__)
@@ -41,23 +42,27 @@ class OutgoingMessage:
     routing_key: str
     message: BaseModel
     message_id: str | None = None
+    message_type: str | None = None
+    """The AMQP type; the routing key when not given (a message sent straight to a
+    queue through the default exchange names its type here)."""
 
 
-async def add_to_outbox(
-    conn: asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any],
-    messages: Sequence[OutgoingMessage],
-) -> None:
-    """Store `messages` within the caller's transaction."""
+Conn: TypeAlias = "asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]"
+
+
+async def add_to_outbox(conn: Conn, messages: Sequence[OutgoingMessage]) -> list[int]:
+    """Store `messages` within the caller's transaction; returns their outbox ids."""
     if not messages:
-        return
-    await conn.execute(
+        return []
+    rows = await conn.fetch(
         INSERT_OUTBOX,
         [m.exchange for m in messages],
         [m.routing_key for m in messages],
         [m.message_id or uuid.uuid4().hex for m in messages],
-        [m.routing_key for m in messages],
+        [m.message_type or m.routing_key for m in messages],
         [encode(m.message) for m in messages],
     )
+    return [row["id"] for row in rows]
 
 
 class OutboxRelay:
@@ -99,6 +104,9 @@ class OutboxRelay:
     async def _run(self) -> None:
         delay = 0.05
         while True:
+            # cleared before looking, so a notify() that comes while a batch is being
+            # published is not lost (it would wait out poll_seconds)
+            self._wake.clear()
             try:
                 published = await self.relay_once()
                 delay = 0.05
@@ -109,7 +117,6 @@ class OutboxRelay:
                 continue
             if published >= self._batch_size:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
@@ -117,15 +124,28 @@ class OutboxRelay:
         """Publish one batch; returns how many were published."""
         async with self._pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(CLAIM_OUTBOX, self._batch_size)
-            for row in rows:
-                await self._publisher.publish_raw(
-                    row["body"],
-                    exchange=row["exchange"],
-                    routing_key=row["routing_key"],
-                    message_type=row["message_type"],
-                    message_id=row["message_id"],
-                )
-            if rows:
-                await conn.execute(DELETE_OUTBOX, [row["id"] for row in rows])
-        self._published.inc(len(rows))
+            await self._publish_rows(conn, rows)
         return len(rows)
+
+    async def publish_now(self, conn: Conn, ids: Sequence[int] | None = None) -> int:
+        """Publish committed rows (these, or every one there is) at once, within the
+        caller's transaction, which deletes them when it commits.  Rows the relay is
+        publishing at the moment are waited for: when this returns, every one of
+        them has been confirmed by the broker, so what the caller does next happens
+        after.  Returns how many this call published."""
+        rows = await conn.fetch(CLAIM_OUTBOX_ROWS, None if ids is None else list(ids))
+        await self._publish_rows(conn, rows)
+        return len(rows)
+
+    async def _publish_rows(self, conn: Conn, rows: Sequence[asyncpg.Record]) -> None:
+        for row in rows:
+            await self._publisher.publish_raw(
+                row["body"],
+                exchange=row["exchange"],
+                routing_key=row["routing_key"],
+                message_type=row["message_type"],
+                message_id=row["message_id"],
+            )
+        if rows:
+            await conn.execute(DELETE_OUTBOX, [row["id"] for row in rows])
+        self._published.inc(len(rows))

@@ -84,6 +84,7 @@ class ServiceRuntime:
         self._on_connected: list[Hook] = []
         self._on_started: list[Hook] = []
         self._on_stopping: list[Hook] = []
+        self._health_checks: dict[str, Callable[[], bool]] = {}
         self.ready = False
 
     # wiring
@@ -122,6 +123,11 @@ class ServiceRuntime:
 
     def on_stopping(self, hook: Hook) -> None:
         self._on_stopping.append(hook)
+
+    def add_health_check(self, name: str, check: Callable[[], bool]) -> None:
+        """A check of the service's own (a background loop alive): `/health`
+        answers 503 while it returns False."""
+        self._health_checks[name] = check
 
     # life
 
@@ -172,6 +178,8 @@ class ServiceRuntime:
                 checks["postgresql"] = await self.pool.fetchval("SELECT true") is True
         except HEALTH_ERRORS:
             checks["postgresql"] = False
+        for name, check in self._health_checks.items():
+            checks[name] = self.ready and check()
         return {"service": self.name, "ok": all(checks.values()), "checks": checks}
 
     # HTTP

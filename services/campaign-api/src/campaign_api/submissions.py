@@ -92,6 +92,7 @@ def _scheduled_event(plan: PlannedCampaign, spec: CampaignSpec, now: datetime) -
             interval_seconds=plan.interval_seconds,
             start_at=plan.start_at,
             counts_toward_quota=plan.counts_toward_quota,
+            monthly_limit=plan.monthly_limit,
             created_at=now,
         ),
         message_id=f"scheduled-{plan.id}",

@@ -3,28 +3,34 @@ audience snapshot as it arrives, and the outcomes that move chains on."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from uuid import UUID
 
 from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
 from contracts.base import utc_now
 from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey
+from contracts.names import RoutingKey
 from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1
 from contracts.tenants import TenantUpdatedV1
 from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
-from .domain.outcomes import skipped_results, tally
-from .lifecycle import finish_if_due
+from .domain.outcomes import cancelled_results, skipped_results, tally
+from .lifecycle import cancel, finish_if_due
 from .metrics import SchedulerMetrics
 from .releaser import Releaser
 from .repo import Pool
 from .repo import campaigns as campaigns_repo
 from .repo import recipients as recipients_repo
+from .reports import report_messages
 
 log = get_logger(__name__)
+
+FINAL_EVENTS = {
+    RoutingKey.CAMPAIGN_COMPLETED: "completed",
+    RoutingKey.CAMPAIGN_CANCELLED: "cancelled",
+}
 
 
 class Handlers:
@@ -39,22 +45,63 @@ class Handlers:
     def _pool(self) -> Pool:
         return self._runtime.pool
 
+    def _published(self, events: list[OutgoingMessage]) -> None:
+        """After the commit: wake the relay, count the campaigns that ended."""
+        if not events:
+            return
+        for event in events:
+            if event.routing_key in FINAL_EVENTS:
+                self._metrics.campaigns_finished.labels(FINAL_EVENTS[event.routing_key]).inc()
+        self._runtime.outbox.notify()
+
     async def on_tenant_updated(self, event: TenantUpdatedV1) -> None:
         await campaigns_repo.upsert_tenant(self._pool, event)
+        self._releaser.wake()  # a campaign may have waited for the tenant's limit
 
     async def on_campaign_scheduled(self, event: CampaignScheduledV1) -> None:
-        if await campaigns_repo.insert_campaign(self._pool, event):
-            log.info("campaign scheduled", start_at=event.start_at.isoformat())
+        events: list[OutgoingMessage] = []
+        async with self._pool.acquire() as conn, conn.transaction():
+            if not await campaigns_repo.insert_campaign(conn, event):
+                return  # seen before
+            cancelled_at = await campaigns_repo.take_early_cancel(conn, event.campaign_id)
+            if cancelled_at is not None:
+                run = await campaigns_repo.lock(conn, event.campaign_id)
+                assert run is not None
+                events = await cancel(conn, run, cancelled_at)
+                await add_to_outbox(conn, events)
+        if cancelled_at is not None:
+            log.info("campaign scheduled after its cancel: cancelled at once")
+            self._published(events)
+            return
+        log.info("campaign scheduled", start_at=event.start_at.isoformat())
         self._releaser.wake()
 
     async def on_recipients(self, event: RecipientsResolvedV1) -> None:
+        events: list[OutgoingMessage] = []
         async with self._pool.acquire() as conn, conn.transaction():
             run = await campaigns_repo.lock(conn, event.campaign_id)
-            if run is None or run.status in ("completed", "cancelled"):
+            if run is None or run.status == "completed":
                 return
-            await recipients_repo.load_batch(
-                conn, event.campaign_id, event.batch_no, event.recipients, run.start_at
+            cancelled = run.status == "cancelled"
+            loaded = await recipients_repo.load_batch(
+                conn,
+                event.campaign_id,
+                event.batch_no,
+                event.recipients,
+                run.start_at,
+                store=not cancelled,
             )
+            if cancelled and loaded:
+                # a batch of a campaign cancelled while its snapshot was streaming:
+                # none of it will be sent
+                rests = [(r.recipient_no, 1) for r in event.recipients]
+                results = cancelled_results(run.id, rests, run.step_count, utc_now())
+                events = report_messages(run, results)
+                updated = await campaigns_repo.lock(conn, run.id)
+                assert updated is not None
+                events += await finish_if_due(conn, updated)
+                await add_to_outbox(conn, events)
+        self._published(events)
         self._releaser.wake()
 
     async def on_snapshotted(self, event: AudienceSnapshottedV1) -> None:
@@ -62,7 +109,11 @@ class Handlers:
             await campaigns_repo.set_snapshot_size(
                 conn, event.campaign_id, event.audience_size, event.batch_count
             )
+            run = await campaigns_repo.lock(conn, event.campaign_id)
+            events = await finish_if_due(conn, run) if run is not None else []
+            await add_to_outbox(conn, events)
         log.info("audience snapshotted", audience_size=event.audience_size)
+        self._published(events)
         self._releaser.wake()
 
     async def on_deliveries(self, event: DeliveriesReportedV1) -> None:
@@ -79,11 +130,14 @@ class Handlers:
             if run is None:
                 log.warning("outcomes of an unknown campaign ignored", campaign_id=str(campaign_id))
                 return
+            cancelled = run.status == "cancelled"
             delays = [step.delay_seconds for step in run.steps]
-            applied = await recipients_repo.apply_results(conn, campaign_id, results, delays)
+            applied = await recipients_repo.apply_results(
+                conn, campaign_id, results, delays, chains_go_on=not cancelled
+            )
             if not applied:
                 return
-            counts = tally(applied, run.step_count)
+            counts = tally(applied, run.step_count, cancelled=cancelled)
             await campaigns_repo.add_outcomes(
                 conn,
                 campaign_id,
@@ -95,38 +149,33 @@ class Handlers:
                 done=counts.done,
                 settled=counts.settled,
             )
-            events: list[OutgoingMessage] = []
-            skipped = skipped_results(campaign_id, counts.abandoned, run.step_count, utc_now())
-            if skipped:
-                events.append(
-                    OutgoingMessage(
-                        INTERNAL_EXCHANGE,
-                        RoutingKey.DELIVERY_REPORTED,
-                        DeliveriesReportedV1(
-                            tenant_id=run.tenant_id,
-                            connection_id=run.connection_id,
-                            results=skipped,
-                        ),
-                    )
-                )
+            now = utc_now()
+            unsent = skipped_results(campaign_id, counts.abandoned, run.step_count, now)
+            unsent += cancelled_results(campaign_id, counts.withdrawn, run.step_count, now)
+            events = report_messages(run, unsent)
             updated = await campaigns_repo.lock(conn, campaign_id)
             assert updated is not None
             events += await finish_if_due(conn, updated)
             await add_to_outbox(conn, events)
-        for item in applied:
-            self._metrics.outcomes.labels(item.status).inc()
-        if events:
-            self._runtime.outbox.notify()
+        for status, count in Counter(item.status for item in applied).items():
+            self._metrics.outcomes.labels(status).inc(count)
+        self._published(events)
 
     async def on_cancel(self, event: CampaignCancelRequestedV1) -> None:
+        events: list[OutgoingMessage] = []
         async with self._pool.acquire() as conn, conn.transaction():
-            if not await campaigns_repo.mark_cancelled(conn, event.campaign_id, event.requested_at):
-                log.info("cancel of a finished or unknown campaign ignored")
+            run = await campaigns_repo.lock_for_cancel(conn, event.campaign_id)
+            if run is None:
+                # campaign.scheduled.v1 comes on another queue and may be behind
+                await campaigns_repo.remember_early_cancel(
+                    conn, event.campaign_id, event.tenant_id, event.requested_at
+                )
+                log.info("cancel of a campaign not scheduled yet: kept until it is")
                 return
-            await recipients_repo.close_waiting(conn, event.campaign_id)
-            run = await campaigns_repo.lock(conn, event.campaign_id)
-            assert run is not None
-            await add_to_outbox(conn, await finish_if_due(conn, run))
-        log.info("campaign cancelled", in_flight=run.outstanding)
-        self._runtime.outbox.notify()
+            if run.status in ("completed", "cancelled"):
+                log.info("cancel of a finished campaign ignored", status=run.status)
+                return
+            events = await cancel(conn, run, event.requested_at)
+            await add_to_outbox(conn, events)
+        self._published(events)
         self._releaser.wake()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from contracts.base import utc_now
 from contracts.campaigns import CampaignCancelledV1, CampaignCompletedV1, CampaignStartedV1
 from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
 from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage
 
 from .domain.model import CampaignRun
-from .domain.outcomes import cancel_settled, final_counters, is_complete
+from .domain.outcomes import cancel_settled, cancelled_results, final_counters, is_complete
 from .repo import Conn
 from .repo import campaigns as campaigns_repo
+from .repo import recipients as recipients_repo
+from .reports import report_messages
 
 log = get_logger(__name__)
 
@@ -73,3 +76,21 @@ async def finish_if_due(conn: Conn, run: CampaignRun) -> list[OutgoingMessage]:
             message_id=f"cancelled-{run.id}",
         )
     return [message]
+
+
+async def cancel(conn: Conn, run: CampaignRun, requested_at: datetime) -> list[OutgoingMessage]:
+    """Record the cancel of a campaign not finished yet (locked by the caller): nothing
+    is released after this commits, every delivery not yet released is reported
+    cancelled, and the campaign ends once what is in flight has reported."""
+    await campaigns_repo.mark_cancelled(conn, run.id, requested_at)
+    closed = await recipients_repo.close_waiting(conn, run.id)
+    events = report_messages(run, cancelled_results(run.id, closed, run.step_count, utc_now()))
+    updated = await campaigns_repo.lock(conn, run.id)
+    assert updated is not None
+    log.info(
+        "campaign cancelled",
+        campaign_id=str(run.id),
+        not_released=len(closed),
+        in_flight=updated.outstanding,
+    )
+    return events + await finish_if_due(conn, updated)

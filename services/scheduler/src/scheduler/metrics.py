@@ -24,6 +24,11 @@ class SchedulerMetrics:
             ["status"],
             registry=registry,
         )
+        self.release_errors = Counter(
+            "scheduler_release_errors",
+            "Failures in the release loop that were not transient (logged with the campaign)",
+            registry=registry,
+        )
         self.release_lateness = Histogram(
             "scheduler_release_lateness_seconds",
             "How late a release ran after its slot or due time",

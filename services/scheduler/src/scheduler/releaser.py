@@ -4,19 +4,32 @@ may go.
 
 Every step is a short transaction that locks the campaign row with SKIP LOCKED,
 so several scheduler replicas share the work and never release one delivery
-twice.  Jobs are published before the transaction commits: a crash in between
-leaves the rows waiting, they are released again, and the dispatcher's claim
-makes the second copy a no-op.
+twice.  A release is recorded once: the recipients marked released, the campaign's
+next slot and the jobs for the dispatcher (in the outbox) commit together, and the
+outbox relay publishes the jobs after the commit (an interval campaign's at once,
+and its next slot counts from the broker's confirm: see `_publish_now`).  A crash
+before the commit leaves nothing released; one after it leaves the jobs to the
+relay of the next process.
+(The relay can publish a job twice if it dies between the broker's confirm and
+deleting the row: the same message, with the same message id and release time,
+which the dispatcher's claim makes a no-op; the release itself happened once.)
+
+An error in one campaign is logged with its id and that campaign is retried
+with a backoff; the others go on.  /health answers 503 if the loop has died or
+made no progress for `release_loop_stall_seconds`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TypeVar
 from uuid import UUID
 
 from contracts.audience import AudienceSnapshotRequestedV1
-from contracts.dispatch import DeliveriesReportedV1
 from contracts.names import (
     DISPATCHER_OF,
     INTERNAL_EXCHANGE,
@@ -27,6 +40,7 @@ from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.retry import TRANSIENT_ERRORS
 from service_kit.runtime import ServiceRuntime
+from service_kit.topology import quorum_queue
 
 from .domain.jobs import build_work
 from .domain.model import CampaignRun, Released
@@ -38,9 +52,15 @@ from .repo import Conn, Pool
 from .repo import campaigns as campaigns_repo
 from .repo import quotas as quotas_repo
 from .repo import recipients as recipients_repo
+from .reports import report_messages
 from .settings import Settings
 
 log = get_logger(__name__)
+
+T = TypeVar("T")
+
+FIRST_RETRY_SECONDS = 0.5
+LONGEST_RETRY_SECONDS = 30.0
 
 
 class Releaser:
@@ -52,6 +72,11 @@ class Releaser:
         self._metrics = metrics
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._progress_at = time.monotonic()
+        self._failing: dict[UUID | None, tuple[float, float]] = {}
+        """campaign (None: the snapshot step) -> (retry at, current backoff)."""
+        self._declared: set[str] = set()
+        runtime.add_health_check("release_loop", self.alive)
 
     @property
     def _pool(self) -> Pool:
@@ -61,7 +86,24 @@ class Releaser:
         """Something changed (new campaign, recipients, outcomes): look again now."""
         self._wake.set()
 
+    def alive(self) -> bool:
+        """The loop runs and has made progress lately."""
+        running = self._task is not None and not self._task.done()
+        stalled = time.monotonic() - self._progress_at > self._settings.release_loop_stall_seconds
+        return running and not stalled
+
     async def start(self) -> None:
+        # A release committed just before a crash may not have been published: it
+        # goes now, and the next release of an interval campaign waits a full
+        # interval from here, so no gap is ever short.
+        async with self._pool.acquire() as conn, conn.transaction():
+            leftover = await self._runtime.outbox.publish_now(conn)
+        if leftover:
+            log.info("events an earlier process committed were published", count=leftover)
+        delayed = await campaigns_repo.delay_interval_slots(self._pool)
+        if delayed:
+            log.info("interval campaigns resume one interval from now", campaigns=delayed)
+        self._progress_at = time.monotonic()
         self._task = asyncio.create_task(self._run(), name="releaser")
 
     async def stop(self) -> None:
@@ -75,33 +117,91 @@ class Releaser:
         delay = 0.05
         while True:
             self._wake.clear()
+            self._progress_at = time.monotonic()
             try:
                 wait = await self.tick()
                 delay = 0.05
             except TRANSIENT_ERRORS as error:
                 log.warning("release loop failed, retrying", error=repr(error), retry_in=delay)
                 wait, delay = delay, min(delay * 2, 5.0)
+            except Exception:
+                self._metrics.release_errors.inc()
+                log.exception("release loop failed, retrying", retry_in=delay)
+                wait, delay = delay, min(delay * 2, 5.0)
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), wait)
 
     async def tick(self) -> float:
-        """One pass; returns how long to sleep before the next (unless woken)."""
-        idle = self._settings.max_idle_seconds
-        await self._request_snapshots()
-        await self._start_ready()
-        waits = [idle]
-        next_start = await campaigns_repo.seconds_to_next_start(self._pool)
-        if next_start is not None:
-            waits.append(next_start - self._settings.snapshot_lead_seconds)
-        for campaign_id, wait in await campaigns_repo.release_candidates(self._pool):
+        """One pass; returns how long to sleep before the next (unless woken).
+
+        Releases come first, so a slot is claimed as soon after its time as the loop
+        wakes; then campaigns due to start are started (and released from in the
+        pass right after), and audience snapshots due are requested."""
+        waits = [self._settings.max_idle_seconds]
+        for campaign_id, paced, wait in await campaigns_repo.release_candidates(self._pool):
             if wait > 0.002:
                 waits.append(wait)
-            elif await self._release(campaign_id) > 0:
+                continue
+            release = partial(self._release, campaign_id, paced=paced)
+            if await self._guarded(campaign_id, "releasing", release, 0) > 0:
                 waits.append(0.0)
+        timing = await campaigns_repo.timing(self._pool, self._settings.snapshot_lead_seconds)
+        if timing.start_in is not None and timing.start_in <= 0:
+            for campaign_id in await campaigns_repo.ready_to_start(self._pool):
+                start = partial(self._start, campaign_id)
+                if await self._guarded(campaign_id, "starting", start, False):
+                    waits.append(0.0)  # its first release, at once
+        elif timing.start_in is not None:
+            waits.append(timing.start_in)
+        if timing.snapshot_in is not None and timing.snapshot_in <= 0:
+            requested = await self._guarded(
+                None, "requesting snapshots", self._request_snapshots, 0
+            )
+            if requested:
+                waits.append(0.0)  # more may be due
+        elif timing.snapshot_in is not None:
+            waits.append(timing.snapshot_in)
         return max(0.0, min(waits))
 
-    async def _request_snapshots(self) -> None:
+    async def _guarded(
+        self,
+        campaign_id: UUID | None,
+        doing: str,
+        step: Callable[[], Awaitable[T]],
+        otherwise: T,
+    ) -> T:
+        """Run one campaign's step; an error that is not transient is logged with
+        the campaign's id and the campaign retried later, with a growing backoff,
+        while the loop goes on with the others."""
+        failing = self._failing.get(campaign_id)
+        if failing is not None and time.monotonic() < failing[0]:
+            return otherwise
+        try:
+            result = await step()
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            backoff = (
+                FIRST_RETRY_SECONDS
+                if failing is None
+                else min(failing[1] * 2, LONGEST_RETRY_SECONDS)
+            )
+            self._failing[campaign_id] = (time.monotonic() + backoff, backoff)
+            self._metrics.release_errors.inc()
+            log.exception(
+                f"{doing} failed; other campaigns go on",
+                campaign_id=str(campaign_id) if campaign_id else None,
+                retry_in=backoff,
+            )
+            return otherwise
+        if failing is not None:
+            del self._failing[campaign_id]
+            log.info(f"{doing} works again", campaign_id=str(campaign_id) if campaign_id else None)
+        self._progress_at = time.monotonic()
+        return result
+
+    async def _request_snapshots(self) -> int:
         async with self._pool.acquire() as conn, conn.transaction():
             launching = await campaigns_repo.claim_snapshot_requests(
                 conn, self._settings.snapshot_lead_seconds
@@ -127,24 +227,39 @@ class Releaser:
         if launching:
             self._runtime.outbox.notify()
             log.info("audience snapshots requested", campaign_ids=[str(r["id"]) for r in launching])
+        return len(launching)
 
-    async def _start_ready(self) -> None:
-        for campaign_id in await campaigns_repo.ready_to_start(self._pool):
-            async with self._pool.acquire() as conn, conn.transaction():
-                started_at = await campaigns_repo.mark_running(conn, campaign_id)
-                run = await campaigns_repo.lock(conn, campaign_id)
-                if started_at is None or run is None:
-                    continue
-                events = [started_event(run, started_at), *await finish_if_due(conn, run)]
-                await add_to_outbox(conn, events)
-            self._runtime.outbox.notify()
-            log.info(
-                "campaign started", campaign_id=str(campaign_id), audience_size=run.audience_size
-            )
-
-    async def _release(self, campaign_id: UUID) -> int:
+    async def _start(self, campaign_id: UUID) -> bool:
+        """Start a snapshotted campaign whose start time came; False if it was not
+        (any more) waiting to start."""
         async with self._pool.acquire() as conn, conn.transaction():
-            run = await campaigns_repo.lock_for_release(conn, campaign_id)
+            started_at = await campaigns_repo.mark_running(conn, campaign_id)
+            run = await campaigns_repo.lock(conn, campaign_id)
+            if started_at is None or run is None:
+                return False
+            events = [started_event(run, started_at), *await finish_if_due(conn, run)]
+            await add_to_outbox(conn, events)
+            limit_unknown = (
+                run.counts_toward_quota
+                and run.monthly_limit is None
+                and not await quotas_repo.tenant_known(conn, run.tenant_id)
+            )
+        self._runtime.outbox.notify()
+        log.info("campaign started", campaign_id=str(campaign_id), audience_size=run.audience_size)
+        if limit_unknown:
+            log.warning(
+                "the tenant's monthly limit is not known yet: nothing is released until "
+                "tenant.updated.v1 comes",
+                campaign_id=str(campaign_id),
+                tenant_id=run.tenant_id,
+            )
+        return True
+
+    async def _release(self, campaign_id: UUID, *, paced: bool) -> int:
+        """Release what may go now from one campaign (`paced`: it has an interval);
+        returns how many deliveries were released or skipped."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            run = await campaigns_repo.lock_for_release(conn, campaign_id, paced=paced)
             if run is None:
                 return 0
             budget = release_budget(
@@ -152,46 +267,72 @@ class Releaser:
             )
             if budget == 0:
                 return 0
+            usage = None
+            if run.counts_toward_quota:
+                usage = await quotas_repo.lock(
+                    conn, run.tenant_id, quotas_repo.month_of(run.now), run.monthly_limit
+                )
+                if usage.limit is None:
+                    return 0  # held until the tenant's limit is known
             released = await recipients_repo.claim_due(conn, campaign_id, budget)
             if not released:
                 return 0
             over_limit: list[Released] = []
-            if run.counts_toward_quota:
-                granted, limit = await quotas_repo.grant(
-                    conn, run.tenant_id, quotas_repo.month_of(run.now), len(released)
-                )
+            if usage is not None:
+                granted = usage.grantable(len(released))
+                await quotas_repo.take(conn, usage, granted)
                 released, over_limit = released[:granted], released[granted:]
                 if over_limit:
-                    assert limit is not None
-                    await self._skip_over_limit(conn, run, over_limit, limit)
+                    assert usage.limit is not None
+                    await self._skip_over_limit(conn, run, over_limit, usage.limit)
+            jobs: list[int] = []
+            if released:
+                jobs = await add_to_outbox(conn, await self._work(run, released))
+                await campaigns_repo.after_release(
+                    conn,
+                    campaign_id,
+                    len(released),
+                    next_slot_after_release(run, released[0].released_at),
+                )
+        if released and run.interval_seconds > 0:
+            await self._publish_now(campaign_id, jobs)
+        else:
+            self._runtime.outbox.notify()
+        if released:
+            self._metrics.released.inc(len(released))
             if run.interval_seconds > 0:
                 lateness = (released[0].released_at - current_slot(run)).total_seconds()
                 self._metrics.release_lateness.observe(max(lateness, 0.0))
-            dispatch, compose = (None, []) if not released else build_work(run, released)
-            publisher = self._runtime.publisher
-            if dispatch is not None:
-                await publisher.send_to_queue(
-                    dispatch,
-                    queue=dispatch_queue(
-                        DISPATCHER_OF[run.channel], run.tenant_id, run.connection_id
-                    ),
-                    message_type=RoutingKey.DISPATCH_SEND,
-                    single_active_consumer=True,
-                )
-            for request in compose:
-                await publisher.publish(
-                    request, exchange=INTERNAL_EXCHANGE, routing_key=RoutingKey.COMPOSE
-                )
-            await campaigns_repo.after_release(
-                conn,
-                campaign_id,
-                len(released),
-                next_slot_after_release(run, released[0].released_at if released else None),
-            )
-        self._metrics.released.inc(len(released))
-        if over_limit:
-            self._runtime.outbox.notify()
         return len(released) + len(over_limit)
+
+    async def _publish_now(self, campaign_id: UUID, jobs: list[int]) -> None:
+        """Publish an interval campaign's release as soon as it is committed, and
+        count its next slot from the moment the broker confirmed it.  (The release
+        was committed with a provisional slot, one interval after it, which holds if
+        this process dies here; the relay then publishes the jobs.)"""
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                await self._runtime.outbox.publish_now(conn, jobs)
+                await campaigns_repo.slot_after_publish(conn, campaign_id)
+        except TRANSIENT_ERRORS:
+            self._runtime.outbox.notify()  # the relay's own loop publishes them
+            raise
+
+    async def _work(self, run: CampaignRun, released: list[Released]) -> list[OutgoingMessage]:
+        """The jobs of a release, to go out through the outbox: ready messages to the
+        connection's queue (declared first, once per process), AI steps to the composer."""
+        dispatch, compose = build_work(run, released)
+        work: list[OutgoingMessage] = []
+        if dispatch is not None:
+            queue = dispatch_queue(DISPATCHER_OF[run.channel], run.tenant_id, run.connection_id)
+            if queue not in self._declared:
+                await self._runtime.publisher.declare(
+                    quorum_queue(queue, single_active_consumer=True)
+                )
+                self._declared.add(queue)
+            work.append(OutgoingMessage("", queue, dispatch, message_type=RoutingKey.DISPATCH_SEND))
+        work += [OutgoingMessage(INTERNAL_EXCHANGE, RoutingKey.COMPOSE, c) for c in compose]
+        return work
 
     async def _skip_over_limit(
         self, conn: Conn, run: CampaignRun, over_limit: list[Released], limit: int
@@ -208,15 +349,7 @@ class Releaser:
             reason=monthly_limit_reason(limit, run.now),
         )
         await campaigns_repo.add_skipped(conn, run.id, len(skipped), len(over_limit))
-        events = [
-            OutgoingMessage(
-                INTERNAL_EXCHANGE,
-                RoutingKey.DELIVERY_REPORTED,
-                DeliveriesReportedV1(
-                    tenant_id=run.tenant_id, connection_id=run.connection_id, results=skipped
-                ),
-            )
-        ]
+        events = report_messages(run, skipped)
         updated = await campaigns_repo.lock(conn, run.id)
         assert updated is not None
         events += await finish_if_due(conn, updated)

@@ -10,10 +10,13 @@ class Settings(ServiceSettings):
     time the audience is snapshotted, so the first message leaves on time;
     `RELEASE_WINDOW`: deliveries of one campaign in flight at most (interval 0);
     `RELEASE_BATCH`: deliveries per dispatch message; `MAX_IDLE_SECONDS`: the
-    longest the release loop sleeps without being woken."""
+    longest the release loop sleeps without being woken;
+    `RELEASE_LOOP_STALL_SECONDS`: /health fails when the loop made no progress
+    for this long."""
 
     scheduler_port: int = 8082
     snapshot_lead_seconds: float = 5.0
     release_window: int = 2000
     release_batch: int = 500
     max_idle_seconds: float = 0.5
+    release_loop_stall_seconds: float = 60.0

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -42,6 +42,8 @@ from test_support.waiting import eventually
 
 TENANT = "sched-t"
 CONNECTION = "bot"
+SLOT_TOLERANCE = 0.002
+"""A slot may be claimed this early (scheduler.domain.pacing.SLOT_TOLERANCE)."""
 
 
 @dataclass
@@ -67,6 +69,10 @@ class Harness:
         self.outcome_for: dict[str, str] = {}
         self.send_delay = 0.0
         self.auto_report = True
+        self.hold_snapshots = False
+        """Keep snapshot requests in `snapshot_requests` until `answer_snapshot`."""
+        self.snapshot_requests: list[AudienceSnapshotRequestedV1] = []
+        self.start_at: dict[uuid.UUID, datetime] = {}
 
     async def publish(
         self, message: BaseModel, routing_key: str, exchange: str = INTERNAL_EXCHANGE
@@ -102,31 +108,37 @@ class Harness:
     async def _on_snapshot(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         async with message.process():
             request = AudienceSnapshotRequestedV1.model_validate_json(message.body)
-            recipients = self.audiences[request.campaign_id]
-            batches = [
-                recipients[i : i + request.batch_size]
-                for i in range(0, len(recipients), request.batch_size)
-            ]
-            for number, batch in enumerate(batches, start=1):
-                await self.publish(
-                    RecipientsResolvedV1(
-                        campaign_id=request.campaign_id,
-                        tenant_id=TENANT,
-                        batch_no=number,
-                        recipients=batch,
-                    ),
-                    RoutingKey.RECIPIENTS_RESOLVED,
-                )
+            self.snapshot_requests.append(request)
+            if not self.hold_snapshots:
+                await self.answer_snapshot(request)
+
+    async def answer_snapshot(self, request: AudienceSnapshotRequestedV1) -> None:
+        """Stream the campaign's recipients in batches, then say the snapshot is done."""
+        recipients = self.audiences[request.campaign_id]
+        batches = [
+            recipients[i : i + request.batch_size]
+            for i in range(0, len(recipients), request.batch_size)
+        ]
+        for number, batch in enumerate(batches, start=1):
             await self.publish(
-                AudienceSnapshottedV1(
+                RecipientsResolvedV1(
                     campaign_id=request.campaign_id,
                     tenant_id=TENANT,
-                    audience_size=len(recipients),
-                    batch_count=len(batches),
-                    snapshotted_at=utc_now(),
+                    batch_no=number,
+                    recipients=batch,
                 ),
-                RoutingKey.AUDIENCE_SNAPSHOTTED,
+                RoutingKey.RECIPIENTS_RESOLVED,
             )
+        await self.publish(
+            AudienceSnapshottedV1(
+                campaign_id=request.campaign_id,
+                tenant_id=TENANT,
+                audience_size=len(recipients),
+                batch_count=len(batches),
+                snapshotted_at=utc_now(),
+            ),
+            RoutingKey.AUDIENCE_SNAPSHOTTED,
+        )
 
     async def _on_lifecycle(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         async with message.process():
@@ -188,8 +200,11 @@ class Harness:
         steps: Sequence[CampaignStep] | None = None,
         start_in: float = 0,
         counts_toward_quota: bool = True,
+        monthly_limit: int | None = 1_000_000,
+        campaign_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
-        campaign_id = uuid.uuid4()
+        campaign_id = campaign_id or uuid.uuid4()
+        self.start_at[campaign_id] = utc_now() + timedelta(seconds=start_in)
         self.audiences[campaign_id] = [
             Recipient(
                 recipient_no=n, contact_id=f"{CONNECTION}:{n}", external_id=str(n), name=f"P{n}"
@@ -208,8 +223,9 @@ class Harness:
                     steps or [CampaignStep(step_no=1, content=TextContent(text="hi {name}"))]
                 ),
                 interval_seconds=interval,
-                start_at=utc_now() + timedelta(seconds=start_in),
+                start_at=self.start_at[campaign_id],
                 counts_toward_quota=counts_toward_quota,
+                monthly_limit=monthly_limit,
                 created_at=utc_now(),
             ),
             RoutingKey.CAMPAIGN_SCHEDULED,
@@ -249,7 +265,8 @@ def scheduler_settings(rabbitmq_url: str, database_url: str) -> Settings:
         rabbitmq_url=rabbitmq_url,
         database_url=database_url,
         snapshot_lead_seconds=0.5,
-        max_idle_seconds=0.2,
+        # long: what must happen at once is woken for, not found by polling
+        max_idle_seconds=2.0,
     )
 
 

@@ -1,19 +1,14 @@
-"""Start times, intervals, chains, cancel and the monthly limit, on the real
-broker and database."""
+"""Releasing every recipient once, and template chains, on the real broker and
+database (start times and intervals: test_timing; cancel: test_cancel; monthly
+limits: test_quotas)."""
 
 from __future__ import annotations
-
-import itertools
-import statistics
-import time
 
 import pytest
 from contracts.content import TextContent
 from contracts.scheduling import CampaignStep
-from starlette.applications import Starlette
-from test_support.waiting import eventually
 
-from .conftest import TENANT, Harness
+from .conftest import Harness
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -28,24 +23,6 @@ async def test_every_recipient_is_released_once_and_the_campaign_completes(
     assert (completed["audience_size"], completed["sent"], completed["failed"]) == (1200, 1200, 0)
     started = [body for key, body in harness.platform.lifecycle if key == "campaign.started.v1"]
     assert started[0]["audience_size"] == 1200
-
-
-async def test_interval_spaces_consecutive_messages(harness: Harness) -> None:
-    campaign = await harness.campaign(12, interval=0.25)
-    await harness.final_event(campaign, "completed")
-    times = [r.at for r in harness.released_of(campaign)]
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert len(gaps) == 11
-    assert min(gaps) >= 0.25 - 0.03, gaps
-    assert abs(statistics.mean(gaps) - 0.25) < 0.025, gaps
-
-
-async def test_a_future_start_time_holds_the_campaign(harness: Harness) -> None:
-    campaign = await harness.campaign(3, start_in=2.0)
-    scheduled_at = time.monotonic()
-    await harness.final_event(campaign, "completed")
-    first = min(r.at for r in harness.released_of(campaign))
-    assert first - scheduled_at >= 1.8
 
 
 async def test_chain_steps_follow_the_actual_send_of_the_previous_step(harness: Harness) -> None:
@@ -84,41 +61,3 @@ async def test_a_failed_step_ends_the_chain_for_that_recipient(harness: Harness)
         if r.error_code == "chain.previous_step"
     ]
     assert sorted(skipped) == [(2, 2), (2, 3)]
-
-
-async def test_cancel_stops_releases_and_reports_the_rest_cancelled(harness: Harness) -> None:
-    campaign = await harness.campaign(40, interval=0.1)
-    await eventually(lambda: _released(harness, campaign, 5), what="five releases")
-    await harness.cancel(campaign)
-    cancelled = await harness.final_event(campaign, "cancelled")
-    released = len(harness.released_of(campaign))
-    assert released < 40
-    assert cancelled["sent"] == released
-    assert cancelled["cancelled"] == 40 - released
-
-
-async def test_nothing_is_released_past_the_monthly_limit(
-    harness: Harness, scheduler: Starlette
-) -> None:
-    await harness.tenant(monthly_limit=5)
-
-    async def limit_known() -> bool:
-        pool = scheduler.state.runtime.pool
-        return await pool.fetchval("SELECT monthly_limit FROM tenants WHERE id = $1", TENANT) == 5
-
-    await eventually(limit_known, what="the tenant's limit")
-    test_send = await harness.campaign(2, counts_toward_quota=False)
-    await harness.final_event(test_send, "completed")
-    campaign = await harness.campaign(8)
-    completed = await harness.final_event(campaign, "completed")
-    assert len(harness.released_of(campaign)) == 5
-    assert (completed["sent"], completed["skipped"]) == (5, 3)
-    reasons = {
-        r.error_reason for r in harness.platform.reported if r.error_code == "quota.monthly_limit"
-    }
-    assert len(reasons) == 1
-    assert "monthly limit of 5 messages" in reasons.pop()
-
-
-async def _released(harness: Harness, campaign: object, count: int) -> bool:
-    return len([r for r in harness.platform.released if r.job.campaign_id == campaign]) >= count

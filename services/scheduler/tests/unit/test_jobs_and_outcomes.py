@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from contracts.audience import Recipient
 from contracts.content import AiContent, MediaContent, TextContent
 from contracts.dispatch import OutboundMedia, OutboundText
 from contracts.scheduling import CampaignStep
 from scheduler.domain.jobs import build_work
-from scheduler.domain.model import Applied, Released
-from scheduler.domain.outcomes import final_counters, skipped_results, tally
+from scheduler.domain.model import Applied, Released, Usage
+from scheduler.domain.outcomes import (
+    cancel_settled,
+    cancelled_results,
+    final_counters,
+    skipped_results,
+    tally,
+)
+from scheduler.repo.quotas import month_of
 
 from .test_pacing import run
 
@@ -84,3 +92,57 @@ def test_final_counters_count_what_never_went_as_cancelled() -> None:
     counters = final_counters(run(audience_size=10, sent=4, failed=1, status="cancelled"))
     assert counters.cancelled == 5
     assert counters.audience_size == 10
+
+
+def test_a_cancelled_campaign_cuts_every_chain_and_cancels_the_rest() -> None:
+    applied = [
+        Applied(recipient_no=1, step_no=1, status="sent", done=True),
+        Applied(recipient_no=2, step_no=1, status="failed", done=True),
+        Applied(recipient_no=3, step_no=3, status="sent", done=True),
+    ]
+    counts = tally(applied, step_count=3, cancelled=True)
+    assert counts.abandoned == []
+    assert counts.skipped == 0  # what the cancel stopped counts as cancelled
+    assert counts.withdrawn == [(1, 2), (2, 2)]
+    cancelled = cancelled_results(uuid.uuid4(), counts.withdrawn, 3, NOW)
+    assert [(r.recipient_no, r.step_no, r.status) for r in cancelled] == [
+        (1, 2, "cancelled"),
+        (1, 3, "cancelled"),
+        (2, 2, "cancelled"),
+        (2, 3, "cancelled"),
+    ]
+    assert {r.error_code for r in cancelled} == {"campaign.cancelled"}
+
+
+def test_a_cancelled_campaign_ends_once_its_snapshot_is_in_and_nothing_is_in_flight() -> None:
+    cancelled = run(status="cancelled", snapshot_requested=True, audience_size=None)
+    assert not cancel_settled(cancelled)  # its audience is still streaming in
+    assert not cancel_settled(replace(cancelled, audience_size=10, batch_count=2))
+    assert cancel_settled(replace(cancelled, audience_size=10, batch_count=2, batches_received=2))
+    assert not cancel_settled(
+        replace(cancelled, audience_size=10, batch_count=1, batches_received=1, outstanding=3)
+    )
+    never_snapshotted = run(status="cancelled", audience_size=None, batch_count=None)
+    assert cancel_settled(never_snapshotted)
+    assert final_counters(never_snapshotted).model_dump() == {
+        "audience_size": 0,
+        "sent": 0,
+        "failed": 0,
+        "skipped": 0,
+        "cancelled": 0,
+        "unknown": 0,
+    }
+
+
+def test_the_limit_grants_what_is_left_of_it() -> None:
+    usage = Usage("t", date(2026, 11, 1), released=8, limit=10)
+    assert usage.grantable(500) == 2
+    assert usage.grantable(1) == 1
+    assert Usage("t", date(2026, 11, 1), released=12, limit=10).grantable(5) == 0
+
+
+def test_months_are_calendar_months_in_utc() -> None:
+    new_year_in_berlin = datetime(2027, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert month_of(new_year_in_berlin) == date(2026, 12, 1)
+    assert month_of(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)) == date(2026, 12, 1)
+    assert month_of(datetime(2027, 1, 1, tzinfo=UTC)) == date(2027, 1, 1)

@@ -61,6 +61,7 @@ class PlannedCampaign:
     start_at: datetime
     counts_toward_quota: bool
     estimated_audience: int | None = None
+    monthly_limit: int | None = None
 
     @property
     def estimated_messages(self) -> int | None:

@@ -311,6 +311,7 @@ def plan_campaigns(
                 interval_seconds=spec.interval_seconds,
                 start_at=start_at,
                 counts_toward_quota=not isinstance(spec.audience, TestAudience),
+                monthly_limit=tenant.monthly_limit,
             )
         )
     return planned

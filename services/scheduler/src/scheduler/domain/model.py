@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -40,6 +40,10 @@ class CampaignRun:
     unknown: int
     final_event_at: datetime | None
     now: datetime
+    monthly_limit: int | None = None
+    """The tenant's limit the campaign was accepted under (the tenant's own, once
+    known, wins)."""
+    snapshot_requested: bool = False
 
     @property
     def step_count(self) -> int:
@@ -72,3 +76,25 @@ class Applied:
     step_no: int
     status: str
     done: bool
+
+
+@dataclass(frozen=True)
+class Usage:
+    tenant_id: str
+    month: date
+    released: int
+    limit: int | None
+    """None: neither the tenant's limit nor the campaign's is known."""
+
+    def grantable(self, wanted: int) -> int:
+        assert self.limit is not None
+        return max(0, min(wanted, self.limit - self.released))
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds until the next audience snapshot is due and until the next
+    snapshotted campaign starts (None: there is none; <= 0: now)."""
+
+    snapshot_in: float | None
+    start_in: float | None

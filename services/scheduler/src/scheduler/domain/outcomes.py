@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from contracts.campaigns import CampaignCounters
@@ -13,6 +14,8 @@ from .model import Applied, CampaignRun
 
 PREVIOUS_STEP_REASON = "the previous message of the chain did not reach this recipient"
 MONTHLY_LIMIT_RULE = "quota.monthly_limit"
+CANCELLED_CODE = "campaign.cancelled"
+CANCELLED_REASON = "the campaign was cancelled before this message was sent"
 
 
 @dataclass
@@ -26,9 +29,13 @@ class Tally:
     settled: int = 0
     abandoned: list[tuple[int, int]] = field(default_factory=list)
     """(recipient_no, first step not to send): chains cut short by a failure."""
+    withdrawn: list[tuple[int, int]] = field(default_factory=list)
+    """(recipient_no, first step not to send): chains of a cancelled campaign,
+    whose later steps are cancelled (counted when the campaign ends)."""
 
 
-def tally(applied: list[Applied], step_count: int) -> Tally:
+def tally(applied: list[Applied], step_count: int, *, cancelled: bool = False) -> Tally:
+    """`cancelled`: the campaign was cancelled, so no chain goes on."""
     result = Tally()
     for item in applied:
         result.settled += 1
@@ -36,9 +43,40 @@ def tally(applied: list[Applied], step_count: int) -> Tally:
         if item.done:
             result.done += 1
             if item.step_no < step_count:
-                result.abandoned.append((item.recipient_no, item.step_no + 1))
-                result.skipped += step_count - item.step_no
+                rest = (item.recipient_no, item.step_no + 1)
+                if cancelled:
+                    result.withdrawn.append(rest)
+                else:
+                    result.abandoned.append(rest)
+                    result.skipped += step_count - item.step_no
     return result
+
+
+def unsent_results(
+    campaign_id: UUID,
+    rests: list[tuple[int, int]],
+    step_count: int,
+    now: datetime,
+    *,
+    status: Literal["skipped", "cancelled"],
+    code: str,
+    reason: str,
+) -> list[DeliveryResult]:
+    """Steps that will never be sent, from (recipient_no, first such step) on,
+    reported so every delivery ends."""
+    return [
+        DeliveryResult(
+            campaign_id=campaign_id,
+            recipient_no=recipient_no,
+            step_no=step_no,
+            status=status,
+            error_code=code,
+            error_reason=reason,
+            finished_at=now,
+        )
+        for recipient_no, first in rests
+        for step_no in range(first, step_count + 1)
+    ]
 
 
 def skipped_results(
@@ -50,21 +88,24 @@ def skipped_results(
     code: str = "chain.previous_step",
     reason: str = PREVIOUS_STEP_REASON,
 ) -> list[DeliveryResult]:
-    """Steps that will never be sent, from (recipient_no, first such step) on,
-    reported skipped so every delivery ends."""
-    return [
-        DeliveryResult(
-            campaign_id=campaign_id,
-            recipient_no=recipient_no,
-            step_no=step_no,
-            status="skipped",
-            error_code=code,
-            error_reason=reason,
-            finished_at=now,
-        )
-        for recipient_no, first in skipped
-        for step_no in range(first, step_count + 1)
-    ]
+    return unsent_results(
+        campaign_id, skipped, step_count, now, status="skipped", code=code, reason=reason
+    )
+
+
+def cancelled_results(
+    campaign_id: UUID, rests: list[tuple[int, int]], step_count: int, now: datetime
+) -> list[DeliveryResult]:
+    """What a cancel stopped: every step from (recipient_no, first step) on."""
+    return unsent_results(
+        campaign_id,
+        rests,
+        step_count,
+        now,
+        status="cancelled",
+        code=CANCELLED_CODE,
+        reason=CANCELLED_REASON,
+    )
 
 
 def monthly_limit_reason(limit: int, month: datetime) -> str:
@@ -85,9 +126,25 @@ def is_complete(run: CampaignRun) -> bool:
     )
 
 
+def snapshot_settled(run: CampaignRun) -> bool:
+    """No snapshot was asked for, or every batch of it is in (so each of its
+    recipients has been reported)."""
+    return not run.snapshot_requested or (
+        run.audience_size is not None
+        and run.batch_count is not None
+        and run.batches_received >= run.batch_count
+    )
+
+
 def cancel_settled(run: CampaignRun) -> bool:
-    """A cancelled campaign is final once nothing it released is still in flight."""
-    return run.status == "cancelled" and run.outstanding == 0 and run.final_event_at is None
+    """A cancelled campaign is final once nothing it released is still in flight
+    and its whole audience is known, so the final counters are."""
+    return (
+        run.status == "cancelled"
+        and run.outstanding == 0
+        and run.final_event_at is None
+        and snapshot_settled(run)
+    )
 
 
 def final_counters(run: CampaignRun) -> CampaignCounters:

@@ -9,7 +9,7 @@ from uuid import UUID
 from contracts.scheduling import CampaignScheduledV1, CampaignStep
 from contracts.tenants import TenantUpdatedV1
 
-from ..domain.model import CampaignRun
+from ..domain.model import CampaignRun, Timing
 from . import Conn, Pool, sql
 
 UPSERT_TENANT = sql("upsert_tenant")
@@ -17,16 +17,22 @@ INSERT_CAMPAIGN = sql("insert_campaign")
 CLAIM_SNAPSHOT_REQUESTS = sql("claim_snapshot_requests")
 SELECT_CAMPAIGN_FOR_UPDATE = sql("select_campaign_for_update")
 SELECT_CAMPAIGN_FOR_RELEASE = sql("select_campaign_for_release")
+SELECT_CAMPAIGN_FOR_PACED_RELEASE = sql("select_campaign_for_paced_release")
+SELECT_CAMPAIGN_FOR_CANCEL = sql("select_campaign_for_cancel")
 SET_SNAPSHOT_SIZE = sql("set_snapshot_size")
 SELECT_CAMPAIGNS_READY_TO_START = sql("select_campaigns_ready_to_start")
 MARK_RUNNING = sql("mark_running")
 SELECT_RELEASE_CANDIDATES = sql("select_release_candidates")
-SELECT_NEXT_START = sql("select_next_start")
+SELECT_TIMING = sql("select_timing")
 UPDATE_AFTER_RELEASE = sql("update_after_release")
 ADD_OUTCOMES = sql("add_outcomes")
 MARK_FINISHED = sql("mark_finished")
 MARK_CANCELLED = sql("mark_cancelled")
 ADD_SKIPPED = sql("add_skipped")
+INSERT_EARLY_CANCEL = sql("insert_early_cancel")
+TAKE_EARLY_CANCEL = sql("take_early_cancel")
+DELAY_INTERVAL_SLOTS = sql("delay_interval_slots")
+UPDATE_SLOT_AFTER_PUBLISH = sql("update_slot_after_publish")
 
 
 def _run(row: Any) -> CampaignRun:
@@ -55,6 +61,8 @@ def _run(row: Any) -> CampaignRun:
         unknown=row["unknown"],
         final_event_at=row["final_event_at"],
         now=row["now"],
+        monthly_limit=row["monthly_limit"],
+        snapshot_requested=row["snapshot_requested"],
     )
 
 
@@ -68,8 +76,8 @@ async def upsert_tenant(pool: Pool, event: TenantUpdatedV1) -> None:
     )
 
 
-async def insert_campaign(pool: Pool, event: CampaignScheduledV1) -> bool:
-    status = await pool.execute(
+async def insert_campaign(conn: Conn, event: CampaignScheduledV1) -> bool:
+    status = await conn.execute(
         INSERT_CAMPAIGN,
         event.campaign_id,
         event.tenant_id,
@@ -83,6 +91,7 @@ async def insert_campaign(pool: Pool, event: CampaignScheduledV1) -> bool:
         event.interval_seconds,
         event.start_at,
         event.counts_toward_quota,
+        event.monthly_limit,
     )
     return bool(status.endswith(" 1"))
 
@@ -92,14 +101,38 @@ async def claim_snapshot_requests(conn: Conn, lead_seconds: float) -> list[dict[
     return [dict(row) for row in await conn.fetch(CLAIM_SNAPSHOT_REQUESTS, lead_seconds)]
 
 
+# How the campaign row is locked (PostgreSQL row locks), so that releasing and
+# applying outcomes go on at the same time while a cancel waits for both:
+#
+#   releasing, no interval   FOR KEY SHARE      shared with other releases and with
+#                                                 handlers; blocks only a cancel
+#   releasing, an interval   FOR NO KEY UPDATE  one release per slot, replicas skip
+#   handlers (outcomes ...)  FOR NO KEY UPDATE  one at a time, beside releases
+#   cancel                   FOR UPDATE         waits for every release and handler,
+#                                                 so nothing is released after it
+#
+# A release writes the row (after_release) only at its end, when it waits for a
+# handler's short transaction; it never waits for anything else, so no deadlock.
+
+
 async def lock(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
     row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_UPDATE, campaign_id)
     return _run(row) if row else None
 
 
-async def lock_for_release(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
-    """The running campaign, unless another scheduler is releasing from it now."""
-    row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_RELEASE, campaign_id)
+async def lock_for_cancel(conn: Conn, campaign_id: UUID) -> CampaignRun | None:
+    """The campaign, once no release or handler is busy with it."""
+    row = await conn.fetchrow(SELECT_CAMPAIGN_FOR_CANCEL, campaign_id)
+    return _run(row) if row else None
+
+
+async def lock_for_release(conn: Conn, campaign_id: UUID, *, paced: bool) -> CampaignRun | None:
+    """The running campaign, unless it is being cancelled (or, `paced`: it has an
+    interval and another scheduler is releasing from it now)."""
+    query = SELECT_CAMPAIGN_FOR_PACED_RELEASE if paced else SELECT_CAMPAIGN_FOR_RELEASE
+    row = await conn.fetchrow(query, campaign_id)
+    if row is not None and (row["interval_seconds"] > 0) != paced:
+        return None  # the interval changed under the caller: it looks again
     return _run(row) if row else None
 
 
@@ -116,23 +149,36 @@ async def mark_running(conn: Conn, campaign_id: UUID) -> datetime | None:
     return value
 
 
-async def release_candidates(pool: Pool) -> list[tuple[UUID, float]]:
-    """Running campaigns with waiting recipients, and seconds until one may go."""
+async def release_candidates(pool: Pool) -> list[tuple[UUID, bool, float]]:
+    """Running campaigns with waiting recipients: whether they have an interval,
+    and seconds until one may go."""
     return [
-        (row["id"], float(row["wait_seconds"]))
+        (row["id"], row["interval_seconds"] > 0, float(row["wait_seconds"]))
         for row in await pool.fetch(SELECT_RELEASE_CANDIDATES)
     ]
 
 
-async def seconds_to_next_start(pool: Pool) -> float | None:
-    value = await pool.fetchval(SELECT_NEXT_START)
-    return float(value) if value is not None else None
+async def timing(pool: Pool, snapshot_lead_seconds: float) -> Timing:
+    row = await pool.fetchrow(SELECT_TIMING, snapshot_lead_seconds)
+    assert row is not None
+
+    def seconds(value: Any) -> float | None:
+        return float(value) if value is not None else None
+
+    return Timing(snapshot_in=seconds(row["snapshot_in"]), start_in=seconds(row["start_in"]))
 
 
 async def after_release(
     conn: Conn, campaign_id: UUID, released: int, next_slot_at: datetime | None
 ) -> None:
     await conn.execute(UPDATE_AFTER_RELEASE, campaign_id, released, next_slot_at)
+
+
+async def slot_after_publish(conn: Conn, campaign_id: UUID) -> None:
+    """The next slot of an interval campaign: one interval after its last jobs
+    were confirmed by the broker (not merely committed), so a release that was
+    slow to leave never shortens the gap to the next."""
+    await conn.execute(UPDATE_SLOT_AFTER_PUBLISH, campaign_id)
 
 
 async def add_outcomes(
@@ -163,3 +209,21 @@ async def mark_cancelled(conn: Conn, campaign_id: UUID, requested_at: datetime) 
 
 async def add_skipped(conn: Conn, campaign_id: UUID, deliveries: int, recipients: int) -> None:
     await conn.execute(ADD_SKIPPED, campaign_id, deliveries, recipients)
+
+
+async def remember_early_cancel(
+    conn: Conn, campaign_id: UUID, tenant_id: str, requested_at: datetime
+) -> None:
+    """A cancel for a campaign not here yet: kept until it comes."""
+    await conn.execute(INSERT_EARLY_CANCEL, campaign_id, tenant_id, requested_at)
+
+
+async def take_early_cancel(conn: Conn, campaign_id: UUID) -> datetime | None:
+    value: datetime | None = await conn.fetchval(TAKE_EARLY_CANCEL, campaign_id)
+    return value
+
+
+async def delay_interval_slots(pool: Pool) -> int:
+    """Running interval campaigns: the next release at least one interval from
+    now (see Releaser.start)."""
+    return len(await pool.fetch(DELAY_INTERVAL_SLOTS))

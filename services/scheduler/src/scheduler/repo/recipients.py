@@ -7,6 +7,7 @@ from uuid import UUID
 
 from contracts.audience import Recipient
 from contracts.dispatch import DeliveryResult
+from pydantic import TypeAdapter
 
 from ..domain.model import Applied, Released
 from . import Conn, sql
@@ -19,41 +20,49 @@ APPLY_RESULTS = sql("apply_results")
 CLOSE_WAITING_RECIPIENTS = sql("close_waiting_recipients")
 CLOSE_RECIPIENTS = sql("close_recipients")
 
+RECIPIENTS = TypeAdapter(list[Recipient])
+RELEASED = TypeAdapter(list[Released])
+
 
 async def load_batch(
-    conn: Conn, campaign_id: UUID, batch_no: int, recipients: list[Recipient], due_at: datetime
+    conn: Conn,
+    campaign_id: UUID,
+    batch_no: int,
+    recipients: list[Recipient],
+    due_at: datetime,
+    *,
+    store: bool = True,
 ) -> bool:
-    """Store one snapshot batch once; False when it was stored before."""
+    """Store one snapshot batch once; False when it was stored before.
+    `store=False` (a cancelled campaign) counts the batch in without its rows."""
     if await conn.fetchval(INSERT_SNAPSHOT_BATCH, campaign_id, batch_no) is None:
         return False
-    await conn.execute(
-        INSERT_RECIPIENTS,
-        campaign_id,
-        [r.recipient_no for r in recipients],
-        [r.model_dump(mode="json") for r in recipients],
-        due_at,
-    )
+    if store:
+        # one JSON array, serialised in one go, rather than a jsonb value per row
+        await conn.execute(
+            INSERT_RECIPIENTS, campaign_id, RECIPIENTS.dump_json(recipients).decode(), due_at
+        )
     await conn.execute(ADD_LOADED_BATCH, campaign_id, len(recipients))
     return True
 
 
 async def claim_due(conn: Conn, campaign_id: UUID, limit: int) -> list[Released]:
-    rows = await conn.fetch(CLAIM_DUE_RECIPIENTS, campaign_id, limit)
-    return [
-        Released(
-            recipient_no=row["recipient_no"],
-            step_no=row["step_no"],
-            recipient=Recipient.model_validate(row["recipient"]),
-            released_at=row["released_at"],
-        )
-        for row in rows
-    ]
+    """Mark up to `limit` due recipients released (their next step) and return them;
+    they come back as one JSON array, read in one go."""
+    claimed: str = await conn.fetchval(CLAIM_DUE_RECIPIENTS, campaign_id, limit)
+    return RELEASED.validate_json(claimed)
 
 
 async def apply_results(
-    conn: Conn, campaign_id: UUID, results: list[DeliveryResult], step_delays: list[float]
+    conn: Conn,
+    campaign_id: UUID,
+    results: list[DeliveryResult],
+    step_delays: list[float],
+    *,
+    chains_go_on: bool = True,
 ) -> list[Applied]:
-    """Move recipients on; results for deliveries not in flight are ignored."""
+    """Move recipients on; results for deliveries not in flight are ignored.
+    `chains_go_on=False` (a cancelled campaign): no recipient waits for a next step."""
     rows = await conn.fetch(
         APPLY_RESULTS,
         campaign_id,
@@ -63,6 +72,7 @@ async def apply_results(
         [r.sent_at for r in results],
         len(step_delays),
         step_delays,
+        chains_go_on,
     )
     return [
         Applied(
@@ -75,8 +85,10 @@ async def apply_results(
     ]
 
 
-async def close_waiting(conn: Conn, campaign_id: UUID) -> None:
-    await conn.execute(CLOSE_WAITING_RECIPIENTS, campaign_id)
+async def close_waiting(conn: Conn, campaign_id: UUID) -> list[tuple[int, int]]:
+    """End every chain not in flight; returns (recipient_no, first step never sent)."""
+    rows = await conn.fetch(CLOSE_WAITING_RECIPIENTS, campaign_id)
+    return [(row["recipient_no"], row["step_no"]) for row in rows]
 
 
 async def close(conn: Conn, campaign_id: UUID, recipient_nos: list[int]) -> None:

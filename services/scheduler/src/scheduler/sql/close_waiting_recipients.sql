@@ -1,3 +1,4 @@
 UPDATE recipients
 SET state = 'done'
 WHERE campaign_id = $1 AND state = 'waiting'
+RETURNING recipient_no, step_no

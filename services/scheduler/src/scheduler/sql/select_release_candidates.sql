@@ -10,3 +10,5 @@ CROSS JOIN LATERAL (
     LIMIT 1
 ) w
 WHERE c.status = 'running'
+  AND (NOT c.counts_toward_quota OR c.monthly_limit IS NOT NULL
+       OR EXISTS (SELECT 1 FROM tenants t WHERE t.id = c.tenant_id))

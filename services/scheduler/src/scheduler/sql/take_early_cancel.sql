@@ -1,0 +1,3 @@
+DELETE FROM early_cancels
+WHERE campaign_id = $1
+RETURNING requested_at

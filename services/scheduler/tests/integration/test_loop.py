@@ -1,0 +1,53 @@
+"""The release loop keeps going: an error in one campaign is logged with its id
+and does not stop the others; a loop that died shows in /health."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import structlog
+from starlette.applications import Starlette
+from test_support.waiting import eventually
+
+from .conftest import Harness
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
+
+
+async def health(app: Starlette) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://scheduler") as client:
+        return await client.get("/health")
+
+
+async def test_a_broken_campaign_does_not_stop_the_others(
+    harness: Harness, scheduler: Starlette
+) -> None:
+    pool = scheduler.state.runtime.pool
+    broken = await harness.campaign(20, interval=0.2)
+
+    async def running() -> bool:
+        found = await pool.fetchval("SELECT status FROM campaigns WHERE id = $1", broken)
+        return bool(found == "running")
+
+    await eventually(running, what="the campaign to start")
+    with structlog.testing.capture_logs() as logs:
+        # its stored chain is damaged (as by a bad migration or a hand edit)
+        await pool.execute("UPDATE campaigns SET steps = '[{\"no\": 1}]' WHERE id = $1", broken)
+        healthy = await harness.campaign(30)
+        completed = await harness.final_event(healthy, "completed")
+    assert completed["sent"] == 30
+    assert (await health(scheduler)).status_code == 200
+    failures = [entry for entry in logs if entry["event"].startswith("releasing failed")]
+    assert failures, "the failure was not logged"
+    assert {f["campaign_id"] for f in failures} == {str(broken)}
+    assert failures[0]["log_level"] == "error"
+    assert failures[0]["exc_info"] is True
+
+
+async def test_a_dead_release_loop_fails_the_health_check(scheduler: Starlette) -> None:
+    assert (await health(scheduler)).status_code == 200
+    await scheduler.state.releaser.stop()  # the loop's task ends, as if it had died
+    response = await health(scheduler)
+    assert response.status_code == 503
+    assert response.json()["checks"]["release_loop"] is False
