@@ -28,6 +28,11 @@ class DispatchMetrics:
         self.connections = Gauge(
             "dispatch_connections", "Connections this process consumes", registry=registry
         )
+        self.owned = Gauge(
+            "dispatch_connections_sending",
+            "Connections this process holds the lease of (sends for)",
+            registry=registry,
+        )
         self.paused = Counter(
             "dispatch_connection_pauses",
             "Times a connection was paused by the platform, by reason code",

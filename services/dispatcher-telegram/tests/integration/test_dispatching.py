@@ -28,6 +28,7 @@ from platform_sim.client import RunningSimulators, start_simulators
 from service_kit.publishing import encode
 from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
+from test_support.rates import busiest_window, mean_rate
 from test_support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -238,14 +239,36 @@ async def test_transient_errors_are_retried_then_fail_with_the_last_reason(
 async def test_default_rate_holds_in_every_second(
     harness: Harness, sims: RunningSimulators
 ) -> None:
+    # the simulator takes everything, so a send over the limit would show (and
+    # reach the person) instead of being refused and retried
+    telegram = sims.control("telegram")
+    await telegram.configure(rate_per_second=None, per_recipient_per_second=None)
     await harness.connect("bot-e")  # the default 30/s
     campaign = uuid.uuid4()
     await harness.send("bot-e", [job(campaign, n) for n in range(1, 91)])
     await harness.collect(90, timeout=20)
-    stats = await sims.control("telegram").stats()
-    account = stats["accounts"][TOKEN.split(":")[0]]
-    assert account["max_in_any_1s_window"] <= 30
-    assert account["successes"] / (account["last_at"] - account["first_at"]) >= 28.5
+    calls = await telegram.calls(method="sendMessage")
+    at = [c["at"] for c in calls]
+    assert len(at) == 90
+    assert [c["status"] for c in calls] == [200] * 90  # no 429 was needed
+    assert busiest_window(at) <= 30
+    assert mean_rate(at) >= 28.5
+    assert "allow_paid_broadcast" not in calls[0]["params"]
+
+
+async def test_a_paid_broadcast_bot_says_so_in_every_message(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    telegram = sims.control("telegram")
+    await harness.connect("bot-p", rate_per_second=200)
+    campaign = uuid.uuid4()
+    await harness.send("bot-p", [job(campaign, n) for n in range(1, 61)])
+    results = await harness.collect(60)
+    assert {found[-1].status for found in results.values()} == {"sent"}
+    calls = await telegram.calls(method="sendMessage")
+    assert {c["params"].get("allow_paid_broadcast") for c in calls} == {True}
+    assert busiest_window([c["at"] for c in calls]) > 30  # the free limit would refuse these
+    assert {c["status"] for c in calls} == {200}
 
 
 async def test_jobs_of_a_cancelled_campaign_are_not_sent(
