@@ -135,23 +135,36 @@ async def test_minimum_gap_between_messages() -> None:
     assert [round(b - a, 6) for a, b in itertools.pairwise(times)] == [15.0, 15.0, 15.0]
 
 
-async def test_the_gap_counts_from_when_a_message_left() -> None:
+async def test_the_gap_counts_from_when_a_message_may_have_arrived() -> None:
     p, clock = pacer(rate_per_second=None, min_gap_seconds=15.0)
     first = await p.wait_turn("a")
     clock.now = 0.4  # its policies were read and its claim written meanwhile
     p.depart(first)
+    clock.now = 0.5
     p.answered(first)
     await p.wait_turn("b")
-    assert clock.now == 15.4
+    assert clock.now == 15.5
 
 
 async def test_one_recipient_is_spaced_but_others_are_not() -> None:
     p, clock = pacer(rate_per_second=None, per_recipient_interval_seconds=1.0)
-    p.depart(await p.wait_turn("a"))
-    p.depart(await p.wait_turn("b"))
+    for person in ("a", "b"):
+        booking = await p.wait_turn(person)
+        p.depart(booking)
+        p.answered(booking)
     assert clock.now == 0.0
     await p.wait_turn("a")
     assert clock.now == 1.0
+
+
+async def test_one_recipient_is_spaced_from_when_the_last_message_may_have_arrived() -> None:
+    p, clock = pacer(rate_per_second=None, per_recipient_interval_seconds=1.0)
+    first = await p.wait_turn("a")
+    p.depart(first)
+    clock.now = 0.3  # its answer: it may have reached the platform as late as this
+    p.answered(first)
+    await p.wait_turn("a")
+    assert clock.now == 1.3
 
 
 async def test_pause_holds_every_send() -> None:

@@ -17,7 +17,7 @@ is answered (`answered`); a booking that never leaves is `release`d.
   a second and a margin after it left; not before it has left);
 * `min_gap_seconds` between two sends of the account and
   `per_recipient_interval_seconds` between two sends to one person, counted
-  from the moments they left;
+  like the window: from the latest moment the earlier one may have arrived;
 * a pause (429 `retry_after`, a restricted account) holds every send.
 
 A process that takes a connection over `resume`s from what its predecessor left
@@ -63,15 +63,10 @@ class Booking:
     """The previous booking to the same person."""
 
     @property
-    def left_at(self) -> float | None:
-        """When it left (None: it still may); a released booking never left, so
-        it holds nothing back beyond the moment it was allowed."""
-        if self.departed_at is not None:
-            return self.departed_at
-        return self.allowed_at if self.released else None
-
-    @property
     def latest_arrival(self) -> float:
+        """The latest moment it may reach the platform: its answer's, or while that
+        is awaited, a margin after it left; not known (inf) before it has left;
+        never (-inf) once released."""
         if self.answered_at is not None:
             return self.answered_at
         if self.departed_at is not None:
@@ -105,6 +100,8 @@ class SendPacer:
         self._last: Booking | None = None
         self._last_to: OrderedDict[str, Booking] = OrderedDict()
         self._last_departure = -math.inf
+        """The latest moment a send may have reached the platform: when it left,
+        or, once answered, when its answer came back."""
         self._theoretical = 0.0
         self._not_before = -math.inf
         self._paused_until = 0.0
@@ -121,7 +118,7 @@ class SendPacer:
         limits = self.limits
         at = max(now, self._paused_until, self._not_before)
         if limits.min_gap_seconds and self._last is not None:
-            at = max(at, _after(self._last.left_at, limits.min_gap_seconds))
+            at = max(at, self._last.latest_arrival + limits.min_gap_seconds)
         if limits.rate_per_second:
             at = max(at, self._theoretical)
             per_window = max(1, math.floor(limits.rate_per_second))
@@ -131,7 +128,7 @@ class SendPacer:
                 at = max(at, self._recent[-per_window].latest_arrival + WINDOW + SAFETY)
         last = self._last_to.get(recipient)
         if last is not None and limits.per_recipient_interval_seconds:
-            at = max(at, _after(last.left_at, limits.per_recipient_interval_seconds))
+            at = max(at, last.latest_arrival + limits.per_recipient_interval_seconds)
         return at
 
     async def wait_turn(self, recipient: str) -> Booking:
@@ -160,6 +157,7 @@ class SendPacer:
 
     def answered(self, booking: Booking) -> None:
         booking.answered_at = self._clock()
+        self._last_departure = max(self._last_departure, booking.answered_at)
         self._changed.set()
 
     def release(self, booking: Booking) -> None:
@@ -229,7 +227,3 @@ class SendPacer:
             self._last_departure = max(self._last_departure, state.last_send_at + offset)
         if state.paused_until is not None:
             self._paused_until = max(self._paused_until, state.paused_until + offset)
-
-
-def _after(left_at: float | None, seconds: float) -> float:
-    return math.inf if left_at is None else left_at + seconds

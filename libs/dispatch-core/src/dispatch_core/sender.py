@@ -158,6 +158,9 @@ class ConnectionSender:
         self._taken: set[int] = set()
         self._active: set[repo.Key] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._waiting: set[asyncio.Task[Any]] = set()
+        """Sends waiting (for a turn, a backoff, a renewal): nothing of theirs is
+        on the wire, so a stopping process need not wait for them."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -261,11 +264,20 @@ class ConnectionSender:
 
     async def hand_back(self, wait_seconds: float = HAND_BACK_SECONDS) -> repo.LeftBehind:
         """Stop sending (the process is stopping): calls in progress are answered
-        and recorded, nothing more starts; answers what the next holder must honour."""
+        and recorded, those waiting stop, nothing more starts; answers what the
+        next holder must honour."""
         self._owning = False
         await self._stop_working()
+        for task in self._waiting:
+            task.cancel()
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=wait_seconds)
+            if pending:
+                log.warning(
+                    "work still unfinished when stopping; cancelled",
+                    connection_id=self.config.connection_id,
+                    tasks=[_where(task) for task in pending],
+                )
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
@@ -481,9 +493,9 @@ class ConnectionSender:
         calls = failures = redirects = 0
         while True:
             if booking is None:
-                booking = await self._pacer.wait_turn(external_id)
+                booking = await self._waited(self._pacer.wait_turn(external_id))
             try:
-                await self._until_owned()
+                await self._waited(self._until_owned())
                 now = utc_now()
                 stop = self._stopped(job, now, calls)
                 if (
@@ -601,7 +613,20 @@ class ConnectionSender:
                         if delivered is not None:
                             return _partly(job, delivered, calls, failed)
                         return failed
-                    await asyncio.sleep(backoff_seconds(failures))
+                    await self._waited(asyncio.sleep(backoff_seconds(failures)))
+
+    async def _waited(self, waiting: Coroutine[Any, Any, T]) -> T:
+        """Await something that is not a call (a stopping process cancels it)."""
+        task = asyncio.current_task()
+        assert task is not None
+        if not self._owning:
+            waiting.close()
+            raise LeaseLost
+        self._waiting.add(task)
+        try:
+            return await waiting
+        finally:
+            self._waiting.discard(task)
 
     async def _call_ended(self, client: PlatformClient) -> None:
         left = self._calls_on[client] - 1
@@ -676,6 +701,17 @@ def _partly(job: DispatchJob, delivered: Sent, calls: int, rest: DeliveryResult)
         code=f"partial.{rest.error_code}",
         reason=f"the first part was delivered, the rest was not: {rest.error_reason}",
     )
+
+
+def _where(task: asyncio.Task[Any]) -> str:
+    """Where a task waits: the chain of coroutines it is suspended in."""
+    places = []
+    awaiting: Any = task.get_coro()
+    while awaiting is not None and hasattr(awaiting, "cr_frame"):
+        if awaiting.cr_frame is not None:
+            places.append(f"{awaiting.cr_code.co_name}:{awaiting.cr_frame.f_lineno}")
+        awaiting = awaiting.cr_await
+    return " > ".join(places) + (f" > {awaiting!r}" if awaiting is not None else "")
 
 
 def _utc(timestamp: float | None) -> datetime | None:

@@ -89,8 +89,10 @@ def interpret(status: int, answer: dict[str, Any]) -> SendOutcome:
     code = int(answer.get("error_code") or status)
     description = str(answer.get("description") or f"HTTP {status} from the Bot API")
     parameters = answer.get("parameters") or {}
-    if code == 429 or parameters.get("retry_after") is not None:
-        return RateLimited(float(parameters.get("retry_after") or 1), "429", description)
+    retry_after = parameters.get("retry_after")
+    if code == 429 or retry_after is not None:
+        wait = 1.0 if retry_after is None else float(retry_after)
+        return RateLimited(wait, "429", description)
     if parameters.get("migrate_to_chat_id") is not None:
         return Redirect(str(parameters["migrate_to_chat_id"]))
     if code == 401:
