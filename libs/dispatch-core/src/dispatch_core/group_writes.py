@@ -32,11 +32,14 @@ class GroupWriter(Generic[T, R]):
         what: str,
         most: int = 500,
         abandoned: Callable[[list[tuple[T, R]]], Awaitable[None]] | None = None,
+        written: Callable[[int], None] | None = None,
     ) -> None:
         self._write = write
         self._what = what
         self._most = most
         self._abandoned = abandoned
+        self._written = written
+        """Told how many items each statement wrote."""
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -67,6 +70,8 @@ class GroupWriter(Generic[T, R]):
                 if isinstance(error, asyncio.CancelledError):
                     raise
                 continue
+            if self._written is not None:
+                self._written(len(group))
             dropped = []
             for (item, future), answer in zip(group, answers, strict=True):
                 if future.done():  # its submitter was cancelled meanwhile

@@ -146,7 +146,10 @@ class ConnectionSender:
         self._pacer = SendPacer(config.limits)
         self._slots = Slots(config.limits.max_in_flight)
         self._writes: GroupWriter[DispatchJob | DeliveryResult, int | None] = GroupWriter(
-            self._write_many, what="write deliveries", abandoned=self._unclaim_abandoned
+            self._write_many,
+            what="write deliveries",
+            abandoned=self._unclaim_abandoned,
+            written=metrics.writes_per_statement.observe,
         )
         self._blocked: tuple[datetime, str] | None = None
         self._holder: UUID | None = None
