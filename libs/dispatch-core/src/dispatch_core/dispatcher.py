@@ -161,7 +161,7 @@ class Dispatcher:
                 elif sender.owning:
                     sender.extend(valid_until)
                 else:
-                    await sender.take_over(lease, self.holder, valid_until)
+                    sender.take_over(lease, self.holder, valid_until)
             self.metrics.owned.set(sum(s.owning for s in self.senders.values()))
 
     async def _look_in_inbox(self) -> None:

@@ -223,16 +223,12 @@ class ConnectionSender:
 
     # ownership (the dispatcher holds the leases)
 
-    async def take_over(self, lease: repo.Lease, holder: UUID, valid_until: float) -> None:
+    def take_over(self, lease: repo.Lease, holder: UUID, valid_until: float) -> None:
         """This process sends for the connection from now on: honour what the one
         before left (its pause, its last send, a rate limit), then work the inbox."""
         self._holder = holder
         self._owning = True
         self.extend(valid_until)
-        self._blocked = await retry_transient(
-            lambda: repo.current_pause(self._pool, self.key, self._credentials),
-            what="read the connection's pause",
-        )
         last_send = lease.last_send_at
         if lease.previous_holder not in (None, holder):
             # not released: its holder may have sent until its lease ran out
@@ -317,6 +313,10 @@ class ConnectionSender:
     # working the inbox (the lease holder)
 
     async def _work(self) -> None:
+        self._blocked = await retry_transient(
+            lambda: repo.current_pause(self._pool, self.key, self._credentials),
+            what="read the connection's pause",
+        )
         while True:
             batch = await self._next_batch()
             await self._take(batch)
