@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -85,9 +86,15 @@ class Dispatcher:
         return self._runtime.pool
 
     async def start(self) -> None:
+        # what start-up made lives as long as the process: out of the collector's
+        # sight, so a full collection stays short (a pause of a quarter second
+        # stalls every send, and the bot's window does not let it catch up)
+        gc.collect()
+        gc.freeze()
         await self.cancelled.start(self._pool)
         await self.refresh()
-        await self.renew_leases()
+        with contextlib.suppress(*TRANSIENT_ERRORS):
+            await self.renew_leases()  # else at the next renewal
         self._loops = [
             asyncio.create_task(self._every(self._poll_seconds, self.refresh), name="connections"),
             asyncio.create_task(
@@ -112,6 +119,7 @@ class Dispatcher:
                 )
         for sender in self.senders.values():
             await sender.close()
+        gc.unfreeze()  # a process that goes on (a test) gets its memory back
 
     async def on_connection_updated(self, event: ConnectionUpdatedV1) -> None:
         if event.channel not in self.channels:
@@ -130,6 +138,8 @@ class Dispatcher:
                 await work()
             except TRANSIENT_ERRORS as error:
                 log.warning("background work failed; trying again", error=repr(error))
+            except Exception:  # a loop that dies would stop the process sending
+                log.exception("background work failed unexpectedly; trying again")
 
     async def refresh(self) -> None:
         """Serve connections added or changed since the last look."""
