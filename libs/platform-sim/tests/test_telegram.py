@@ -350,6 +350,30 @@ async def test_refused_requests_do_not_count_as_sends(bot: Bot, telegram: SimCon
     assert statuses == [200, 200, 200, 429, 429, 429]
     stats = (await telegram.stats())["accounts"][str(BOT_ID)]
     assert (stats["calls"], stats["successes"], stats["max_in_any_1s_window"]) == (6, 3, 3)
+    # what the client asked for, whatever was let through
+    assert (stats["max_calls_in_any_1s_window"], stats["rate_limited"]) == (6, 3)
+
+
+async def test_paid_broadcasts_go_past_the_free_limit(bot: Bot, telegram: SimControl) -> None:
+    await telegram.configure(rate_per_second=3, paid_rate_per_second=5)
+    paid = [
+        (
+            await bot(
+                "sendMessage",
+                json={"chat_id": 200 + n, "text": "hi", "allow_paid_broadcast": True},
+            )
+        )[0]
+        for n in range(6)
+    ]
+    assert paid == [200] * 5 + [429]
+    free = [
+        (await bot("sendMessage", json={"chat_id": 300 + n, "text": "hi"}))[0] for n in range(4)
+    ]
+    assert free == [200] * 3 + [429]
+    as_form = await bot(
+        "sendMessage", data={"chat_id": "400", "text": "hi", "allow_paid_broadcast": "true"}
+    )
+    assert as_form[0] == 429  # the paid 5 of this second are used up
 
 
 async def test_rate_limit_can_be_disabled(bot: Bot, telegram: SimControl) -> None:

@@ -149,13 +149,19 @@ class Harness:
             aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key
         )
 
-    async def connect(self, *, first_used_at: datetime | None = None, **limits: Any) -> None:
+    async def connect(
+        self,
+        *,
+        first_used_at: datetime | None = None,
+        access_token: str = TOKEN,
+        **limits: Any,
+    ) -> None:
         """The test's number, long in use unless told otherwise; served once this returns."""
         event = ConnectionUpdatedV1(
             tenant_id=TENANT,
             connection_id=self.connection_id,
             channel="whatsapp",
-            credentials={"phone_number_id": self.phone_number_id, "access_token": TOKEN},
+            credentials={"phone_number_id": self.phone_number_id, "access_token": access_token},
             limits=ConnectionLimits.model_validate(limits),
             first_used_at=first_used_at or utc_now() - timedelta(days=365),
             updated_at=utc_now(),
@@ -172,6 +178,16 @@ class Harness:
             return (TENANT, self.connection_id) in self.app.state.dispatcher.senders
 
         await eventually(served, what="the connection to be served")
+
+    async def served_with(self, access_token: str | None = None, **limits: Any) -> None:
+        """Wait until the dispatcher holds the connection as last saved."""
+
+        async def current() -> bool:
+            config = self.app.state.dispatcher.senders[(TENANT, self.connection_id)].config
+            token_ok = access_token is None or config.credentials["access_token"] == access_token
+            return token_ok and all(getattr(config.limits, k) == v for k, v in limits.items())
+
+        await eventually(current, what="the connection's update to be served")
 
     async def send(self, jobs: list[DispatchJob]) -> None:
         request = DispatchRequestedV1(

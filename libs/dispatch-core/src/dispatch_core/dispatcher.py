@@ -1,19 +1,28 @@
-"""A dispatcher process: which connections it serves, and their senders.
+"""A dispatcher process: which connections it serves, and which it sends for.
 
-Each connection has its own queue with a single active consumer: every replica
-subscribes to every connection's queue, RabbitMQ lets one of them consume it at
-a time, and another takes over if that one dies.  So one process paces a
-connection, and its rate limit holds however many replicas run.
+Each connection has its own queue (single active consumer), which the scheduler
+publishes its jobs to.  Whichever replica consumes a batch stores it in the
+inbox table and acknowledges it at once; the replica that holds the
+connection's lease sends it.  A lease is a row in PostgreSQL with a holder and
+an expiry; every replica renews its own and takes those free or expired every
+third of `lease_seconds`.  A holder stops sending a margin before its lease
+would expire unless renewed, and a successor takes it only once it has expired
+(or was released by a stopping process), so one process at a time paces a
+connection, and its rate limit holds however many replicas run.  The successor
+honours what the connection left: its last send and the platform's wait.
 
 Connections arrive as `connection.updated.v1` (one replica stores each); every
-replica re-reads the table every `poll_seconds` and subscribes to new ones.
+replica re-reads the table every `poll_seconds` and serves new ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+import gc
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from contracts.dispatch import DispatchRequestedV1
@@ -35,6 +44,10 @@ from .sender import ConnectionSender
 
 log = get_logger(__name__)
 
+MAX_LEASE_MARGIN = 2.0
+"""A holder stops sending this long (or a fifth of the lease) before its lease
+would expire: room for a request that left just before to reach the platform."""
+
 
 class Dispatcher:
     def __init__(
@@ -46,6 +59,8 @@ class Dispatcher:
         client_factory: ClientFactory,
         policies: Sequence[Policy],
         poll_seconds: float = 2.0,
+        lease_seconds: float = 10.0,
+        inbox_poll_seconds: float = 1.0,
     ) -> None:
         self._runtime = runtime
         self.name = name
@@ -53,30 +68,58 @@ class Dispatcher:
         self._client_factory = client_factory
         self._policies = policies
         self._poll_seconds = poll_seconds
+        self.lease_seconds = lease_seconds
+        self._lease_margin = min(MAX_LEASE_MARGIN, lease_seconds / 5)
+        self._inbox_poll_seconds = inbox_poll_seconds
+        self.holder = uuid.uuid4()
+        """This process, as a lease holder."""
         self.metrics = DispatchMetrics(runtime.registry)
         self.cancelled = CancelledCampaigns()
         self.senders: dict[tuple[str, str], ConnectionSender] = {}
         self._seen = datetime(1970, 1, 1, tzinfo=UTC)
         self._refreshing = asyncio.Lock()
-        self._poller: asyncio.Task[None] | None = None
+        self._leasing = asyncio.Lock()
+        self._loops: list[asyncio.Task[None]] = []
 
     @property
     def _pool(self) -> repo.Pool:
         return self._runtime.pool
 
     async def start(self) -> None:
+        # what start-up made lives as long as the process: out of the collector's
+        # sight, so a full collection stays short (a pause of a quarter second
+        # stalls every send, and the bot's window does not let it catch up)
+        gc.collect()
+        gc.freeze()
         await self.cancelled.start(self._pool)
         await self.refresh()
-        self._poller = asyncio.create_task(self._poll(), name="connections-poll")
+        with contextlib.suppress(*TRANSIENT_ERRORS):
+            await self.renew_leases()  # else at the next renewal
+        self._loops = [
+            asyncio.create_task(self._every(self._poll_seconds, self.refresh), name="connections"),
+            asyncio.create_task(
+                self._every(self.lease_seconds / 3, self.renew_leases), name="leases"
+            ),
+            asyncio.create_task(self._every(self._inbox_poll_seconds, self._look_in_inbox)),
+        ]
 
     async def stop(self) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
+        for loop in self._loops:
+            loop.cancel()
+        for loop in self._loops:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+                await loop
         await self.cancelled.stop()
+        owned = [s for s in self.senders.values() if s.owning]
+        left = await asyncio.gather(*(sender.hand_back() for sender in owned))
+        if owned:
+            with contextlib.suppress(*TRANSIENT_ERRORS):
+                await repo.release_leases(
+                    self._pool, self.holder, {s.key: w for s, w in zip(owned, left, strict=True)}
+                )
         for sender in self.senders.values():
             await sender.close()
+        gc.unfreeze()  # a process that goes on (a test) gets its memory back
 
     async def on_connection_updated(self, event: ConnectionUpdatedV1) -> None:
         if event.channel not in self.channels:
@@ -88,11 +131,15 @@ class Dispatcher:
         await self.cancelled.add(self._pool, event.campaign_id, event.requested_at)
         log.info("campaign cancelled: its queued jobs will not be sent")
 
-    async def _poll(self) -> None:
+    async def _every(self, seconds: float, work: Callable[[], Awaitable[None]]) -> None:
         while True:
-            await asyncio.sleep(self._poll_seconds)
-            with contextlib.suppress(*TRANSIENT_ERRORS):
-                await self.refresh()
+            await asyncio.sleep(seconds)
+            try:
+                await work()
+            except TRANSIENT_ERRORS as error:
+                log.warning("background work failed; trying again", error=repr(error))
+            except Exception:  # a loop that dies would stop the process sending
+                log.exception("background work failed unexpectedly; trying again")
 
     async def refresh(self) -> None:
         """Serve connections added or changed since the last look."""
@@ -102,6 +149,37 @@ class Dispatcher:
                 await self._serve(config)
                 self._seen = max(self._seen, config.updated_at)
             self.metrics.connections.set(len(self.senders))
+
+    async def renew_leases(self) -> None:
+        """Renew this process's leases and take the free or expired ones."""
+        async with self._leasing:
+            if not self.senders:
+                return
+            started = time.monotonic()
+            held = await repo.renew_leases(
+                self._pool,
+                self.holder,
+                self.lease_seconds,
+                {key: s.left_behind() if s.owning else None for key, s in self.senders.items()},
+            )
+            valid_until = started + self.lease_seconds - self._lease_margin
+            for key, sender in list(self.senders.items()):
+                lease = held.get(key)
+                if lease is None:
+                    if sender.owning:
+                        await sender.lose()
+                elif sender.owning:
+                    sender.extend(valid_until)
+                else:
+                    sender.take_over(lease, self.holder, valid_until)
+            self.metrics.owned.set(sum(s.owning for s in self.senders.values()))
+
+    async def _look_in_inbox(self) -> None:
+        """Batches another process stored for connections this one sends for."""
+        for key in await repo.connections_with_batches(self._pool):
+            sender = self.senders.get(key)
+            if sender is not None and sender.owning:
+                sender.wake()
 
     async def _serve(self, config: ConnectionConfig) -> None:
         sender = self.senders.get(config.key)
@@ -118,15 +196,15 @@ class Dispatcher:
             cancelled=self.cancelled,
             metrics=self.metrics,
         )
-        await sender.load_pause()
+        await repo.add_leases(self._pool, [config.key])
         self.senders[config.key] = sender
         await self._runtime.subscribe_now(
             Subscription(
                 queue=dispatch_queue(self.name, config.tenant_id, config.connection_id),
                 model=DispatchRequestedV1,
-                handle=sender.handle,
+                handle=sender.receive,
                 single_active_consumer=True,
-                prefetch=2,
+                prefetch=8,
                 log_fields=lambda _: {"connection_id": config.connection_id},
             )
         )

@@ -15,7 +15,10 @@ class Limits:
     """Messages per second from the account (None: no limit)."""
     per_recipient_interval_seconds: float
     max_in_flight: int
-    """Requests to the platform at once; a crash leaves at most this many 'unknown'."""
+    """Messages of the connection on the wire at once (claimed, not yet recorded):
+    a process killed mid-send leaves at most this many 'unknown'.  1 by default,
+    as the product promises; a connection that needs more throughput than one
+    round trip at a time allows (a bot at 1000/s) raises it, and with it that bound."""
     min_gap_seconds: float
     daily_recipient_cap: int | None
     warmup_days: int
@@ -64,11 +67,14 @@ DEFAULTS: dict[str, Limits] = {
         warmup_daily_increase=2,
         reply_window_hours=24,
     ),
-    # Send API: ~300 calls/s per account; never outside the 24-hour window
+    # Send API: ~300 calls/s per account; never outside the 24-hour window.  One
+    # call at a time: at the Graph API's round trip that is a few messages a
+    # second, plenty for an audience of people who wrote in the last 24 hours,
+    # and a crash leaves at most one message 'unknown' (raise it per connection)
     "instagram": Limits(
         rate_per_second=250,
         per_recipient_interval_seconds=1.0,
-        max_in_flight=4,
+        max_in_flight=1,
         min_gap_seconds=0,
         daily_recipient_cap=None,
         warmup_days=0,

@@ -25,8 +25,19 @@ class DispatchMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
             registry=registry,
         )
+        self.writes_per_statement = Histogram(
+            "dispatch_writes_per_statement",
+            "Claims and outcomes written together in one statement",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
+            registry=registry,
+        )
         self.connections = Gauge(
             "dispatch_connections", "Connections this process consumes", registry=registry
+        )
+        self.owned = Gauge(
+            "dispatch_connections_sending",
+            "Connections this process holds the lease of (sends for)",
+            registry=registry,
         )
         self.paused = Counter(
             "dispatch_connection_pauses",

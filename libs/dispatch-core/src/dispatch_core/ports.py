@@ -12,9 +12,15 @@ from .model import ConnectionConfig, SendOutcome, Skip
 
 
 class PlatformClient(Protocol):
-    """Sends one message of one connection through the platform's API."""
+    """Sends one message of one connection through the platform's API.
 
-    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome: ...
+    A message may take several calls (`parts`: an Instagram attachment and its
+    caption); each is paced and checked like a message of its own, and `send`
+    makes the call for one part."""
+
+    def parts(self, job: DispatchJob) -> int: ...
+
+    async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome: ...
 
     async def close(self) -> None: ...
 

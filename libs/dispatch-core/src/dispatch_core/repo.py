@@ -1,5 +1,6 @@
-"""The dispatcher's tables: connections, claims, cancelled campaigns, pauses, and
-what people wrote to the connections (inbound contacts)."""
+"""The dispatcher's tables: connections, the inbox of job batches, leases (which
+process sends for a connection), claims, cancelled campaigns, pauses, and what
+people wrote to the connections (inbound contacts)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,16 @@ sql = sql_loader(Path(__file__).resolve().parent / "sql")
 UPSERT_CONNECTION = sql("upsert_connection")
 SELECT_CONNECTIONS = sql("select_connections")
 SELECT_EXISTING_DELIVERIES = sql("select_existing_deliveries")
-CLAIM_WAVE = sql("claim_wave")
-FINISH_DELIVERIES = sql("finish_deliveries")
+RECORD_AND_CLAIM = sql("record_and_claim")
+UNCLAIM_DELIVERY = sql("unclaim_delivery")
+INSERT_INBOX_BATCH = sql("insert_inbox_batch")
+SELECT_NEXT_INBOX_BATCH = sql("select_next_inbox_batch")
+DELETE_INBOX_BATCH = sql("delete_inbox_batch")
+SELECT_INBOX_CONNECTIONS = sql("select_inbox_connections")
+INSERT_CONNECTION_LEASES = sql("insert_connection_leases")
+RENEW_CONNECTION_LEASES = sql("renew_connection_leases")
+RELEASE_CONNECTION_LEASES = sql("release_connection_leases")
+UPDATE_LEASE_RATE_LIMIT = sql("update_lease_rate_limit")
 INSERT_CANCELLED_CAMPAIGN = sql("insert_cancelled_campaign")
 SELECT_CANCELLED_CAMPAIGNS = sql("select_cancelled_campaigns")
 UPSERT_CONNECTION_PAUSE = sql("upsert_connection_pause")
@@ -51,8 +60,9 @@ def key_of(job: DispatchJob | DeliveryResult) -> Key:
 @dataclass(frozen=True)
 class Seen:
     """A job this dispatcher has a row for: `sending` (a call was in progress
-    when a process died), `claimed` (never sent), or final (`result`: already
-    decided, report it again)."""
+    when the process that made it stopped), `claimed` (waiting for another
+    attempt after the platform refused it for its rate: never delivered), or
+    final (`result`: already decided, report it again)."""
 
     status: str
     result: DeliveryResult | None
@@ -123,27 +133,20 @@ async def seen(pool: Pool, jobs: list[DispatchJob]) -> dict[Key, Seen]:
     return found
 
 
-async def claim_wave(pool: Pool, key: tuple[str, str], jobs: list[DispatchJob]) -> dict[Key, int]:
-    """Claim a wave right before its calls (one statement): each delivery still
-    ours to send, with its attempt number, is now `sending`."""
+@dataclass(frozen=True)
+class Written:
+    recorded: set[Key]
+    """Outcomes recorded now (not those already final)."""
+    claimed: dict[Key, int]
+    """Deliveries now `sending`, ours to send, with their attempt number."""
+
+
+async def record_and_claim(
+    pool: Pool, key: tuple[str, str], results: list[DeliveryResult], jobs: list[DispatchJob]
+) -> Written:
+    """Record outcomes and claim deliveries about to be sent, in one statement."""
     rows = await pool.fetch(
-        CLAIM_WAVE,
-        [j.campaign_id for j in jobs],
-        [j.recipient_no for j in jobs],
-        [j.step_no for j in jobs],
-        [j.composition for j in jobs],
-        key[0],
-        key[1],
-        [j.fallback_reason for j in jobs],
-    )
-    return {(r["campaign_id"], r["recipient_no"], r["step_no"]): r["attempts"] for r in rows}
-
-
-async def finish(pool: Pool, key: tuple[str, str], results: list[DeliveryResult]) -> None:
-    if not results:
-        return
-    await pool.execute(
-        FINISH_DELIVERIES,
+        RECORD_AND_CLAIM,
         [r.campaign_id for r in results],
         [r.recipient_no for r in results],
         [r.step_no for r in results],
@@ -157,8 +160,25 @@ async def finish(pool: Pool, key: tuple[str, str], results: list[DeliveryResult]
         [r.finished_at for r in results],
         key[0],
         key[1],
+        [j.campaign_id for j in jobs],
+        [j.recipient_no for j in jobs],
+        [j.step_no for j in jobs],
+        [j.composition for j in jobs],
         [r.fallback_reason for r in results],
+        [j.fallback_reason for j in jobs],
     )
+    written = Written(recorded=set(), claimed={})
+    for row in rows:
+        found = (row["campaign_id"], row["recipient_no"], row["step_no"])
+        if row["claim"]:
+            written.claimed[found] = row["attempts"]
+        else:
+            written.recorded.add(found)
+    return written
+
+
+async def unclaim(pool: Pool, job: DispatchJob) -> None:
+    await pool.execute(UNCLAIM_DELIVERY, job.campaign_id, job.recipient_no, job.step_no)
 
 
 async def add_cancelled(pool: Pool, campaign_id: UUID, at: datetime) -> None:
@@ -169,17 +189,125 @@ async def cancelled_campaigns(pool: Pool) -> set[UUID]:
     return {row["campaign_id"] for row in await pool.fetch(SELECT_CANCELLED_CAMPAIGNS)}
 
 
-async def pause(pool: Pool, key: tuple[str, str], until: datetime, reason: str) -> None:
-    await pool.execute(UPSERT_CONNECTION_PAUSE, key[0], key[1], until, reason)
+async def pause(
+    pool: Pool, key: tuple[str, str], until: datetime, reason: str, credentials: str
+) -> None:
+    await pool.execute(UPSERT_CONNECTION_PAUSE, key[0], key[1], until, reason, credentials)
 
 
-async def current_pause(pool: Pool, key: tuple[str, str]) -> tuple[datetime, str] | None:
-    row = await pool.fetchrow(SELECT_CONNECTION_PAUSE, key[0], key[1])
+async def current_pause(
+    pool: Pool, key: tuple[str, str], credentials: str
+) -> tuple[datetime, str] | None:
+    """The pause that holds for the connection with these credentials (a digest)."""
+    row = await pool.fetchrow(SELECT_CONNECTION_PAUSE, key[0], key[1], credentials)
     return (row["paused_until"], row["reason"]) if row else None
 
 
-async def clear_pause(pool: Pool, key: tuple[str, str]) -> None:
-    await pool.execute(DELETE_CONNECTION_PAUSE, key[0], key[1])
+async def lift_pauses_of_other_credentials(
+    pool: Pool, key: tuple[str, str], credentials: str
+) -> None:
+    await pool.execute(DELETE_CONNECTION_PAUSE, key[0], key[1], credentials)
+
+
+# the inbox
+
+
+@dataclass(frozen=True)
+class InboxBatch:
+    seq: int
+    request: str
+    """The `dispatch.send.v1` message as it arrived (JSON)."""
+
+
+async def store_batch(pool: Pool, key: tuple[str, str], digest: str, request: str) -> None:
+    await pool.execute(INSERT_INBOX_BATCH, key[0], key[1], digest, request)
+
+
+async def next_batch(pool: Pool, key: tuple[str, str], taken: list[int]) -> InboxBatch | None:
+    row = await pool.fetchrow(SELECT_NEXT_INBOX_BATCH, key[0], key[1], taken)
+    return None if row is None else InboxBatch(seq=row["seq"], request=row["request"])
+
+
+async def delete_batch(pool: Pool, seq: int) -> None:
+    await pool.execute(DELETE_INBOX_BATCH, seq)
+
+
+async def connections_with_batches(pool: Pool) -> set[tuple[str, str]]:
+    return {
+        (r["tenant_id"], r["connection_id"]) for r in await pool.fetch(SELECT_INBOX_CONNECTIONS)
+    }
+
+
+# leases
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A lease held now, and what the connection left when it was taken."""
+
+    key: tuple[str, str]
+    previous_holder: UUID | None
+    previous_expires_at: datetime
+    last_send_at: datetime | None
+    rate_limited_until: datetime | None
+
+
+@dataclass(frozen=True)
+class LeftBehind:
+    """What a holder records for its successor: when it last sent, until when it
+    must wait."""
+
+    last_send_at: datetime | None
+    rate_limited_until: datetime | None
+
+
+async def add_leases(pool: Pool, keys: list[tuple[str, str]]) -> None:
+    await pool.execute(INSERT_CONNECTION_LEASES, [k[0] for k in keys], [k[1] for k in keys])
+
+
+async def renew_leases(
+    pool: Pool,
+    holder: UUID,
+    seconds: float,
+    wanted: dict[tuple[str, str], LeftBehind | None],
+) -> dict[tuple[str, str], Lease]:
+    keys = list(wanted)
+    left = [wanted[k] for k in keys]
+    rows = await pool.fetch(
+        RENEW_CONNECTION_LEASES,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        holder,
+        seconds,
+        [None if w is None else w.last_send_at for w in left],
+        [None if w is None else w.rate_limited_until for w in left],
+    )
+    return {
+        (r["tenant_id"], r["connection_id"]): Lease(
+            key=(r["tenant_id"], r["connection_id"]),
+            previous_holder=r["previous_holder"],
+            previous_expires_at=r["previous_expires_at"],
+            last_send_at=r["last_send_at"],
+            rate_limited_until=r["rate_limited_until"],
+        )
+        for r in rows
+    }
+
+
+async def release_leases(pool: Pool, holder: UUID, left: dict[tuple[str, str], LeftBehind]) -> None:
+    keys = list(left)
+    await pool.execute(
+        RELEASE_CONNECTION_LEASES,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        holder,
+        [left[k].last_send_at for k in keys],
+        [left[k].rate_limited_until for k in keys],
+    )
+
+
+async def hold_rate_limit(pool: Pool, key: tuple[str, str], holder: UUID, until: datetime) -> None:
+    await pool.execute(UPDATE_LEASE_RATE_LIMIT, key[0], key[1], holder, until)
 
 
 async def record_inbound(

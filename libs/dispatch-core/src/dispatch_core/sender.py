@@ -1,25 +1,55 @@
 """One connection's sender: takes its jobs in order and sends each at most once.
 
-Jobs go out in waves.  Per job, first without any call: a cancelled campaign,
-a removed or paused connection, or one of the channel's policies may end it.
-The rest of the wave is marked `sending` in PostgreSQL in one statement, then
-each waits for its turn (pacing) and goes to the platform; the wave's outcomes
-are recorded in one statement.  Two waves of half `max_in_flight` overlap (one
-is recorded and the next marked while the other is on the wire), so pacing, not
-the database, sets the pace; at any moment at most `max_in_flight` deliveries
-are `sending`, which is all a crash can leave in an unknown state.
+Jobs arrive in batches (`dispatch.send.v1`); each batch is stored in the inbox
+table and acknowledged at once (`receive`), so however long sending takes, the
+broker never times the message out and redelivers it while it is being sent.
+The process that holds the connection's lease (see `dispatcher`) works the
+inbox in order:
 
-Transient failures are retried with backoff up to `max_attempts`; a 429 pauses
-the whole connection for `retry_after` and resends; a restricted account pauses
-the connection and fails what it cannot send.
+1. It waits for an in-flight slot (at most `max_in_flight` per connection).
+2. Without any call, it may end here: its campaign was cancelled, the
+   connection was removed or is paused, or one of the channel's policies skips
+   it (recorded `skipped` with the rule's name).  Otherwise it waits for its
+   turn (pacing).
+3. Right before every call, the first and each retry alike, it checks again
+   that it may go: this process still sends for the connection, the campaign
+   is not cancelled, the connection is not paused (and, after a wait of a
+   second or more, the policies); then it is claimed in PostgreSQL (`sending`)
+   and goes to the platform.  Claims of messages going out together are written
+   in one statement (`GroupWriter`), so the database pays per round trip, not
+   per message.
+4. Its outcome is recorded (again grouped), then reported, then the slot is
+   freed; a batch leaves the inbox once all its outcomes are reported.
+
+What a crash can leave: a delivery is `sending` only from its claim (made right
+before the call) until its outcome is recorded, and the claim is made while the
+message holds one of the connection's `max_in_flight` slots.  So a process
+killed at any moment leaves at most `max_in_flight` deliveries per connection
+`sending`, each of which was on the wire (or had just been answered, or had
+failed in a way that may have delivered it: a timeout, a 5xx); the process that
+takes the connection over reports exactly those as `unknown` and never sends
+them again.  Every other job is sent by it as if nothing happened: those still
+in the inbox, and those the platform had refused for its rate (a 429 proves the
+message was not delivered, so it goes back to `claimed` while it waits).
+
+A 429 pauses the whole connection for `retry_after` (or the platform's backoff)
+and the message is sent again, however many times that takes; transient
+failures are retried with backoff up to `max_attempts`; a restricted account
+pauses the connection (until new credentials or the pause's end) and fails
+what it cannot send.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
+import json
 import time
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Coroutine, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
 
 from contracts.base import utc_now
 from contracts.dispatch import DeliveryResult, DispatchJob, DispatchRequestedV1
@@ -28,6 +58,7 @@ from service_kit.retry import retry_transient
 
 from . import repo
 from .cancellations import CancelledCampaigns
+from .group_writes import GroupWriter
 from .metrics import DispatchMetrics
 from .model import (
     ConnectionBlocked,
@@ -38,21 +69,55 @@ from .model import (
     Retry,
     Sent,
 )
-from .pacing import SendPacer
+from .pacing import Booking, PacerState, SendPacer
 from .ports import ClientFactory, PlatformClient, Policy
 from .reporting import Reporter
 from .results import CANCELLED_REASON, UNKNOWN_REASON, backoff_seconds, outcome
 
 log = get_logger(__name__)
 
-MAX_RATE_LIMIT_RETRIES = 20
+T = TypeVar("T")
+
+RECHECK_POLICIES_AFTER_SECONDS = 1.0
+"""A job that waited this long since its policies were checked is checked again."""
+MAX_REDIRECTS = 3
+"""Chat moves (a group upgraded to a supergroup) followed for one message."""
+HAND_BACK_SECONDS = 10.0
+"""How long a stopping process waits for its calls in progress to be answered."""
 
 
-def _wave_shape(max_in_flight: int) -> tuple[int, asyncio.Semaphore]:
-    """Wave size, and how many waves may be under way at once."""
-    if max_in_flight == 1:
-        return 1, asyncio.Semaphore(1)
-    return max_in_flight // 2, asyncio.Semaphore(2)
+class LeaseLost(Exception):
+    """This process no longer sends for the connection (or is stopping)."""
+
+
+def credentials_digest(config: ConnectionConfig) -> str:
+    """Tells one set of credentials from another, without keeping the secret."""
+    canonical = json.dumps(config.credentials, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+class Slots:
+    """At most `limit` messages of the connection between claim and recorded
+    outcome (one task acquires at a time: the inbox is worked in order)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_use = 0
+        self._freed = asyncio.Event()
+
+    async def acquire(self) -> None:
+        while self.in_use >= self.limit:
+            self._freed.clear()
+            await self._freed.wait()
+        self.in_use += 1
+
+    def release(self) -> None:
+        self.in_use -= 1
+        self._freed.set()
+
+    def resize(self, limit: int) -> None:
+        self.limit = limit
+        self._freed.set()
 
 
 class ConnectionSender:
@@ -71,94 +136,303 @@ class ConnectionSender:
         self._pool = pool
         self._client_factory = client_factory
         self._client: PlatformClient = client_factory(config)
+        self._calls_on: dict[PlatformClient, int] = {}
+        self._retired: set[PlatformClient] = set()
+        self._credentials = credentials_digest(config)
         self._policies = policies
         self._reporter = reporter
         self._cancelled = cancelled
         self._metrics = metrics
         self._pacer = SendPacer(config.limits)
-        self._wave_size, self._lanes = _wave_shape(config.limits.max_in_flight)
+        self._slots = Slots(config.limits.max_in_flight)
+        self._writes: GroupWriter[DispatchJob | DeliveryResult, int | None] = GroupWriter(
+            self._write_many,
+            what="write deliveries",
+            abandoned=self._unclaim_abandoned,
+            written=metrics.writes_per_statement.observe,
+        )
         self._blocked: tuple[datetime, str] | None = None
+        self._holder: UUID | None = None
+        self._owning = False
+        self._owned_until = 0.0
+        self._renewed = asyncio.Event()
+        self._arrived = asyncio.Event()
+        self._work_task: asyncio.Task[None] | None = None
+        self._taken: set[int] = set()
+        self._active: set[repo.Key] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._waiting: set[asyncio.Task[Any]] = set()
+        """Sends waiting (for a turn, a backoff, a renewal): nothing of theirs is
+        on the wire, so a stopping process need not wait for them."""
 
-    async def load_pause(self) -> None:
-        self._blocked = await repo.current_pause(self._pool, self.config.key)
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.config.key
+
+    @property
+    def owning(self) -> bool:
+        return self._owning
+
+    # arriving jobs (any replica)
+
+    async def receive(self, request: DispatchRequestedV1) -> None:
+        """Store a batch in the inbox; the broker message is acknowledged once this
+        returns, long before the batch is sent."""
+        body = request.model_dump_json()
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        await repo.store_batch(self._pool, self.key, digest, body)
+        self._arrived.set()
+
+    def wake(self) -> None:
+        """Batches may be waiting in the inbox (stored by another process)."""
+        self._arrived.set()
+
+    # changes
 
     async def update(self, config: ConnectionConfig) -> None:
-        """New credentials or limits: a pause for bad credentials or a restriction ends."""
+        """New limits apply at once; new credentials also lift a pause made with
+        the old ones (other changes leave it: a PUT of the same connection must
+        not lift a spam restriction)."""
         old_client, self._client = self._client, self._client_factory(config)
         self.config = config
         self._pacer.limits = config.limits
-        self._wave_size, self._lanes = _wave_shape(config.limits.max_in_flight)
-        self._blocked = None
-        await repo.clear_pause(self._pool, config.key)
-        await old_client.close()
+        self._slots.resize(config.limits.max_in_flight)
+        credentials = credentials_digest(config)
+        if credentials != self._credentials:
+            self._credentials = credentials
+            if self._blocked is not None:
+                log.info("new credentials: the connection's pause is lifted")
+            self._blocked = None
+            await retry_transient(
+                lambda: repo.lift_pauses_of_other_credentials(self._pool, self.key, credentials),
+                what="lift a pause",
+            )
+        await self._retire(old_client)
+
+    async def _retire(self, client: PlatformClient) -> None:
+        """Close a replaced client once its calls in progress are answered."""
+        if self._calls_on.get(client, 0) == 0:
+            await client.close()
+        else:
+            self._retired.add(client)
 
     async def close(self) -> None:
         await self._reporter.close()
-        await self._client.close()
+        for client in {self._client, *self._retired}:
+            await client.close()
 
-    async def handle(self, request: DispatchRequestedV1) -> None:
-        """Send a batch of jobs; returns once every outcome is recorded and reported."""
-        seen = await repo.seen(self._pool, request.jobs)
-        now = utc_now()
-        interrupted: list[DeliveryResult] = []
-        sendable: list[DispatchJob] = []
-        for job in request.jobs:
-            before = seen.get(repo.key_of(job))
-            if before is None or before.status == "claimed":
-                sendable.append(job)
-            elif before.result is not None:
-                await self._reporter.add(before.result)
-            elif before.status == "sending":
-                interrupted.append(
-                    outcome(
-                        job,
-                        "unknown",
-                        now=now,
-                        code="dispatch.interrupted",
-                        reason=UNKNOWN_REASON,
-                    )
+    # ownership (the dispatcher holds the leases)
+
+    def take_over(self, lease: repo.Lease, holder: UUID, valid_until: float) -> None:
+        """This process sends for the connection from now on: honour what the one
+        before left (its pause, its last send, a rate limit), then work the inbox."""
+        self._holder = holder
+        self._owning = True
+        self.extend(valid_until)
+        last_send = lease.last_send_at
+        if lease.previous_holder not in (None, holder):
+            # not released: its holder may have sent until its lease ran out
+            last_send = max(last_send or lease.previous_expires_at, lease.previous_expires_at)
+        self._pacer.resume(
+            PacerState(
+                last_send_at=None if last_send is None else last_send.timestamp(),
+                paused_until=(
+                    None
+                    if lease.rate_limited_until is None
+                    else lease.rate_limited_until.timestamp()
+                ),
+            )
+        )
+        self._work_task = asyncio.create_task(self._work(), name=f"send {self.key}")
+        log.info(
+            "sending for the connection",
+            connection_id=self.config.connection_id,
+            taken_from=str(lease.previous_holder) if lease.previous_holder else None,
+        )
+
+    def extend(self, valid_until: float) -> None:
+        self._owned_until = valid_until
+        self._renewed.set()
+
+    async def lose(self) -> None:
+        """Another process sends for the connection now: start nothing more.  Calls
+        in progress record their outcomes; the rest is left to the new holder."""
+        self._owning = False
+        await self._stop_working()
+        log.warning("no longer sending for the connection", connection_id=self.config.connection_id)
+
+    async def hand_back(self, wait_seconds: float = HAND_BACK_SECONDS) -> repo.LeftBehind:
+        """Stop sending (the process is stopping): calls in progress are answered
+        and recorded, those waiting stop, nothing more starts; answers what the
+        next holder must honour."""
+        self._owning = False
+        await self._stop_working()
+        for task in self._waiting:
+            task.cancel()
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=wait_seconds)
+            if pending:
+                log.warning(
+                    "work still unfinished when stopping; cancelled",
+                    connection_id=self.config.connection_id,
+                    tasks=[_where(task) for task in pending],
                 )
-        await self._finish(interrupted)
-        waves: list[asyncio.Task[None]] = []
-        size = self._wave_size
-        for position in range(0, len(sendable), size):
-            lanes = self._lanes  # shared by every batch of this connection
-            await lanes.acquire()
-            wave = asyncio.create_task(self._wave(sendable[position : position + size]))
-            wave.add_done_callback(lambda _, lanes=lanes: lanes.release())  # type: ignore[misc]
-            waves.append(wave)
-        await asyncio.gather(*waves)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         await self._reporter.flush()
+        return self.left_behind()
 
-    async def _wave(self, jobs: list[DispatchJob]) -> None:
-        now = utc_now()
-        ended: list[DeliveryResult] = []
-        ready: list[DispatchJob] = []
+    def left_behind(self) -> repo.LeftBehind:
+        state = self._pacer.state()
+        return repo.LeftBehind(
+            last_send_at=_utc(state.last_send_at), rate_limited_until=_utc(state.paused_until)
+        )
+
+    async def _stop_working(self) -> None:
+        self._renewed.set()
+        if self._work_task is not None:
+            self._work_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._work_task
+            self._work_task = None
+        self._taken.clear()
+
+    async def _until_owned(self) -> None:
+        """Return while this process may send for the connection; wait while its
+        lease awaits renewal; raise LeaseLost once it is gone."""
+        while True:
+            if not self._owning:
+                raise LeaseLost
+            if time.monotonic() < self._owned_until:
+                return
+            self._renewed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._renewed.wait(), 1.0)
+
+    # working the inbox (the lease holder)
+
+    async def _work(self) -> None:
+        self._blocked = await retry_transient(
+            lambda: repo.current_pause(self._pool, self.key, self._credentials),
+            what="read the connection's pause",
+        )
+        while True:
+            batch = await self._next_batch()
+            await self._take(batch)
+
+    async def _next_batch(self) -> repo.InboxBatch:
+        while True:
+            self._arrived.clear()
+            found = await retry_transient(
+                lambda: repo.next_batch(self._pool, self.key, sorted(self._taken)),
+                what="read the inbox",
+            )
+            if found is not None:
+                return found
+            await self._arrived.wait()
+
+    async def _take(self, batch: repo.InboxBatch) -> None:
+        """Start every job of a batch, in order; the batch leaves the inbox once
+        they have all ended and been reported."""
+        self._taken.add(batch.seq)
+        jobs = DispatchRequestedV1.model_validate_json(batch.request).jobs
+        seen = await retry_transient(lambda: repo.seen(self._pool, jobs), what="read deliveries")
+        started: list[asyncio.Task[bool]] = []
         for job in jobs:
-            decided = await self._without_call(job, now)
-            if decided is None:
-                ready.append(job)
-            else:
-                ended.append(decided)
-        await self._finish(ended)
-        if not ready:
-            return
-        attempts = await retry_transient(
-            lambda: repo.claim_wave(self._pool, self.config.key, ready), what="claim"
-        )
-        ours = [job for job in ready if repo.key_of(job) in attempts]
-        results = await asyncio.gather(*(self._send(j, attempts[repo.key_of(j)]) for j in ours))
-        await self._finish(list(results))
+            key = repo.key_of(job)
+            if key in self._active:
+                continue  # this process is on it already (a copy in another batch)
+            before = seen.get(key)
+            if before is not None and before.result is not None:
+                await self._reporter.add(before.result)  # decided before: said again
+                continue
+            self._active.add(key)
+            if before is not None and before.status == "sending":
+                # a call was in progress when the process that made it stopped
+                interrupted = outcome(
+                    job,
+                    "unknown",
+                    now=utc_now(),
+                    code="dispatch.interrupted",
+                    reason=UNKNOWN_REASON,
+                )
+                started.append(self._spawn(self._end(job, interrupted)))
+                continue
+            try:
+                started.append(await self._start(job))
+            except BaseException:
+                self._active.discard(key)
+                raise
+        self._spawn(self._retire_batch(batch.seq, started))
 
-    async def _finish(self, results: list[DeliveryResult]) -> None:
-        if not results:
-            return
-        await retry_transient(
-            lambda: repo.finish(self._pool, self.config.key, results), what="record outcomes"
-        )
-        for result in results:
+    async def _start(self, job: DispatchJob) -> asyncio.Task[bool]:
+        # checked once it holds a slot: the policies that count (a daily cap) have
+        # been told of every message before it that the platform accepted
+        await self._slots.acquire()
+        try:
+            checked = time.monotonic()
+            decided = await self._before_turn(job, utc_now())
+            if decided is not None:
+                self._slots.release()
+                return self._spawn(self._end(job, decided))
+            booking = await self._pacer.wait_turn(job.recipient.external_id)
+        except BaseException:
+            self._slots.release()
+            raise
+        return self._spawn(self._deliver(job, booking, checked))
+
+    async def _retire_batch(self, seq: int, jobs: list[asyncio.Task[bool]]) -> None:
+        ended = await asyncio.gather(*jobs, return_exceptions=True)
+        for failure in (e for e in ended if isinstance(e, BaseException)):
+            log.error("a job failed unexpectedly", error=repr(failure))
+        if all(e is True for e in ended):
+            await self._reporter.flush()
+            await retry_transient(lambda: repo.delete_batch(self._pool, seq), what="retire a batch")
+        self._taken.discard(seq)  # a batch kept (not all ended here) is taken again
+
+    def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _end(self, job: DispatchJob, result: DeliveryResult) -> bool:
+        try:
+            await self._record(result)
+            return True
+        finally:
+            self._active.discard(repo.key_of(job))
+
+    async def _deliver(self, job: DispatchJob, booking: Booking, checked: float) -> bool:
+        """Send one job (it holds a slot); True once its outcome is recorded here."""
+        holding = True
+        try:
+            result = await self._attempts(job, booking, checked)
+            if result is not None:
+                recorded = self._writes.enqueue(result)
+                # the next claim is written with this outcome or after it
+                self._slots.release()
+                holding = False
+                await self._reported(result, recorded)
+            return True
+        except LeaseLost:
+            return False
+        finally:
+            if holding:
+                self._slots.release()
+            self._active.discard(repo.key_of(job))
+
+    async def _record(self, result: DeliveryResult) -> None:
+        await self._reported(result, self._writes.enqueue(result))
+
+    async def _reported(self, result: DeliveryResult, recorded: asyncio.Future[int | None]) -> None:
+        """Report an outcome once it is recorded (not one another process recorded first)."""
+        if await recorded is not None:
             self._metrics.outcomes.labels(result.status, result.error_code or "").inc()
             await self._reporter.add(result)
+
+    # one message: checks, claim, calls
 
     def _blocked_reason(self, now: datetime) -> str | None:
         if self._blocked is None:
@@ -197,98 +471,251 @@ class ConnectionSender:
             )
         return None
 
-    async def _without_call(self, job: DispatchJob, now: datetime) -> DeliveryResult | None:
-        stopped = self._stopped(job, now, 0)
-        if stopped is not None:
-            return stopped
+    async def _policy_skip(self, job: DispatchJob, now: datetime) -> DeliveryResult | None:
         for policy in self._policies:
             skip = await policy.check(job, self.config, now)
             if skip is not None:
                 return outcome(job, "skipped", now=now, code=skip.rule, reason=skip.reason)
         return None
 
-    async def _send(self, job: DispatchJob, attempt: int) -> DeliveryResult:
-        """Call the platform until the message is sent or fails for good; the
-        delivery stays `sending` meanwhile, whatever the number of calls."""
+    async def _before_turn(self, job: DispatchJob, now: datetime) -> DeliveryResult | None:
+        return self._stopped(job, now, 0) or await self._policy_skip(job, now)
+
+    async def _attempts(
+        self, job: DispatchJob, booking: Booking | None, checked: float
+    ) -> DeliveryResult | None:
+        """Call the platform until the message is sent or fails for good (None: it
+        was not this process's to send).  Every call is paced and preceded by the
+        checks; the delivery is `sending` from its claim on, except while it waits
+        after a 429, which proves it was not delivered."""
         external_id = job.recipient.external_id
-        calls = failures = rate_limits = 0
+        parts = self._client.parts(job)
+        part = 0
+        claimed = uncertain = False
+        delivered: Sent | None = None
+        calls = failures = redirects = 0
         while True:
-            booking = await self._pacer.wait_turn(external_id)
-            now = utc_now()
-            if calls == 0:
-                # the wait may be long (a 15 s gap): the job may have to stop now
-                stopped = await self._without_call(job, now)
-                if stopped is not None:
-                    return stopped
+            if booking is None:
+                booking = await self._waited(self._pacer.wait_turn(external_id))
+            try:
+                await self._waited(self._until_owned())
+                now = utc_now()
+                stop = self._stopped(job, now, calls)
+                if (
+                    stop is None
+                    and delivered is None
+                    and time.monotonic() - checked >= RECHECK_POLICIES_AFTER_SECONDS
+                ):
+                    stop = await self._policy_skip(job, now)
+                    checked = time.monotonic()
+                if stop is not None:
+                    self._pacer.release(booking)
+                    return stop if delivered is None else _partly(job, delivered, calls, stop)
+                if not claimed:
+                    attempt = await self._writes.submit(job)
+                    if attempt is None:
+                        self._pacer.release(booking)
+                        return None
+                    claimed, calls = True, attempt - 1
+                    try:
+                        await self._until_owned()  # the claim may have taken a while
+                    except LeaseLost:
+                        await self._unclaim(job)
+                        raise
+            except BaseException:
+                self._pacer.release(booking)
+                raise
             calls += 1
-            attempts = attempt + calls - 1
+            client = self._client
+            self._calls_on[client] = self._calls_on.get(client, 0) + 1
             started = time.perf_counter()
-            result = await self._client.send(job, external_id)
-            self._pacer.answered(booking)
+            self._pacer.depart(booking)
+            try:
+                answer = await client.send(job, external_id, part)
+            finally:
+                self._pacer.answered(booking)
+                booking = None
+                await self._call_ended(client)
             self._metrics.call_seconds.observe(time.perf_counter() - started)
             now = utc_now()
-            match result:
+            match answer:
                 case Sent(platform_message_id=message_id):
                     self._metrics.calls.labels("sent").inc()
-                    for policy in self._policies:
-                        await policy.sent(job, self.config, now)
+                    if delivered is None:
+                        delivered = answer
+                        for policy in self._policies:
+                            await policy.sent(job, self.config, now)
+                    part += 1
+                    if part < parts:
+                        continue
                     return outcome(
-                        job, "sent", now=now, attempts=attempts, platform_message_id=message_id
+                        job,
+                        "sent",
+                        now=now,
+                        attempts=calls,
+                        platform_message_id=delivered.platform_message_id or message_id,
                     )
                 case Failed(code=code, reason=reason):
                     self._metrics.calls.labels("failed").inc()
-                    return outcome(
-                        job, "failed", now=now, attempts=attempts, code=code, reason=reason
+                    failed = outcome(
+                        job, "failed", now=now, attempts=calls, code=code, reason=reason
                     )
+                    return failed if delivered is None else _partly(job, delivered, calls, failed)
                 case Redirect(external_id=moved_to):
-                    external_id = moved_to
-                case RateLimited(retry_after=wait, code=code, reason=reason):
-                    self._metrics.calls.labels("rate_limited").inc()
-                    rate_limits += 1
-                    if rate_limits > MAX_RATE_LIMIT_RETRIES:
+                    redirects += 1
+                    if redirects > MAX_REDIRECTS:
                         return outcome(
                             job,
                             "failed",
                             now=now,
-                            attempts=attempts,
-                            code=code,
-                            reason=f"{reason} (still limited after {rate_limits} waits)",
+                            attempts=calls,
+                            code="redirects",
+                            reason=f"the chat moved {redirects} times while this message was "
+                            f"being sent (last to {moved_to}); not followed further",
                         )
+                    external_id = moved_to
+                case RateLimited(retry_after=wait, code=code, reason=reason):
+                    self._metrics.calls.labels("rate_limited").inc()
                     log.info(
                         "rate limited by the platform",
                         retry_after=wait,
+                        code=code,
+                        reason=reason,
                         connection_id=self.config.connection_id,
                     )
-                    self._pacer.pause(wait)
+                    await self._hold_rate_limit(wait)
+                    if not uncertain and delivered is None:
+                        await self._unclaim(job)
+                        claimed = False
                 case ConnectionBlocked(code=code, reason=reason, pause_seconds=seconds):
                     self._metrics.calls.labels("blocked").inc()
                     self._metrics.paused.labels(code).inc()
                     await self._pause(now + timedelta(seconds=seconds), code, reason)
-                    return outcome(
+                    failed = outcome(
                         job,
                         "failed",
                         now=now,
-                        attempts=attempts,
+                        attempts=calls,
                         code=code,
                         reason=self._blocked_reason(now) or reason,
                     )
+                    return failed if delivered is None else _partly(job, delivered, calls, failed)
                 case Retry(code=code, reason=reason):
                     self._metrics.calls.labels("retry").inc()
+                    uncertain = True
                     failures += 1
                     if failures >= self.config.limits.max_attempts:
-                        return outcome(
+                        failed = outcome(
                             job,
                             "failed",
                             now=now,
-                            attempts=attempts,
+                            attempts=calls,
                             code=code,
                             reason=f"{reason} (gave up after {failures} attempts)",
                         )
-                    await asyncio.sleep(backoff_seconds(failures))
+                        if delivered is not None:
+                            return _partly(job, delivered, calls, failed)
+                        return failed
+                    await self._waited(asyncio.sleep(backoff_seconds(failures)))
+
+    async def _waited(self, waiting: Coroutine[Any, Any, T]) -> T:
+        """Await something that is not a call (a stopping process cancels it)."""
+        task = asyncio.current_task()
+        assert task is not None
+        if not self._owning:
+            waiting.close()
+            raise LeaseLost
+        self._waiting.add(task)
+        try:
+            return await waiting
+        finally:
+            self._waiting.discard(task)
+
+    async def _call_ended(self, client: PlatformClient) -> None:
+        left = self._calls_on[client] - 1
+        if left:
+            self._calls_on[client] = left
+            return
+        del self._calls_on[client]
+        if client in self._retired:
+            self._retired.discard(client)
+            await client.close()
+
+    async def _write_many(self, items: list[DispatchJob | DeliveryResult]) -> list[int | None]:
+        """Outcomes and claims in one statement: an outcome answers 0 once recorded,
+        a claim its attempt number; None: another process had it first."""
+        written = await repo.record_and_claim(
+            self._pool,
+            self.key,
+            [item for item in items if isinstance(item, DeliveryResult)],
+            [item for item in items if isinstance(item, DispatchJob)],
+        )
+        return [
+            written.claimed.get(repo.key_of(item))
+            if isinstance(item, DispatchJob)
+            else (0 if repo.key_of(item) in written.recorded else None)
+            for item in items
+        ]
+
+    async def _unclaim_abandoned(
+        self, written: list[tuple[DispatchJob | DeliveryResult, int | None]]
+    ) -> None:
+        """Claims whose sender was cancelled before its call: never sent."""
+        for item, attempt in written:
+            if isinstance(item, DispatchJob) and attempt is not None:
+                await self._unclaim(item)
+
+    async def _unclaim(self, job: DispatchJob) -> None:
+        await retry_transient(lambda: repo.unclaim(self._pool, job), what="unclaim a delivery")
+
+    async def _hold_rate_limit(self, seconds: float) -> None:
+        """The whole connection waits, here and in whichever process sends for it next."""
+        self._pacer.pause(seconds)
+        until = datetime.now(UTC) + timedelta(seconds=seconds)
+        holder = self._holder
+        if holder is not None:
+            await retry_transient(
+                lambda: repo.hold_rate_limit(self._pool, self.key, holder, until),
+                what="record a rate limit",
+            )
 
     async def _pause(self, until: datetime, code: str, reason: str) -> None:
         self._blocked = (until, reason)
-        await repo.pause(self._pool, self.config.key, until, reason)
+        credentials = self._credentials
+        await retry_transient(
+            lambda: repo.pause(self._pool, self.key, until, reason, credentials),
+            what="pause the connection",
+        )
         log.warning(
             "connection paused by the platform", code=code, reason=reason, until=until.isoformat()
         )
+
+
+def _partly(job: DispatchJob, delivered: Sent, calls: int, rest: DeliveryResult) -> DeliveryResult:
+    """A message of several calls whose first part reached the person (an Instagram
+    attachment) but not the rest (its caption): sent, never again, with why the
+    rest is missing."""
+    return outcome(
+        job,
+        "sent",
+        now=rest.finished_at,
+        attempts=calls,
+        platform_message_id=delivered.platform_message_id,
+        code=f"partial.{rest.error_code}",
+        reason=f"the first part was delivered, the rest was not: {rest.error_reason}",
+    )
+
+
+def _where(task: asyncio.Task[Any]) -> str:
+    """Where a task waits: the chain of coroutines it is suspended in."""
+    places = []
+    awaiting: Any = task.get_coro()
+    while awaiting is not None and hasattr(awaiting, "cr_frame"):
+        if awaiting.cr_frame is not None:
+            places.append(f"{awaiting.cr_code.co_name}:{awaiting.cr_frame.f_lineno}")
+        awaiting = awaiting.cr_await
+    return " > ".join(places) + (f" > {awaiting!r}" if awaiting is not None else "")
+
+
+def _utc(timestamp: float | None) -> datetime | None:
+    return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC)

@@ -18,13 +18,13 @@ from contracts.scheduling import CampaignCancelRequestedV1
 from contracts.tenants import ConnectionUpdatedV1
 from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
-from service_kit.settings import ServiceSettings
 from starlette.applications import Starlette
 
 from .dispatcher import Dispatcher
 from .inbound import InboundLog
 from .ports import ClientFactory, Policy
 from .repo import MIGRATIONS, Pool, PoolSource
+from .settings import DispatchSettings
 
 PolicyFactory = Callable[[PoolSource], Sequence[Policy]]
 """Builds policies that read the dispatcher's tables (the pool opens at start-up)."""
@@ -34,7 +34,7 @@ def build_dispatcher_app(
     *,
     name: DispatcherName,
     channels: Sequence[str],
-    settings: ServiceSettings,
+    settings: DispatchSettings,
     migrations: Path | None,
     client_factory: ClientFactory,
     policies: Sequence[Policy] | PolicyFactory,
@@ -62,6 +62,8 @@ def build_dispatcher_app(
         channels=channels,
         client_factory=client_factory,
         policies=policies(pool) if callable(policies) else policies,
+        lease_seconds=settings.dispatch_lease_seconds,
+        inbox_poll_seconds=settings.dispatch_inbox_poll_seconds,
     )
     runtime.subscribe(
         Subscription(

@@ -53,6 +53,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="messages per second per bot (default 30)",
     )
     parser.add_argument(
+        "--telegram-paid-rate",
+        type=_whole_rate,
+        default=1000,
+        metavar="N|none",
+        help="messages per second per bot with allow_paid_broadcast (default 1000)",
+    )
+    parser.add_argument(
         "--telegram-chat-rate",
         type=_rate,
         default=1.0,
@@ -71,6 +78,7 @@ async def serve(args: argparse.Namespace) -> None:
     if "telegram" in shares:
         shares["telegram"] |= {
             "rate_per_second": args.telegram_rate,
+            "paid_rate_per_second": args.telegram_paid_rate,
             "per_recipient_per_second": args.telegram_chat_rate,
         }
     stop = asyncio.Event()

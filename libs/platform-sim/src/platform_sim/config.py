@@ -33,6 +33,8 @@ class SimConfig:
     # Telegram
     valid_tokens: tuple[str, ...] | None = None
     migrate_to: int | None = None
+    paid_rate_per_second: int | None = None
+    """Messages per second per bot with `allow_paid_broadcast` (Bot API 7.11)."""
     # WhatsApp and Instagram
     enforce_window: bool = True
     media_rate_per_second: int | None = None
@@ -134,6 +136,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "retry_after_seconds": _count,
     "valid_tokens": _optional(_texts),
     "migrate_to": _optional(_chat_id),
+    "paid_rate_per_second": _optional(_positive_count),
     "enforce_window": _flag,
     "media_rate_per_second": _optional(_positive_count),
     "api_key": _optional(_text),

@@ -71,17 +71,25 @@ class AccountStats:
     calls: int = 0
     successes: int = 0
     max_in_any_1s_window: int = 0
+    """Successful sends in the busiest 1-second window."""
+    max_calls_in_any_1s_window: int = 0
+    """Send requests in the busiest 1-second window, refused ones included: what a
+    client asked, whatever the simulator's own limits let through."""
+    rate_limited: int = 0
+    """Send requests answered 429 Too Many Requests."""
     first_at: float | None = None
     last_at: float | None = None
     policy_violations: int = 0
 
 
 class Stats:
-    """Per-account counters; the busiest 1-second window counts successful sends."""
+    """Per-account counters; the busiest 1-second windows of successful sends and
+    of all send requests."""
 
     def __init__(self) -> None:
         self._accounts: dict[str, AccountStats] = {}
         self._sends = SlidingLog()
+        self._send_calls = SlidingLog()
 
     def _account(self, account: str) -> AccountStats:
         stats = self._accounts.get(account)
@@ -96,6 +104,12 @@ class Stats:
         if stats.first_at is None:
             stats.first_at = at
         stats.last_at = at
+
+    def on_send_call(self, account: str, at: float, *, rate_limited: bool) -> None:
+        in_window = self._send_calls.add(account, at, STATS_WINDOW)
+        stats = self._account(account)
+        stats.max_calls_in_any_1s_window = max(stats.max_calls_in_any_1s_window, in_window)
+        stats.rate_limited += rate_limited
 
     def on_send(self, account: str, now: float) -> None:
         in_window = self._sends.add(account, now, STATS_WINDOW)
@@ -112,6 +126,8 @@ class Stats:
                     "calls": s.calls,
                     "successes": s.successes,
                     "max_in_any_1s_window": s.max_in_any_1s_window,
+                    "max_calls_in_any_1s_window": s.max_calls_in_any_1s_window,
+                    "rate_limited": s.rate_limited,
                     "first_at": s.first_at,
                     "last_at": s.last_at,
                     "policy_violations": s.policy_violations,
@@ -123,3 +139,4 @@ class Stats:
     def clear(self) -> None:
         self._accounts.clear()
         self._sends.clear()
+        self._send_calls.clear()

@@ -211,6 +211,8 @@ class Simulator:
             response=body,
         )
         self.stats.on_call(incoming.account, at, success=status == 200)
+        if incoming.is_send:
+            self.stats.on_send_call(incoming.account, at, rate_limited=status == 429)
 
 
 class _Hold(Exception):

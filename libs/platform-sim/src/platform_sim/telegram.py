@@ -72,8 +72,10 @@ def bad_request(detail: str) -> SimError:
 
 class TelegramPlatform(Platform):
     name = "telegram"
-    defaults = SimConfig(rate_per_second=30, per_recipient_per_second=1.0)
-    config_keys = COMMON_KEYS | {"valid_tokens", "migrate_to"}
+    defaults = SimConfig(
+        rate_per_second=30, per_recipient_per_second=1.0, paid_rate_per_second=1000
+    )
+    config_keys = COMMON_KEYS | {"valid_tokens", "migrate_to", "paid_rate_per_second"}
     account_states = frozenset({"ok", "unauthorized"})
     recipient_states = frozenset({"ok", "migrated", *RECIPIENT_ERRORS})
 
@@ -170,8 +172,13 @@ class TelegramPlatform(Platform):
             )
 
     def rate_rules(self, incoming: Incoming, config: SimConfig) -> list[RateRule]:
+        """30/s per bot, or (paid broadcasts, `allow_paid_broadcast`) 1000/s; 1/s per chat."""
         rules = []
-        if config.rate_per_second is not None:
+        if _flag(incoming.params.get("allow_paid_broadcast")):
+            if config.paid_rate_per_second is not None:
+                limit = Limit.per_second(config.paid_rate_per_second)
+                rules.append(RateRule(("paid", incoming.account), limit, "bot"))
+        elif config.rate_per_second is not None:
             limit = Limit.per_second(config.rate_per_second)
             rules.append(RateRule(("bot", incoming.account), limit, "bot"))
         if config.per_recipient_per_second is not None:
@@ -315,6 +322,11 @@ def _check_media_group(media: Any, files: dict[str, FileRef]) -> None:
             raise bad_request("can't parse InputMedia: unsupported media type")
         _check_file(item.get("media"), "media", files)
         _check_caption(item)
+
+
+def _flag(value: Any) -> bool:
+    """A Boolean parameter as JSON (`true`) or a query/form string (`"true"`)."""
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
 
 
 def _is_int(text: str) -> bool:

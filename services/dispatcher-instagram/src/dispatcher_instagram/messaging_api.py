@@ -40,7 +40,9 @@ ATTACHMENT_TYPE = {
 
 
 def message_payloads(content: OutboundText | OutboundMedia, recipient: str) -> list[dict[str, Any]]:
-    """One call for a text; an attachment, then its caption as a text, for media."""
+    """One call for a text; an attachment, then its caption as a text, for media
+    (Instagram messages carry no caption).  Each is a part of its own: paced,
+    checked and answered like a message."""
     to = {"id": recipient}
     if isinstance(content, OutboundText):
         return [{"recipient": to, "message": {"text": content.text}}]
@@ -102,7 +104,12 @@ class InstagramClient:
         self._session = GraphSession(base_url, config.credentials.get("access_token", ""), timeout)
         self._backoff = RateLimitBackoff(rate_limit_first_wait)
 
-    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
+    def parts(self, job: DispatchJob) -> int:
+        content = job.content
+        return 2 if isinstance(content, OutboundMedia) and content.caption else 1
+
+    async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
+        """Part 0: the text or the attachment; part 1: a media message's caption."""
         content = job.content
         if isinstance(content, OutboundTemplate):
             return Failed(
@@ -111,11 +118,7 @@ class InstagramClient:
         refused = too_long(content)
         if refused is not None:
             return refused
-        message, *caption = message_payloads(content, external_id)
-        delivered = await self._post(message)
-        if isinstance(delivered, Sent) and caption:
-            await self._post(caption[0])  # a courtesy: the delivery is the attachment
-        return delivered
+        return await self._post(message_payloads(content, external_id)[part])
 
     async def _post(self, payload: dict[str, Any]) -> SendOutcome:
         answer = await self._session.post(f"{self._account}/messages", payload)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service_kit.settings import ServiceSettings
+from dispatch_core.settings import DispatchSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DispatchSettings):
     """`INSTAGRAM_API_BASE` (the Graph API's versioned base URL; a local simulator in
     tests), `DISPATCHER_INSTAGRAM_PORT` (8085), `INSTAGRAM_REQUEST_TIMEOUT_SECONDS`,
     `INSTAGRAM_RATE_LIMIT_FIRST_WAIT_SECONDS` (the wait after a first rate-limit

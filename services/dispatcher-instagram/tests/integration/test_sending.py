@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from contracts.dispatch import OutboundMedia, OutboundText
 from platform_sim import SimControl
+from test_support.waiting import eventually
 
 from ..conftest import Harness, igsid, job
 
@@ -76,3 +77,57 @@ async def test_texts_of_a_thousand_characters_are_refused_without_a_call(
     assert results[1].status == "sent"
     assert (results[2].status, results[2].error_code) == ("failed", "message.too_long")
     assert [c["recipient"] for c in await instagram.calls(account=harness.ig_id)] == [igsid(1)]
+
+
+async def test_a_caption_is_paced_and_its_refusal_recorded(
+    harness: Harness,
+    instagram: SimControl,
+    people_wrote_lately: Callable[[list[int]], Awaitable[None]],
+) -> None:
+    await people_wrote_lately([1])
+    await harness.connect()  # 1 s between two messages to one person
+    campaign = uuid.uuid4()
+    photo = OutboundMedia(media_type="photo", file="https://cdn.example/a.jpg", caption="Look")
+    await harness.send([job(campaign, 1, photo)])
+
+    async def attachment_sent() -> bool:
+        return len(await instagram.calls(account=harness.ig_id)) == 1
+
+    await eventually(attachment_sent, what="the attachment to be sent")
+    await instagram.set_recipient(igsid(1), "unavailable")  # before its caption goes
+    results = await harness.collect(1)
+    calls = await instagram.calls(account=harness.ig_id)
+    assert [c["status"] for c in calls] == [200, 400]
+    assert calls[1]["params"]["message"] == {"text": "Look"}
+    assert calls[1]["at"] - calls[0]["at"] >= 1.0  # paced like a message of its own
+    delivered = results[1]
+    assert delivered.status == "sent"  # the person has the photo: it is never sent again
+    assert delivered.platform_message_id == calls[0]["response"]["message_id"]
+    assert delivered.error_code == "partial.551/1545041"
+    assert "the rest was not" in (delivered.error_reason or "")
+
+
+async def test_a_caption_refused_for_the_rate_is_sent_again_alone(
+    harness: Harness,
+    instagram: SimControl,
+    people_wrote_lately: Callable[[list[int]], Awaitable[None]],
+) -> None:
+    await people_wrote_lately([1])
+    await harness.connect(per_recipient_interval_seconds=0.5)
+    campaign = uuid.uuid4()
+    photo = OutboundMedia(media_type="photo", file="https://cdn.example/a.jpg", caption="Look")
+    await harness.send([job(campaign, 1, photo)])
+
+    async def attachment_sent() -> bool:
+        return len(await instagram.calls(account=harness.ig_id)) == 1
+
+    await eventually(attachment_sent, what="the attachment to be sent")
+    await instagram.add_fault(kind="retry_after", account=harness.ig_id)
+    results = await harness.collect(1)
+    calls = await instagram.calls(account=harness.ig_id)
+    assert [(c["status"], list(c["params"]["message"])) for c in calls] == [
+        (200, ["attachment"]),
+        (429, ["text"]),
+        (200, ["text"]),
+    ]
+    assert (results[1].status, results[1].error_code) == ("sent", None)

@@ -75,6 +75,35 @@ def test_media_is_an_attachment_by_url_or_id_then_its_caption(
     ]
 
 
+def test_a_media_message_with_a_caption_takes_two_parts() -> None:
+    account = ConnectionConfig(
+        tenant_id="t",
+        connection_id="ig",
+        channel="instagram",
+        limits=DEFAULTS["instagram"],
+        first_used_at=None,
+        updated_at=NOW,
+    )
+    client = InstagramClient(
+        "http://127.0.0.1:9/v21.0", account, timeout=1, rate_limit_first_wait=4
+    )
+
+    def job_of(content: OutboundText | OutboundMedia) -> DispatchJob:
+        return DispatchJob(
+            campaign_id=uuid.uuid4(),
+            recipient_no=1,
+            step_no=1,
+            recipient=Recipient(recipient_no=1, contact_id="ig:178", external_id="178"),
+            content=content,
+            released_at=NOW,
+        )
+
+    assert client.parts(job_of(OutboundText(text="hi"))) == 1
+    assert client.parts(job_of(OutboundMedia(media_type="photo", file="att-1"))) == 1
+    captioned = OutboundMedia(media_type="photo", file="att-1", caption="Look")
+    assert client.parts(job_of(captioned)) == 2
+
+
 def test_texts_must_be_shorter_than_a_thousand_characters() -> None:
     assert too_long(OutboundText(text="x" * 999)) is None
     refused = too_long(OutboundText(text="x" * 1000))

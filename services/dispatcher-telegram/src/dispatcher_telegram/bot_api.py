@@ -30,6 +30,10 @@ from dispatch_core.model import (
 from dispatch_core.ports import ClientFactory, PlatformClient
 
 TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+FREE_BROADCAST_RATE = 30.0
+"""Messages per second a bot may send without paying (Bot FAQ); above it, every
+message carries `allow_paid_broadcast` (Bot API 7.11): up to 1000/s, for 0.1
+Telegram Stars a message from the bot's balance."""
 BAD_TOKEN_PAUSE_SECONDS = 30 * 86400.0
 REJECTED_CREDENTIALS = (
     "Telegram rejected the bot token (401 Unauthorized): update the connection's credentials"
@@ -52,16 +56,30 @@ def chat_id(external_id: str) -> int | str:
     return int(external_id) if external_id.lstrip("-").isdigit() else external_id
 
 
-def request_for(content: OutboundContent, chat: int | str) -> tuple[str, dict[str, Any]]:
-    """The Bot API method and its parameters for one message."""
+def request_for(
+    content: OutboundContent, chat: int | str, *, paid_broadcast: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The Bot API method and its parameters for one message.  A file is a URL
+    (Telegram downloads it) or a file_id, passed as given either way."""
+    payload: dict[str, Any] = {"chat_id": chat}
     if isinstance(content, OutboundMedia):
         method, field, captioned = MEDIA_METHODS[content.media_type]
-        payload: dict[str, Any] = {"chat_id": chat, field: content.file}
+        payload[field] = content.file
         if captioned and content.caption:
             payload["caption"] = content.caption
-        return method, payload
-    assert not isinstance(content, OutboundTemplate)
-    return "sendMessage", {"chat_id": chat, "text": content.text}
+    else:
+        assert not isinstance(content, OutboundTemplate)
+        method = "sendMessage"
+        payload["text"] = content.text
+    if paid_broadcast:
+        payload["allow_paid_broadcast"] = True
+    return method, payload
+
+
+def pays_for_broadcasts(config: ConnectionConfig) -> bool:
+    """A bot set above the free rate sends paid broadcasts."""
+    rate = config.limits.rate_per_second
+    return rate is not None and rate > FREE_BROADCAST_RATE
 
 
 def interpret(status: int, answer: dict[str, Any]) -> SendOutcome:
@@ -71,8 +89,10 @@ def interpret(status: int, answer: dict[str, Any]) -> SendOutcome:
     code = int(answer.get("error_code") or status)
     description = str(answer.get("description") or f"HTTP {status} from the Bot API")
     parameters = answer.get("parameters") or {}
-    if code == 429 or parameters.get("retry_after") is not None:
-        return RateLimited(float(parameters.get("retry_after") or 1), "429", description)
+    retry_after = parameters.get("retry_after")
+    if code == 429 or retry_after is not None:
+        wait = 1.0 if retry_after is None else float(retry_after)
+        return RateLimited(wait, "429", description)
     if parameters.get("migrate_to_chat_id") is not None:
         return Redirect(str(parameters["migrate_to_chat_id"]))
     if code == 401:
@@ -85,8 +105,11 @@ def interpret(status: int, answer: dict[str, Any]) -> SendOutcome:
 class TelegramBotClient:
     """One bot's client: one HTTP session, kept alive."""
 
-    def __init__(self, base_url: str, token: str, timeout: float) -> None:
+    def __init__(
+        self, base_url: str, token: str, timeout: float, *, paid_broadcast: bool = False
+    ) -> None:
         self._url = f"{base_url.rstrip('/')}/bot{token}/"
+        self._paid_broadcast = paid_broadcast
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
@@ -95,10 +118,15 @@ class TelegramBotClient:
             await self._session.close()
             self._session = None
 
-    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
+    def parts(self, job: DispatchJob) -> int:
+        return 1
+
+    async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
         if isinstance(job.content, OutboundTemplate):
             return Failed("content.unsupported", "WhatsApp template messages have no Telegram form")
-        method, payload = request_for(job.content, chat_id(external_id))
+        method, payload = request_for(
+            job.content, chat_id(external_id), paid_broadcast=self._paid_broadcast
+        )
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         try:
@@ -118,7 +146,10 @@ class MalformedTokenClient:
     """A bot whose token is not even well-formed: nothing can be sent until the
     connection's credentials are fixed."""
 
-    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
+    def parts(self, job: DispatchJob) -> int:
+        return 1
+
+    async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
         return ConnectionBlocked(
             "401",
             "the bot token is malformed (expected <digits>:<secret>): "
@@ -137,6 +168,8 @@ def bot_clients(base_url: str, timeout: float) -> ClientFactory:
         token = config.credentials.get("token", "")
         if not TOKEN.match(token):
             return MalformedTokenClient()
-        return TelegramBotClient(base_url, token, timeout)
+        return TelegramBotClient(
+            base_url, token, timeout, paid_broadcast=pays_for_broadcasts(config)
+        )
 
     return make

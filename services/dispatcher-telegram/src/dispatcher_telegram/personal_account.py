@@ -114,7 +114,10 @@ class PersonalAccountClient:
         self._recent_dialogs = recent_dialogs
         self._dialogs_loaded = False
 
-    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
+    def parts(self, job: DispatchJob) -> int:
+        return 1
+
+    async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
         content = job.content
         if isinstance(content, OutboundTemplate):
             return Failed("content.unsupported", "WhatsApp template messages have no Telegram form")
@@ -180,7 +183,10 @@ class UnusableCredentialsClient:
             "a numeric `api_id` and an `api_hash` are needed"
         )
 
-    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
+    def parts(self, job: DispatchJob) -> int:
+        return 1
+
+    async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
         return ConnectionBlocked("credentials", self._reason, SIGNED_OUT_PAUSE_SECONDS)
 
     async def close(self) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service_kit.settings import ServiceSettings
+from dispatch_core.settings import DispatchSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DispatchSettings):
     """`TELEGRAM_API_BASE` (the Bot API server; a local simulator in tests),
     `DISPATCHER_TELEGRAM_PORT` (8083), `TELEGRAM_REQUEST_TIMEOUT_SECONDS` (bots and
     personal accounts), `TELEGRAM_USER_RECENT_DIALOGS` (how many of a personal

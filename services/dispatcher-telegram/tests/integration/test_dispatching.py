@@ -4,147 +4,24 @@ Telegram simulator: outcomes, exactly-once claims, 429, pacing, cancellations.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from datetime import datetime
 
-import aio_pika
 import pytest
-from contracts.audience import Recipient
 from contracts.base import utc_now
 from contracts.dispatch import (
-    DeliveriesReportedV1,
-    DeliveryResult,
     DispatchJob,
-    DispatchRequestedV1,
     OutboundMedia,
-    OutboundText,
 )
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.names import RoutingKey
 from contracts.scheduling import CampaignCancelRequestedV1
-from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
-from dispatcher_telegram.app import create_app
-from dispatcher_telegram.settings import Settings
-from platform_sim.client import RunningSimulators, start_simulators
+from platform_sim.client import RunningSimulators
 from service_kit.publishing import encode
-from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
+from test_support.rates import busiest_window, mean_rate
 from test_support.waiting import eventually
 
+from .conftest import Harness, job
+
 pytestmark = pytest.mark.integration
-
-TOKEN = "555000111:AAdispatcher-test-token-0000000000"
-
-
-@pytest.fixture
-async def sims() -> AsyncIterator[RunningSimulators]:
-    async with await start_simulators(
-        telegram=0, whatsapp=None, instagram=None, openai=None
-    ) as running:
-        yield running
-
-
-@pytest.fixture
-async def dispatcher(
-    sims: RunningSimulators, rabbitmq_url: str, database_url: str, clean_queues: None
-) -> AsyncIterator[Starlette]:
-    app = create_app(
-        Settings(
-            rabbitmq_url=rabbitmq_url,
-            database_url=database_url,
-            telegram_api_base=sims.base_url("telegram"),
-            telegram_request_timeout_seconds=5,
-        )
-    )
-    async with app.router.lifespan_context(app):
-        yield app
-
-
-class Harness:
-    """Publishes like the scheduler, reads outcomes like the campaign-api."""
-
-    def __init__(
-        self, channel: aio_pika.abc.AbstractChannel, reports: aio_pika.abc.AbstractQueue
-    ) -> None:
-        self.channel = channel
-        self.reports = reports
-        self.results: dict[tuple[uuid.UUID, int, int], list[DeliveryResult]] = {}
-
-    async def publish(
-        self, routing_key: str, body: bytes, exchange: str = INTERNAL_EXCHANGE
-    ) -> None:
-        target = (
-            await self.channel.get_exchange(exchange) if exchange else self.channel.default_exchange
-        )
-        await target.publish(
-            aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key
-        )
-
-    async def connect(self, connection_id: str, **limits: object) -> None:
-        event = ConnectionUpdatedV1(
-            tenant_id="t1",
-            connection_id=connection_id,
-            channel="telegram_bot",
-            credentials={"token": TOKEN},
-            limits=ConnectionLimits.model_validate(limits),
-            updated_at=utc_now(),
-        )
-        await self.publish(RoutingKey.CONNECTION_UPDATED, encode(event))
-        queue = dispatch_queue("telegram", "t1", connection_id)
-        await self.channel.declare_queue(
-            queue,
-            durable=True,
-            arguments=quorum_queue(queue, single_active_consumer=True).arguments,
-        )
-
-    async def send(self, connection_id: str, jobs: list[DispatchJob]) -> None:
-        request = DispatchRequestedV1(
-            tenant_id="t1", connection_id=connection_id, channel="telegram_bot", jobs=jobs
-        )
-        await self.publish(
-            dispatch_queue("telegram", "t1", connection_id), encode(request), exchange=""
-        )
-
-    async def collect(
-        self, expected: int, timeout: float = 30
-    ) -> dict[tuple[uuid.UUID, int, int], list[DeliveryResult]]:
-        async def enough() -> bool:
-            while (message := await self.reports.get(fail=False)) is not None:
-                await message.ack()
-                for result in DeliveriesReportedV1.model_validate_json(message.body).results:
-                    key = (result.campaign_id, result.recipient_no, result.step_no)
-                    self.results.setdefault(key, []).append(result)
-            return len(self.results) >= expected
-
-        await eventually(enough, timeout=timeout, what=f"{expected} outcomes")
-        return self.results
-
-
-@pytest.fixture
-async def harness(dispatcher: Starlette, rabbitmq_url: str) -> AsyncIterator[Harness]:
-    connection = await aio_pika.connect(rabbitmq_url)
-    channel = await connection.channel()
-    reports = await channel.declare_queue("", exclusive=True)
-    await reports.bind(INTERNAL_EXCHANGE, RoutingKey.DELIVERY_REPORTED)
-    yield Harness(channel, reports)
-    await connection.close()
-
-
-def job(
-    campaign: uuid.UUID, n: int, *, text: str | None = None, last_inbound: datetime | None = None
-) -> DispatchJob:
-    return DispatchJob(
-        campaign_id=campaign,
-        recipient_no=n,
-        step_no=1,
-        recipient=Recipient(
-            recipient_no=n,
-            contact_id=f"c:{n}",
-            external_id=str(1000 + n),
-            last_inbound_at=last_inbound,
-        ),
-        content=OutboundText(text=text or f"hello {n}"),
-        released_at=utc_now(),
-    )
 
 
 async def test_sends_each_job_and_reports_the_platforms_answer(
@@ -238,14 +115,36 @@ async def test_transient_errors_are_retried_then_fail_with_the_last_reason(
 async def test_default_rate_holds_in_every_second(
     harness: Harness, sims: RunningSimulators
 ) -> None:
+    # the simulator takes everything, so a send over the limit would show (and
+    # reach the person) instead of being refused and retried
+    telegram = sims.control("telegram")
+    await telegram.configure(rate_per_second=None, per_recipient_per_second=None)
     await harness.connect("bot-e")  # the default 30/s
     campaign = uuid.uuid4()
     await harness.send("bot-e", [job(campaign, n) for n in range(1, 91)])
     await harness.collect(90, timeout=20)
-    stats = await sims.control("telegram").stats()
-    account = stats["accounts"][TOKEN.split(":")[0]]
-    assert account["max_in_any_1s_window"] <= 30
-    assert account["successes"] / (account["last_at"] - account["first_at"]) >= 28.5
+    calls = await telegram.calls(method="sendMessage")
+    at = [c["at"] for c in calls]
+    assert len(at) == 90
+    assert [c["status"] for c in calls] == [200] * 90  # no 429 was needed
+    assert busiest_window(at) <= 30
+    assert mean_rate(at) >= 28.5
+    assert "allow_paid_broadcast" not in calls[0]["params"]
+
+
+async def test_a_paid_broadcast_bot_says_so_in_every_message(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    telegram = sims.control("telegram")
+    await harness.connect("bot-p", rate_per_second=200)
+    campaign = uuid.uuid4()
+    await harness.send("bot-p", [job(campaign, n) for n in range(1, 61)])
+    results = await harness.collect(60)
+    assert {found[-1].status for found in results.values()} == {"sent"}
+    calls = await telegram.calls(method="sendMessage")
+    assert {c["params"].get("allow_paid_broadcast") for c in calls} == {True}
+    assert busiest_window([c["at"] for c in calls]) > 30  # the free limit would refuse these
+    assert {c["status"] for c in calls} == {200}
 
 
 async def test_jobs_of_a_cancelled_campaign_are_not_sent(

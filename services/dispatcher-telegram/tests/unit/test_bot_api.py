@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 from contracts.dispatch import OutboundMedia, OutboundText
-from dispatch_core.model import ConnectionBlocked, Failed, RateLimited, Redirect, Retry, Sent
-from dispatcher_telegram.bot_api import chat_id, interpret, request_for
+from dispatch_core.limits import DEFAULTS
+from dispatch_core.model import (
+    ConnectionBlocked,
+    ConnectionConfig,
+    Failed,
+    RateLimited,
+    Redirect,
+    Retry,
+    Sent,
+)
+from dispatcher_telegram.bot_api import chat_id, interpret, pays_for_broadcasts, request_for
 
 
 def test_sent_carries_the_message_id() -> None:
@@ -72,6 +84,7 @@ def test_a_rejected_token_pauses_the_connection() -> None:
     assert "update the connection's credentials" in outcome.reason
 
 
+@pytest.mark.parametrize("file", ["https://cdn.example/a/b.bin", "AgACAgIAAxkBAAIB"])
 @pytest.mark.parametrize(
     ("media_type", "method", "field", "caption"),
     [
@@ -85,14 +98,50 @@ def test_a_rejected_token_pauses_the_connection() -> None:
         ("audio", "sendAudio", "audio", True),
     ],
 )
-def test_each_media_type_has_its_method(
-    media_type: str, method: str, field: str, caption: bool
+def test_each_media_type_has_its_method_with_a_url_or_a_file_id(
+    media_type: str, method: str, field: str, caption: bool, file: str
 ) -> None:
-    content = OutboundMedia(media_type=media_type, file="AgACAgIAAxkBAAIB", caption="look")  # type: ignore[arg-type]
+    # the Bot API takes a URL (Telegram downloads it) or a file_id in the same field;
+    # video notes and stickers have no caption
+    content = OutboundMedia(media_type=media_type, file=file, caption="look")  # type: ignore[arg-type]
     name, payload = request_for(content, 42)
-    assert name == method
-    assert payload[field] == "AgACAgIAAxkBAAIB"
-    assert ("caption" in payload) is caption
+    expected = {"chat_id": 42, field: file} | ({"caption": "look"} if caption else {})
+    assert (name, payload) == (method, expected)
+
+
+def test_a_media_message_without_a_caption_has_none() -> None:
+    _, payload = request_for(OutboundMedia(media_type="photo", file="AgAC"), 42)
+    assert payload == {"chat_id": 42, "photo": "AgAC"}
+
+
+def test_paid_broadcasts_say_so_in_every_message() -> None:
+    _, text = request_for(OutboundText(text="hi"), 42, paid_broadcast=True)
+    _, photo = request_for(OutboundMedia(media_type="photo", file="AgAC"), 42, paid_broadcast=True)
+    assert text["allow_paid_broadcast"] is True
+    assert photo["allow_paid_broadcast"] is True
+
+
+@pytest.mark.parametrize(("rate", "paid"), [(None, False), (30, False), (30.5, True), (1000, True)])
+def test_a_bot_above_the_free_rate_pays_for_broadcasts(rate: float | None, paid: bool) -> None:
+    config = ConnectionConfig(
+        tenant_id="t",
+        connection_id="bot",
+        channel="telegram_bot",
+        limits=replace(DEFAULTS["telegram_bot"], rate_per_second=rate),
+        first_used_at=None,
+        updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert pays_for_broadcasts(config) is paid
+
+
+def test_a_retry_after_of_zero_means_at_once() -> None:
+    answer = {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 0",
+        "parameters": {"retry_after": 0},
+    }
+    assert interpret(429, answer) == RateLimited(0.0, "429", "Too Many Requests: retry after 0")
 
 
 def test_text_and_chat_ids() -> None:

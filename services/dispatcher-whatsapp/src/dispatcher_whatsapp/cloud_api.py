@@ -153,7 +153,10 @@ class WhatsAppClient:
         self._stop_hint = stop_hint
         self._backoff = RateLimitBackoff(rate_limit_first_wait)
 
-    async def send(self, job: DispatchJob, external_id: str) -> SendOutcome:
+    def parts(self, job: DispatchJob) -> int:
+        return 1
+
+    async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
         payload = message_payload(job, external_id, self._stop_hint)
         refused = too_long(payload)
         if refused is not None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service_kit.settings import ServiceSettings
+from dispatch_core.settings import DispatchSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DispatchSettings):
     """`WHATSAPP_API_BASE` (the Cloud API's versioned base URL; a local simulator in
     tests), `DISPATCHER_WHATSAPP_PORT` (8084), `WHATSAPP_REQUEST_TIMEOUT_SECONDS`,
     `WHATSAPP_STOP_HINT` (appended to every text), `WHATSAPP_RATE_LIMIT_FIRST_WAIT_SECONDS`

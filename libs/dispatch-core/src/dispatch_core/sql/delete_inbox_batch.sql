@@ -1,0 +1,2 @@
+DELETE FROM inbox
+WHERE seq = $1
