@@ -1,6 +1,11 @@
 """Outcomes go out in batches (`delivery.reported.v1`): as soon as `batch_size`
 are waiting, or `linger` seconds after the first one, and always before the
-job message that produced them is acknowledged."""
+job message that produced them is acknowledged.
+
+Every report costs its consumers (scheduler, campaign-api) a transaction, so
+the batches are large: measured with bench/throughput on 2 cores, batches of up
+to 250 after 0.1 s delivered 427 messages/s end to end, up to 1,000 after 1 s
+677/s (2,000 after 2 s: no better).  A report is at most a second behind."""
 
 from __future__ import annotations
 
@@ -21,8 +26,8 @@ class Reporter:
         tenant_id: str,
         connection_id: str,
         *,
-        linger: float = 0.1,
-        batch_size: int = 250,
+        linger: float = 1.0,
+        batch_size: int = 1000,
     ) -> None:
         self._publisher = publisher
         self._tenant_id = tenant_id
