@@ -66,7 +66,14 @@ async def create_pool(
     max_size: int = 10,
     session_settings: dict[str, str] | None = None,
 ) -> asyncpg.Pool[Any]:
-    """A pool whose connections see `schema` first and speak JSON as Python values."""
+    """A pool whose connections see `schema` first and speak JSON as Python values.
+
+    Every statement is planned for its parameters (`plan_cache_mode`): the tables
+    grow from empty while a service runs, and a generic plan PostgreSQL caches
+    while they are small stays when they are not; the scheduler's claims of a
+    100,000-recipient campaign took 3.5 s each on one (a seq scan), against
+    ~0.1 ms of planning per statement.  And a statement of optional conditions
+    (an audience filter) gets the indexes that fit the values it runs with."""
     await ensure_database(dsn)
     pool: asyncpg.Pool[Any] = await asyncpg.create_pool(
         dsn,
@@ -77,6 +84,7 @@ async def create_pool(
         server_settings={
             "search_path": f"{schema},public",
             "application_name": application_name,
+            "plan_cache_mode": "force_custom_plan",
             **(session_settings or {}),
         },
     )

@@ -117,9 +117,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings,
         schema="audience",
         migrations=MIGRATIONS_DIR,
-        # filters are one statement with optional conditions: plan each run with
-        # its real values, so the indexes that fit those values are used
-        session_settings={"plan_cache_mode": "force_custom_plan"},
     )
     handlers = Handlers(runtime, ResolverMetrics(runtime.registry))
     for subscription in _subscriptions(handlers, settings):

@@ -28,16 +28,7 @@ def _campaign_id(event: Any) -> dict[str, str]:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    runtime = ServiceRuntime(
-        "scheduler",
-        settings,
-        schema="scheduler",
-        migrations=MIGRATIONS,
-        # A statement's plan is made for its parameters every time: a plan cached
-        # while campaigns were small (a seq scan of `recipients`) took 3.5 s per
-        # claim once a 100,000-recipient campaign ran; planning costs ~0.1 ms.
-        session_settings={"plan_cache_mode": "force_custom_plan"},
-    )
+    runtime = ServiceRuntime("scheduler", settings, schema="scheduler", migrations=MIGRATIONS)
     metrics = SchedulerMetrics(runtime.registry)
     releaser = Releaser(runtime, settings, metrics)
     handlers = Handlers(runtime, releaser, metrics)
