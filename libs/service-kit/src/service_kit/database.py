@@ -64,7 +64,6 @@ async def create_pool(
     *,
     application_name: str,
     max_size: int = 10,
-    session_settings: dict[str, str] | None = None,
 ) -> asyncpg.Pool[Any]:
     """A pool whose connections see `schema` first and speak JSON as Python values.
 
@@ -85,7 +84,6 @@ async def create_pool(
             "search_path": f"{schema},public",
             "application_name": application_name,
             "plan_cache_mode": "force_custom_plan",
-            **(session_settings or {}),
         },
     )
     return pool

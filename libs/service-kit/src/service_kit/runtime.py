@@ -60,14 +60,12 @@ class ServiceRuntime:
         migrations: Path | None,
         library_migrations: Sequence[tuple[str, Path]] = (),
         registry: CollectorRegistry | None = None,
-        session_settings: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
         self.schema = schema
         self.migrations = migrations
         self.library_migrations = library_migrations
-        self.session_settings = session_settings or {}
         self.registry = registry or CollectorRegistry()
         self.broker = RabbitBroker(
             settings.rabbitmq_url,
@@ -140,7 +138,6 @@ class ServiceRuntime:
                 self.schema,
                 application_name=self.name,
                 max_size=self.settings.db_pool_size,
-                session_settings=self.session_settings,
             ),
             "PostgreSQL",
             deadline,
