@@ -39,6 +39,7 @@ from pathlib import Path
 import aio_pika
 import asyncpg
 import httpx
+from dispatch_core.pacing import SAFETY, WINDOW
 from platform_sim.client import SimControl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -239,8 +240,9 @@ async def main(recipients: int, slow: int) -> None:
                 fast_busiest = busiest_window(c["at"] for c in calls)
                 unpaid = sum(1 for c in calls if not c["params"].get("allow_paid_broadcast"))
                 latencies = await release_to_platform(database_url, campaign_id, sent_at)
-                statements = await writes_per_statement(system["dispatcher-telegram"].base_url)
-                call_seconds = await mean_call_seconds(system["dispatcher-telegram"].base_url)
+                statements, call_seconds = await dispatcher_figures(
+                    system["dispatcher-telegram"].base_url
+                )
                 memory = {
                     name: peak_rss_mb(p.process.pid)
                     for name, p in system.processes.items()
@@ -259,10 +261,11 @@ async def main(recipients: int, slow: int) -> None:
             f"({len(sent_at)} messages in {last - first:.1f} s)   "
             f"{verdict(rate >= TARGET_RATE)} (>= {TARGET_RATE:.0f}/s)"
         )
-        # The pacer lets send k + rate leave only a second (and 2 ms) after the
-        # answer to send k came back, the latest moment k may have reached the
-        # platform: so one connection delivers at most rate / (1.002 + round trip).
-        guard_bound = FAST_RATE / (1.002 + call_seconds)
+        # The pacer lets send k + rate leave only a window (and a safety margin)
+        # after the answer to send k came back, the latest moment k may have
+        # reached the platform: so one connection delivers at most
+        # rate / (1.002 s + round trip).
+        guard_bound = FAST_RATE / (WINDOW + SAFETY + call_seconds)
         print(
             f"share of the bot's cap:    {rate / FAST_RATE:.1%} of {FAST_RATE}/s; mean call "
             f"{call_seconds * 1000:.1f} ms, so the window guard allows at most "
@@ -315,28 +318,23 @@ async def main(recipients: int, slow: int) -> None:
         await drop_database(database_url)
 
 
-async def histogram_totals(dispatcher_url: str, name: str) -> tuple[float, float]:
-    """A histogram's count and sum, from the dispatcher's /metrics."""
+async def dispatcher_figures(dispatcher_url: str) -> tuple[tuple[float, float], float]:
+    """From one read of the dispatcher's /metrics: the statements it wrote its
+    claims and outcomes in and how many, and its mean platform call, from the
+    request leaving to its answer read (what the pacer's window guard counts from)."""
     async with httpx.AsyncClient(timeout=10) as client:
         text = (await client.get(f"{dispatcher_url}/metrics/")).text
-    found = dict.fromkeys(("count", "sum"), 0.0)
-    for kind in found:
-        match = re.search(rf"^{name}_{kind} ([0-9.e+]+)$", text, re.M)
-        if match:
-            found[kind] = float(match.group(1))
-    return found["count"], found["sum"]
 
+    def totals(name: str) -> tuple[float, float]:
+        found = dict.fromkeys(("count", "sum"), 0.0)
+        for kind in found:
+            match = re.search(rf"^{name}_{kind} ([0-9.e+]+)$", text, re.M)
+            if match:
+                found[kind] = float(match.group(1))
+        return found["count"], found["sum"]
 
-async def writes_per_statement(dispatcher_url: str) -> tuple[float, float]:
-    """Statements the dispatcher wrote its claims and outcomes in, and how many."""
-    return await histogram_totals(dispatcher_url, "dispatch_writes_per_statement")
-
-
-async def mean_call_seconds(dispatcher_url: str) -> float:
-    """The dispatcher's mean platform call, from its request leaving to its
-    answer read (what the pacer's window guard counts from)."""
-    calls, seconds = await histogram_totals(dispatcher_url, "dispatch_platform_call_seconds")
-    return seconds / max(calls, 1.0)
+    calls, call_seconds = totals("dispatch_platform_call_seconds")
+    return totals("dispatch_writes_per_statement"), call_seconds / max(calls, 1.0)
 
 
 def cpu_snapshot(processes: dict[str, int]) -> dict[str, float]:

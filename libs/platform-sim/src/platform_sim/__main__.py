@@ -107,7 +107,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     # uvloop where it exists: the simulator stands in for a platform on another
     # machine, so the less CPU it takes from the system under test, the better
-    # (a quarter of a millisecond per call with asyncio's own loop at 1000/s)
     try:
         import uvloop
     except ImportError:
