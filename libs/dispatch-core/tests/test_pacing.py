@@ -86,6 +86,29 @@ async def test_sends_a_little_late_do_not_drag_the_rate_down() -> None:
     assert max_in_window(times) <= 30
 
 
+async def test_short_stalls_are_caught_up_while_the_window_guard_sets_the_pace() -> None:
+    # answers take 6 ms, so the window guard holds each send a little past its
+    # slot and the schedule falls behind by that every second; a stall of 60 ms
+    # every 2 s (a busy machine) must still be caught up, not lost
+    async def rate_with_stalls(stalls: set[int]) -> tuple[float, int]:
+        p, clock = pacer(rate_per_second=100)
+        times = []
+        for n in range(3000):
+            if n in stalls:
+                clock.now += 0.060
+            booking = await p.wait_turn(f"chat-{n}")
+            times.append(clock.now)
+            p.depart(booking)
+            clock.now += 0.006
+            p.answered(booking)
+        return 2999 / (times[-1] - times[0]), max_in_window(times)
+
+    steady, _ = await rate_with_stalls(set())
+    stalled, busiest = await rate_with_stalls(set(range(150, 3000, 200)))
+    assert stalled >= steady - 0.05
+    assert busiest <= 100
+
+
 async def test_a_window_counts_from_the_answer_not_the_permission() -> None:
     # each request may reach the platform as late as its answer: 30 ms here
     p, clock = pacer(rate_per_second=30)

@@ -8,8 +8,11 @@ is answered (`answered`); a booking that never leaves is `release`d.
 * rate: sends are spaced `1/rate` apart on a virtual schedule (GCRA); a send
   late by up to `LATENESS_FORGIVEN` (a slow wake-up, a slow claim, a busy
   machine) keeps its place on the schedule, so such delays do not add up and
-  the sends after it catch up; one later than that (or after a quiet spell)
-  starts the schedule afresh, so at most that much ever bursts;
+  the sends after it catch up; one later than that moves the schedule to
+  `LATENESS_FORGIVEN` behind it while the connection is sending (the window
+  guard below holds sends past their slots by a round trip, so a busy
+  schedule falls behind every second: a stall then is still caught up), and
+  after a quiet spell starts it afresh; so at most that much ever bursts;
 * a hard guard keeps every 1-second window of the platform at or under `rate`
   sends: a request reaches the platform some time between the moment it left
   and the moment its answer came back, so send `k + rate` is allowed only a
@@ -187,8 +190,17 @@ class SendPacer:
         rate = self.limits.rate_per_second
         if rate:
             interval = 1.0 / rate
-            on_schedule = now - self._theoretical <= max(interval, LATENESS_FORGIVEN)
-            self._theoretical = (self._theoretical if on_schedule else now) + interval
+            forgiven = max(interval, LATENESS_FORGIVEN)
+            if now - self._theoretical <= forgiven:
+                self._theoretical += interval  # on schedule, or catching up
+            elif self._last is not None and now - self._last.allowed_at <= forgiven:
+                # late while sending: held by the window guard (its answers come
+                # back after their slots, so the schedule falls behind by the round
+                # trip every second), or a stall; the schedule keeps `forgiven` of
+                # catching up, so a stall then is not lost on top of the drift
+                self._theoretical = now - forgiven + interval
+            else:
+                self._theoretical = now + interval  # after a quiet spell: afresh
             self._recent.append(booking)
         self._last = booking
         self._last_to[recipient] = booking

@@ -47,6 +47,7 @@ import hashlib
 import json
 import time
 from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -317,9 +318,26 @@ class ConnectionSender:
             lambda: repo.current_pause(self._pool, self.key, self._credentials),
             what="read the connection's pause",
         )
-        while True:
-            batch = await self._next_batch()
-            await self._take(batch)
+        # the next batch is read while the jobs of this one start, so the sends
+        # at the seam between two batches do not wait for the database
+        upcoming = asyncio.create_task(self._read_next())
+        try:
+            while True:
+                batch = await upcoming
+                upcoming = asyncio.create_task(self._read_next())
+                await self._take(batch)
+        finally:
+            upcoming.cancel()
+            await asyncio.gather(upcoming, return_exceptions=True)
+
+    async def _read_next(self) -> _Batch:
+        """The next batch of the inbox, taken (its jobs are this process's to start),
+        with what the deliveries table holds of them."""
+        found = await self._next_batch()
+        self._taken.add(found.seq)
+        jobs = DispatchRequestedV1.model_validate_json(found.request).jobs
+        seen = await retry_transient(lambda: repo.seen(self._pool, jobs), what="read deliveries")
+        return _Batch(seq=found.seq, jobs=jobs, seen=seen)
 
     async def _next_batch(self) -> repo.InboxBatch:
         while True:
@@ -332,18 +350,20 @@ class ConnectionSender:
                 return found
             await self._arrived.wait()
 
-    async def _take(self, batch: repo.InboxBatch) -> None:
+    async def _take(self, batch: _Batch) -> None:
         """Start every job of a batch, in order; the batch leaves the inbox once
-        they have all ended and been reported."""
-        self._taken.add(batch.seq)
-        jobs = DispatchRequestedV1.model_validate_json(batch.request).jobs
-        seen = await retry_transient(lambda: repo.seen(self._pool, jobs), what="read deliveries")
+        they have all ended and been reported.
+
+        What the deliveries table held of a job may be older than the job's own
+        copy in an earlier batch (read while that one was being sent): the
+        statements that claim and record only act on deliveries still open, so
+        such a copy is neither sent nor reported twice."""
         started: list[asyncio.Task[bool]] = []
-        for job in jobs:
+        for job in batch.jobs:
             key = repo.key_of(job)
             if key in self._active:
                 continue  # this process is on it already (a copy in another batch)
-            before = seen.get(key)
+            before = batch.seen.get(key)
             if before is not None and before.result is not None:
                 await self._reporter.add(before.result)  # decided before: said again
                 continue
@@ -689,6 +709,16 @@ class ConnectionSender:
         log.warning(
             "connection paused by the platform", code=code, reason=reason, until=until.isoformat()
         )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """A batch of the inbox, read and parsed, with what the deliveries table held
+    of its jobs when it was read."""
+
+    seq: int
+    jobs: list[DispatchJob]
+    seen: dict[repo.Key, repo.Seen]
 
 
 def _partly(job: DispatchJob, delivered: Sent, calls: int, rest: DeliveryResult) -> DeliveryResult:

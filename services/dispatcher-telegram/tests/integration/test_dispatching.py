@@ -57,6 +57,26 @@ async def test_sends_each_job_and_reports_the_platforms_answer(
     assert next(c for c in calls if c["method"] == "sendPhoto")["params"]["caption"] == "look"
 
 
+async def test_a_batch_repeating_one_still_being_sent_sends_nothing_twice(
+    harness: Harness, sims: RunningSimulators
+) -> None:
+    # the second batch is read (and its jobs looked up) while the first one's
+    # jobs are still going out, so what it finds of them is already stale
+    await harness.connect("bot-r", rate_per_second=100)
+    campaign = uuid.uuid4()
+    jobs = [job(campaign, n) for n in range(1, 41)]
+    await harness.send("bot-r", jobs)
+    await harness.send("bot-r", [*jobs[10:], job(campaign, 41)])
+    results = await harness.collect(41)
+    assert all(found[0].status == "sent" for found in results.values())
+    for found in results.values():
+        assert len({r.platform_message_id for r in found}) == 1
+    calls = await sims.control("telegram").calls(method="sendMessage")
+    assert sorted(str(c["params"]["chat_id"]) for c in calls) == sorted(
+        j.recipient.external_id for j in [*jobs, job(campaign, 41)]
+    )
+
+
 async def test_a_redelivered_job_is_never_sent_twice(
     harness: Harness, sims: RunningSimulators
 ) -> None:
