@@ -109,6 +109,24 @@ async def test_short_stalls_are_caught_up_while_the_window_guard_sets_the_pace()
     assert busiest <= 100
 
 
+async def test_a_send_booked_ahead_of_its_turn_leaves_at_its_turn() -> None:
+    p, clock = pacer(rate_per_second=30)
+    times, early = [], 0
+    for n in range(120):
+        booking = await p.wait_turn(f"chat-{n}", lead=0.010)
+        assert booking.allowed_at - clock.now <= 0.010 + 1e-9
+        early += booking.allowed_at > clock.now
+        await p.ready(booking)
+        assert clock.now >= booking.allowed_at
+        times.append(clock.now)
+        p.depart(booking)
+        clock.now += 0.004
+        p.answered(booking)
+    assert early >= 100
+    assert max_in_window(times) <= 30
+    assert 119 / (times[-1] - times[0]) >= 28.5
+
+
 async def test_a_window_counts_from_the_answer_not_the_permission() -> None:
     # each request may reach the platform as late as its answer: 30 ms here
     p, clock = pacer(rate_per_second=30)

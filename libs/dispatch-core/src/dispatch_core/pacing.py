@@ -134,22 +134,30 @@ class SendPacer:
             at = max(at, last.latest_arrival + limits.per_recipient_interval_seconds)
         return at
 
-    async def wait_turn(self, recipient: str) -> Booking:
-        """Wait until a message to `recipient` may leave, and book that moment;
-        then `depart(booking)` as the request goes out (or `release` it), and
-        `answered(booking)` when the platform's answer arrives."""
+    async def wait_turn(self, recipient: str, lead: float = 0.0) -> Booking:
+        """Wait until a message to `recipient` may leave, less `lead` (what the
+        sender does before the call, done while the turn comes), and book the
+        moment it may leave; then `await ready(booking)`, `depart(booking)` as the
+        request goes out (or `release` it), and `answered(booking)` when the
+        platform's answer arrives."""
         async with self._lock:
             while True:
                 self._changed.clear()
                 now = self._clock()
                 at = self._earliest(recipient, now)
-                if at <= now:
+                if at <= now + lead:
                     break
                 if math.isinf(at):
                     await self._changed.wait()  # a booked send has yet to leave
                 else:
-                    await self._sleep(at - now)
-            return self._book(recipient, now)
+                    await self._sleep(at - lead - now)
+            return self._book(recipient, max(at, now))
+
+    async def ready(self, booking: Booking) -> None:
+        """Wait for the moment a booking made ahead of its turn allows."""
+        early = booking.allowed_at - self._clock()
+        if early > 0:
+            await self._sleep(early)
 
     def depart(self, booking: Booking) -> None:
         now = self._clock()

@@ -10,19 +10,20 @@ inbox in order:
 2. Without any call, it may end here: its campaign was cancelled, the
    connection was removed or is paused, or one of the channel's policies skips
    it (recorded `skipped` with the rule's name).  Otherwise it waits for its
-   turn (pacing).
+   turn (pacing), less `CLAIM_LEAD`.
 3. Right before every call, the first and each retry alike, it checks again
    that it may go: this process still sends for the connection, the campaign
    is not cancelled, the connection is not paused (and, after a wait of a
-   second or more, the policies); then it is claimed in PostgreSQL (`sending`)
-   and goes to the platform.  Claims of messages going out together are written
+   second or more, the policies); then it is claimed in PostgreSQL (`sending`),
+   waits out the rest of its turn (what of `CLAIM_LEAD` the claim left) and
+   goes to the platform.  Claims of messages going out together are written
    in one statement (`GroupWriter`), so the database pays per round trip, not
    per message.
 4. Its outcome is recorded (again grouped), then reported, then the slot is
    freed; a batch leaves the inbox once all its outcomes are reported.
 
-What a crash can leave: a delivery is `sending` only from its claim (made right
-before the call) until its outcome is recorded, and the claim is made while the
+What a crash can leave: a delivery is `sending` only from its claim (made at
+most `CLAIM_LEAD` before the call) until its outcome is recorded, and the claim is made while the
 message holds one of the connection's `max_in_flight` slots.  So a process
 killed at any moment leaves at most `max_in_flight` deliveries per connection
 `sending`, each of which was on the wire (or had just been answered, or had
@@ -83,6 +84,11 @@ RECHECK_POLICIES_AFTER_SECONDS = 1.0
 """A job that waited this long since its policies were checked is checked again."""
 MAX_REDIRECTS = 3
 """Chat moves (a group upgraded to a supergroup) followed for one message."""
+CLAIM_LEAD = 0.01
+"""How long before its turn a message is claimed, so that the database's round
+trip (a few ms, longer on a busy machine) does not delay the call: a fast
+connection's window guard counts each second from the calls of a second before,
+so every such delay would lower its rate for good."""
 HAND_BACK_SECONDS = 10.0
 """How long a stopping process waits for its calls in progress to be answered."""
 
@@ -396,7 +402,7 @@ class ConnectionSender:
             if decided is not None:
                 self._slots.release()
                 return self._spawn(self._end(job, decided))
-            booking = await self._pacer.wait_turn(job.recipient.external_id)
+            booking = await self._pacer.wait_turn(job.recipient.external_id, CLAIM_LEAD)
         except BaseException:
             self._slots.release()
             raise
@@ -516,7 +522,7 @@ class ConnectionSender:
         calls = failures = redirects = 0
         while True:
             if booking is None:
-                booking = await self._waited(self._pacer.wait_turn(external_id))
+                booking = await self._waited(self._pacer.wait_turn(external_id, CLAIM_LEAD))
             try:
                 await self._waited(self._until_owned())
                 now = utc_now()
@@ -538,10 +544,13 @@ class ConnectionSender:
                         return None
                     claimed, calls = True, attempt - 1
                     try:
+                        await self._pacer.ready(booking)  # claimed ahead of its turn
                         await self._until_owned()  # the claim may have taken a while
                     except LeaseLost:
                         await self._unclaim(job)
                         raise
+                else:
+                    await self._pacer.ready(booking)
             except BaseException:
                 self._pacer.release(booking)
                 raise
