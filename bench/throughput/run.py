@@ -14,7 +14,9 @@ The simulator's own rate limits are off, so every call the dispatcher made is
 counted: a send over a limit shows instead of being refused.  Each figure with
 a target has PASS or FAIL beside it:
 
-* delivered end to end >= 1,000 messages/s, and >= 0.6 of the broker-only ceiling;
+* delivered end to end >= 1,000 messages/s, and >= 0.6 of the broker-only ceiling
+  (the median of three measurements: one alone varied from 1,189 to 2,379/s
+  between runs on this machine);
   1,000/s is also the bot's own cap, and the pacer lets send k + rate leave only
   a second after the answer to send k (the latest moment k may have reached the
   platform), so one connection delivers at most rate / (1.002 + round trip): the
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import statistics
 import sys
 import time
 import uuid
@@ -189,9 +192,10 @@ async def main(recipients: int, slow: int) -> None:
     sim_url = f"http://127.0.0.1:{sim_port}"
     telegram = SimControl(sim_url)
     try:
-        print("broker-only ceiling ...", flush=True)
-        ceiling = await broker_ceiling(RABBITMQ_URL)
-        print(f"  {ceiling:.0f} messages/s", flush=True)
+        print("broker-only ceiling (three runs, the median counts) ...", flush=True)
+        ceilings = [await broker_ceiling(RABBITMQ_URL) for _ in range(3)]
+        ceiling = statistics.median(ceilings)
+        print("  " + ", ".join(f"{c:.0f}" for c in ceilings) + " messages/s", flush=True)
         async with running_system(
             database_url=database_url,
             rabbitmq_url=RABBITMQ_URL,
@@ -282,7 +286,11 @@ async def main(recipients: int, slow: int) -> None:
             f"{statements[1]:.0f} claims and outcomes ({statements[1] / max(statements[0], 1):.1f}"
             " a statement)"
         )
-        print(f"broker-only ceiling:       {ceiling:.0f} messages/s")
+        print(
+            f"broker-only ceiling:       {ceiling:.0f} messages/s (median of "
+            + ", ".join(f"{c:.0f}" for c in ceilings)
+            + ")"
+        )
         print(f"ratio:                     {ratio:.2f}   {verdict(ratio >= TARGET_RATIO)} (>= 0.6)")
         print(
             "delivery latency (release -> platform): "
