@@ -215,17 +215,25 @@ async def lift_pauses_of_other_credentials(
 @dataclass(frozen=True)
 class InboxBatch:
     seq: int
-    request: str
-    """The `dispatch.send.v1` message as it arrived (JSON)."""
+    digest: str
+    request: str | None
+    """The `dispatch.send.v1` message as it arrived (JSON); None when the sender
+    said it holds it parsed."""
 
 
 async def store_batch(pool: Pool, key: tuple[str, str], digest: str, request: str) -> None:
     await pool.execute(INSERT_INBOX_BATCH, key[0], key[1], digest, request)
 
 
-async def next_batch(pool: Pool, key: tuple[str, str], taken: list[int]) -> InboxBatch | None:
-    row = await pool.fetchrow(SELECT_NEXT_INBOX_BATCH, key[0], key[1], taken)
-    return None if row is None else InboxBatch(seq=row["seq"], request=row["request"])
+async def next_batch(
+    pool: Pool, key: tuple[str, str], taken: list[int], parsed: list[str]
+) -> InboxBatch | None:
+    """The connection's oldest batch not `taken`; without its message if its digest
+    is one of `parsed`."""
+    row = await pool.fetchrow(SELECT_NEXT_INBOX_BATCH, key[0], key[1], taken, parsed)
+    if row is None:
+        return None
+    return InboxBatch(seq=row["seq"], digest=row["digest"], request=row["request"])
 
 
 async def delete_batch(pool: Pool, seq: int) -> None:
