@@ -307,7 +307,8 @@ async def main(recipients: int, slow: int, bots: int) -> None:
         cap = FAST_RATE * bots
         guard_bound = cap / (WINDOW + SAFETY + call_seconds)
         print(
-            f"share of the bots' cap:    {rate / cap:.1%} of {cap}/s; mean call "
+            ("share of the bots' cap:    " if bots > 1 else "share of the bot's cap:    ")
+            + f"{rate / cap:.1%} of {cap}/s; mean call "
             f"{call_seconds * 1000:.1f} ms, so the window guard allows at most "
             f"{guard_bound:.0f}/s ({rate / guard_bound:.1%} of that reached)"
         )
