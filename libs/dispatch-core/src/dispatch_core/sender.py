@@ -23,15 +23,16 @@ inbox in order:
    freed; a batch leaves the inbox once all its outcomes are reported.
 
 What a crash can leave: a delivery is `sending` only from its claim (made at
-most `CLAIM_LEAD` before the call) until its outcome is recorded, and the claim is made while the
-message holds one of the connection's `max_in_flight` slots.  So a process
-killed at any moment leaves at most `max_in_flight` deliveries per connection
-`sending`, each of which was on the wire (or had just been answered, or had
-failed in a way that may have delivered it: a timeout, a 5xx); the process that
-takes the connection over reports exactly those as `unknown` and never sends
-them again.  Every other job is sent by it as if nothing happened: those still
-in the inbox, and those the platform had refused for its rate (a 429 proves the
-message was not delivered, so it goes back to `claimed` while it waits).
+most `CLAIM_LEAD` before the call) until its outcome is recorded, and the claim
+is made while the message holds one of the connection's `max_in_flight` slots.
+So a process killed at any moment leaves at most `max_in_flight` deliveries per
+connection `sending`, each of which was on the wire (or had just been answered,
+or had failed in a way that may have delivered it: a timeout, a 5xx; or was
+about to leave, within `CLAIM_LEAD`); the process that takes the connection
+over reports exactly those as `unknown` and never sends them again.  Every
+other job is sent by it as if nothing happened: those still in the inbox, and
+those the platform had refused for its rate (a 429 proves the message was not
+delivered, so it goes back to `claimed` while it waits).
 
 A 429 pauses the whole connection for `retry_after` (or the platform's backoff)
 and the message is sent again, however many times that takes; transient
@@ -357,7 +358,7 @@ class ConnectionSender:
                 return await self._read_next()
             jobs = DispatchRequestedV1.model_validate_json(found.request).jobs
         seen = await retry_transient(lambda: repo.seen(self._pool, jobs), what="read deliveries")
-        return _Batch(seq=found.seq, jobs=jobs, seen=seen)
+        return _Batch(seq=found.seq, digest=found.digest, jobs=jobs, seen=seen)
 
     async def _next_batch(self) -> repo.InboxBatch:
         while True:
@@ -406,7 +407,7 @@ class ConnectionSender:
             except BaseException:
                 self._active.discard(key)
                 raise
-        self._spawn(self._retire_batch(batch.seq, started))
+        self._spawn(self._retire_batch(batch, started))
 
     async def _start(self, job: DispatchJob) -> asyncio.Task[bool]:
         # checked once it holds a slot: the policies that count (a daily cap) have
@@ -424,14 +425,19 @@ class ConnectionSender:
             raise
         return self._spawn(self._deliver(job, booking, checked))
 
-    async def _retire_batch(self, seq: int, jobs: list[asyncio.Task[bool]]) -> None:
+    async def _retire_batch(self, batch: _Batch, jobs: list[asyncio.Task[bool]]) -> None:
         ended = await asyncio.gather(*jobs, return_exceptions=True)
         for failure in (e for e in ended if isinstance(e, BaseException)):
             log.error("a job failed unexpectedly", error=repr(failure))
         if all(e is True for e in ended):
             await self._reporter.flush()
-            await retry_transient(lambda: repo.delete_batch(self._pool, seq), what="retire a batch")
-        self._taken.discard(seq)  # a batch kept (not all ended here) is taken again
+            await retry_transient(
+                lambda: repo.delete_batch(self._pool, batch.seq), what="retire a batch"
+            )
+            # a copy of the message that arrived while the batch was being sent was
+            # not stored again (the same digest), so nothing will take its jobs
+            self._parsed.pop(batch.digest, None)
+        self._taken.discard(batch.seq)  # a batch kept (not all ended here) is taken again
 
     def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         task = asyncio.create_task(work)
@@ -742,6 +748,7 @@ class _Batch:
     of its jobs when it was read."""
 
     seq: int
+    digest: str
     jobs: list[DispatchJob]
     seen: dict[repo.Key, repo.Seen]
 
