@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Collection
 from dataclasses import replace
 
 import pytest
@@ -36,10 +37,19 @@ def pacer(**overrides: object) -> tuple[SendPacer, VirtualClock]:
 
 
 async def send_times(
-    p: SendPacer, clock: VirtualClock, count: int, latency: float = 0.0
+    p: SendPacer,
+    clock: VirtualClock,
+    count: int,
+    latency: float = 0.0,
+    stalls: Collection[int] = (),
+    stall: float = 0.0,
 ) -> list[float]:
+    """Send `count` messages one after another, each answered after `latency`;
+    before each send numbered in `stalls` the process stalls for `stall`."""
     times = []
     for n in range(count):
+        if n in stalls:
+            clock.now += stall
         booking = await p.wait_turn(f"chat-{n}")
         times.append(clock.now)
         p.depart(booking)
@@ -96,15 +106,7 @@ async def test_short_stalls_are_caught_up_while_the_window_guard_sets_the_pace(
     # 2 s (a busy machine) must still be caught up, not lost
     async def rate_with_stalls(stalls: set[int]) -> tuple[float, int]:
         p, clock = pacer(rate_per_second=100)
-        times = []
-        for n in range(3000):
-            if n in stalls:
-                clock.now += stall
-            booking = await p.wait_turn(f"chat-{n}")
-            times.append(clock.now)
-            p.depart(booking)
-            clock.now += 0.006
-            p.answered(booking)
+        times = await send_times(p, clock, 3000, latency=0.006, stalls=stalls, stall=stall)
         return 2999 / (times[-1] - times[0]), max_in_window(times)
 
     steady, _ = await rate_with_stalls(set())
