@@ -13,10 +13,16 @@ from .content import StepContent
 
 class CampaignStep(Message):
     """One message of a campaign's chain; step 1 goes at the recipient's turn, step k
-    `delay_seconds` after step k-1 was actually sent to that recipient."""
+    `delay_seconds` after step k-1 was actually sent to that recipient, and never
+    before `not_before` (a step given a date and time)."""
 
     step_no: int = Field(ge=1)
     delay_seconds: float = Field(default=0, ge=0)
+    not_before: UtcDatetime | None = Field(
+        default=None,
+        description="A fixed UTC moment: the step goes then, or right after the previous "
+        "step if that was sent later",
+    )
     content: StepContent
 
 

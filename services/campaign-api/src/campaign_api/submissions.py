@@ -207,6 +207,7 @@ class Submissions:
                 request_id=request_id,
                 fingerprint=spec_print,
                 requested_by=spec.requested_by,
+                started_by=principal.key_id,
                 audience=spec.audience.model_dump(mode="json"),
                 content=spec.content.model_dump(mode="json"),
                 planned=planned,

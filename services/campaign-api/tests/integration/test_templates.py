@@ -75,8 +75,8 @@ async def test_a_template_is_built_edited_and_deleted(api: Api, tenant: Tenant) 
         ({"name": "sid12"}, "word of the /send language"),
         ({"name": "ok", "steps": [{"content": TEXT, "delay": "soon"}]}, "steps[0].delay"),
         (
-            {"name": "ok", "steps": [{"content": TEXT, "delay": "2024-12-27 14:25:55"}]},
-            "a campaign's start time",
+            {"name": "ok", "steps": [{"content": TEXT, "delay": "2024-13-45 14:25:55"}]},
+            "steps[0].delay",
         ),
         ({"name": "ok", "steps": [{"content": {"kind": "text", "text": ""}}]}, "content"),
     ],
@@ -137,4 +137,40 @@ async def test_a_campaign_copies_the_chain_and_its_first_delay(api: Api, tenant:
     assert [(s["step_no"], s["content"]["kind"]) for s in plan["steps"]] == [
         (1, "text"),
         (2, "media"),
+    ]
+
+
+async def test_a_step_may_go_at_a_date_and_time(api: Api, tenant: Tenant) -> None:
+    """`/send welcome 2026-12-24 10:00:00`: the step goes at that UTC moment, or right
+    after the previous step if that one is sent later; the first step moves the start."""
+    key = tenant.admin
+    steps = [{"content": TEXT, "delay": "2098-06-01 12:00:00"}, {"content": PHOTO, "delay": "5m"}]
+    made = await api.call(
+        key, "POST", "/v1/templates", json={"name": "dated", "steps": steps}, expect=201
+    )
+    first = made.json()["steps"][0]
+    assert first["at"] == "2098-06-01T12:00:00Z"
+    assert first["when"] == "at 2098-06-01 12:00:00 UTC, or the recipient's turn if that is later"
+    retimed = await api.call(
+        key, "PATCH", "/v1/templates/dated/steps/2", json={"delay": "2098-06-02 08:00"}, expect=200
+    )
+    second = retimed.json()["steps"][1]
+    assert second["when"] == "at 2098-06-02 08:00:00 UTC, or right after step 1 if that is later"
+    planned = await api.call(
+        key,
+        "POST",
+        "/v1/campaigns?dry_run=true",
+        json={
+            "connection_id": "tg-main",
+            "audience": {"kind": "all"},
+            "content": {"kind": "template", "template": "dated"},
+            "start_at": "2098-06-01 00:00:00",
+        },
+        expect=200,
+    )
+    plan = planned.json()["planned"][0]
+    assert plan["start_at"].startswith("2098-06-01T12:00:00")
+    assert [s["not_before"] for s in plan["steps"]] == [
+        "2098-06-01T12:00:00Z",
+        "2098-06-02T08:00:00Z",
     ]

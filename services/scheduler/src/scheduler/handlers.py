@@ -133,7 +133,12 @@ class Handlers:
             cancelled = run.status == "cancelled"
             delays = [step.delay_seconds for step in run.steps]
             applied = await recipients_repo.apply_results(
-                conn, campaign_id, results, delays, chains_go_on=not cancelled
+                conn,
+                campaign_id,
+                results,
+                delays,
+                chains_go_on=not cancelled,
+                step_not_before=[step.not_before for step in run.steps],
             )
             if not applied:
                 return

@@ -16,6 +16,7 @@ from service_kit.outbox import OutgoingMessage, add_to_outbox
 
 from .. import reports
 from ..domain.model import FINISHED, CampaignRecord, Refusal
+from ..domain.planning import check_may_change
 from ..repo import campaigns as campaigns_repo
 from ..repo import deliveries as deliveries_repo
 from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
@@ -98,11 +99,24 @@ async def list_campaigns(
     status: Literal["scheduled", "running", "completed", "cancelled"] | None = None,
     connection_id: str | None = None,
     sending_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    external_id: Annotated[
+        str | None,
+        Query(
+            max_length=128,
+            description="With connection_id: only the campaigns that include this person "
+            "(one dialog's sendings)",
+        ),
+    ] = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CampaignList:
     """Campaigns, newest first, each with its progress; `sending_id` finds one by
     the tenant's number for it (`sid<n>`)."""
+    if external_id is not None and connection_id is None:
+        raise Refusal(
+            "external_id names a person on one connection: give connection_id with it",
+            "bad_filter",
+        )
     records = await campaigns_repo.list_campaigns(
         svc.pool,
         tenant_of(caller),
@@ -111,6 +125,7 @@ async def list_campaigns(
         before=read_campaign_cursor(cursor),
         limit=limit,
         sending_id=sending_id,
+        external_id=external_id,
     )
     next_cursor = (
         campaign_cursor(records[-1].created_at, records[-1].id) if len(records) == limit else None
@@ -205,6 +220,7 @@ async def report(campaign_id: UUID, svc: Services, caller: Member) -> StreamingR
 async def cancel_campaign(campaign_id: UUID, svc: Services, caller: Member) -> CancelOut:
     """Stop the campaign: nothing more is sent; the rest is marked cancelled."""
     record = await _campaign(svc, caller, campaign_id)
+    check_may_change(caller, record)
     if record.status in FINISHED:
         raise Refusal(
             f"campaign {campaign_id} is already {record.status}; there is nothing to cancel",

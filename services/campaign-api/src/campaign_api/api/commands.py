@@ -10,11 +10,11 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
 from ..commands.grammar import CommandError, Vocabulary, parse
-from ..commands.runner import Answered, ApiCall, CallFailed, Context, Http, run
+from ..commands.runner import Answered, ApiCall, CallFailed, Context, Dialog, Http, run
 from ..repo import accounts as accounts_repo
 from ..repo import templates as templates_repo
 from .deps import Member, Services, tenant_of
-from .schemas import CallOut, CommandIn, CommandOut
+from .schemas import CallOut, CommandIn, CommandOut, DialogPlace
 
 router = APIRouter(prefix="/v1/commands", tags=["commands"])
 
@@ -73,7 +73,18 @@ async def run_command(
             c.connection.id for c in await accounts_repo.list_connections(svc.pool, tenant_id)
         ),
     )
+    dialog = None
+    if isinstance(body.place, DialogPlace):
+        if body.place.connection_id not in vocabulary.connections:
+            return _refused(
+                422,
+                f"unknown connection {body.place.connection_id!r} in place.connection_id",
+                "bad_place",
+                errors=[{"field": "place.connection_id", "message": "no such connection"}],
+            )
+        dialog = Dialog(body.place.connection_id, body.place.external_id)
     context = Context(
+        dialog=dialog,
         reply_to=body.reply_to.model_dump(mode="json") if body.reply_to else None,
         file=body.file,
         external_id=body.external_id,

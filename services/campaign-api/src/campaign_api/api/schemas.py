@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..commands.grammar import MAX_COMMAND_LENGTH
 from ..domain.model import Refusal
-from ..domain.templates import DELAY_HELP, MAX_STEPS, delay_seconds
+from ..domain.templates import DELAY_HELP, MAX_STEPS, StepTime, step_time
 
 
 class Body(BaseModel):
@@ -244,9 +244,9 @@ class ImportResult(BaseModel):
     errors: list[ImportRowError] = Field(description="The first 1000 rejected rows")
 
 
-def _delay(value: float | str) -> float:
+def _delay(value: float | str) -> StepTime:
     try:
-        return delay_seconds(value)
+        return step_time(value)
     except Refusal as refusal:
         raise ValueError(refusal.reason) from None
 
@@ -254,7 +254,7 @@ def _delay(value: float | str) -> float:
 Delay = Annotated[
     float | str,
     AfterValidator(_delay),
-    Field(description=f"Seconds, or {DELAY_HELP}", examples=["5m 30s", 90]),
+    Field(description=f"Seconds, or {DELAY_HELP}", examples=["5m 30s", 90, "2026-12-24 10:00:00"]),
 ]
 
 
@@ -285,6 +285,12 @@ class TemplateStepOut(BaseModel):
     position: int = Field(description="1 for the first message of the chain")
     delay_seconds: float
     delay: str = Field(description="The delay as people write it, e.g. `5m 30s`")
+    at: datetime | None = Field(
+        default=None,
+        description="A fixed UTC moment instead of the delay: the step goes then, or right "
+        "after the previous step if that was sent later",
+    )
+    when: str = Field(description="When the step goes, in words")
     content: dict[str, Any]
 
 
@@ -297,6 +303,23 @@ class TemplateOut(BaseModel):
 
 class TemplateList(BaseModel):
     items: list[TemplateOut]
+
+
+class GeneralPlace(Body):
+    """The group's General topic: mass sendings, templates, every sending."""
+
+    kind: Literal["general"] = "general"
+
+
+class DialogPlace(Body):
+    """One customer's dialog: send them a template, see their sendings."""
+
+    kind: Literal["dialog"] = "dialog"
+    connection_id: ConnectionId = Field(description="The connection the dialog is on")
+    external_id: ExternalId = Field(description="The customer's id on that connection")
+
+
+Place = Annotated[GeneralPlace | DialogPlace, Field(discriminator="kind")]
 
 
 class CommandIn(Body):
@@ -318,6 +341,12 @@ class CommandIn(Body):
     )
     interval_seconds: float | None = Field(default=None, ge=0, le=MAX_INTERVAL_SECONDS)
     name: str | None = Field(default=None, max_length=200)
+    place: Place = Field(
+        default_factory=GeneralPlace,
+        description="Where the command was typed: `general` (default), or a `dialog` with one "
+        "customer (`connection_id` + `external_id`), where /send TEMPLATE [TIME] sends the "
+        "template to that customer",
+    )
 
 
 class CallOut(BaseModel):

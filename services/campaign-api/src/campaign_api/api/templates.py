@@ -13,8 +13,10 @@ from ..domain.model import Principal, Refusal
 from ..domain.templates import (
     Template,
     describe_delay,
+    describe_step_time,
     new_template,
     retimed,
+    step_time,
     with_step,
     without_step,
 )
@@ -46,6 +48,8 @@ def template_out(template: Template) -> TemplateOut:
                 position=position,
                 delay_seconds=step.delay_seconds,
                 delay=describe_delay(step.delay_seconds),
+                at=step.at,
+                when=describe_step_time(step.time, position),
                 content=step.content.model_dump(mode="json"),
             )
             for position, step in enumerate(template.steps, start=1)
@@ -83,7 +87,7 @@ async def _changed(
 async def create_template(body: TemplateIn, svc: Services, caller: Admin) -> TemplateOut:
     """A new template, with its first steps if given."""
     template = new_template(
-        tenant_of(caller), body.name, [(step.content, float(step.delay)) for step in body.steps]
+        tenant_of(caller), body.name, [(step.content, step_time(step.delay)) for step in body.steps]
     )
     stored = await templates_repo.insert_template(svc.pool, template)
     if stored is None:
@@ -140,7 +144,7 @@ async def add_step(
 ) -> TemplateOut:
     """Append a step to the chain."""
     return await _changed(
-        svc, caller, name, lambda template: with_step(template, body.content, float(body.delay))
+        svc, caller, name, lambda template: with_step(template, body.content, step_time(body.delay))
     )
 
 
@@ -148,9 +152,9 @@ async def add_step(
 async def retime_step(
     name: NamePath, step_id: StepPath, body: StepRetime, svc: Services, caller: Admin
 ) -> TemplateOut:
-    """Change when a step goes: its delay after the previous step."""
+    """Change when a step goes: a delay after the previous step, or a UTC date and time."""
     return await _changed(
-        svc, caller, name, lambda template: retimed(template, step_id, float(body.delay))
+        svc, caller, name, lambda template: retimed(template, step_id, step_time(body.delay))
     )
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..domain.templates import describe_delay
-
 
 def _when(value: str | None) -> str:
     if not value:
@@ -102,7 +100,8 @@ def sendings(body: dict[str, Any]) -> list[str]:
     ]
 
 
-def sending(campaign: dict[str, Any]) -> list[str]:
+def sending(campaign: dict[str, Any], *, report: bool = True) -> list[str]:
+    """A sending's status; with `report`, where its CSV report is."""
     lines = [
         f"sid{campaign['sending_id']} {campaign['name']!r} on {campaign['connection_id']}: "
         f"{describe_content(campaign.get('content', {}))} to "
@@ -112,7 +111,8 @@ def sending(campaign: dict[str, Any]) -> list[str]:
     for reason in campaign.get("failure_reasons", []):
         code = f" [{reason['error_code']}]" if reason.get("error_code") else ""
         lines.append(f"  {reason['count']:,} {reason['status']}{code}: {reason['error_reason']}")
-    lines.append(f"Report: {campaign['links']['report']}")
+    if report:
+        lines.append(f"Report: {campaign['links']['report']}")
     return lines
 
 
@@ -133,14 +133,8 @@ def template(body: dict[str, Any]) -> list[str]:
     steps = body.get("steps", [])
     lines = [f"Template {body['name']}: {len(steps)} step(s)"]
     for step in steps:
-        when = (
-            f"{describe_delay(step['delay_seconds'])} after the start"
-            if step["position"] == 1
-            else f"{describe_delay(step['delay_seconds'])} after step {step['position'] - 1} "
-            "was sent"
-        )
         lines.append(
-            f"  step {step['step_id']} (#{step['position']}, {when}): "
+            f"  step {step['step_id']} (#{step['position']}, {step['when']}): "
             f"{describe_content(step['content'])}"
         )
     return lines

@@ -1,6 +1,8 @@
 """The `/send` command language, parsed into what it asks for.
 
-    /send test|all|file|list IDS|mark LABEL [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]
+    /send test|all|file [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]
+    /send list [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID] USER_ID1,USER_ID2
+    /send mark LABEL [template TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]
     /send TEMPLATE_NAME [now|DELAY|DATETIME]     add the replied-to message as a step
     /send templates | sendings [INSTANCE_ID] | TEMPLATE_NAME
     /send TEMPLATE_NAME name NEW_NAME | for STEP_ID TIME | del STEP_ID | del
@@ -8,9 +10,13 @@
 
 Keywords are case-insensitive; template names and instance ids are not.  A time
 is `now`, a delay (`5m 30s`, `2h`, `1d`) or a UTC date and time
-(`2024-12-27 14:25:55`, ISO 8601 too).  Which bare word is a template and which
-an instance id is told by the tenant's own names (`Vocabulary`): with two
-words, the first is the template and the second the instance.
+(`2024-12-27 14:25:55`, ISO 8601 too).  After the audience, every word is placed
+by what it is, never by where it stands: a time, a template of the tenant (or
+the word after `template`), an instance id of the tenant, or (for `list`) user
+ids, which stand together right after `list` or at the end.  A word that is
+both a template and an instance id is the template when it comes first.  An
+instance id is never read as a user id, nor a word the tenant does not know as
+anything: it is an error that names it.
 
 Pure: no I/O.  Anything malformed raises `CommandError`, which says what is
 wrong and where, and nothing else is ever raised.
@@ -27,7 +33,9 @@ from contracts.content import TEMPLATE_NAME_PATTERN
 from contracts.timing import START_HELP, TimeFormatError, parse_start_time
 
 USAGE = (
-    "/send test|all|file|list IDS|mark LABEL [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]; "
+    "/send test|all|file [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]; "
+    "/send list [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID] USER_ID1,USER_ID2; "
+    "/send mark LABEL [template TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]; "
     "/send TEMPLATE [now|DELAY|DATETIME]; /send templates; /send sendings [INSTANCE_ID]; "
     "/send TEMPLATE name NEW_NAME | for STEP_ID TIME | del STEP_ID | del; /send sidID [del]"
 )
@@ -70,6 +78,8 @@ class Token:
     text: str
     position: int
     is_time: bool = False
+    is_template: bool = False
+    """Named by the keyword `template`."""
 
 
 # What a command asks for ----------------------------------------------------
@@ -279,98 +289,156 @@ def _sending_command(sending_id: int, rest: list[Token]) -> Command:
 def _start_sending(
     word: str, head: Token, rest: list[Token], vocabulary: Vocabulary
 ) -> StartSending:
-    choice = AudienceChoice(kind=word)
-    if word == "list":
-        ids, rest = _ids(head, rest, vocabulary)
-        choice = AudienceChoice(kind="list", ids=ids)
-    elif word == "mark":
-        if not rest or _is_time_word(rest[0].text):
+    """`AUDIENCE [template] [TEMPLATE] [TIME] [INSTANCE_ID] [IDS]`, each word known
+    by what it is: a time, a template or an instance of the tenant, user ids."""
+    label = None
+    if word == "mark":
+        if not rest or rest[0].text.lower() == "template" or _is_time_word(rest[0].text):
             raise CommandError(
                 "`mark` needs the label to send to: /send mark LABEL ...", head.position
             )
-        choice = AudienceChoice(kind="mark", label=rest[0].text)
-        rest = rest[1:]
-    template, time, instance = _template_time_instance(_group_times(rest), vocabulary)
-    return StartSending(audience=choice, template=template, time=time, instance=instance)
+        label, rest = rest[0].text, rest[1:]
+    parts = _Parts(word, vocabulary)
+    for token in _keyword_templates(_group_times(rest)):
+        parts.take(token)
+    return parts.sending(head, label)
 
 
-def _ids(
-    head: Token, rest: list[Token], vocabulary: Vocabulary
-) -> tuple[tuple[str, ...], list[Token]]:
-    """`list 1,2, 3 4`: the first token, then tokens joined by commas, then bare
-    numbers (a last one that is an instance id of the tenant is the instance)."""
-    if not rest or _is_time_word(rest[0].text):
-        raise CommandError(
-            "`list` needs the ids to send to, separated by commas: /send list 123,456 ...",
-            head.position,
-        )
-    taken = [rest[0].text]
-    i = 1
-    while i < len(rest):
-        text = rest[i].text
-        joined = taken[-1].endswith((",", ";")) or text.startswith((",", ";"))
-        numeric = bool(_NUMERIC_IDS.match(text))
-        last_is_instance = i == len(rest) - 1 and text in vocabulary.connections
-        if joined or (numeric and not last_is_instance):
-            taken.append(text)
-            i += 1
+def _keyword_templates(tokens: list[Token]) -> list[Token]:
+    """`template NAME` (the reference's `mark LABEL template NAME`) -> NAME, marked as
+    a template; a lone `template` stays a word (a template may be called that)."""
+    marked: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        follows = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.text.lower() == "template" and follows is not None and not follows.is_time:
+            marked.append(Token(follows.text, follows.position, is_template=True))
+            i += 2
+            continue
+        marked.append(token)
+        i += 1
+    return marked
+
+
+class _Parts:
+    """The words after the audience, each placed by what it is, never by guessing."""
+
+    def __init__(self, word: str, vocabulary: Vocabulary) -> None:
+        self.word = word
+        self.vocabulary = vocabulary
+        self.template: Token | None = None
+        self.time: Token | None = None
+        self.instance: Token | None = None
+        self.ids: list[Token] = []
+        self.seen: list[str] = []  # what each token was taken for, in order
+        self.unknown: list[Token] = []
+
+    def take(self, token: Token) -> None:
+        if token.is_time:
+            if self.time is not None:
+                raise CommandError(
+                    "give one time at most (now, a delay or a date and time)", token.position
+                )
+            self.time = token
+            self.seen.append("time")
+        elif token.is_template:
+            self._take_template(token)
+        elif self.word == "list" and self._is_ids(token):
+            self.ids.append(token)
+            self.seen.append("ids")
         else:
-            break
-    ids = tuple(split_id_list(" ".join(taken)))
-    for value in ids:
-        if not re.match(r"^[^\s,:]{1,128}$", value):
-            raise CommandError(f"{value!r} is not a platform user id", head.position)
-    if not ids:
-        raise CommandError("`list` needs at least one id", head.position)
-    return ids, rest[i:]
+            self._take_word(token)
 
+    def _is_ids(self, token: Token) -> bool:
+        text = token.text
+        if text in self.vocabulary.connections or text in self.vocabulary.templates:
+            return False
+        return bool(_NUMERIC_IDS.match(text)) or "," in text or ";" in text
 
-def _template_time_instance(
-    tokens: list[Token], vocabulary: Vocabulary
-) -> tuple[str | None, str | None, str | None]:
-    times = [t for t in tokens if t.is_time]
-    words = [t for t in tokens if not t.is_time]
-    if len(times) > 1:
-        raise CommandError(
-            "give one time at most (now, a delay or a date and time)", times[1].position
-        )
-    if len(words) > 2:
-        raise CommandError(
-            f"unexpected {words[2].text!r}: the audience is followed by "
-            "[TEMPLATE] [TIME] [INSTANCE_ID]",
-            words[2].position,
-        )
-    time = times[0] if times else None
-    if len(words) == 2:
-        template_token, instance_token = words
-        if time is not None and not (
-            template_token.position < time.position < instance_token.position
-        ):
-            raise CommandError(
-                "the order is [TEMPLATE] [TIME] [INSTANCE_ID]", min(t.position for t in tokens)
+    def _take_word(self, token: Token) -> None:
+        text = token.text
+        is_template = text in self.vocabulary.templates
+        is_instance = text in self.vocabulary.connections
+        template_first = self.template is None and self.time is None and self.instance is None
+        if is_template and (template_first or not is_instance):
+            self._take_template(token)
+        elif is_instance:
+            if self.instance is not None:
+                raise CommandError(f"unexpected {text!r}: one instance id at most", token.position)
+            _instance(token, self.vocabulary)
+            self.instance = token
+            self.seen.append("instance")
+        else:
+            self.unknown.append(token)
+            self.seen.append("unknown")
+
+    def _take_template(self, token: Token) -> None:
+        if self.template is not None:
+            raise CommandError(f"unexpected {token.text!r}: one template at most", token.position)
+        _template(token, self.vocabulary)
+        self.template = token
+        self.seen.append("template")
+
+    def _unknown(self, token: Token) -> str:
+        """What a word that is no name of the tenant's was probably meant to be."""
+        text = token.text
+        see = "(see /send templates and GET /v1/connections)"
+        if self.template is not None and _INSTANCE.match(text):
+            known = ", ".join(sorted(self.vocabulary.connections)) or "none"
+            return f"unknown instance id {text!r} (this tenant's: {known})"
+        if self.instance is not None and token.position < self.instance.position:
+            return f"unknown template {text!r} (see /send templates)"
+        if self.word == "list":
+            return (
+                f"{text!r} is not a template, an instance id of this tenant or a user id "
+                f"(user ids are numbers separated by commas) {see}"
             )
-        return (
-            _template(template_token, vocabulary),
-            time.text if time else None,
-            _instance(instance_token, vocabulary),
+        return f"{text!r} is neither a template nor an instance id of this tenant {see}"
+
+    def sending(self, head: Token, label: str | None) -> StartSending:
+        if self.unknown:
+            raise CommandError(self._unknown(self.unknown[0]), self.unknown[0].position)
+        template, time = self.template, self.time
+        if template is not None and time is not None and template.position > time.position:
+            raise CommandError("the template comes before the time", template.position)
+        choice = AudienceChoice(kind=self.word, label=label)
+        if self.word == "list":
+            choice = AudienceChoice(kind="list", ids=self._list_ids(head))
+        return StartSending(
+            audience=choice,
+            template=self.template.text if self.template else None,
+            time=self.time.text if self.time else None,
+            instance=self.instance.text if self.instance else None,
         )
-    if len(words) == 1:
-        only = words[0]
-        before_time = time is None or only.position < time.position
-        is_template = only.text in vocabulary.templates
-        is_connection = only.text in vocabulary.connections
-        if is_template and (before_time or not is_connection):
-            if not before_time:
-                raise CommandError("the template comes before the time", only.position)
-            return only.text, time.text if time else None, None
-        if is_connection:
-            return None, time.text if time else None, only.text
-        raise CommandError(
-            f"{only.text!r} is neither a template nor an instance id of this tenant "
-            "(see /send templates and GET /v1/connections)",
-            only.position,
-        )
-    return None, time.text if time else None, None
+
+    def _list_ids(self, head: Token) -> tuple[str, ...]:
+        """The ids stand together, right after `list` or at the end."""
+        if not self.ids:
+            raise CommandError(
+                "`list` needs the ids to send to, separated by commas: "
+                "/send list [TEMPLATE] [TIME] [INSTANCE_ID] 123,456",
+                head.position,
+            )
+        first = self.seen.index("ids")
+        together = self.seen[first : first + len(self.ids)] == ["ids"] * len(self.ids)
+        if not together or (first != 0 and first + len(self.ids) != len(self.seen)):
+            raise CommandError(
+                "the user ids stand together, at the end (or right after `list`): "
+                "/send list [TEMPLATE] [TIME] [INSTANCE_ID] 123,456",
+                self.ids[0].position,
+            )
+        ids = tuple(split_id_list(" ".join(t.text for t in self.ids).replace(";", ",")))
+        for value in ids:
+            if value in self.vocabulary.connections:
+                raise CommandError(
+                    f"{value!r} is an instance id, not a user id", self.ids[0].position
+                )
+            if not re.match(r"^[^\s,:]{1,128}$", value):
+                raise CommandError(f"{value!r} is not a platform user id", self.ids[0].position)
+        if not ids:
+            raise CommandError("`list` needs at least one id", head.position)
+        return ids
 
 
 def _template(token: Token, vocabulary: Vocabulary) -> str:

@@ -47,6 +47,19 @@ Http = Callable[[ApiCall], Awaitable[Answered]]
 
 
 @dataclass(frozen=True)
+class Dialog:
+    """One customer's dialog, where a command was typed (no dialog: General)."""
+
+    connection_id: str
+    external_id: str
+
+
+DIALOG_FORMS = (
+    "in a dialog, /send takes TEMPLATE [now|DELAY|DATETIME], templates, sendings or sid<number>"
+)
+
+
+@dataclass(frozen=True)
 class Context:
     """What travels beside the command text."""
 
@@ -58,6 +71,8 @@ class Context:
     """`/send test`: the requester's own id, when their key does not know it."""
     interval_seconds: float | None = None
     name: str | None = None
+    dialog: Dialog | None = None
+    """Where the command was typed: one customer's dialog, or (None) General."""
 
 
 @dataclass
@@ -125,9 +140,55 @@ def campaign_body(
     return body
 
 
+def check_place(command: Command, context: Context, vocabulary: Vocabulary) -> None:
+    """In a dialog only sending a template to that customer, the templates, the
+    dialog's sendings and their status; everything else is typed in General."""
+    if context.dialog is None or isinstance(command, ListTemplates | ShowSending):
+        return
+    if isinstance(command, ListSendings):
+        if command.instance is not None:
+            raise CommandError(
+                "in a dialog, /send sendings lists this dialog's sendings: it takes no instance id"
+            )
+        return
+    if isinstance(command, TemplateCommand):
+        if context.reply_to is not None:
+            raise CommandError(
+                "in a dialog, /send sends a prepared template to this customer; to add a "
+                f"message to {command.template}, reply to it with /send {command.template} "
+                "in General"
+            )
+        if command.template not in vocabulary.templates:
+            raise CommandError(f"unknown template {command.template!r} (see /send templates)")
+        return
+    raise CommandError(f"{DIALOG_FORMS}; anything else is typed in General")
+
+
+def _dialog_calls(command: Command, dialog: Dialog) -> list[ApiCall]:
+    """`/send TEMPLATE [TIME]`, `/send sendings` and `/send sidN` in a dialog."""
+    if isinstance(command, TemplateCommand):
+        body: dict[str, Any] = {
+            "connection_id": dialog.connection_id,
+            "audience": {"kind": "list", "external_ids": [dialog.external_id]},
+            "content": {"kind": "template", "template": command.template},
+        }
+        if command.time is not None:
+            body["start_at"] = command.time
+        return [ApiCall("POST", "/v1/campaigns", json=body)]
+    if isinstance(command, ListSendings):
+        params = {"connection_id": dialog.connection_id, "external_id": dialog.external_id}
+        return [ApiCall("GET", "/v1/campaigns", params=params)]
+    if isinstance(command, ShowSending):
+        return [_lookup(command.sending_id, dialog)]
+    return [ApiCall("GET", "/v1/templates")]
+
+
 def calls_for(command: Command, context: Context, vocabulary: Vocabulary) -> list[ApiCall]:
     """The calls a command makes, for every command that needs no earlier answer
     (`sid` commands first look the sending up, then act on it)."""
+    check_place(command, context, vocabulary)
+    if context.dialog is not None:
+        return _dialog_calls(command, context.dialog)
     if isinstance(command, StartSending):
         if command.audience.kind == "file":
             campaign_body(command, context)  # what to send must be known before uploading
@@ -168,8 +229,11 @@ def _template_call(command: TemplateCommand, context: Context, vocabulary: Vocab
     return ApiCall("POST", "/v1/templates", json={"name": command.template, "steps": [step]})
 
 
-def _lookup(sending_id: int) -> ApiCall:
-    return ApiCall("GET", "/v1/campaigns", params={"sending_id": str(sending_id), "limit": "1"})
+def _lookup(sending_id: int, dialog: Dialog | None = None) -> ApiCall:
+    params = {"sending_id": str(sending_id), "limit": "1"}
+    if dialog is not None:
+        params |= {"connection_id": dialog.connection_id, "external_id": dialog.external_id}
+    return ApiCall("GET", "/v1/campaigns", params=params)
 
 
 async def run(command: Command, context: Context, vocabulary: Vocabulary, http: Http) -> Outcome:
@@ -203,14 +267,19 @@ async def _run(
     vocabulary: Vocabulary,
     call: Callable[[ApiCall], Awaitable[Any]],
 ) -> Outcome:
+    check_place(command, context, vocabulary)
     if isinstance(command, ShowSending | CancelSending):
-        found = await call(_lookup(command.sending_id))
+        found = await call(_lookup(command.sending_id, context.dialog))
         if not found["items"]:
-            raise CallFailed(404, f"unknown sending sid{command.sending_id}", "unknown_sending", [])
+            where = " in this dialog" if context.dialog else ""
+            raise CallFailed(
+                404, f"unknown sending sid{command.sending_id}{where}", "unknown_sending", []
+            )
         campaign_id = found["items"][0]["id"]
         if isinstance(command, ShowSending):
             campaign = await call(ApiCall("GET", f"/v1/campaigns/{campaign_id}"))
-            return Outcome("show_sending", answers.sending(campaign), campaign)
+            lines = answers.sending(campaign, report=context.dialog is None)
+            return Outcome("show_sending", lines, campaign)
         status = found["items"][0]["status"]
         if status != "scheduled":
             raise CallFailed(
@@ -237,6 +306,8 @@ async def _run(
         return Outcome("list_sendings", answers.sendings(body), body)
     if isinstance(command, DeleteTemplate):
         return Outcome("delete_template", answers.template_deleted(command.template), None)
+    if isinstance(command, TemplateCommand) and context.dialog is not None:
+        return Outcome("send_template", answers.campaign_created(body), body)
     action = {
         TemplateCommand: "add_step" if context.reply_to is not None else "show_template",
         RenameTemplate: "rename_template",

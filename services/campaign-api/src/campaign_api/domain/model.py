@@ -128,4 +128,6 @@ class CampaignRecord:
     cancel_requested_at: datetime | None
     sending_id: int
     estimated_audience: int | None = None
+    started_by: str | None = None
+    """The id of the API key that started it (`event:...` for an event)."""
     counters: Counters = field(default_factory=Counters)

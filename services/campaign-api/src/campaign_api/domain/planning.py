@@ -33,7 +33,7 @@ from contracts.personal_fields import PLACEHOLDER
 from contracts.scheduling import CampaignStep
 from contracts.timing import TimeFormatError, parse_start_time
 
-from .model import Connection, PlannedCampaign, Principal, Refusal, Tenant
+from .model import CampaignRecord, Connection, PlannedCampaign, Principal, Refusal, Tenant
 from .templates import Template
 from .templates import campaign_steps as template_steps
 
@@ -113,6 +113,18 @@ def check_role(principal: Principal, spec: CampaignSpec) -> None:
             "operator_forbidden",
             status=403,
         )
+
+
+def check_may_change(principal: Principal, campaign: CampaignRecord) -> None:
+    """Admins change any campaign of their tenant; an operator only those they started."""
+    if principal.role != "operator" or campaign.started_by == principal.key_id:
+        return
+    raise Refusal(
+        f"operators may cancel or change only the campaigns they started; sid"
+        f"{campaign.sending_id} was started by someone else: ask a tenant admin",
+        "operator_forbidden",
+        status=403,
+    )
 
 
 def aim_test_send(
@@ -280,6 +292,13 @@ def check_content_fits(steps: Sequence[CampaignStep], channel: ConnectionChannel
             )
 
 
+def first_step_at(start: datetime, first: CampaignStep) -> datetime:
+    """A chain's first step goes its delay after the start, or at its own date and
+    time if that is later; later steps are timed from the previous one."""
+    at = start + timedelta(seconds=first.delay_seconds)
+    return max(at, first.not_before) if first.not_before is not None else at
+
+
 def plan_campaigns(
     spec: CampaignSpec,
     *,
@@ -292,8 +311,7 @@ def plan_campaigns(
     """The campaigns `spec` becomes, one per connection, or a Refusal."""
     check_role(principal, spec)
     steps = campaign_steps(spec, template)
-    # a chain's first step goes its delay after the start; later ones, after the previous
-    start_at = resolve_start(spec, now) + timedelta(seconds=steps[0].delay_seconds)
+    start_at = first_step_at(resolve_start(spec, now), steps[0])
     check_subscription(tenant, start_at, now)
     chosen = choose_connections(spec, connections)
     name = (spec.name or "").strip() or default_name(now)

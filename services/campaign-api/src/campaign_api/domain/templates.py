@@ -1,6 +1,8 @@
 """Templates: named chains of messages, each step sent its delay after the previous
 step was actually sent to that recipient (the first step: at the recipient's turn,
-plus its delay).
+plus its delay).  A step given a UTC date and time instead goes at that moment,
+or right after the previous step if that one was sent later (the first step: at
+that moment, or at the recipient's turn if that comes later).
 
 A step keeps the id it was given when added, so deleting one never renumbers the
 others (the `/send` language names steps by id).  Campaigns copy the steps when
@@ -16,7 +18,7 @@ from datetime import datetime
 
 from contracts.content import TEMPLATE_NAME_PATTERN, StepContent
 from contracts.scheduling import CampaignStep
-from contracts.timing import TimeFormatError, is_duration, parse_duration
+from contracts.timing import TimeFormatError, is_duration, parse_datetime, parse_duration
 
 from .model import Refusal
 
@@ -30,7 +32,20 @@ RESERVED_NAMES = frozenset(
 _SENDING_REFERENCE = re.compile(r"^sid\d+$", re.IGNORECASE)
 _NAME = re.compile(TEMPLATE_NAME_PATTERN)
 
-DELAY_HELP = "a delay after the previous step: `now`, `90s`, `5m 30s`, `2h` or `1d`"
+DELAY_HELP = (
+    "a delay after the previous step (`now`, `90s`, `5m 30s`, `2h` or `1d`) or a UTC date "
+    "and time (`2024-12-27 14:25:55`)"
+)
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class StepTime:
+    """When a step goes: `delay_seconds` after the previous step was sent, or with
+    `at`, at that moment (or right after the previous step, if that is later)."""
+
+    delay_seconds: float = 0.0
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,12 @@ class TemplateStep:
     step_id: int
     delay_seconds: float
     content: StepContent
+    at: datetime | None = None
+    """A fixed UTC moment instead of a delay."""
+
+    @property
+    def time(self) -> StepTime:
+        return StepTime(self.delay_seconds, self.at)
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,18 @@ def check_name(name: str) -> None:
         )
 
 
+def step_time(value: float | str | StepTime) -> StepTime:
+    """A step's time: seconds, a duration as people write it, or a UTC date and time."""
+    if isinstance(value, StepTime):
+        return value
+    if isinstance(value, str) and _DATE_TIME.match(value.strip()):
+        try:
+            return StepTime(at=parse_datetime(value))
+        except TimeFormatError as error:
+            raise Refusal(str(error), "bad_delay") from None
+    return StepTime(delay_seconds=delay_seconds(value))
+
+
 def delay_seconds(value: float | str) -> float:
     """A step's delay: seconds, or a duration as people write it."""
     if isinstance(value, int | float):
@@ -91,12 +124,6 @@ def delay_seconds(value: float | str) -> float:
                 seconds = parse_duration(text).total_seconds()
             except TimeFormatError as error:
                 raise Refusal(str(error), "bad_delay") from None
-        elif re.match(r"^\d{4}-\d{2}-\d{2}", text):
-            raise Refusal(
-                f"{value!r} is a date and time, but a template step's time is {DELAY_HELP}; "
-                "a date and time is a campaign's start time",
-                "bad_delay",
-            )
         else:
             raise Refusal(f"cannot read {value!r} as a step's time: use {DELAY_HELP}", "bad_delay")
     if not 0 <= seconds <= MAX_DELAY_SECONDS:
@@ -107,28 +134,34 @@ def delay_seconds(value: float | str) -> float:
     return seconds
 
 
-def new_template(tenant_id: str, name: str, steps: list[tuple[StepContent, float]]) -> Template:
+def new_template(tenant_id: str, name: str, steps: list[tuple[StepContent, StepTime]]) -> Template:
     check_name(name)
     template = Template(tenant_id=tenant_id, name=name, steps=())
-    for content, delay in steps:
-        template = with_step(template, content, delay)
+    for content, time in steps:
+        template = with_step(template, content, time)
     return template
 
 
-def with_step(template: Template, content: StepContent, delay: float) -> Template:
+def with_step(template: Template, content: StepContent, time: StepTime) -> Template:
     if len(template.steps) >= MAX_STEPS:
         raise Refusal(
             f"template {template.name!r} already has {MAX_STEPS} steps, the most a chain may have",
             "too_many_steps",
         )
-    step = TemplateStep(step_id=template.next_step_id, delay_seconds=delay, content=content)
+    step = TemplateStep(
+        step_id=template.next_step_id,
+        delay_seconds=time.delay_seconds,
+        content=content,
+        at=time.at,
+    )
     return replace(template, steps=(*template.steps, step), next_step_id=step.step_id + 1)
 
 
-def retimed(template: Template, step_id: int, delay: float) -> Template:
+def retimed(template: Template, step_id: int, time: StepTime) -> Template:
     template.step(step_id)
     steps = tuple(
-        replace(s, delay_seconds=delay) if s.step_id == step_id else s for s in template.steps
+        replace(s, delay_seconds=time.delay_seconds, at=time.at) if s.step_id == step_id else s
+        for s in template.steps
     )
     return replace(template, steps=steps)
 
@@ -141,9 +174,20 @@ def without_step(template: Template, step_id: int) -> Template:
 def campaign_steps(template: Template) -> tuple[CampaignStep, ...]:
     """The chain a campaign copies: steps numbered 1..n in the template's order."""
     return tuple(
-        CampaignStep(step_no=n, delay_seconds=step.delay_seconds, content=step.content)
+        CampaignStep(
+            step_no=n, delay_seconds=step.delay_seconds, not_before=step.at, content=step.content
+        )
         for n, step in enumerate(template.steps, start=1)
     )
+
+
+def describe_step_time(time: StepTime, position: int) -> str:
+    """When a step goes, in words: `5m after step 1 was sent`."""
+    previous = "the start" if position == 1 else f"step {position - 1} was sent"
+    if time.at is not None:
+        later = "the recipient's turn" if position == 1 else f"right after step {position - 1}"
+        return f"at {time.at:%Y-%m-%d %H:%M:%S} UTC, or {later} if that is later"
+    return f"{describe_delay(time.delay_seconds)} after {previous}"
 
 
 def describe_delay(seconds: float) -> str:

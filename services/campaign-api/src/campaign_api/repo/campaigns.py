@@ -56,6 +56,7 @@ def _record(row: Any) -> CampaignRecord:
         cancel_requested_at=row["cancel_requested_at"],
         sending_id=row["sending_id"],
         estimated_audience=row["estimated_audience"],
+        started_by=row["started_by"],
     )
 
 
@@ -73,6 +74,7 @@ async def insert_campaigns(
     request_id: str,
     fingerprint: str,
     requested_by: str | None,
+    started_by: str,
     audience: dict[str, Any],
     content: dict[str, Any],
     planned: list[PlannedCampaign],
@@ -106,6 +108,7 @@ async def insert_campaigns(
                 p.counts_toward_quota,
                 p.estimated_audience,
                 first + n,
+                started_by,
             )
             for n, p in enumerate(planned)
         ],
@@ -147,7 +150,10 @@ async def list_campaigns(
     before: tuple[datetime, UUID] | None,
     limit: int,
     sending_id: int | None = None,
+    external_id: str | None = None,
 ) -> list[CampaignRecord]:
+    """A page of campaigns, newest first; `external_id` (with `connection_id`): only
+    those that include that person, by their deliveries or by the list they name."""
     rows = await pool.fetch(
         SELECT_CAMPAIGNS_PAGE,
         tenant_id,
@@ -157,6 +163,7 @@ async def list_campaigns(
         before[1] if before else None,
         limit,
         sending_id,
+        external_id,
     )
     return await _with_counters(pool, [_record(row) for row in rows])
 

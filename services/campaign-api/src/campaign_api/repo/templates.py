@@ -4,6 +4,7 @@ the row's lock so two edits never lose one another)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from contracts.content import StepContent
@@ -32,6 +33,7 @@ def _template(row: Any) -> Template:
                 step_id=int(step["step_id"]),
                 delay_seconds=float(step["delay_seconds"]),
                 content=_CONTENT.validate_python(step["content"]),
+                at=datetime.fromisoformat(step["at"]) if step.get("at") else None,
             )
             for step in row["steps"]
         ),
@@ -47,6 +49,7 @@ def _steps_json(template: Template) -> list[dict[str, Any]]:
             "step_id": step.step_id,
             "delay_seconds": step.delay_seconds,
             "content": step.content.model_dump(mode="json"),
+            "at": step.at.isoformat() if step.at else None,
         }
         for step in template.steps
     ]

@@ -60,8 +60,11 @@ async def apply_results(
     step_delays: list[float],
     *,
     chains_go_on: bool = True,
+    step_not_before: list[datetime | None] | None = None,
 ) -> list[Applied]:
     """Move recipients on; results for deliveries not in flight are ignored.
+    A next step is due its delay after this one was sent, and not before its
+    `step_not_before` (a step given a date and time).
     `chains_go_on=False` (a cancelled campaign): no recipient waits for a next step."""
     rows = await conn.fetch(
         APPLY_RESULTS,
@@ -73,6 +76,7 @@ async def apply_results(
         len(step_delays),
         step_delays,
         chains_go_on,
+        step_not_before or [None] * len(step_delays),
     )
     return [
         Applied(

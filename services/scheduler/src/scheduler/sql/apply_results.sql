@@ -19,7 +19,11 @@ SET state = CASE WHEN m.goes_on THEN 'waiting' ELSE 'done' END,
     step_no = CASE WHEN m.goes_on THEN m.step_no + 1 ELSE r.step_no END,
     due_at = CASE
         WHEN m.goes_on
-        THEN coalesce(m.sent_at, clock_timestamp()) + make_interval(secs => ($7::float8[])[m.step_no + 1])
+        -- its delay after this step was sent, or its own date and time if later
+        -- (greatest() passes over a step's NULL date)
+        THEN greatest(
+            coalesce(m.sent_at, clock_timestamp()) + make_interval(secs => ($7::float8[])[m.step_no + 1]),
+            ($9::timestamptz[])[m.step_no + 1])
         ELSE r.due_at END
 FROM matched m
 WHERE r.campaign_id = $1 AND r.recipient_no = m.recipient_no AND r.state = 'released'
