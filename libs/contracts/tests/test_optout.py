@@ -166,3 +166,10 @@ def test_a_bad_hint_is_refused_naming_it(stop_hint: dict[str, str], where: tuple
     with pytest.raises(ValidationError) as refused:
         ConnectionLimits.model_validate({"stop_hint": stop_hint})
     assert [error["loc"] for error in refused.value.errors()] == [where]
+
+
+def test_a_shouted_word_is_one_in_capitals() -> None:
+    assert names_stop_word("Reply stop to opt out")
+    assert not names_stop_word("Reply stop to opt out", shouted=True)
+    assert names_stop_word("Responde ALTO.", shouted=True)
+    assert not names_stop_word("un precio más alto", shouted=True)

@@ -63,9 +63,11 @@ def opt_command(text: str | None) -> OptCommand | None:
     return None
 
 
-def names_stop_word(text: str) -> bool:
-    """Whether one of the words of `text` opts out: a hint must tell people one."""
-    return any(folded(word) in _STOP for word in text.split())
+def names_stop_word(text: str, *, shouted: bool = False) -> bool:
+    """Whether one of the words of `text` opts out (a hint must tell people one);
+    `shouted`: only a word in capitals counts, as hints write it (`ALTO`, not the
+    Spanish adjective `alto`)."""
+    return any(folded(word) in _STOP and (word.isupper() or not shouted) for word in text.split())
 
 
 def language_of(locale: str | None) -> str | None:
