@@ -6,11 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from contracts.audience import Recipient
 from contracts.dispatch import DispatchJob, OutboundText
 from dispatch_core.graph_api import RateLimitBackoff
-from dispatch_core.inbound import InboundLog, is_stop
+from dispatch_core.inbound import InboundLog
 from dispatch_core.limits import DEFAULTS
 from dispatch_core.model import ConnectionConfig, InboundContact
 from dispatch_core.policies import OptedOut, ReplyWindow
@@ -52,16 +51,6 @@ def job(external_id: str, last_inbound: datetime | None) -> DispatchJob:
         content=OutboundText(text="hi"),
         released_at=NOW,
     )
-
-
-@pytest.mark.parametrize("text", ["STOP", "stop", "  Stop\n", "\tsToP "])
-def test_stop_in_any_case_with_spaces_around(text: str) -> None:
-    assert is_stop(text)
-
-
-@pytest.mark.parametrize("text", [None, "", "stop it", "STOP!", "unstop", "S T O P"])
-def test_anything_else_is_not_stop(text: str | None) -> None:
-    assert not is_stop(text)
 
 
 async def test_the_window_counts_from_the_freshest_time_the_person_wrote() -> None:

@@ -144,7 +144,8 @@ class ContactUpsertedV1(Message):
 
 
 class MessageInboundV1(Message):
-    """`message.inbound.v1` on `dialogs`: a person wrote to a connection.  `STOP` opts out."""
+    """`message.inbound.v1` on `dialogs`: a person wrote to a connection.  A reply of
+    `STOP` opts out and `START` back in, in the words of `contracts.optout`."""
 
     tenant_id: TenantId
     connection_id: ConnectionId

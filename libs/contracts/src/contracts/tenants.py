@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from .base import ConnectionChannel, ConnectionId, Input, Message, TenantId, UtcDatetime
+from .optout import STOP_HINT_MAX_LENGTH, STOP_WORDS, names_stop_word
 
 Plan = Literal["free", "paid"]
 DEFAULT_MONTHLY_LIMIT: dict[str, int] = {"free": 500, "paid": 4000}
@@ -20,6 +21,25 @@ class TenantUpdatedV1(Message):
     monthly_limit: int = Field(ge=0)
     subscription_ends_at: UtcDatetime | None
     updated_at: UtcDatetime
+
+
+def _names_stop_word(hint: str) -> str:
+    if not names_stop_word(hint):
+        raise ValueError(
+            "the hint must name a word that opts out, so people know what to reply: "
+            + ", ".join(word.upper() for word in STOP_WORDS)
+        )
+    return hint
+
+
+LanguageCode = Annotated[
+    str, StringConstraints(pattern=r"^[a-z]{2,3}$"), Field(description="`en`, `ru`, `pt`, ...")
+]
+StopHint = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=STOP_HINT_MAX_LENGTH),
+    AfterValidator(_names_stop_word),
+]
 
 
 class ConnectionLimits(Input):
@@ -50,6 +70,13 @@ class ConnectionLimits(Input):
     )
     reply_window_hours: float | None = Field(
         default=None, ge=0, description="only people who wrote within this many hours"
+    )
+    stop_hint: dict[LanguageCode, StopHint] | None = Field(
+        default=None,
+        max_length=50,
+        description="WhatsApp: the tenant's own wording of the hint that ends every text, "
+        'by the recipient\'s language (`{"en": "Reply STOP to opt out"}`); each must '
+        "name a word that opts out.  Languages not given keep the built-in wording.",
     )
 
 

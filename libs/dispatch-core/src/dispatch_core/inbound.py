@@ -2,24 +2,19 @@
 
 A campaign's recipients carry the last inbound time of the audience snapshot,
 which ages while the campaign runs; a person who writes again, or replies
-`STOP`, changes what may be sent to them now.  The dispatcher keeps both in its
-own table (so they hold across restarts and replicas) for its policies to read.
+`STOP` (or `START`, to opt back in; the words of `contracts.optout`), changes
+what may be sent to them now.  The dispatcher keeps both in its own table (so
+they hold across restarts and replicas) for its policies to read.
 """
 
 from __future__ import annotations
 
 from contracts.audience import MessageInboundV1
+from contracts.optout import opt_command
 from service_kit.retry import retry_transient
 
 from . import repo
 from .model import ConnectionConfig, InboundContact
-
-STOP_WORD = "stop"
-
-
-def is_stop(text: str | None) -> bool:
-    """`STOP` in any case, with any surrounding whitespace."""
-    return text is not None and text.strip().casefold() == STOP_WORD
 
 
 class InboundLog:
@@ -34,7 +29,7 @@ class InboundLog:
             (event.tenant_id, event.connection_id),
             event.external_id,
             event.received_at,
-            opted_out=is_stop(event.text),
+            command=opt_command(event.text),
         )
 
     async def contact(

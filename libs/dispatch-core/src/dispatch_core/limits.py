@@ -3,6 +3,7 @@ overrides are applied.  Every limit is a per-connection setting."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from contracts.base import ConnectionChannel
@@ -28,6 +29,9 @@ class Limits:
     """Only people who wrote within this many hours (None: anyone)."""
     max_attempts: int = 5
     """Attempts of a transiently failing message before it fails for good."""
+    stop_hint: Mapping[str, str] | None = None
+    """WhatsApp: the tenant's own wording of the STOP hint, by language (None: the
+    built-in wording of `contracts.optout`)."""
 
 
 DEFAULTS: dict[str, Limits] = {

@@ -87,7 +87,8 @@ class Skip:
 @dataclass(frozen=True)
 class InboundContact:
     """What a person did in their dialog with a connection, as `message.inbound.v1`
-    told: when they last wrote, and when they replied STOP (None: never)."""
+    told: when they last wrote, and when they replied STOP (None: never, or they
+    have replied START since)."""
 
     last_inbound_at: datetime
     opted_out_at: datetime | None

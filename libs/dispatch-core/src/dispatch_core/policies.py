@@ -57,7 +57,7 @@ class ReplyWindow:
 
 class OptedOut:
     """A person who replied `STOP` gets nothing more, not even the rest of a
-    campaign that was already running when they did."""
+    campaign that was already running when they did, until they reply `START`."""
 
     rule = "policy.opted_out"
 

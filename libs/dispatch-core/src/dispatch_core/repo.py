@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from contracts.dispatch import DeliveryResult, DispatchJob
+from contracts.optout import OptCommand
 from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
 from service_kit.sql import sql_loader
 
@@ -324,12 +325,11 @@ async def record_inbound(
     external_id: str,
     at: datetime,
     *,
-    opted_out: bool,
+    command: OptCommand | None,
 ) -> None:
-    """A person wrote to a connection this dispatcher serves (others are ignored)."""
-    await pool.execute(
-        UPSERT_INBOUND_CONTACT, key[0], key[1], external_id, at, at if opted_out else None
-    )
+    """A person wrote to a connection this dispatcher serves (others are ignored);
+    a `stop` or `start` reply counts unless a later one is already recorded."""
+    await pool.execute(UPSERT_INBOUND_CONTACT, key[0], key[1], external_id, at, command)
 
 
 async def inbound_contact(

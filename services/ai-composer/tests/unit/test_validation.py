@@ -80,6 +80,17 @@ def test_a_stop_line_is_refused_only_on_whatsapp() -> None:
     assert kind("Don't stop by too late!", "whatsapp") == "ok"
 
 
+@pytest.mark.parametrize(
+    "text", ["Ответьте СТОП, чтобы отписаться.", "Répondez ARRÊT.", "Responde ALTO para salir."]
+)
+def test_a_stop_line_in_another_language_is_refused_on_whatsapp(text: str) -> None:
+    assert kind(text, "whatsapp") == "stop_hint"
+
+
+def test_the_words_in_lower_case_are_ordinary_words() -> None:
+    assert kind("Un precio más alto, basta de esperar: parar aquí.", "whatsapp") == "ok"
+
+
 def test_clean_drops_blanks_and_quotes_around_the_text() -> None:
     assert clean('  "Hi Alice!"\n') == "Hi Alice!"
     assert clean("“Hi Alice!”") == "Hi Alice!"

@@ -3,7 +3,9 @@
 A contact (dialog) changes through three doors: `contact.upserted.v1`, a bulk
 import batch, and inbound messages.  The profile (channel, name, labels, ...)
 follows the most recent change; the last inbound time only moves forward; an
-opt-out (`STOP`, or an import row saying so) is for good.
+opt-out (a `STOP` reply, or an import row saying so) holds until the person
+replies `START` later (the words of `contracts.optout`): the latest of the two
+counts, whatever order they arrive in.
 
 An audience is turned into a `Selection`: people listed one by one
 (`contacts`, `list`, `test`), kept in the order given; an `Uploaded` list, in
@@ -32,9 +34,9 @@ from contracts.audience import (
     MessageInboundV1,
     TestAudience,
 )
+from contracts.optout import OptCommand, opt_command
 from contracts.timing import parse_duration
 
-STOP_WORD = "stop"
 MAX_REPORTED_UNKNOWN = 1000
 """How many listed ids not reached are named, for each reason (all are counted)."""
 STATISTICS_SHARE = 0.1
@@ -54,18 +56,14 @@ class ContactChanges:
 
 @dataclass(frozen=True)
 class InboundActivity:
-    """A person wrote to a connection: the dialog is alive, and may be opting out."""
+    """A person wrote to a connection: the dialog is alive, and may be opting out
+    (`stop`) or back in (`start`)."""
 
     connection_id: str
     external_id: str
     channel: str | None
     received_at: datetime
-    opts_out: bool
-
-
-def is_stop(text: str | None) -> bool:
-    """`STOP` in any case, with any surrounding whitespace."""
-    return text is not None and text.strip().casefold() == STOP_WORD
+    command: OptCommand | None
 
 
 def changes_of_upsert(
@@ -81,8 +79,8 @@ def changes_of_upsert(
 
 def changes_of_import(batch: ContactsImportedV1) -> ContactChanges:
     """A later row of the same dialog wins, in the place of its first row.  A row
-    can opt a contact out; `opted_out: false` never lifts an opt-out (a person's
-    `STOP` outranks a file)."""
+    can opt a contact out (as a `STOP` at the import's time would); `opted_out:
+    false` never lifts an opt-out (only the person's `START` does)."""
     latest = {(record.connection_id, record.external_id): record for record in batch.contacts}
     return ContactChanges(records=list(latest.values()), updated_at=batch.imported_at)
 
@@ -102,7 +100,7 @@ def activity_of(event: MessageInboundV1) -> InboundActivity:
         external_id=event.external_id,
         channel=event.channel,
         received_at=event.received_at,
-        opts_out=is_stop(event.text),
+        command=opt_command(event.text),
     )
 
 

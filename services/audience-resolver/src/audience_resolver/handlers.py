@@ -121,10 +121,10 @@ class Handlers:
     async def on_message_inbound(self, event: MessageInboundV1) -> None:
         activity = activity_of(event)
         await contacts_repo.record_inbound(self._pool, event.tenant_id, activity)
-        self._metrics.inbound_recorded.labels(str(activity.opts_out).lower()).inc()
-        if activity.opts_out:
+        self._metrics.inbound_recorded.labels(activity.command or "none").inc()
+        if activity.command is not None:
             log.info(
-                "contact opted out",
+                "contact opted out" if activity.command == "stop" else "contact opted back in",
                 tenant_id=event.tenant_id,
                 connection_id=event.connection_id,
             )

@@ -18,8 +18,8 @@ class ResolverMetrics:
         )
         self.inbound_recorded = Counter(
             "audience_inbound_recorded",
-            "Inbound messages recorded, by whether they opted the contact out",
-            ["opted_out"],
+            "Inbound messages recorded, by the command they were (stop, start, none)",
+            ["command"],
             registry=registry,
         )
         self.snapshots = Counter(

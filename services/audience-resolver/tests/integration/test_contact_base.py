@@ -1,5 +1,5 @@
 """The contact base kept current from `dialogs` and bulk imports: idempotent,
-order-safe, and an opt-out is for good."""
+order-safe, and an opt-out holds until the person opts back in later."""
 
 from __future__ import annotations
 
@@ -192,7 +192,9 @@ async def test_a_late_undated_older_upsert_never_overwrites_newer_data(
     assert row["profile_updated_at"] == T0 + timedelta(minutes=10)
 
 
-@pytest.mark.parametrize("text", ["STOP", "stop", " Stop ", "\nsToP\t"])
+@pytest.mark.parametrize(
+    "text", ["STOP", " Stop! ", "\nsToP\t", "СТОП.", "Arrêt", "arret", "BASTA!!", "stopp", "alto"]
+)
 async def test_stop_opts_the_contact_out(resolver: Resolver, tenant_id: str, text: str) -> None:
     await upsert(resolver, upserted(tenant_id, updated_at=T0))
     await stored(resolver, tenant_id)
@@ -201,6 +203,60 @@ async def test_stop_opts_the_contact_out(resolver: Resolver, tenant_id: str, tex
     await stored(resolver, tenant_id, opted_out_at=at, last_inbound_at=at)
     estimate = await resolver.estimate(tenant_id, AllAudience())
     assert estimate.audience_size == 0
+
+
+async def test_a_stop_inside_a_sentence_does_not_opt_out(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    await upsert(resolver, upserted(tenant_id, updated_at=T0))
+    at = T0 + timedelta(minutes=1)
+    await send_inbound(resolver, inbound(tenant_id, "100", "please don't stop sending", at))
+    row = await stored(resolver, tenant_id, last_inbound_at=at)
+    assert row["opted_out_at"] is None
+
+
+async def test_start_after_stop_brings_the_contact_back_into_audiences(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    await upsert(resolver, upserted(tenant_id, updated_at=T0))
+    await send_inbound(resolver, inbound(tenant_id, "100", "стоп", T0 + timedelta(minutes=1)))
+    await stored(resolver, tenant_id, opted_out_at=T0 + timedelta(minutes=1))
+    assert (await resolver.estimate(tenant_id, AllAudience())).audience_size == 0
+    await send_inbound(resolver, inbound(tenant_id, "100", "Start!", T0 + timedelta(minutes=2)))
+    await stored(resolver, tenant_id, opted_out_at=None, last_inbound_at=T0 + timedelta(minutes=2))
+    assert (await resolver.estimate(tenant_id, AllAudience())).audience_size == 1
+
+
+async def test_stop_and_start_count_by_their_time_whatever_order_they_arrive_in(
+    resolver: Resolver, tenant_id: str
+) -> None:
+    async def handled(text: str, minutes: int) -> Any:
+        before = resolver.handled(Queue.RESOLVER_MESSAGE_INBOUND)
+        at = T0 + timedelta(minutes=minutes)
+        await send_inbound(resolver, inbound(tenant_id, "100", text, at))
+        await resolver.until_handled(Queue.RESOLVER_MESSAGE_INBOUND, before + 1)
+        return (await resolver.contact(tenant_id, "tg-main", "100"))["opted_out_at"]
+
+    assert await handled("STOP", 20) == T0 + timedelta(minutes=20)
+    assert await handled("start", 10) == T0 + timedelta(minutes=20)  # received before the STOP
+    assert await handled("STOP", 20) == T0 + timedelta(minutes=20)  # delivered again
+    assert await handled("старт", 40) is None
+    assert await handled("parar", 30) is None  # a STOP that arrives late
+    assert await handled("старт", 40) is None  # delivered again
+    assert await handled("Stopp", 40) == T0 + timedelta(minutes=40)  # STOP wins a tie
+    assert await handled("START", 40) == T0 + timedelta(minutes=40)
+
+
+async def test_an_import_row_opts_out_unless_the_person_opted_back_in_later(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    await send_inbound(resolver, inbound(tenant_id, "100", "START", T0 + timedelta(hours=1)))
+    await stored(resolver, tenant_id, last_inbound_at=T0 + timedelta(hours=1))
+    await resolver.import_contacts(tenant_id, [contact("100", opted_out=True)], imported_at=T0)
+    assert (await resolver.contact(tenant_id, "tg-main", "100"))["opted_out_at"] is None
+    later = T0 + timedelta(hours=2)
+    await resolver.import_contacts(tenant_id, [contact("100", opted_out=True)], imported_at=later)
+    assert (await resolver.contact(tenant_id, "tg-main", "100"))["opted_out_at"] == later
 
 
 async def test_an_opt_out_before_the_dialog_is_known_survives_the_upsert(

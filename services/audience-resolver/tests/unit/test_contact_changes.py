@@ -9,7 +9,6 @@ from audience_resolver.domain import (
     activity_of,
     changes_of_import,
     changes_of_upsert,
-    is_stop,
     refreshes_statistics,
 )
 from contracts.audience import (
@@ -22,26 +21,30 @@ from contracts.audience import (
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("text", ["STOP", "stop", "Stop", " sToP ", "\tSTOP\n", "STOP  "])
-def test_stop_in_any_case_with_spaces_opts_out(text: str) -> None:
-    assert is_stop(text)
-
-
-@pytest.mark.parametrize("text", [None, "", "STOPP", "stop please", "S TOP", "unsubscribe"])
-def test_other_texts_do_not_opt_out(text: str | None) -> None:
-    assert not is_stop(text)
-
-
-def test_an_inbound_message_is_activity_and_maybe_an_opt_out() -> None:
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        (" Stop ", "stop"),
+        ("СТОП.", "stop"),
+        ("arret", "stop"),
+        ("Start!", "start"),
+        ("старт", "start"),
+        ("please don't stop sending", None),
+        (None, None),
+    ],
+)
+def test_an_inbound_message_is_activity_and_maybe_an_opt_out_or_in(
+    text: str | None, command: str | None
+) -> None:
     message = MessageInboundV1(
         tenant_id="acme",
         connection_id="wa-main",
         external_id="49151",
-        text=" Stop ",
+        text=text,
         received_at=NOW,
     )
     activity = activity_of(message)
-    assert activity.opts_out
+    assert activity.command == command
     assert activity.received_at == NOW
     assert activity.channel is None
 

@@ -3,8 +3,10 @@ answers mean for a delivery (PLATFORMS.md lists the codes)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from contracts import optout
 from contracts.dispatch import DispatchJob, OutboundMedia, OutboundTemplate
 from dispatch_core.graph_api import GraphAnswer, GraphSession, RateLimitBackoff, graph_error
 from dispatch_core.model import (
@@ -54,6 +56,17 @@ def with_stop_hint(text: str, hint: str) -> str:
     if not hint or text.rstrip().endswith(hint):
         return text
     return f"{text.rstrip()}\n\n{hint}"
+
+
+def recipient_stop_hint(
+    job: DispatchJob, english: str, wording: Mapping[str, str] | None = None
+) -> str:
+    """The hint in the recipient's language: the connection's own wording for it
+    (`limits.stop_hint`), else the built-in one; `english` (`WHATSAPP_STOP_HINT`)
+    for English and for languages with neither."""
+    return optout.stop_hint(
+        job.recipient.locale, {optout.DEFAULT_LANGUAGE: english, **(wording or {})}
+    )
 
 
 def message_payload(job: DispatchJob, to: str, stop_hint: str) -> dict[str, Any]:
@@ -151,13 +164,15 @@ class WhatsAppClient:
         self._phone_number_id = config.credentials.get("phone_number_id", "")
         self._session = GraphSession(base_url, config.credentials.get("access_token", ""), timeout)
         self._stop_hint = stop_hint
+        self._wording = config.limits.stop_hint
         self._backoff = RateLimitBackoff(rate_limit_first_wait)
 
     def parts(self, job: DispatchJob) -> int:
         return 1
 
     async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
-        payload = message_payload(job, external_id, self._stop_hint)
+        hint = recipient_stop_hint(job, self._stop_hint, self._wording)
+        payload = message_payload(job, external_id, hint)
         refused = too_long(payload)
         if refused is not None:
             return refused

@@ -1,19 +1,21 @@
 """The channel's rules, each checked before any call: the 24-hour window (with
-templates allowed outside it), opt-out by STOP, the daily cap and the warm-up."""
+templates allowed outside it), opt-out by STOP (and back in by START), the daily
+cap and the warm-up."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from contracts.audience import MessageInboundV1
 from contracts.base import utc_now
 from contracts.dispatch import OutboundTemplate
 from dispatcher_whatsapp.settings import Settings
 from platform_sim import SimControl
 
-from ..conftest import NO_WARMUP, QUICK, Harness, harness_for, job, phone, running
+from ..conftest import NO_WARMUP, QUICK, TENANT, Harness, harness_for, job, phone, running
 
 pytestmark = pytest.mark.integration
 
@@ -147,3 +149,66 @@ async def test_after_the_warm_up_a_number_sends_a_few_more_each_day(
     assert results[4].error_code == "policy.warmup"
     assert "3 recipients a day on day 2" in (results[4].error_reason or "")
     assert len(await whatsapp.calls(account=harness.phone_number_id)) == 3
+
+
+async def test_stop_in_the_persons_language_opts_out_and_start_opts_back_in(
+    harness: Harness,
+    whatsapp: SimControl,
+    people_wrote_lately: Callable[[list[int]], Awaitable[None]],
+) -> None:
+    await people_wrote_lately([1, 2])
+    await harness.connect(**QUICK, **NO_WARMUP)
+    stopped = utc_now() - timedelta(minutes=2)
+    await harness.person_wrote(1, "СТОП.", stopped)
+    await harness.person_wrote(2, "please don't stop sending", stopped)
+    first = uuid.uuid4()
+    await harness.send([job(first, 1), job(first, 2)])
+    results = await harness.collect(2)
+    assert (results[1].status, results[1].error_code) == ("skipped", "policy.opted_out")
+    assert results[2].status == "sent"
+
+    await harness.person_wrote(1, " Start! ", stopped + timedelta(minutes=1))
+    again = uuid.uuid4()
+    await harness.send([job(again, 1)])
+    await harness.collect(3)
+    assert harness.results[(again, 1, 1)][-1].status == "sent"
+    calls = await whatsapp.calls(account=harness.phone_number_id)
+    assert [c["recipient"] for c in calls] == [phone(2), phone(1)]
+
+
+async def test_the_latest_stop_or_start_wins_whatever_order_they_arrive_in(
+    harness: Harness,
+) -> None:
+    await harness.connect(**QUICK, **NO_WARMUP)
+    inbound = harness.app.state.inbound
+    config = harness.app.state.dispatcher.senders[(TENANT, harness.connection_id)].config
+    t0 = utc_now() - timedelta(hours=1)
+
+    def reply(text: str, minutes: int) -> MessageInboundV1:
+        return MessageInboundV1(
+            tenant_id=TENANT,
+            connection_id=harness.connection_id,
+            external_id=phone(1),
+            text=text,
+            received_at=t0 + timedelta(minutes=minutes),
+        )
+
+    async def opted_out_at() -> datetime | None:
+        contact = await inbound.contact(config, phone(1))
+        assert contact is not None
+        return contact.opted_out_at
+
+    await inbound.record(reply("Arrêt", 20))
+    await inbound.record(reply("start", 10))  # received before the STOP: changes nothing
+    await inbound.record(reply("hello", 30))  # not a command
+    assert await opted_out_at() == t0 + timedelta(minutes=20)
+    await inbound.record(reply("Arrêt", 20))  # redelivered
+    await inbound.record(reply("старт", 40))
+    assert await opted_out_at() is None
+    await inbound.record(reply("basta", 35))  # a STOP that arrives late
+    await inbound.record(reply("старт", 40))  # redelivered
+    assert await opted_out_at() is None
+    await inbound.record(reply("STOPP", 40))  # a STOP at the same moment as a START wins
+    assert await opted_out_at() == t0 + timedelta(minutes=40)
+    await inbound.record(reply("start", 40))
+    assert await opted_out_at() == t0 + timedelta(minutes=40)

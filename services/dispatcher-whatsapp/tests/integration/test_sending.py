@@ -7,7 +7,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import pytest
-from contracts.dispatch import OutboundMedia, OutboundTemplate, OutboundText
+from contracts.dispatch import DispatchJob, OutboundMedia, OutboundTemplate, OutboundText
+from contracts.optout import STOP_HINTS
 from platform_sim import SimControl
 
 from ..conftest import NO_WARMUP, QUICK, Harness, job, phone
@@ -94,3 +95,44 @@ async def test_messages_from_one_number_keep_the_minimum_gap(
     assert len(at) == 3
     gaps = [b - a for a, b in itertools.pairwise(at)]
     assert min(gaps) >= 0.95, gaps
+
+
+def speaking(language: str | None, text_job: DispatchJob) -> DispatchJob:
+    recipient = text_job.recipient.model_copy(update={"locale": language})
+    return text_job.model_copy(update={"recipient": recipient})
+
+
+async def test_the_stop_hint_is_in_the_recipients_language_or_the_connections_own_words(
+    harness: Harness,
+    whatsapp: SimControl,
+    people_wrote_lately: Callable[[list[int]], Awaitable[None]],
+) -> None:
+    await people_wrote_lately([1, 2, 3, 4, 5, 6])
+    own = {"de": "Mit STOPP abbestellen.", "en": "Text STOP to opt out."}
+    await harness.connect(**QUICK, **NO_WARMUP)
+    campaign = uuid.uuid4()
+    await harness.send([speaking("ru_RU", job(campaign, 1)), speaking("pt-BR", job(campaign, 2))])
+    await harness.collect(2)
+    await harness.connect(**QUICK, **NO_WARMUP, stop_hint=own)
+    await harness.served_with(stop_hint=own)
+    await harness.send(
+        [
+            speaking("de", job(campaign, 3)),
+            speaking("ja", job(campaign, 4)),
+            speaking(None, job(campaign, 5)),
+            speaking("fr", job(campaign, 6)),
+        ]
+    )
+    await harness.collect(6)
+    body = {
+        c["recipient"]: c["params"]["text"]["body"]
+        for c in await whatsapp.calls(account=harness.phone_number_id)
+    }
+    assert body == {
+        phone(1): f"hello 1\n\n{STOP_HINTS['ru']}",
+        phone(2): "hello 2\n\nResponda PARAR para cancelar a inscrição.",
+        phone(3): "hello 3\n\nMit STOPP abbestellen.",
+        phone(4): "hello 4\n\nText STOP to opt out.",
+        phone(5): "hello 5\n\nText STOP to opt out.",
+        phone(6): "hello 6\n\nRépondez ARRÊT pour vous désabonner.",
+    }

@@ -12,7 +12,13 @@ from contracts.content import MediaType
 from contracts.dispatch import DispatchJob, OutboundContent, OutboundMedia, OutboundText
 from dispatch_core.graph_api import GraphAnswer, RateLimitBackoff
 from dispatch_core.model import ConnectionBlocked, Failed, RateLimited, Retry, Sent
-from dispatcher_whatsapp.cloud_api import interpret, message_payload, too_long, with_stop_hint
+from dispatcher_whatsapp.cloud_api import (
+    interpret,
+    message_payload,
+    recipient_stop_hint,
+    too_long,
+    with_stop_hint,
+)
 
 HINT = "Reply STOP to unsubscribe."
 
@@ -145,3 +151,37 @@ def test_a_message_held_back_for_engagement_is_not_resent() -> None:
     assert isinstance(outcome, Failed)
     assert "not resent" in outcome.reason
     assert "24 hours" in outcome.reason
+
+
+def in_language(locale: str | None) -> DispatchJob:
+    text = job(OutboundText(text="Hi"))
+    return text.model_copy(
+        update={"recipient": text.recipient.model_copy(update={"locale": locale})}
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "hint"),
+    [
+        ("ru_RU", "Чтобы отписаться, ответьте СТОП."),
+        ("de-AT", "Antworten Sie STOPP, um sich abzumelden."),
+        ("es", "Responde ALTO para darte de baja."),
+        ("pt-BR", "Responda PARAR para cancelar a inscrição."),
+        ("fr", "Répondez ARRÊT pour vous désabonner."),
+        ("en", HINT),
+        ("ja", HINT),
+        (None, HINT),
+    ],
+)
+def test_the_hint_is_in_the_recipients_language(locale: str | None, hint: str) -> None:
+    assert recipient_stop_hint(in_language(locale), HINT) == hint
+
+
+def test_a_connections_own_wording_comes_first_and_its_english_covers_other_languages() -> None:
+    wording = {"de": "Mit STOPP abbestellen.", "en": "Text STOP to opt out."}
+    assert recipient_stop_hint(in_language("de"), HINT, wording) == "Mit STOPP abbestellen."
+    assert recipient_stop_hint(in_language("ja"), HINT, wording) == "Text STOP to opt out."
+    assert (
+        recipient_stop_hint(in_language("ru"), HINT, wording) == "Чтобы отписаться, ответьте СТОП."
+    )
+    assert recipient_stop_hint(in_language("ja"), "Send STOP.") == "Send STOP."

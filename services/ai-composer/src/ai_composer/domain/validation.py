@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from contracts.base import ConnectionChannel
+from contracts.optout import names_stop_word
 
 from .model import Draft
 
@@ -33,7 +34,6 @@ PLACEHOLDERS = (
     re.compile(r"\[[A-Za-z][^\[\]\n]{0,40}\]"),  # [Name], [Your Company]
     re.compile(r"</?[A-Za-z][A-Za-z _-]{0,30}>"),  # <name>, and HTML tags: plain text only
 )
-STOP_LINE = re.compile(r"\bSTOP\b")
 _QUOTES = {'"': '"', "“": "”", "«": "»", "'": "'"}
 _WHITESPACE = re.compile(r"\s+")
 _REFUSAL = re.compile(
@@ -84,9 +84,11 @@ def problem(draft: Draft, channel: ConnectionChannel) -> Problem | None:
                 f"it contains the placeholder {match.group(0)}; use the recipient's details "
                 "or leave the detail out",
             )
-    if channel == "whatsapp" and STOP_LINE.search(text):
+    if channel == "whatsapp" and names_stop_word(text, shouted=True):
         return Problem(
-            "stop_hint", "it mentions STOP; the opt-out line is added automatically, leave it out"
+            "stop_hint",
+            "it mentions STOP (or СТОП, ARRÊT, ...); the opt-out line is added automatically, "
+            "leave it out",
         )
     return None
 

@@ -74,5 +74,5 @@ async def record_inbound(pool: Pool, tenant_id: str, activity: InboundActivity) 
         activity.external_id,
         activity.channel,
         activity.received_at,
-        activity.received_at if activity.opts_out else None,
+        activity.command,
     )
