@@ -121,7 +121,7 @@ class Api:
         connections = {
             MAIN_CONNECTION: {
                 "channel": "telegram_bot",
-                "credentials": {"token": "910000003:AAbench-audience-token-0000000000"},
+                "credentials": {"token": "910000003:AAbench-audience-token-000000000000"},
             },
             SIDE_CONNECTION: {
                 "channel": "whatsapp",

@@ -78,7 +78,7 @@ class AiCampaigns:
             f"/v1/connections/{self.connection}",
             json={
                 "channel": "telegram_bot",
-                "credentials": {"token": f"{self.bot_id}:AAE2E-ai-campaign-token-0000000000"},
+                "credentials": {"token": f"{self.bot_id}:AAE2E-ai-campaign-token-00000000000"},
                 "limits": {"rate_per_second": 500, "max_in_flight": 8},
             },
         )

@@ -17,7 +17,7 @@ from .conftest import World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
-TOKEN = "123456789:AAE2Etoken-for-the-simulated-bot-000"
+TOKEN = "123456789:AAE2Etoken-for-the-simulated-bot-00"
 AUDIENCE = 1200
 VIP = 1000
 BLOCKED = 40

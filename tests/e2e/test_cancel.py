@@ -19,7 +19,7 @@ from .conftest import World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-TOKEN = "223456789:AAE2Ecancel-token-for-the-simulated-00"
+TOKEN = "223456789:AAE2Ecancel-token-for-the-simulated"
 AUDIENCE = 30
 
 

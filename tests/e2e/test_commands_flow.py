@@ -28,7 +28,7 @@ from .conftest import World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-TOKEN = "123456781:AAcommands-e2e-bot-token-00000000000"
+TOKEN = "123456781:AAcommands-e2e-bot-token-0000000000"
 PEOPLE = 60
 VIP = 40
 BLOCKED = 3

@@ -76,7 +76,7 @@ async def tenant_with_bot(world: World) -> tuple[str, str]:
             "/v1/connections/tg-crm",
             json={
                 "channel": "telegram_bot",
-                "credentials": {"token": "123456780:AAcrm-bot-token-0000000000000000"},
+                "credentials": {"token": "123456780:AAcrm-bot-token-0000000000000000000"},
             },
         )
     return tenant, key

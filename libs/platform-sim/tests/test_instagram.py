@@ -128,3 +128,32 @@ async def test_server_error_fault(send: Send, instagram: SimControl) -> None:
     await instagram.configure(enforce_window=False)
     await instagram.add_fault(kind="server_error")
     assert_error(await send(text("917")), 500, 1)
+
+
+@pytest.mark.parametrize("node", ["me", IG_ID])
+async def test_the_account_answers_its_fields(
+    sims: RunningSimulators, http: Http, instagram: SimControl, node: str
+) -> None:
+    status, body, _ = await http(
+        "GET",
+        f"{sims.base_url('instagram')}/{node}",
+        params={"fields": "user_id,username,account_type"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert status == 200
+    assert set(body) == {"user_id", "username", "account_type", "id"}
+    assert body["user_id"].isdigit()
+    if node == IG_ID:
+        assert body["user_id"] == IG_ID
+    [call] = await instagram.calls()
+    assert (call["method"], call["account"]) == ("user", node)
+
+
+async def test_the_account_refuses_an_unknown_token(
+    sims: RunningSimulators, http: Http, instagram: SimControl
+) -> None:
+    await instagram.configure(valid_tokens=[TOKEN])
+    answer = await http(
+        "GET", f"{sims.base_url('instagram')}/me", headers={"Authorization": "Bearer IGAA-other"}
+    )
+    assert_error(answer, 401, 190)

@@ -196,3 +196,29 @@ async def test_scripted_error(send: Send, whatsapp: SimControl) -> None:
     assert body["error"]["error_data"]["details"] == "Meta chose not to deliver"
     await whatsapp.add_fault(kind="server_error", status=503)
     assert_graph_error(await send(template("15550000012")), 503, 2)
+
+
+async def test_the_phone_number_answers_its_fields(
+    sims: RunningSimulators, http: Http, whatsapp: SimControl
+) -> None:
+    url = f"{sims.base_url('whatsapp')}/{PHONE_ID}"
+    fields = "display_phone_number,verified_name,quality_rating"
+    status, body, _ = await http(
+        "GET", url, params={"fields": fields}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert status == 200
+    assert set(body) == {"display_phone_number", "verified_name", "quality_rating", "id"}
+    assert (body["id"], body["quality_rating"]) == (PHONE_ID, "GREEN")
+    [call] = await whatsapp.calls()
+    assert (call["method"], call["account"], call["recipient"]) == ("phone_number", PHONE_ID, None)
+
+
+async def test_the_phone_number_refuses_an_unknown_token_or_number(
+    sims: RunningSimulators, http: Http, whatsapp: SimControl
+) -> None:
+    base = sims.base_url("whatsapp")
+    await whatsapp.configure(valid_tokens=[TOKEN])
+    other = {"Authorization": "Bearer EAAG-other"}
+    assert_graph_error(await http("GET", f"{base}/{PHONE_ID}", headers=other), 401, 190)
+    status, body, _ = await http("GET", f"{base}/not-a-number", params={"access_token": TOKEN})
+    assert (status, body["error"]["code"], body["error"]["error_subcode"]) == (400, 100, 33)

@@ -38,6 +38,7 @@ class RoutingKey:
     CAMPAIGN_CANCEL: Final = "campaign.cancel.v1"
     TENANT_UPDATED: Final = "tenant.updated.v1"
     CONNECTION_UPDATED: Final = "connection.updated.v1"
+    CONNECTION_CHECKED: Final = "connection.checked.v1"
     CONTACTS_IMPORTED: Final = "contacts.imported.v1"
     AUDIENCE_SNAPSHOT: Final = "audience.snapshot.v1"
     AUDIENCE_ESTIMATE: Final = "audience.estimate.v1"

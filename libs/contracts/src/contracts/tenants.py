@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -91,3 +94,25 @@ class ConnectionUpdatedV1(Message):
     first_used_at: UtcDatetime | None = None
     deleted: bool = False
     updated_at: UtcDatetime
+
+
+def credentials_digest(credentials: Mapping[str, str]) -> str:
+    """Tells one set of credentials from another without carrying the secret: the
+    same credentials always give the same digest, whichever service computes it."""
+    canonical = json.dumps(dict(credentials), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+class ConnectionCheckedV1(Message):
+    """`connection.checked.v1`: the platform accepted a connection's credentials
+    when asked (`POST /v1/connections/{id}/check`).  A dispatcher lifts a pause it
+    made because the platform refused these same credentials (`credentials_digest`
+    of them); a pause of other credentials, or for another reason, stays."""
+
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    channel: ConnectionChannel
+    credentials_digest: str = Field(
+        pattern=r"^[0-9a-f]{32}$", description="`credentials_digest()` of the checked credentials"
+    )
+    checked_at: UtcDatetime

@@ -12,7 +12,8 @@ connection, and its rate limit holds however many replicas run.  The successor
 honours what the connection left: its last send and the platform's wait.
 
 Connections arrive as `connection.updated.v1` (one replica stores each); every
-replica re-reads the table every `poll_seconds` and serves new ones.
+replica re-reads the table every `poll_seconds` and serves new ones, and the
+pauses of the connections it sends for (`connection.checked.v1` may lift one).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from contracts.dispatch import DispatchRequestedV1
 from contracts.names import DispatcherName, dispatch_queue
 from contracts.scheduling import CampaignCancelRequestedV1
-from contracts.tenants import ConnectionUpdatedV1
+from contracts.tenants import ConnectionCheckedV1, ConnectionUpdatedV1
 from service_kit.consumers import Subscription
 from service_kit.logs import get_logger
 from service_kit.retry import TRANSIENT_ERRORS
@@ -127,6 +128,23 @@ class Dispatcher:
         await repo.upsert_connection(self._pool, event)
         await self.refresh()
 
+    async def on_connection_checked(self, event: ConnectionCheckedV1) -> None:
+        """The platform accepted the connection's credentials when asked: a pause made
+        because it refused those same credentials ends (the process that sends for
+        the connection notices within `poll_seconds`)."""
+        if event.channel not in self.channels:
+            return
+        key = (event.tenant_id, event.connection_id)
+        lifted = await repo.lift_credentials_pause(self._pool, key, event.credentials_digest)
+        if lifted is not None:
+            log.info("credentials checked: the connection's pause is lifted", reason=lifted)
+        await self.reread_pauses()
+
+    async def reread_pauses(self) -> None:
+        """The connections this process sends for read their pauses again."""
+        for sender in list(self.senders.values()):
+            await sender.reread_pause()
+
     async def on_cancel(self, event: CampaignCancelRequestedV1) -> None:
         await self.cancelled.add(self._pool, event.campaign_id, event.requested_at)
         log.info("campaign cancelled: its queued jobs will not be sent")
@@ -149,6 +167,7 @@ class Dispatcher:
                 await self._serve(config)
                 self._seen = max(self._seen, config.updated_at)
             self.metrics.connections.set(len(self.senders))
+        await self.reread_pauses()
 
     async def renew_leases(self) -> None:
         """Renew this process's leases and take the free or expired ones."""

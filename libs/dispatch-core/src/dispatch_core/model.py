@@ -59,11 +59,14 @@ class RateLimited:
 @dataclass(frozen=True)
 class ConnectionBlocked:
     """The account itself is restricted (spam, policy, bad credentials): the
-    connection pauses for `pause_seconds` and says so; nothing is sent meanwhile."""
+    connection pauses for `pause_seconds` and says so; nothing is sent meanwhile.
+    `credentials`: the platform refused the credentials themselves, so new ones,
+    or a successful check of these (`connection.checked.v1`), lift the pause."""
 
     code: str
     reason: str
     pause_seconds: float
+    credentials: bool = False
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ SELECT_CANCELLED_CAMPAIGNS = sql("select_cancelled_campaigns")
 UPSERT_CONNECTION_PAUSE = sql("upsert_connection_pause")
 SELECT_CONNECTION_PAUSE = sql("select_connection_pause")
 DELETE_CONNECTION_PAUSE = sql("delete_connection_pause")
+DELETE_CREDENTIALS_PAUSE = sql("delete_credentials_pause")
 UPSERT_INBOUND_CONTACT = sql("upsert_inbound_contact")
 SELECT_INBOUND_CONTACT = sql("select_inbound_contact")
 
@@ -191,9 +192,19 @@ async def cancelled_campaigns(pool: Pool) -> set[UUID]:
 
 
 async def pause(
-    pool: Pool, key: tuple[str, str], until: datetime, reason: str, credentials: str
+    pool: Pool,
+    key: tuple[str, str],
+    until: datetime,
+    reason: str,
+    credentials: str,
+    *,
+    bad_credentials: bool = False,
 ) -> None:
-    await pool.execute(UPSERT_CONNECTION_PAUSE, key[0], key[1], until, reason, credentials)
+    """Pause the connection while it keeps `credentials` (a digest); with
+    `bad_credentials`, a successful check of them lifts it too."""
+    await pool.execute(
+        UPSERT_CONNECTION_PAUSE, key[0], key[1], until, reason, credentials, bad_credentials
+    )
 
 
 async def current_pause(
@@ -208,6 +219,13 @@ async def lift_pauses_of_other_credentials(
     pool: Pool, key: tuple[str, str], credentials: str
 ) -> None:
     await pool.execute(DELETE_CONNECTION_PAUSE, key[0], key[1], credentials)
+
+
+async def lift_credentials_pause(pool: Pool, key: tuple[str, str], credentials: str) -> str | None:
+    """The platform accepted these credentials (a digest): lift a pause made because
+    it refused them; answers that pause's reason (None: there was none)."""
+    reason: str | None = await pool.fetchval(DELETE_CREDENTIALS_PAUSE, key[0], key[1], credentials)
+    return reason
 
 
 # the inbox

@@ -46,7 +46,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
@@ -56,6 +55,7 @@ from uuid import UUID
 
 from contracts.base import utc_now
 from contracts.dispatch import DeliveryResult, DispatchJob, DispatchRequestedV1
+from contracts.tenants import credentials_digest as digest_of_credentials
 from service_kit.logs import get_logger
 from service_kit.retry import retry_transient
 
@@ -103,8 +103,7 @@ class LeaseLost(Exception):
 
 def credentials_digest(config: ConnectionConfig) -> str:
     """Tells one set of credentials from another, without keeping the secret."""
-    canonical = json.dumps(config.credentials, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return digest_of_credentials(config.credentials)
 
 
 class Slots:
@@ -163,6 +162,8 @@ class ConnectionSender:
             written=metrics.writes_per_statement.observe,
         )
         self._blocked: tuple[datetime, str] | None = None
+        self._pausing = 0
+        """Pauses being written: until they are, the table is behind `_blocked`."""
         self._holder: UUID | None = None
         self._owning = False
         self._owned_until = 0.0
@@ -224,6 +225,17 @@ class ConnectionSender:
                 what="lift a pause",
             )
         await self._retire(old_client)
+
+    async def reread_pause(self) -> None:
+        """A pause this process holds may have been lifted meanwhile (a successful
+        check of the credentials, handled by any replica): read it again."""
+        held = self._blocked
+        if held is None or not self._owning or self._pausing:
+            return
+        found = await repo.current_pause(self._pool, self.key, self._credentials)
+        if found is None and self._blocked is held and not self._pausing:
+            self._blocked = None
+            log.info("the connection's pause was lifted", connection_id=self.config.connection_id)
 
     async def _retire(self, client: PlatformClient) -> None:
         """Close a replaced client once its calls in progress are answered."""
@@ -638,10 +650,12 @@ class ConnectionSender:
                     if not uncertain and delivered is None:
                         await self._unclaim(job)
                         claimed = False
-                case ConnectionBlocked(code=code, reason=reason, pause_seconds=seconds):
+                case ConnectionBlocked(
+                    code=code, reason=reason, pause_seconds=seconds, credentials=refused
+                ):
                     self._metrics.calls.labels("blocked").inc()
                     self._metrics.paused.labels(code).inc()
-                    await self._pause(now + timedelta(seconds=seconds), code, reason)
+                    await self._pause(now + timedelta(seconds=seconds), code, reason, refused)
                     failed = outcome(
                         job,
                         "failed",
@@ -730,13 +744,19 @@ class ConnectionSender:
                 what="record a rate limit",
             )
 
-    async def _pause(self, until: datetime, code: str, reason: str) -> None:
+    async def _pause(self, until: datetime, code: str, reason: str, refused: bool = False) -> None:
         self._blocked = (until, reason)
         credentials = self._credentials
-        await retry_transient(
-            lambda: repo.pause(self._pool, self.key, until, reason, credentials),
-            what="pause the connection",
-        )
+        self._pausing += 1
+        try:
+            await retry_transient(
+                lambda: repo.pause(
+                    self._pool, self.key, until, reason, credentials, bad_credentials=refused
+                ),
+                what="pause the connection",
+            )
+        finally:
+            self._pausing -= 1
         log.warning(
             "connection paused by the platform", code=code, reason=reason, until=until.isoformat()
         )

@@ -15,7 +15,7 @@ from contracts.names import (
     dispatcher_queue,
 )
 from contracts.scheduling import CampaignCancelRequestedV1
-from contracts.tenants import ConnectionUpdatedV1
+from contracts.tenants import ConnectionCheckedV1, ConnectionUpdatedV1
 from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
 from starlette.applications import Starlette
@@ -72,6 +72,16 @@ def build_dispatcher_app(
             handle=dispatcher.on_connection_updated,
             exchange=INTERNAL_EXCHANGE,
             routing_key=RoutingKey.CONNECTION_UPDATED,
+        )
+    )
+    runtime.subscribe(
+        Subscription(
+            queue=dispatcher_queue(name, "connection-checks"),
+            model=ConnectionCheckedV1,
+            handle=dispatcher.on_connection_checked,
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.CONNECTION_CHECKED,
+            log_fields=lambda e: {"connection_id": e.connection_id},
         )
     )
     runtime.subscribe(

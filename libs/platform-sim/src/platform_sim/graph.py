@@ -83,3 +83,23 @@ def scripted_error(fault: Fault, error_type: str, product: str | None = None) ->
         details=fault.description,
         messaging_product=product,
     )
+
+
+def unknown_node(node: str, error_type: str) -> SimError:
+    """What the Graph API answers a GET of a node that does not exist (or that the
+    token may not read)."""
+    return graph_error(
+        400,
+        100,
+        f"Unsupported get request. Object with ID '{node}' does not exist, cannot be loaded "
+        "due to missing permissions, or does not support this operation. Please read the "
+        "Graph API documentation at https://developers.facebook.com/docs/graph-api",
+        error_type="GraphMethodException" if error_type == "OAuthException" else error_type,
+        subcode=33,
+    )
+
+
+def selected(node: dict[str, Any], fields: Any, default: tuple[str, ...]) -> dict[str, Any]:
+    """A node as a GET with `?fields=a,b` answers it: those fields it has, and `id`."""
+    wanted = [f.strip() for f in str(fields).split(",")] if fields else list(default)
+    return {key: node[key] for key in (*wanted, "id") if key in node}

@@ -1,4 +1,5 @@
-"""The Instagram Messaging API: `POST /<version>/<ig_id or me>/messages`, Graph errors."""
+"""The Instagram Messaging API: `POST /<version>/<ig_id or me>/messages`, the
+account's fields (`GET /<version>/<ig_id or me>?fields=...`), Graph errors."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from .simulator import Incoming, Platform, RateRule, SimError, Simulator
 from .wire import BadBody, bearer_token, read_params
 
 ERROR_TYPE = "IGApiException"
+USER = "user"
+"""The method name a `GET /<ig_id or me>` is recorded under."""
+SIM_IG_ID = "17841400000000001"
+"""The account a token stands for when asked as `me`."""
 MAX_TEXT = 1000
 WINDOW_SECONDS = 24 * 3600
 HUMAN_AGENT_WINDOW_SECONDS = 7 * 24 * 3600
@@ -48,9 +53,19 @@ class InstagramPlatform(Platform):
         self._ids = itertools.count(1)
 
     def routes(self) -> list[tuple[str, str]]:
-        return [("POST", "/{version:v[0-9.]+}/{ig_id}/messages")]
+        return [
+            ("POST", "/{version:v[0-9.]+}/{ig_id}/messages"),
+            ("GET", "/{version:v[0-9.]+}/{ig_id}"),
+        ]
 
     async def decode(self, request: web.Request) -> Incoming:
+        if request.method == "GET":
+            return Incoming(
+                account=request.match_info["ig_id"],
+                method=USER,
+                params=dict(request.query),
+                credential=bearer_token(request),
+            )
         incoming = Incoming(
             account=request.match_info["ig_id"],
             method="messages",
@@ -74,6 +89,10 @@ class InstagramPlatform(Platform):
         graph.authorize(incoming.credential, incoming.account, sim, "OAuthException")
 
     def check(self, incoming: Incoming, sim: Simulator, now: float) -> None:
+        if incoming.method == USER:
+            if incoming.account != "me" and not incoming.account.isdigit():
+                raise graph.unknown_node(incoming.account, ERROR_TYPE)
+            return
         _validate(incoming)
         if sim.accounts.get(incoming.account) == "policy_blocked":
             raise error(
@@ -122,11 +141,26 @@ class InstagramPlatform(Platform):
         return graph.scripted_error(fault, ERROR_TYPE)
 
     def answer(self, incoming: Incoming, config: SimConfig, now: float) -> Any:
+        if incoming.method == USER:
+            return graph.selected(user(incoming.account), incoming.params.get("fields"), ("id",))
         tag = f"ig_message:{incoming.account}:{self._salt}:{next(self._ids)}".encode()
         return {
             "recipient_id": incoming.recipient,
             "message_id": base64.b64encode(tag).decode().rstrip("="),
         }
+
+
+def user(ig_id: str) -> dict[str, Any]:
+    """The Instagram professional account (`GET /<ig_id or me>`): `user_id` is its
+    Instagram id, `id` the one the app sees."""
+    account = SIM_IG_ID if ig_id == "me" else ig_id
+    return {
+        "user_id": account,
+        "username": f"sim_account_{account[-4:]}",
+        "name": "Simulated Account",
+        "account_type": "BUSINESS",
+        "id": account,
+    }
 
 
 def _attachment_type(params: dict[str, Any]) -> str | None:

@@ -1,4 +1,5 @@
-"""The WhatsApp Cloud API: `POST /<version>/<phone_number_id>/messages`, Graph errors."""
+"""The WhatsApp Cloud API: `POST /<version>/<phone_number_id>/messages`, the phone
+number's fields (`GET /<version>/<phone_number_id>?fields=...`), Graph errors."""
 
 from __future__ import annotations
 
@@ -17,6 +18,16 @@ from .simulator import Incoming, Platform, RateRule, SimError, Simulator
 from .wire import BadBody, bearer_token, read_params
 
 PRODUCT = "whatsapp"
+PHONE_NUMBER = "phone_number"
+"""The method name a `GET /<phone_number_id>` is recorded under."""
+PHONE_NUMBER_DEFAULT = (
+    "verified_name",
+    "code_verification_status",
+    "display_phone_number",
+    "quality_rating",
+    "platform_type",
+    "throughput",
+)
 MAX_TEXT = 4096
 WINDOW_SECONDS = 24 * 3600
 MEDIA_TYPES = frozenset({"image", "video", "document", "audio", "sticker"})
@@ -101,12 +112,22 @@ class WhatsAppPlatform(Platform):
         self._ids = itertools.count(1)
 
     def routes(self) -> list[tuple[str, str]]:
-        return [("POST", "/{version:v[0-9.]+}/{phone_number_id}/messages")]
+        return [
+            ("POST", "/{version:v[0-9.]+}/{phone_number_id}/messages"),
+            ("GET", "/{version:v[0-9.]+}/{phone_number_id}"),
+        ]
 
     def recipient_key(self, recipient: str) -> str:
         return "".join(char for char in recipient if char.isdigit())
 
     async def decode(self, request: web.Request) -> Incoming:
+        if request.method == "GET":
+            return Incoming(
+                account=request.match_info["phone_number_id"],
+                method=PHONE_NUMBER,
+                params=dict(request.query),
+                credential=bearer_token(request),
+            )
         incoming = Incoming(
             account=request.match_info["phone_number_id"],
             method="messages",
@@ -130,6 +151,10 @@ class WhatsAppPlatform(Platform):
         graph.authorize(incoming.credential, incoming.account, sim, "OAuthException")
 
     def check(self, incoming: Incoming, sim: Simulator, now: float) -> None:
+        if incoming.method == PHONE_NUMBER:
+            if not incoming.account.isdigit():
+                raise graph.unknown_node(incoming.account, "OAuthException")
+            return
         _validate(incoming.params)
         account_state = sim.accounts.get(incoming.account)
         if account_state in ACCOUNT_ERRORS:
@@ -172,6 +197,10 @@ class WhatsAppPlatform(Platform):
         return graph.scripted_error(fault, "OAuthException", PRODUCT)
 
     def answer(self, incoming: Incoming, config: SimConfig, now: float) -> Any:
+        if incoming.method == PHONE_NUMBER:
+            return graph.selected(
+                phone_number(incoming.account), incoming.params.get("fields"), PHONE_NUMBER_DEFAULT
+            )
         wa_id = incoming.recipient or ""
         tag = f"{wa_id}:{self._salt}:{next(self._ids)}".encode()
         message: dict[str, Any] = {"id": "wamid." + base64.b64encode(tag).decode()}
@@ -182,6 +211,19 @@ class WhatsAppPlatform(Platform):
             "contacts": [{"input": str(incoming.params["to"]), "wa_id": wa_id}],
             "messages": [message],
         }
+
+
+def phone_number(phone_number_id: str) -> dict[str, Any]:
+    """The WhatsApp Business phone number node (`GET /<phone_number_id>`) of a number."""
+    return {
+        "verified_name": "Simulated Business",
+        "code_verification_status": "VERIFIED",
+        "display_phone_number": f"+1 555-{phone_number_id[-7:-4]:0>3}-{phone_number_id[-4:]:0>4}",
+        "quality_rating": "GREEN",
+        "platform_type": "CLOUD_API",
+        "throughput": {"level": "STANDARD"},
+        "id": phone_number_id,
+    }
 
 
 def _validate(body: dict[str, Any]) -> None:

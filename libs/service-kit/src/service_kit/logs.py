@@ -13,7 +13,9 @@ from typing import Any
 import structlog
 from structlog.types import EventDict, Processor
 
-_QUIET = ("aiormq", "aio_pika", "asyncio", "uvicorn.access", "faststream.access")
+_QUIET = ("aiormq", "aio_pika", "asyncio", "uvicorn.access", "faststream.access", "httpx")
+"""Loggers kept to warnings; `httpx` logs each request's URL at INFO, and a
+Telegram bot's URL holds its token."""
 
 
 def _add_service(service: str) -> Processor:

@@ -104,7 +104,7 @@ def known_queues() -> list[str]:
     names = [value for key, value in vars(Queue).items() if key.isupper()]
     for dispatcher in ("telegram", "whatsapp", "instagram"):
         names += [f"dispatcher-{dispatcher}.connections", f"dispatcher-{dispatcher}.cancellations"]
-        names += [f"dispatcher-{dispatcher}.inbound"]
+        names += [f"dispatcher-{dispatcher}.inbound", f"dispatcher-{dispatcher}.connection-checks"]
     return names
 
 

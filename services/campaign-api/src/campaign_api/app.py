@@ -20,7 +20,17 @@ from fastapi import FastAPI
 from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
 
-from .api import audience, campaigns, commands, connections, contacts, lists, templates, tenants
+from .api import (
+    audience,
+    campaigns,
+    commands,
+    connection_check,
+    connections,
+    contacts,
+    lists,
+    templates,
+    tenants,
+)
 from .api.deps import ApiServices
 from .api.errors import install_error_handlers
 from .auth import Authenticator
@@ -127,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (tenants, connections, contacts, audience, lists, campaigns, templates, commands):
         app.include_router(module.router)
+    app.include_router(connection_check.router)
     app.router.routes.extend(runtime.routes())
     app.state.runtime = runtime
     return app

@@ -10,9 +10,15 @@ DEVELOPMENT_PLATFORM_KEY = "dev-platform-key"
 class Settings(ServiceSettings):
     """`CAMPAIGN_API_PORT` (8080), `PLATFORM_API_KEY` (the key that manages tenants;
     `dev-platform-key` for local development: set your own in production),
-    `ESTIMATE_TIMEOUT_SECONDS`, `IMPORT_BATCH_SIZE`."""
+    `ESTIMATE_TIMEOUT_SECONDS`, `IMPORT_BATCH_SIZE`; the platforms' API bases
+    (`TELEGRAM_API_BASE`, `WHATSAPP_API_BASE`, `INSTAGRAM_API_BASE`), which a check of a
+    connection's credentials asks, within `CONNECTION_CHECK_TIMEOUT_SECONDS`."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
     estimate_timeout_seconds: float = 10.0
     import_batch_size: int = 1000
+    telegram_api_base: str = "https://api.telegram.org"
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    instagram_api_base: str = "https://graph.instagram.com/v21.0"
+    connection_check_timeout_seconds: float = 10.0

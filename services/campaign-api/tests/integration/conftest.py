@@ -19,6 +19,7 @@ import pytest
 from campaign_api.app import create_app
 from campaign_api.settings import Settings
 from fastapi import FastAPI
+from platform_sim.client import RunningSimulators, start_simulators
 from test_support.infrastructure import (
     Infrastructure,
     create_fresh_database,
@@ -29,7 +30,7 @@ from test_support.infrastructure import (
 from test_support.system import SERVICES, running_system
 
 PLATFORM_KEY = "integration-platform-key"
-BOT_TOKEN = "123456789:AAintegration-bot-token-000000000000"
+BOT_TOKEN = "123456789:AAintegration-bot-token-00000000000"
 
 
 @dataclass
@@ -69,8 +70,17 @@ class Tenant:
 
 
 @pytest.fixture(scope="session")
+async def sims() -> AsyncIterator[RunningSimulators]:
+    """The platforms' simulators, which `POST /v1/connections/{id}/check` asks."""
+    async with await start_simulators(openai=None) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
 async def api(
-    infrastructure: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+    infrastructure: Infrastructure,
+    tmp_path_factory: pytest.TempPathFactory,
+    sims: RunningSimulators,
 ) -> AsyncIterator[Api]:
     rabbitmq_url = infrastructure.rabbitmq_url()
     database_url = await create_fresh_database(infrastructure.postgres_url(), prefix="api")
@@ -81,6 +91,10 @@ async def api(
         database_url=database_url,
         platform_api_key=PLATFORM_KEY,
         estimate_timeout_seconds=10.0,
+        telegram_api_base=sims.base_url("telegram"),
+        whatsapp_api_base=sims.base_url("whatsapp"),
+        instagram_api_base=sims.base_url("instagram"),
+        connection_check_timeout_seconds=2.0,
     )
     app = create_app(settings)
     log_dir = Path(tmp_path_factory.mktemp("logs"))

@@ -27,6 +27,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     },
     ("GET", "/v1/connections/{connection_id}"): None,
     ("GET", "/v1/connections"): None,
+    ("POST", "/v1/connections/{connection_id}/check"): None,
     ("POST", "/v1/contacts/import"): None,
     ("POST", "/v1/audience/estimate"): {"audience": {"kind": "all"}},
     ("POST", "/v1/audience/lists"): None,
@@ -63,6 +64,7 @@ ADMIN_ONLY = {
 }
 OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 404
     ("GET", "/v1/connections/{connection_id}"),
+    ("POST", "/v1/connections/{connection_id}/check"),
     ("GET", "/v1/campaigns/{campaign_id}"),
     ("GET", "/v1/campaigns/{campaign_id}/deliveries"),
     ("GET", "/v1/campaigns/{campaign_id}/report.csv"),

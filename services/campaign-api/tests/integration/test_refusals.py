@@ -51,7 +51,7 @@ async def test_a_start_after_the_subscription_is_refused_until_it_is_extended(ap
         "/v1/connections/tg-main",
         json={
             "channel": "telegram_bot",
-            "credentials": {"token": "1:AAsubscription-0000000000000"},
+            "credentials": {"token": "1:AAsubscription-00000000000000000000"},
         },
         expect=201,
     )

@@ -79,6 +79,7 @@ def interpret(answer: GraphAnswer, backoff: RateLimitBackoff) -> SendOutcome:
             f"Instagram rejected the access token ({error.message}): "
             "update the connection's credentials",
             TOKEN_PAUSE_SECONDS,
+            credentials=True,
         )
     if error.code in RESTRICTED_CODES:
         return ConnectionBlocked(

@@ -96,7 +96,9 @@ def interpret(status: int, answer: dict[str, Any]) -> SendOutcome:
     if parameters.get("migrate_to_chat_id") is not None:
         return Redirect(str(parameters["migrate_to_chat_id"]))
     if code == 401:
-        return ConnectionBlocked("401", REJECTED_CREDENTIALS, BAD_TOKEN_PAUSE_SECONDS)
+        return ConnectionBlocked(
+            "401", REJECTED_CREDENTIALS, BAD_TOKEN_PAUSE_SECONDS, credentials=True
+        )
     if code >= 500 or code in (409, 420):
         return Retry("5xx" if code >= 500 else str(code), description)
     return Failed(str(code), description)
@@ -155,6 +157,7 @@ class MalformedTokenClient:
             "the bot token is malformed (expected <digits>:<secret>): "
             "update the connection's credentials",
             BAD_TOKEN_PAUSE_SECONDS,
+            credentials=True,
         )
 
     async def close(self) -> None:

@@ -83,6 +83,7 @@ def outcome_of(error: Exception) -> SendOutcome:
             f"Telegram no longer accepts this account's session ({error_name(error)}): "
             "sign in again and update the connection's credentials",
             SIGNED_OUT_PAUSE_SECONDS,
+            credentials=True,
         )
     for refusal, reason in PERSON_REFUSALS.items():
         if isinstance(error, refusal):
@@ -187,7 +188,9 @@ class UnusableCredentialsClient:
         return 1
 
     async def send(self, job: DispatchJob, external_id: str, part: int = 0) -> SendOutcome:
-        return ConnectionBlocked("credentials", self._reason, SIGNED_OUT_PAUSE_SECONDS)
+        return ConnectionBlocked(
+            "credentials", self._reason, SIGNED_OUT_PAUSE_SECONDS, credentials=True
+        )
 
     async def close(self) -> None:
         return None

@@ -31,7 +31,7 @@ from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
 from test_support.waiting import eventually
 
-TOKEN = "555000111:AAdispatcher-test-token-0000000000"
+TOKEN = "555000111:AAdispatcher-test-token-00000000000"
 
 
 @pytest.fixture

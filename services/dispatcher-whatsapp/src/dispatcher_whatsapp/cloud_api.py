@@ -139,6 +139,7 @@ def interpret(answer: GraphAnswer, backoff: RateLimitBackoff) -> SendOutcome:
             f"WhatsApp rejected the access token ({error.message}): "
             "update the connection's credentials",
             TOKEN_PAUSE_SECONDS,
+            credentials=True,
         )
     if code == ECOSYSTEM_ENGAGEMENT_CODE:
         return Failed(

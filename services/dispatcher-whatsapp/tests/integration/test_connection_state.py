@@ -1,7 +1,8 @@
 """What a number's state does to its messages: a spam restriction stops a retry
 that was waiting, and holds until the credentials change (not on any update of
-the connection); the 15 s gap holds across a handover to another process; a long
-batch is acknowledged as soon as it is stored, not after it was sent."""
+the connection, nor on a successful check of the credentials); the 15 s gap
+holds across a handover to another process; a long batch is acknowledged as
+soon as it is stored, not after it was sent."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import pytest
-from contracts.names import dispatch_queue
+from contracts.base import utc_now
+from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.tenants import ConnectionCheckedV1, credentials_digest
 from dispatcher_whatsapp.settings import Settings
 from platform_sim import SimControl
+from service_kit.publishing import encode
+from test_support.waiting import eventually
 
 from ..conftest import NO_WARMUP, QUICK, TENANT, TOKEN, Harness, harness_for, job, phone, running
 
@@ -47,7 +52,7 @@ async def test_a_restriction_holds_until_the_credentials_change(
     whatsapp: SimControl,
     people_wrote_lately: Callable[[list[int]], Awaitable[None]],
 ) -> None:
-    await people_wrote_lately([1, 2, 3])
+    await people_wrote_lately([1, 2, 3, 4])
     await whatsapp.set_account(harness.phone_number_id, "spam_restricted")
     await harness.connect(**QUICK, **NO_WARMUP)
     campaign = uuid.uuid4()
@@ -64,13 +69,39 @@ async def test_a_restriction_holds_until_the_credentials_change(
     assert "restricted for spam" in (second.error_reason or "")
     assert len(await whatsapp.calls(account=harness.phone_number_id)) == 1
 
+    # a successful check of the credentials does not lift it either: the platform
+    # restricted the number, it did not refuse the token
+    await harness.publish(RoutingKey.CONNECTION_CHECKED, checked(harness), INTERNAL_EXCHANGE)
+    registry = harness.app.state.runtime.registry
+    labels = {"queue": "dispatcher-whatsapp.connection-checks", "outcome": "handled"}
+
+    async def handled() -> bool:
+        return registry.get_sample_value("consumer_messages_total", labels) == 1
+
+    await eventually(handled, what="the check handled")
+    await harness.send([job(campaign, 4)])
+    fourth = (await harness.collect(3))[4]
+    assert (fourth.status, fourth.error_code) == ("failed", "connection.paused")
+
     # new credentials lift it
     await whatsapp.set_account(harness.phone_number_id, "ok")
     await harness.connect(access_token=f"{TOKEN}-renewed", **QUICK, **NO_WARMUP)
     await harness.served_with(access_token=f"{TOKEN}-renewed")
     await harness.send([job(campaign, 3)])
-    third = (await harness.collect(3))[3]
+    third = (await harness.collect(4))[3]
     assert third.status == "sent"
+
+
+def checked(harness: Harness) -> bytes:
+    credentials = {"phone_number_id": harness.phone_number_id, "access_token": TOKEN}
+    event = ConnectionCheckedV1(
+        tenant_id=TENANT,
+        connection_id=harness.connection_id,
+        channel="whatsapp",
+        credentials_digest=credentials_digest(credentials),
+        checked_at=utc_now(),
+    )
+    return encode(event)
 
 
 async def test_the_gap_holds_across_a_handover(

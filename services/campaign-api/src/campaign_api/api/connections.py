@@ -11,12 +11,13 @@ from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
 from fastapi import APIRouter, HTTPException, Path, Response
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 
-from ..domain.connections import check_credentials, mask_credentials
+from ..domain.connections import mask_credentials
 from ..domain.model import Refusal
 from ..repo import accounts as accounts_repo
 from ..repo.accounts import ConnectionDetails
+from .credentials import ConnectionBody
 from .deps import Admin, Member, Services, tenant_of
-from .schemas import ConnectionIn, ConnectionOut
+from .schemas import ConnectionOut
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"])
 
@@ -38,14 +39,16 @@ def _out(details: ConnectionDetails) -> ConnectionOut:
 @router.put("/{connection_id}", response_model=ConnectionOut)
 async def put_connection(
     connection_id: ConnectionPath,
-    body: ConnectionIn,
+    body: ConnectionBody,
     svc: Services,
     caller: Admin,
     response: Response,
 ) -> ConnectionOut:
-    """Create or change a sender account: channel, credentials, per-connection limits."""
+    """Create or change a sender account: channel, credentials, per-connection limits.
+    Credentials are checked for form here (a malformed token is refused with what to
+    fix); `POST /v1/connections/{id}/check` asks the platform whether they work."""
     tenant_id = tenant_of(caller)
-    check_credentials(body.channel, body.credentials)
+    credentials = body.credentials.model_dump(exclude_none=True)
     limits = body.limits.model_dump(exclude_none=True)
     async with svc.pool.acquire() as conn, conn.transaction():
         stored = await accounts_repo.upsert_connection(
@@ -53,7 +56,7 @@ async def put_connection(
             tenant_id=tenant_id,
             connection_id=connection_id,
             channel=body.channel,
-            credentials=body.credentials,
+            credentials=credentials,
             limits=limits,
             first_used_at=body.first_used_at or utc_now(),
         )

@@ -3,6 +3,10 @@ each field, refusals carry a machine-readable `code`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, get_args
+
+from contracts.base import ConnectionChannel
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -11,6 +15,21 @@ from service_kit.errors import field_errors, field_path
 
 from ..domain.model import Refusal
 
+_BODY_TAGS = frozenset(get_args(ConnectionChannel))
+"""A body that is one of several shapes told apart by `channel` (a connection)
+puts the tag first in an error's location: `credentials.token` is meant."""
+
+
+def _body_location(detail: Mapping[str, Any]) -> list[int | str]:
+    loc = list(detail.get("loc", ()))
+    if loc and loc[0] == "body":
+        loc = loc[1:]
+    if loc and loc[0] in _BODY_TAGS:
+        loc = loc[1:]
+    if detail.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        loc.append(str(detail.get("ctx", {}).get("discriminator", "")).strip("'"))
+    return loc
+
 
 def _validation_response(error: RequestValidationError | ValidationError) -> JSONResponse:
     if isinstance(error, ValidationError):
@@ -18,10 +37,7 @@ def _validation_response(error: RequestValidationError | ValidationError) -> JSO
     else:
         items = []
         for detail in error.errors():
-            loc = list(detail.get("loc", ()))
-            if loc and loc[0] == "body":
-                loc = loc[1:]
-            field = field_path(loc)
+            field = field_path(_body_location(detail))
             items.append({"field": field, "message": detail.get("msg", "invalid")})
     summary = "; ".join(f"{item['field']}: {item['message']}" for item in items[:10])
     return JSONResponse(

@@ -67,11 +67,8 @@ class ApiKeyOut(BaseModel):
 
 
 class ConnectionIn(Body):
-    channel: ConnectionChannel
-    credentials: dict[str, str] = Field(
-        description="telegram_bot: token; telegram_user: session; whatsapp: access_token, "
-        "phone_number_id; instagram: access_token (and ig_id, else `me`)"
-    )
+    """What every connection has; its `channel` and `credentials` are in `credentials.py`."""
+
     limits: ConnectionLimits = Field(default_factory=ConnectionLimits)
     first_used_at: UtcDatetime | None = Field(
         default=None, description="When the account first sent (for warm-up); default: now"

@@ -1,29 +1,13 @@
-"""What each kind of sender account needs, and how its secrets are shown."""
+"""How a connection's secrets are shown, and what a platform's answer to a check
+of its credentials means, in words (what works, or what to fix)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from contracts.base import ConnectionChannel
-
-from .model import Refusal
-
-REQUIRED_CREDENTIALS: dict[str, tuple[str, ...]] = {
-    "telegram_bot": ("token",),
-    "telegram_user": ("session",),
-    "whatsapp": ("access_token", "phone_number_id"),
-    "instagram": ("access_token",),
-}
 _SHOWN = ("phone_number_id", "ig_id")
-
-
-def check_credentials(channel: ConnectionChannel, credentials: Mapping[str, str]) -> None:
-    missing = [key for key in REQUIRED_CREDENTIALS[channel] if not credentials.get(key)]
-    if missing:
-        raise Refusal(
-            f"a {channel} connection needs credentials.{', credentials.'.join(missing)}",
-            "missing_credentials",
-        )
 
 
 def mask(secret: str) -> str:
@@ -33,3 +17,113 @@ def mask(secret: str) -> str:
 def mask_credentials(credentials: Mapping[str, str]) -> dict[str, str]:
     """Identifiers stay readable; secrets show their last four characters at most."""
     return {key: value if key in _SHOWN else mask(value) for key, value in credentials.items()}
+
+
+@dataclass(frozen=True)
+class CheckAnswer:
+    """Whether the platform accepted the credentials, and what it said."""
+
+    ok: bool
+    answer: str
+
+
+def unreachable(platform: str, base_url: str, problem: str) -> CheckAnswer:
+    return CheckAnswer(
+        False,
+        f"{platform} could not be reached at {base_url} ({problem}); nothing is known about "
+        "the credentials: check the network (and the API base setting), then try again",
+    )
+
+
+def _trouble(platform: str, status: int, said: str) -> CheckAnswer | None:
+    if status == 429:
+        return CheckAnswer(False, f"{platform} asks to slow down ({said}); try again in a minute")
+    if status >= 500:
+        return CheckAnswer(False, f"{platform} is having trouble ({status}: {said}); try later")
+    return None
+
+
+def telegram_answer(status: int, body: Any) -> CheckAnswer:
+    """`getMe`: `{"ok": true, "result": User}` or `{"ok": false, "error_code", "description"}`."""
+    if status == 200 and isinstance(body, dict) and body.get("ok"):
+        bot = body.get("result") or {}
+        return CheckAnswer(
+            True, f"Telegram bot @{bot.get('username')} (id {bot.get('id')}) answers"
+        )
+    said = str(body.get("description", "")) if isinstance(body, dict) else ""
+    said = said or "no description"
+    if status == 401:
+        return CheckAnswer(
+            False,
+            f"Telegram says 401 {said}: the token is wrong or revoked; get a new one from "
+            "@BotFather (/token)",
+        )
+    if status == 404:
+        return CheckAnswer(
+            False,
+            f"Telegram says 404 {said}: no bot has this token; copy it again from @BotFather",
+        )
+    return _trouble("Telegram", status, said) or CheckAnswer(
+        False, f"Telegram says {status} {said}"
+    )
+
+
+def whatsapp_answer(status: int, body: Any, phone_number_id: str) -> CheckAnswer:
+    """`GET /<phone_number_id>?fields=...`: the number's fields, or a Graph API error."""
+
+    def works(node: dict[str, Any]) -> str:
+        return (
+            f"WhatsApp number {node.get('display_phone_number')} "
+            f"({node.get('verified_name')}) answers; quality rating {node.get('quality_rating')}"
+        )
+
+    missing = (
+        f"WhatsApp shows no phone number {phone_number_id} to this token: use the Phone number "
+        "ID of WhatsApp Manager > API Setup (not the phone number), and a token of the "
+        "business that owns it"
+    )
+    return _graph_answer("WhatsApp", status, body, works, missing)
+
+
+def instagram_answer(status: int, body: Any, ig_id: str) -> CheckAnswer:
+    """`GET /<ig_id or me>?fields=user_id,username`: the account, or a Graph API error."""
+
+    def works(node: dict[str, Any]) -> str:
+        return f"Instagram account @{node.get('username')} (id {node.get('user_id')}) answers"
+
+    missing = (
+        f"Instagram shows no account {ig_id} to this token: use the account's Instagram id, "
+        "or leave ig_id out (the token's own account)"
+    )
+    return _graph_answer("Instagram", status, body, works, missing)
+
+
+def _graph_answer(
+    platform: str,
+    status: int,
+    body: Any,
+    works: Callable[[dict[str, Any]], str],
+    missing: str,
+) -> CheckAnswer:
+    """The Graph API's answers: the node, or `{"error": {"message", "code", ...}}`."""
+    if status == 200 and isinstance(body, dict) and "error" not in body:
+        return CheckAnswer(True, works(body))
+    error = body.get("error") if isinstance(body, dict) else None
+    error = error if isinstance(error, dict) else {}
+    code, message = error.get("code"), str(error.get("message") or "no message")
+    said = f"code {code}: {message}"
+    if code == 190 or status == 401:
+        return CheckAnswer(
+            False,
+            f"{platform} says the access token is invalid or expired ({said}); make a new "
+            "one and save it in the connection's credentials",
+        )
+    if code == 100 and error.get("error_subcode") == 33:
+        return CheckAnswer(False, f"{missing} ({said})")
+    if code in (10, 200) or status == 403:
+        return CheckAnswer(
+            False, f"{platform} says the token may not do this ({said}); grant the permissions"
+        )
+    return _trouble(platform, status, said) or CheckAnswer(
+        False, f"{platform} says {status} ({said})"
+    )
