@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .base import Input
 
@@ -81,6 +82,14 @@ class WhatsAppTemplateContent(Input):
     components: list[dict[str, Any]] = Field(
         default_factory=list, description="The Cloud API's `components` (header, body, buttons)"
     )
+
+    @field_validator("components")
+    @classmethod
+    def _no_nul(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A NUL character is no text a platform sends, and no JSON PostgreSQL stores."""
+        if "\\u0000" in json.dumps(value):
+            raise ValueError("components contain a NUL character (\\u0000): remove it")
+        return value
 
 
 StepContent = Annotated[

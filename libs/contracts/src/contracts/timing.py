@@ -72,7 +72,10 @@ def parse_datetime(text: str) -> datetime:
             f"{text!r} gives both an offset and `UTC`: give one of them, "
             "like `2024-12-27 14:25:55 UTC` or `2024-12-27T14:25:55+03:00`"
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise TimeFormatError(f"{text!r} is out of the range of dates") from None
 
 
 def parse_start_time(text: str | datetime | None, now: datetime) -> datetime:

@@ -1,8 +1,12 @@
-"""Who may call what: every endpoint of the OpenAPI document, for no key, the
-platform key, an operator, a tenant admin — and another tenant, which never
-sees or touches this tenant's data (404, so ids don't leak)."""
+"""Who may call what: every cell of the README's roles table ("Who may do what"),
+every endpoint of the OpenAPI document in it, no key refused — and another
+tenant, which never sees or touches this tenant's data (404, so ids don't leak)."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -47,21 +51,6 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("DELETE", "/v1/templates/{name}/steps/{step_id}"): None,
     ("POST", "/v1/commands"): {"command": "/send templates"},
 }
-PLATFORM_ONLY = {
-    ("PUT", "/v1/tenants/{tenant_id}"),
-    ("POST", "/v1/tenants/{tenant_id}/api-keys"),
-}
-ADMIN_ONLY = {
-    ("PUT", "/v1/connections/{connection_id}"),
-    ("POST", "/v1/contacts/import"),
-    ("POST", "/v1/audience/lists"),
-    ("POST", "/v1/templates"),
-    ("PATCH", "/v1/templates/{name}"),
-    ("DELETE", "/v1/templates/{name}"),
-    ("POST", "/v1/templates/{name}/steps"),
-    ("PATCH", "/v1/templates/{name}/steps/{step_id}"),
-    ("DELETE", "/v1/templates/{name}/steps/{step_id}"),
-}
 OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 404
     ("GET", "/v1/connections/{connection_id}"),
     ("POST", "/v1/connections/{connection_id}/check"),
@@ -78,13 +67,43 @@ OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 40
 }
 
 
-def test_every_operation_of_the_api_is_covered(api: Api) -> None:
+README = Path(__file__).parents[4] / "README.md"
+ROLES = ("platform key", "admin", "operator")
+HELLO = {"kind": "text", "text": "Hello, {name}!"}
+
+
+def roles_table() -> dict[str, dict[str, str]]:
+    """The README's "Who may do what": `how` -> {role: yes | no | own}."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### Who may do what", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][2:]
+    table = {}
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        table[cells[1]] = dict(zip(ROLES, cells[2:], strict=True))
+    return table
+
+
+TABLE = roles_table()
+
+
+def operation_of(how: str) -> tuple[str, str] | None:
+    """`POST /v1/campaigns` (...) -> ("POST", "/v1/campaigns"); None for a command."""
+    found = re.match(r"^`([A-Z]+) (/v1/\S+)`", how)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def test_every_operation_of_the_api_is_in_the_table(api: Api) -> None:
     documented = {
         (method.upper(), path)
         for path, operations in api.app.openapi()["paths"].items()
         for method in operations
     }
-    assert documented == set(OPERATIONS), "give each new operation its access rules here"
+    in_table = {operation_of(how) for how in TABLE} - {None}
+    assert documented == in_table, "give each new operation its row in the README's table"
+    assert set(OPERATIONS) == documented, "and a body to call it with here"
+    for how, cells in TABLE.items():
+        assert set(cells.values()) <= {"yes", "no", "own"}, how
 
 
 async def tenant_with_things(api: Api) -> tuple[Tenant, str]:
@@ -140,28 +159,72 @@ async def _call(api: Api, key: str | None, operation: tuple[str, str], path: str
     return answered.status_code
 
 
-@pytest.mark.parametrize("operation", sorted(OPERATIONS), ids=" ".join)
-async def test_who_may_call_it(api: Api, operation: tuple[str, str]) -> None:
+@dataclass(frozen=True)
+class Target:
+    """A campaign a cell acts on: its id and sending id."""
+
+    campaign_id: str
+    sid: int
+
+
+ONE_DIALOG = {
+    "connection_id": "tg-main",
+    "audience": {"kind": "list", "external_ids": ["9001"]},
+    "content": {"kind": "template", "template": "promo"},
+    "start_at": "2098-01-01 00:00:00",
+}
+
+
+async def started_by(api: Api, key: str, body: dict[str, object]) -> Target:
+    created = await api.call(key, "POST", "/v1/campaigns", json=body, expect=201)
+    campaign = created.json()["campaigns"][0]
+    return Target(campaign["id"], campaign["sending_id"])
+
+
+async def attempt(api: Api, tenant: Tenant, how: str, key: str | None, target: Target) -> int:
+    """Do what the row `how` names, with `key`, on `target`; the HTTP status."""
+    operation = operation_of(how)
+    if operation is not None:
+        if how.endswith("(one dialog, a template)"):
+            answered = await api.call(key, "POST", "/v1/campaigns", json=ONE_DIALOG)
+            return answered.status_code
+        path = _path(operation[1], tenant, target.campaign_id)
+        return await _call(api, key, operation, path)
+    found = re.match(r"^`(/send [^`]*)` \((General|dialog)(, replying)?\)$", how)
+    assert found, f"a command row is `/send ...` (General|dialog[, replying]): {how}"
+    command = re.sub(r"\bsid\b", f"sid{target.sid}", found.group(1))
+    body: dict[str, object] = {"command": command, "external_id": "9001"}
+    if found.group(2) == "dialog":
+        body["place"] = {"kind": "dialog", "connection_id": "tg-main", "external_id": "9001"}
+    if found.group(3):
+        body["reply_to"] = HELLO
+    answered = await api.call(key, "POST", "/v1/commands", json=body)
+    if answered.status_code in (401, 403):
+        assert answered.json()["detail"], "a refusal says what is needed"
+    return answered.status_code
+
+
+CELLS = [(how, role) for how in TABLE for role in ROLES]
+
+
+@pytest.mark.parametrize(("how", "role"), CELLS, ids=[f"{h} {r}" for h, r in CELLS])
+async def test_each_cell_of_the_roles_table(api: Api, how: str, role: str) -> None:
     tenant, campaign_id = await tenant_with_things(api)
-    path = _path(operation[1], tenant, campaign_id)
-    assert await _call(api, None, operation, path) == 401
-    assert await _call(api, "cmp_not-a-key", operation, path) == 401
-    platform = await _call(api, PLATFORM_KEY, operation, path)
-    operator = await _call(api, tenant.operator, operation, path)
-    admin = await _call(api, tenant.admin, operation, path)
-    if operation in PLATFORM_ONLY:
-        assert (operator, admin) == (403, 403)
-        assert platform < 300
-        return
-    if operation != ("GET", "/v1/tenants/{tenant_id}"):
-        assert platform == 403, "the platform key only manages tenants"
-    if operation in ADMIN_ONLY:
-        assert operator == 403
-    elif operation == ("POST", "/v1/campaigns"):
-        assert operator == 403, "operators may not start mass campaigns"
+    mass = await api.call(tenant.admin, "GET", f"/v1/campaigns/{campaign_id}", expect=200)
+    others = Target(campaign_id, mass.json()["sending_id"])
+    if how.endswith("(dialog)"):  # a sending of the admin's that includes the dialog
+        others = await started_by(api, tenant.admin, ONE_DIALOG)
+    key = {"platform key": PLATFORM_KEY, "admin": tenant.admin, "operator": tenant.operator}[role]
+    assert await attempt(api, tenant, how, None, others) == 401
+    allowed = TABLE[how][role]
+    if allowed == "own":
+        own = await started_by(api, key, ONE_DIALOG)
+        assert await attempt(api, tenant, how, key, own) < 300, "what one started"
+        assert await attempt(api, tenant, how, key, others) == 403, "what another started"
+    elif allowed == "yes":
+        assert await attempt(api, tenant, how, key, others) < 300
     else:
-        assert operator < 300
-    assert admin < 300, f"{operation}: {admin}"
+        assert await attempt(api, tenant, how, key, others) == 403
 
 
 @pytest.mark.parametrize("operation", sorted(OF_ONE_TENANT), ids=" ".join)
@@ -174,7 +237,8 @@ async def test_another_tenant_never_sees_or_touches_it(
     for key in (other.admin, other.operator):
         status = await _call(api, key, operation, path)
         assert status in (403, 404), f"{operation}: {status}"
-        if operation not in ADMIN_ONLY or key == other.admin:
+        admin_only = TABLE[f"`{operation[0]} {operation[1]}`"]["operator"] == "no"
+        if not admin_only or key == other.admin:
             assert status == 404, "another tenant's ids answer 404, as unknown ones do"
     template = await api.call(tenant.admin, "GET", "/v1/templates/promo", expect=200)
     assert len(template.json()["steps"]) == 1
