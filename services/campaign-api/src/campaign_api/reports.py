@@ -23,6 +23,7 @@ COLUMNS = (
     "attempts",
     "composition",
     "fallback_reason",
+    "waiting_until",
 )
 
 
@@ -48,6 +49,7 @@ def rows(channel: str, deliveries: Iterable[DeliveryRow]) -> str:
                 d.attempts,
                 d.composition or "",
                 d.fallback_reason or "",
+                d.waiting_until.isoformat() if d.waiting_until else "",
             )
         )
         for d in deliveries
