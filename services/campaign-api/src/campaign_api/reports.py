@@ -23,7 +23,6 @@ COLUMNS = (
     "attempts",
     "composition",
     "fallback_reason",
-    "waiting_until",
 )
 
 
@@ -49,7 +48,6 @@ def rows(channel: str, deliveries: Iterable[DeliveryRow]) -> str:
                 d.attempts,
                 d.composition or "",
                 d.fallback_reason or "",
-                d.waiting_until.isoformat() if d.waiting_until else "",
             )
         )
         for d in deliveries
