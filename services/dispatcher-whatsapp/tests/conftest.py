@@ -26,6 +26,7 @@ from contracts.dispatch import (
 )
 from contracts.names import DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
 from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
+from dispatch_core.ports import Clock
 from dispatcher_whatsapp.app import create_app
 from dispatcher_whatsapp.settings import Settings
 from platform_sim import RunningSimulators, SimControl, start_simulators
@@ -109,8 +110,8 @@ def settings(
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[Starlette]:
-    app = create_app(settings)
+async def running(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[Starlette]:
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         yield app
 
@@ -157,16 +158,9 @@ class Harness:
         **limits: Any,
     ) -> None:
         """The test's number, long in use unless told otherwise; served once this returns."""
-        event = ConnectionUpdatedV1(
-            tenant_id=TENANT,
-            connection_id=self.connection_id,
-            channel="whatsapp",
-            credentials={"phone_number_id": self.phone_number_id, "access_token": access_token},
-            limits=ConnectionLimits.model_validate(limits),
-            first_used_at=first_used_at or utc_now() - timedelta(days=365),
-            updated_at=utc_now(),
+        await self.update_connection(
+            first_used_at=first_used_at, access_token=access_token, **limits
         )
-        await self.publish(RoutingKey.CONNECTION_UPDATED, encode(event), INTERNAL_EXCHANGE)
         queue = dispatch_queue("whatsapp", TENANT, self.connection_id)
         await self.channel.declare_queue(
             queue,
@@ -178,6 +172,21 @@ class Harness:
             return (TENANT, self.connection_id) in self.app.state.dispatcher.senders
 
         await eventually(served, what="the connection to be served")
+
+    async def update_connection(
+        self, *, first_used_at: datetime | None = None, access_token: str = TOKEN, **limits: Any
+    ) -> None:
+        """Publish the connection as the campaign-api would (no wait)."""
+        event = ConnectionUpdatedV1(
+            tenant_id=TENANT,
+            connection_id=self.connection_id,
+            channel="whatsapp",
+            credentials={"phone_number_id": self.phone_number_id, "access_token": access_token},
+            limits=ConnectionLimits.model_validate(limits),
+            first_used_at=first_used_at or utc_now() - timedelta(days=365),
+            updated_at=utc_now(),
+        )
+        await self.publish(RoutingKey.CONNECTION_UPDATED, encode(event), INTERNAL_EXCHANGE)
 
     async def served_with(self, access_token: str | None = None, **limits: Any) -> None:
         """Wait until the dispatcher holds the connection as last saved."""
@@ -230,9 +239,26 @@ class Harness:
         await eventually(enough, timeout=timeout, what=f"{expected} outcomes")
         return {key[1]: found[-1] for key, found in self.results.items() if key[2] == 1}
 
+    async def outcomes_of(
+        self, jobs: list[DispatchJob], seen: int = 0, timeout: float = 30
+    ) -> list[DeliveryResult]:
+        """The newest outcome of each job, in the jobs' order, once each has more than
+        `seen` outcomes (a job sent again after a deferral reports again)."""
+
+        async def all_in() -> bool:
+            await self.collect(0, timeout=timeout)
+            return all(len(self.results.get(_key(j), [])) > seen for j in jobs)
+
+        await eventually(all_in, timeout=timeout, what=f"outcomes of {len(jobs)} jobs")
+        return [self.results[_key(j)][-1] for j in jobs]
+
     def latest(self, n: int, *, step: int) -> DeliveryResult:
         (found,) = [found for key, found in self.results.items() if key[1:] == (n, step)]
         return found[-1]
+
+
+def _key(job: DispatchJob) -> tuple[uuid.UUID, int, int]:
+    return (job.campaign_id, job.recipient_no, job.step_no)
 
 
 @contextlib.asynccontextmanager

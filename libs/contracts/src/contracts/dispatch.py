@@ -73,13 +73,16 @@ class DispatchRequestedV1(Message):
     jobs: list[DispatchJob] = Field(min_length=1)
 
 
-DeliveryStatus = Literal["sent", "failed", "skipped", "cancelled", "unknown"]
+DeliveryStatus = Literal["sent", "failed", "skipped", "cancelled", "unknown", "deferred"]
+"""`deferred` is the one status that is not final: a rate (a WhatsApp number's
+daily cap or warm-up) holds the delivery until `retry_at`; it was not attempted."""
 FINAL_STATUSES: tuple[DeliveryStatus, ...] = ("sent", "failed", "skipped", "cancelled", "unknown")
 
 
 class DeliveryResult(DeliveryKey):
-    """How one delivery ended.  `error_code` is the platform's code or, for a
-    policy skip, the rule's name (`policy.reply_window`); `error_reason` reads."""
+    """How one delivery ended, or (`deferred`) until when it waits.  `error_code` is
+    the platform's code or, for a policy skip or deferral, the rule's name
+    (`policy.reply_window`, `policy.daily_cap`); `error_reason` reads."""
 
     status: DeliveryStatus
     attempts: int = Field(default=0, ge=0)
@@ -91,6 +94,9 @@ class DeliveryResult(DeliveryKey):
     composition: Composition = "static"
     fallback_reason: FallbackReason | None = None
     """Set with composition `ai_fallback`: why the fallback text was sent."""
+    retry_at: UtcDatetime | None = None
+    """Set with status `deferred`: when the delivery may go (the rate's next allowance);
+    it is released again then, in its original order."""
 
 
 class DeliveriesReportedV1(Message):

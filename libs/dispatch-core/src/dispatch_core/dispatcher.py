@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
+from contracts.base import utc_now
 from contracts.dispatch import DispatchRequestedV1
 from contracts.names import DispatcherName, dispatch_queue
 from contracts.scheduling import CampaignCancelRequestedV1
@@ -39,7 +40,7 @@ from . import repo
 from .cancellations import CancelledCampaigns
 from .metrics import DispatchMetrics
 from .model import ConnectionConfig
-from .ports import ClientFactory, Policy
+from .ports import ClientFactory, Clock, Policy
 from .reporting import Reporter
 from .sender import ConnectionSender
 
@@ -59,6 +60,7 @@ class Dispatcher:
         channels: Sequence[str],
         client_factory: ClientFactory,
         policies: Sequence[Policy],
+        clock: Clock = utc_now,
         poll_seconds: float = 2.0,
         lease_seconds: float = 10.0,
         inbox_poll_seconds: float = 1.0,
@@ -68,6 +70,7 @@ class Dispatcher:
         self.channels = list(channels)
         self._client_factory = client_factory
         self._policies = policies
+        self._clock = clock
         self._poll_seconds = poll_seconds
         self.lease_seconds = lease_seconds
         self._lease_margin = min(MAX_LEASE_MARGIN, lease_seconds / 5)
@@ -214,6 +217,7 @@ class Dispatcher:
             reporter=Reporter(self._runtime.publisher, config.tenant_id, config.connection_id),
             cancelled=self.cancelled,
             metrics=self.metrics,
+            clock=self._clock,
         )
         await repo.add_leases(self._pool, [config.key])
         self.senders[config.key] = sender

@@ -4,8 +4,10 @@ overrides are applied.  Every limit is a per-connection setting."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
+from contracts.allowance import DAILY_DEFAULTS, DailyLimits
 from contracts.base import ConnectionChannel
 from contracts.tenants import ConnectionLimits
 
@@ -33,6 +35,21 @@ class Limits:
     """WhatsApp: the tenant's own wording of the STOP hint, by language (None: the
     built-in wording of `contracts.optout`)."""
 
+    @property
+    def daily(self) -> DailyLimits:
+        """The daily cap and the warm-up (see `contracts.allowance`)."""
+        return DailyLimits(
+            daily_recipient_cap=self.daily_recipient_cap,
+            warmup_days=self.warmup_days,
+            warmup_start_per_day=self.warmup_start_per_day,
+            warmup_daily_increase=self.warmup_daily_increase,
+        )
+
+
+def _daily(channel: ConnectionChannel) -> dict[str, Any]:
+    """The channel's daily cap and warm-up, as `contracts.allowance` defines them."""
+    return asdict(DAILY_DEFAULTS[channel])
+
 
 DEFAULTS: dict[str, Limits] = {
     # Bot API: ~30 messages/s per bot, 1 per second per chat; identical mass messages are fine
@@ -41,10 +58,7 @@ DEFAULTS: dict[str, Limits] = {
         per_recipient_interval_seconds=1.0,
         max_in_flight=1,
         min_gap_seconds=0,
-        daily_recipient_cap=None,
-        warmup_days=0,
-        warmup_start_per_day=0,
-        warmup_daily_increase=0,
+        **_daily("telegram_bot"),
         reply_window_hours=None,
     ),
     # personal accounts are watched for spam: slow, and only people who wrote lately
@@ -53,10 +67,7 @@ DEFAULTS: dict[str, Limits] = {
         per_recipient_interval_seconds=5.0,
         max_in_flight=1,
         min_gap_seconds=5.0,
-        daily_recipient_cap=300,
-        warmup_days=0,
-        warmup_start_per_day=0,
-        warmup_daily_increase=0,
+        **_daily("telegram_user"),
         reply_window_hours=24,
     ),
     # this product's anti-ban defaults for WhatsApp numbers
@@ -65,10 +76,7 @@ DEFAULTS: dict[str, Limits] = {
         per_recipient_interval_seconds=6.0,
         max_in_flight=1,
         min_gap_seconds=15.0,
-        daily_recipient_cap=200,
-        warmup_days=10,
-        warmup_start_per_day=10,
-        warmup_daily_increase=2,
+        **_daily("whatsapp"),
         reply_window_hours=24,
     ),
     # Send API: ~300 calls/s per account; never outside the 24-hour window.  One
@@ -80,10 +88,7 @@ DEFAULTS: dict[str, Limits] = {
         per_recipient_interval_seconds=1.0,
         max_in_flight=1,
         min_gap_seconds=0,
-        daily_recipient_cap=None,
-        warmup_days=0,
-        warmup_start_per_day=0,
-        warmup_daily_increase=0,
+        **_daily("instagram"),
         reply_window_hours=24,
     ),
 }

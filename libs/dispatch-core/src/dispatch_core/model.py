@@ -81,10 +81,24 @@ SendOutcome = Sent | Failed | Retry | RateLimited | ConnectionBlocked | Redirect
 
 @dataclass(frozen=True)
 class Skip:
-    """A policy forbids this message: it is recorded skipped, never sent."""
+    """A policy forbids this message for good: it is recorded skipped, never sent."""
 
     rule: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Defer:
+    """A rate forbids this message now (a daily cap): it is not attempted, and it is
+    reported `deferred` until `until`, when the scheduler releases it again."""
+
+    rule: str
+    reason: str
+    until: datetime
+
+
+Decision = Skip | Defer
+"""What a policy may say against a message."""
 
 
 @dataclass(frozen=True)

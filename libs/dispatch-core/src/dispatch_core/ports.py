@@ -8,7 +8,7 @@ from typing import Protocol
 
 from contracts.dispatch import DispatchJob
 
-from .model import ConnectionConfig, SendOutcome, Skip
+from .model import ConnectionConfig, Decision, SendOutcome
 
 
 class PlatformClient(Protocol):
@@ -26,14 +26,17 @@ class PlatformClient(Protocol):
 
 
 ClientFactory = Callable[[ConnectionConfig], PlatformClient]
+Clock = Callable[[], datetime]
+"""The time of day the policies and outcomes go by (tests pass one of their own)."""
 
 
 class Policy(Protocol):
-    """A rule checked before any call to the platform."""
+    """A rule checked before any call to the platform: None lets the message go, a
+    `Skip` forbids it for good, a `Defer` holds it until a later time."""
 
     async def check(
         self, job: DispatchJob, connection: ConnectionConfig, now: datetime
-    ) -> Skip | None: ...
+    ) -> Decision | None: ...
 
     async def sent(self, job: DispatchJob, connection: ConnectionConfig, now: datetime) -> None:
         """Told after each message the platform accepted (for counting rules)."""

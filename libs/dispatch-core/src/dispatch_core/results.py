@@ -16,6 +16,7 @@ def outcome(
     platform_message_id: str | None = None,
     code: str | None = None,
     reason: str | None = None,
+    retry_at: datetime | None = None,
 ) -> DeliveryResult:
     return DeliveryResult(
         campaign_id=job.campaign_id,
@@ -30,6 +31,7 @@ def outcome(
         finished_at=now,
         composition=job.composition,
         fallback_reason=job.fallback_reason,
+        retry_at=retry_at,
     )
 
 

@@ -9,8 +9,10 @@ inbox in order:
 1. It waits for an in-flight slot (at most `max_in_flight` per connection).
 2. Without any call, it may end here: its campaign was cancelled, the
    connection was removed or is paused, or one of the channel's policies skips
-   it (recorded `skipped` with the rule's name).  Otherwise it waits for its
-   turn (pacing), less `CLAIM_LEAD`.
+   it (recorded `skipped` with the rule's name) or defers it (a rate such as a
+   daily cap: reported `deferred` with the time it may go, and not recorded
+   here, so the scheduler's next release of it is sent like a new job).
+   Otherwise it waits for its turn (pacing), less `CLAIM_LEAD`.
 3. Right before every call, the first and each retry alike, it checks again
    that it may go: this process still sends for the connection, the campaign
    is not cancelled, the connection is not paused (and, after a wait of a
@@ -66,6 +68,7 @@ from .metrics import DispatchMetrics
 from .model import (
     ConnectionBlocked,
     ConnectionConfig,
+    Defer,
     Failed,
     RateLimited,
     Redirect,
@@ -73,7 +76,7 @@ from .model import (
     Sent,
 )
 from .pacing import Booking, PacerState, SendPacer
-from .ports import ClientFactory, PlatformClient, Policy
+from .ports import ClientFactory, Clock, PlatformClient, Policy
 from .reporting import Reporter
 from .results import CANCELLED_REASON, UNKNOWN_REASON, backoff_seconds, outcome
 
@@ -141,8 +144,10 @@ class ConnectionSender:
         reporter: Reporter,
         cancelled: CancelledCampaigns,
         metrics: DispatchMetrics,
+        clock: Clock = utc_now,
     ) -> None:
         self.config = config
+        self._clock = clock
         self._pool = pool
         self._client_factory = client_factory
         self._client: PlatformClient = client_factory(config)
@@ -408,7 +413,7 @@ class ConnectionSender:
                 interrupted = outcome(
                     job,
                     "unknown",
-                    now=utc_now(),
+                    now=self._clock(),
                     code="dispatch.interrupted",
                     reason=UNKNOWN_REASON,
                 )
@@ -427,7 +432,7 @@ class ConnectionSender:
         await self._slots.acquire()
         try:
             checked = time.monotonic()
-            decided = await self._before_turn(job, utc_now())
+            decided = await self._before_turn(job, self._clock())
             if decided is not None:
                 self._slots.release()
                 return self._spawn(self._end(job, decided))
@@ -469,7 +474,11 @@ class ConnectionSender:
         holding = True
         try:
             result = await self._attempts(job, booking, checked)
-            if result is not None:
+            if result is not None and result.status == "deferred":
+                self._slots.release()
+                holding = False
+                await self._record(result)
+            elif result is not None:
                 recorded = self._writes.enqueue(result)
                 # the next claim is written with this outcome or after it
                 self._slots.release()
@@ -484,6 +493,12 @@ class ConnectionSender:
             self._active.discard(repo.key_of(job))
 
     async def _record(self, result: DeliveryResult) -> None:
+        if result.status == "deferred":
+            # never attempted, so nothing to record: its row (if a 429 left one
+            # 'claimed') still lets the next release of it be claimed and sent
+            self._metrics.outcomes.labels(result.status, result.error_code or "").inc()
+            await self._reporter.add(result)
+            return
         await self._reported(result, self._writes.enqueue(result))
 
     async def _reported(self, result: DeliveryResult, recorded: asyncio.Future[int | None]) -> None:
@@ -531,11 +546,27 @@ class ConnectionSender:
             )
         return None
 
-    async def _policy_skip(self, job: DispatchJob, now: datetime) -> DeliveryResult | None:
+    async def _policy_skip(
+        self, job: DispatchJob, now: datetime, *, may_defer: bool = True
+    ) -> DeliveryResult | None:
+        """The first policy's decision against the job: skipped, or deferred (unless
+        `may_defer` is False: a call for it may have reached the platform already,
+        so it is finished now rather than left to wait)."""
         for policy in self._policies:
-            skip = await policy.check(job, self.config, now)
-            if skip is not None:
-                return outcome(job, "skipped", now=now, code=skip.rule, reason=skip.reason)
+            decision = await policy.check(job, self.config, now)
+            if isinstance(decision, Defer):
+                if not may_defer:
+                    continue
+                return outcome(
+                    job,
+                    "deferred",
+                    now=now,
+                    code=decision.rule,
+                    reason=decision.reason,
+                    retry_at=decision.until,
+                )
+            if decision is not None:
+                return outcome(job, "skipped", now=now, code=decision.rule, reason=decision.reason)
         return None
 
     async def _before_turn(self, job: DispatchJob, now: datetime) -> DeliveryResult | None:
@@ -559,14 +590,14 @@ class ConnectionSender:
                 booking = await self._waited(self._pacer.wait_turn(external_id, CLAIM_LEAD))
             try:
                 await self._waited(self._until_owned())
-                now = utc_now()
+                now = self._clock()
                 stop = self._stopped(job, now, calls)
                 if (
                     stop is None
                     and delivered is None
                     and time.monotonic() - checked >= RECHECK_POLICIES_AFTER_SECONDS
                 ):
-                    stop = await self._policy_skip(job, now)
+                    stop = await self._policy_skip(job, now, may_defer=not claimed)
                     checked = time.monotonic()
                 if stop is not None:
                     self._pacer.release(booking)
@@ -600,7 +631,7 @@ class ConnectionSender:
                 booking = None
                 await self._call_ended(client)
             self._metrics.call_seconds.observe(time.perf_counter() - started)
-            now = utc_now()
+            now = self._clock()
             match answer:
                 case Sent(platform_message_id=message_id):
                     self._metrics.calls.labels("sent").inc()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from contracts.audience import MessageInboundV1
-from contracts.base import MESSENGER_OF
+from contracts.base import MESSENGER_OF, utc_now
 from contracts.names import (
     DIALOGS_EXCHANGE,
     INTERNAL_EXCHANGE,
@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 
 from .dispatcher import Dispatcher
 from .inbound import InboundLog
-from .ports import ClientFactory, Policy
+from .ports import ClientFactory, Clock, Policy
 from .repo import MIGRATIONS, Pool, PoolSource
 from .settings import DispatchSettings
 
@@ -39,11 +39,13 @@ def build_dispatcher_app(
     client_factory: ClientFactory,
     policies: Sequence[Policy] | PolicyFactory,
     track_inbound: bool = False,
+    clock: Clock = utc_now,
 ) -> Starlette:
     """A dispatcher's ASGI app: `/health`, `/metrics`, and the service in its lifespan.
 
     With `track_inbound`, it consumes `message.inbound.v1` into its `InboundLog`
-    (`app.state.inbound`), which policies built by a `PolicyFactory` can read."""
+    (`app.state.inbound`), which policies built by a `PolicyFactory` can read.
+    `clock`: the time the policies and outcomes go by (a test's own)."""
     service = f"dispatcher-{name}"
     runtime = ServiceRuntime(
         service,
@@ -62,6 +64,7 @@ def build_dispatcher_app(
         channels=channels,
         client_factory=client_factory,
         policies=policies(pool) if callable(policies) else policies,
+        clock=clock,
         lease_seconds=settings.dispatch_lease_seconds,
         inbox_poll_seconds=settings.dispatch_inbox_poll_seconds,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contracts.base import utc_now
+from dispatch_core.ports import Clock
 from dispatch_core.service import build_dispatcher_app
 from starlette.applications import Starlette
 
@@ -14,7 +16,8 @@ from .settings import Settings
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> Starlette:
+    """`clock`: the time the daily allowance and the outcomes go by (a test's own)."""
     settings = settings or Settings()
     return build_dispatcher_app(
         name="whatsapp",
@@ -29,4 +32,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         policies=whatsapp_policies,
         track_inbound=True,
+        clock=clock,
     )

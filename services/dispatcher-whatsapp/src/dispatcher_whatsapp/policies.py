@@ -5,7 +5,7 @@
   wrote (the snapshot's time or a newer inbound message), only templates;
 * `DailyRecipients`: the warm-up and the daily cap, counted in this service's
   table when WhatsApp accepts a message, so they hold across restarts and
-  replicas.
+  replicas; a message over today's allowance is deferred to the next one.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from contracts.allowance import allowance_at
 from contracts.dispatch import DispatchJob, OutboundTemplate
 from dispatch_core.inbound import InboundLog
-from dispatch_core.model import ConnectionConfig, Skip
+from dispatch_core.model import ConnectionConfig, Defer, Skip
 from dispatch_core.policies import OptedOut, ReplyWindow
 from dispatch_core.ports import Policy
 from dispatch_core.repo import PoolSource
 from service_kit.retry import retry_transient
 
 from . import repo
-from .domain import daily_allowance, over_allowance, utc_day
+from .domain import over_allowance, utc_day
 
 
 class CustomerServiceWindow:
@@ -57,8 +58,9 @@ class DailyRecipients:
 
     async def check(
         self, job: DispatchJob, connection: ConnectionConfig, now: datetime
-    ) -> Skip | None:
-        allowance = daily_allowance(connection.limits, connection.first_used_at, now)
+    ) -> Defer | Skip | None:
+        limits, first_used_at = connection.limits, connection.first_used_at
+        allowance = allowance_at(limits.daily, first_used_at, now)
         if allowance.recipients is None:
             return None
         today = await retry_transient(
@@ -67,7 +69,7 @@ class DailyRecipients:
             ),
             what="count today's recipients",
         )
-        return over_allowance(allowance, today)
+        return over_allowance(limits, first_used_at, allowance, today, now)
 
     async def sent(self, job: DispatchJob, connection: ConnectionConfig, now: datetime) -> None:
         await retry_transient(

@@ -1,12 +1,13 @@
 """The channel's rules, each checked before any call: the 24-hour window (with
 templates allowed outside it), opt-out by STOP (and back in by START), the daily
-cap and the warm-up."""
+cap and the warm-up (rates: what they hold back today is deferred, see
+test_waiting_for_allowance)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from contracts.audience import MessageInboundV1
@@ -101,18 +102,20 @@ async def test_the_daily_cap_counts_people_and_survives_a_restart(
             await harness.connect(daily_recipient_cap=3, **QUICK, **NO_WARMUP)
             await harness.send([job(campaign, 6)])
             after = await harness.collect(7)
-    assert [results[n].status for n in range(1, 6)] == ["sent"] * 3 + ["skipped"] * 2
+    assert [results[n].status for n in range(1, 6)] == ["sent"] * 3 + ["deferred"] * 2
     assert harness.latest(1, step=2).status == "sent"
     capped = results[4]
     assert capped.error_code == "policy.daily_cap"
     assert "at most 3 recipients per number per UTC day" in (capped.error_reason or "")
     assert "3 already messaged today" in (capped.error_reason or "")
-    assert "sending can resume at" in (capped.error_reason or "")
-    assert (after[6].status, after[6].error_code) == ("skipped", "policy.daily_cap")
+    assert "waits for the number's next allowance at" in (capped.error_reason or "")
+    tomorrow = (utc_now() + timedelta(days=1)).date()
+    assert capped.retry_at == datetime.combine(tomorrow, datetime.min.time(), tzinfo=UTC)
+    assert (after[6].status, after[6].error_code) == ("deferred", "policy.daily_cap")
     assert len(await whatsapp.calls(account=harness.phone_number_id)) == 4
 
 
-async def test_a_new_number_sends_nothing_during_its_warm_up(
+async def test_a_new_number_waits_for_the_end_of_its_warm_up(
     harness: Harness,
     whatsapp: SimControl,
     people_wrote_lately: Callable[[list[int]], Awaitable[None]],
@@ -122,10 +125,11 @@ async def test_a_new_number_sends_nothing_during_its_warm_up(
     await harness.connect(first_used_at=first_used, **QUICK)  # the defaults: 10 days
     await harness.send([job(uuid.uuid4(), 1, TEMPLATE)])
     results = await harness.collect(1)
-    assert (results[1].status, results[1].error_code) == ("skipped", "policy.warmup")
+    assert (results[1].status, results[1].error_code) == ("deferred", "policy.warmup")
     resumes = first_used + timedelta(days=10)
     assert "first 10 days" in (results[1].error_reason or "")
-    assert f"sending can resume at {resumes:%Y-%m-%d %H:%M} UTC" in (results[1].error_reason or "")
+    assert f"next allowance at {resumes:%Y-%m-%d %H:%M} UTC" in (results[1].error_reason or "")
+    assert results[1].retry_at == resumes
     assert await whatsapp.calls(account=harness.phone_number_id) == []
 
 
@@ -145,7 +149,7 @@ async def test_after_the_warm_up_a_number_sends_a_few_more_each_day(
     campaign = uuid.uuid4()
     await harness.send([job(campaign, n) for n in range(1, 5)])
     results = await harness.collect(4)
-    assert [results[n].status for n in range(1, 5)] == ["sent"] * 3 + ["skipped"]
+    assert [results[n].status for n in range(1, 5)] == ["sent"] * 3 + ["deferred"]
     assert results[4].error_code == "policy.warmup"
     assert "3 recipients a day on day 2" in (results[4].error_reason or "")
     assert len(await whatsapp.calls(account=harness.phone_number_id)) == 3

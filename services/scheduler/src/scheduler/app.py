@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
+from contracts.base import utc_now
 from contracts.dispatch import DeliveriesReportedV1
 from contracts.names import INTERNAL_EXCHANGE, Queue, RoutingKey
 from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1
@@ -26,11 +29,15 @@ def _campaign_id(event: Any) -> dict[str, str]:
     return {"campaign_id": str(event.campaign_id)}
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now
+) -> Starlette:
+    """`clock`: the time a campaign held for a rate's next allowance goes by (a
+    test's own; due times and slots go by the database's clock)."""
     settings = settings or Settings()
     runtime = ServiceRuntime("scheduler", settings, schema="scheduler", migrations=MIGRATIONS)
     metrics = SchedulerMetrics(runtime.registry)
-    releaser = Releaser(runtime, settings, metrics)
+    releaser = Releaser(runtime, settings, metrics, clock)
     handlers = Handlers(runtime, releaser, metrics)
     subscriptions: list[Subscription[Any]] = [
         Subscription(

@@ -4,6 +4,7 @@ audience snapshot as it arrives, and the outcomes that move chains on."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
@@ -16,16 +17,20 @@ from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
+from .domain.model import Applied
 from .domain.outcomes import cancelled_results, skipped_results, tally
 from .lifecycle import cancel, finish_if_due
 from .metrics import SchedulerMetrics
 from .releaser import Releaser
-from .repo import Pool
+from .repo import Conn, Pool
 from .repo import campaigns as campaigns_repo
 from .repo import recipients as recipients_repo
 from .reports import report_messages
 
 log = get_logger(__name__)
+
+DEFERRAL_WITHOUT_TIME = timedelta(hours=1)
+"""How long a deferral that does not say until when holds its campaign."""
 
 FINAL_EVENTS = {
     RoutingKey.CAMPAIGN_COMPLETED: "completed",
@@ -142,6 +147,7 @@ class Handlers:
             )
             if not applied:
                 return
+            await self._hold_for_deferrals(conn, run.id, results, applied, cancelled)
             counts = tally(applied, run.step_count, cancelled=cancelled)
             await campaigns_repo.add_outcomes(
                 conn,
@@ -165,6 +171,29 @@ class Handlers:
         for status, count in Counter(item.status for item in applied).items():
             self._metrics.outcomes.labels(status).inc(count)
         self._published(events)
+
+    async def _hold_for_deferrals(
+        self,
+        conn: Conn,
+        campaign_id: UUID,
+        results: list[DeliveryResult],
+        applied: list[Applied],
+        cancelled: bool,
+    ) -> None:
+        """A delivery a rate deferred (a number's daily allowance is used up): the
+        campaign releases nothing more until the allowance renews, since all it
+        released meanwhile would be deferred too."""
+        deferred = {(a.recipient_no, a.step_no) for a in applied if a.status == "deferred"}
+        if cancelled or not deferred:
+            return
+        held = [r for r in results if (r.recipient_no, r.step_no) in deferred]
+
+        def until(result: DeliveryResult) -> datetime:
+            return result.retry_at or result.finished_at + DEFERRAL_WITHOUT_TIME
+
+        last = max(held, key=until)
+        await campaigns_repo.hold(conn, campaign_id, until(last), last.error_reason)
+        log.info("waiting for the connection's next allowance", until=until(last).isoformat())
 
     async def on_cancel(self, event: CampaignCancelRequestedV1) -> None:
         events: list[OutgoingMessage] = []

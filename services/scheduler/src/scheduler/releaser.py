@@ -14,6 +14,11 @@ relay of the next process.
 deleting the row: the same message, with the same message id and release time,
 which the dispatcher's claim makes a no-op; the release itself happened once.)
 
+A campaign held for a rate's next allowance (a delivery came back `deferred`:
+see `handlers`) releases nothing until then, by the injected `clock`; its
+deferred deliveries wait with their original due times, so they go first, in
+order, and their monthly usage is not taken twice.
+
 An error in one campaign is logged with its id and that campaign is retried
 with a backoff; the others go on.  /health answers 503 if the loop has died or
 made no progress for `release_loop_stall_seconds`.
@@ -25,11 +30,13 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
 from typing import TypeVar
 from uuid import UUID
 
 from contracts.audience import AudienceSnapshotRequestedV1
+from contracts.base import utc_now
 from contracts.names import (
     DISPATCHER_OF,
     INTERNAL_EXCHANGE,
@@ -45,7 +52,7 @@ from service_kit.topology import quorum_queue
 from .domain.jobs import build_work
 from .domain.model import CampaignRun, Released
 from .domain.outcomes import MONTHLY_LIMIT_RULE, monthly_limit_reason, skipped_results
-from .domain.pacing import current_slot, next_slot_after_release, release_budget
+from .domain.pacing import current_slot, held, next_slot_after_release, release_budget
 from .lifecycle import finish_if_due, started_event
 from .metrics import SchedulerMetrics
 from .repo import Conn, Pool
@@ -65,9 +72,14 @@ LONGEST_RETRY_SECONDS = 30.0
 
 class Releaser:
     def __init__(
-        self, runtime: ServiceRuntime, settings: Settings, metrics: SchedulerMetrics
+        self,
+        runtime: ServiceRuntime,
+        settings: Settings,
+        metrics: SchedulerMetrics,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._runtime = runtime
+        self._clock = clock
         self._settings = settings
         self._metrics = metrics
         self._wake = asyncio.Event()
@@ -139,11 +151,15 @@ class Releaser:
         wakes; then campaigns due to start are started (and released from in the
         pass right after), and audience snapshots due are requested."""
         waits = [self._settings.max_idle_seconds]
-        for campaign_id, paced, wait in await campaigns_repo.release_candidates(self._pool):
+        for candidate in await campaigns_repo.release_candidates(self._pool):
+            wait = candidate.wait_seconds
+            if candidate.held_until is not None:
+                wait = max(wait, (candidate.held_until - self._clock()).total_seconds())
             if wait > 0.002:
                 waits.append(wait)
                 continue
-            release = partial(self._release, campaign_id, paced=paced)
+            campaign_id = candidate.campaign_id
+            release = partial(self._release, campaign_id, paced=candidate.paced)
             if await self._guarded(campaign_id, "releasing", release, 0) > 0:
                 waits.append(0.0)
         timing = await campaigns_repo.timing(self._pool, self._settings.snapshot_lead_seconds)
@@ -260,7 +276,7 @@ class Releaser:
         returns how many deliveries were released or skipped."""
         async with self._pool.acquire() as conn, conn.transaction():
             run = await campaigns_repo.lock_for_release(conn, campaign_id, paced=paced)
-            if run is None:
+            if run is None or held(run, self._clock()):
                 return 0
             budget = release_budget(
                 run, window=self._settings.release_window, batch=self._settings.release_batch
@@ -279,10 +295,14 @@ class Releaser:
                 return 0
             over_limit: list[Released] = []
             if usage is not None:
-                granted = usage.grantable(len(released))
+                # a deferred delivery released again took its usage the first time
+                fresh = [r for r in released if not r.quota_taken]
+                granted = usage.grantable(len(fresh))
                 await quotas_repo.take(conn, usage, granted)
-                released, over_limit = released[:granted], released[granted:]
+                over_limit = fresh[granted:]
                 if over_limit:
+                    refused = {r.recipient_no for r in over_limit}
+                    released = [r for r in released if r.recipient_no not in refused]
                     assert usage.limit is not None
                     await self._skip_over_limit(conn, run, over_limit, usage.limit)
             jobs: list[int] = []

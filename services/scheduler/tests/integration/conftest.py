@@ -8,9 +8,9 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -38,6 +38,7 @@ from scheduler.settings import Settings
 from service_kit.publishing import encode
 from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
+from test_support.clock import DayClock
 from test_support.waiting import eventually
 
 TENANT = "sched-t"
@@ -73,6 +74,12 @@ class Harness:
         """Keep snapshot requests in `snapshot_requests` until `answer_snapshot`."""
         self.snapshot_requests: list[AudienceSnapshotRequestedV1] = []
         self.start_at: dict[uuid.UUID, datetime] = {}
+        self.clock: Callable[[], datetime] = utc_now
+        """The scheduler's clock (a test may move it a day ahead)."""
+        self.daily_cap: int | None = None
+        """Play a WhatsApp number: past this many a day (by `clock`), jobs are deferred
+        to the next UTC midnight."""
+        self.sent_on: dict[date, int] = {}
 
     async def publish(
         self, message: BaseModel, routing_key: str, exchange: str = INTERNAL_EXCHANGE
@@ -162,6 +169,9 @@ class Harness:
         results = []
         for job in jobs:
             outcome = status or self.outcome_for.get(job.recipient.external_id, "sent")
+            if outcome == "sent" and self._over_daily_cap():
+                results.append(self._deferred(job))
+                continue
             results.append(
                 DeliveryResult(
                     campaign_id=job.campaign_id,
@@ -178,6 +188,28 @@ class Harness:
         await self.publish(
             DeliveriesReportedV1(tenant_id=TENANT, connection_id=CONNECTION, results=results),
             RoutingKey.DELIVERY_REPORTED,
+        )
+
+    def _over_daily_cap(self) -> bool:
+        today = self.clock().date()
+        if self.daily_cap is not None and self.sent_on.get(today, 0) >= self.daily_cap:
+            return True
+        self.sent_on[today] = self.sent_on.get(today, 0) + 1
+        return False
+
+    def _deferred(self, job: DispatchJob) -> DeliveryResult:
+        tomorrow = datetime.combine(
+            self.clock().date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC
+        )
+        return DeliveryResult(
+            campaign_id=job.campaign_id,
+            recipient_no=job.recipient_no,
+            step_no=job.step_no,
+            status="deferred",
+            error_code="policy.daily_cap",
+            error_reason=f"at most {self.daily_cap} recipients per number per UTC day",
+            finished_at=self.clock(),
+            retry_at=tomorrow,
         )
 
     async def tenant(self, monthly_limit: int) -> None:
@@ -271,19 +303,28 @@ def scheduler_settings(rabbitmq_url: str, database_url: str) -> Settings:
 
 
 @pytest.fixture
+def clock() -> DayClock:
+    """The scheduler's clock: the real time until a test moves it a day ahead."""
+    return DayClock(utc_now())
+
+
+@pytest.fixture
 async def scheduler(
-    rabbitmq_url: str, database_url: str, clean_queues: None
+    rabbitmq_url: str, database_url: str, clean_queues: None, clock: DayClock
 ) -> AsyncIterator[Starlette]:
-    app = create_app(scheduler_settings(rabbitmq_url, database_url))
+    app = create_app(scheduler_settings(rabbitmq_url, database_url), clock=clock)
     async with app.router.lifespan_context(app):
         yield app
 
 
 @pytest.fixture
-async def harness(scheduler: Starlette, rabbitmq_url: str) -> AsyncIterator[Harness]:
+async def harness(
+    scheduler: Starlette, rabbitmq_url: str, clock: DayClock
+) -> AsyncIterator[Harness]:
     connection = await aio_pika.connect(rabbitmq_url)
     channel = await connection.channel()
     harness = Harness(channel)
+    harness.clock = clock
     await harness.start()
     yield harness
     await connection.close()

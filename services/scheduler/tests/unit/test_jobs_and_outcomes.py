@@ -146,3 +146,13 @@ def test_months_are_calendar_months_in_utc() -> None:
     assert month_of(new_year_in_berlin) == date(2026, 12, 1)
     assert month_of(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)) == date(2026, 12, 1)
     assert month_of(datetime(2027, 1, 1, tzinfo=UTC)) == date(2027, 1, 1)
+
+
+def test_a_deferred_step_is_settled_but_not_finished_unless_the_campaign_was_cancelled() -> None:
+    waiting = tally([Applied(recipient_no=4, step_no=1, status="deferred", done=False)], 2)
+    assert (waiting.settled, waiting.deferred, waiting.done, waiting.skipped) == (1, 1, 0, 0)
+    assert (waiting.abandoned, waiting.withdrawn) == ([], [])
+    ended = tally(
+        [Applied(recipient_no=4, step_no=1, status="deferred", done=True)], 2, cancelled=True
+    )
+    assert (ended.done, ended.withdrawn) == (1, [(4, 1)])

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from contracts.base import utc_now
 from fastapi import APIRouter
 from pydantic import Field
 
 from ..domain.model import Refusal
 from ..domain.planning import aim_test_send
 from ..estimates import estimate
+from ..repo import accounts as accounts_repo
 from .deps import Member, Services, tenant_of
 from .schemas import EstimateIn, EstimateOut
+from .views import sending_days
 
 router = APIRouter(prefix="/v1/audience", tags=["audience"])
 
@@ -37,6 +40,16 @@ async def estimate_audience(body: EstimateIn, svc: Services, caller: Member) -> 
     )
     if found.error is not None:
         raise Refusal(found.error, "unknown_audience")
+    sizes = found.by_connection or (
+        {connection_id: found.audience_size} if connection_id is not None else {}
+    )
+    connections = await accounts_repo.list_connections(svc.pool, tenant_of(caller))
+    now = utc_now()
+    days = [
+        sending_days(details, sizes[details.connection.id], now)
+        for details in connections
+        if details.connection.id in sizes
+    ]
     return AudienceEstimateOut(
         audience_size=found.audience_size,
         by_connection=found.by_connection,
@@ -44,4 +57,5 @@ async def estimate_audience(body: EstimateIn, svc: Services, caller: Member) -> 
         unknown_count=found.unknown_count,
         opted_out_external_ids=found.opted_out_external_ids,
         opted_out_count=found.opted_out_count,
+        sending_days=[d for d in days if d is not None],
     )

@@ -17,6 +17,7 @@ from service_kit.outbox import OutgoingMessage, add_to_outbox
 from .. import reports
 from ..domain.model import FINISHED, CampaignRecord, Refusal
 from ..domain.planning import check_may_change
+from ..repo import accounts as accounts_repo
 from ..repo import campaigns as campaigns_repo
 from ..repo import deliveries as deliveries_repo
 from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
@@ -31,11 +32,11 @@ from .schemas import (
     DeliveryPage,
     PlannedOut,
 )
-from .views import detail, summary
+from .views import detail, sending_days, summary
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
 
-StatusFilter = Literal["pending", "sent", "failed", "skipped", "cancelled", "unknown"]
+StatusFilter = Literal["pending", "waiting", "sent", "failed", "skipped", "cancelled", "unknown"]
 
 
 @router.post("", response_model=CampaignCreated, status_code=201)
@@ -55,6 +56,9 @@ async def create_campaign(
     spec = body.model_copy(update={"request_id": None})
     if dry_run:
         planned = await svc.submissions.plan(caller, tenant_id, spec)
+        connections = {
+            d.connection.id: d for d in await accounts_repo.list_connections(svc.pool, tenant_id)
+        }
         response.status_code = 200
         return CampaignCreated(
             request_id=request_id,
@@ -73,6 +77,11 @@ async def create_campaign(
                     steps=[s.model_dump(mode="json") for s in p.steps],
                     counts_toward_quota=p.counts_toward_quota,
                     estimated_audience=p.estimated_audience,
+                    sending_days=(
+                        sending_days(connections[p.connection_id], p.estimated_audience, p.start_at)
+                        if p.estimated_audience is not None and p.connection_id in connections
+                        else None
+                    ),
                 )
                 for p in planned
             ],
@@ -146,7 +155,8 @@ async def get_campaign(campaign_id: UUID, svc: Services, caller: Member) -> Camp
     record = await _campaign(svc, caller, campaign_id)
     reasons = await campaigns_repo.failure_reasons(svc.pool, campaign_id)
     compositions = await campaigns_repo.compositions(svc.pool, campaign_id)
-    return detail(record, reasons, compositions)
+    waiting = await campaigns_repo.waiting(svc.pool, campaign_id)
+    return detail(record, reasons, compositions, waiting)
 
 
 @router.get("/{campaign_id}/deliveries", response_model=DeliveryPage)
@@ -179,6 +189,7 @@ async def list_deliveries(
             sent_at=r.sent_at,
             finished_at=r.finished_at,
             fallback_reason=r.fallback_reason,
+            waiting_until=r.waiting_until,
         )
         for r in rows
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from contracts.base import ID_PATTERN, utc_now
+from contracts.base import ID_PATTERN
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
 from fastapi import APIRouter, HTTPException, Path, Response
@@ -58,7 +58,7 @@ async def put_connection(
             channel=body.channel,
             credentials=credentials,
             limits=limits,
-            first_used_at=body.first_used_at or utc_now(),
+            first_used_at=body.first_used_at,  # absent: kept (now, if new)
         )
         if stored is None:
             existing = await accounts_repo.get_connection(conn, tenant_id, connection_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -71,7 +71,9 @@ class ConnectionIn(Body):
 
     limits: ConnectionLimits = Field(default_factory=ConnectionLimits)
     first_used_at: UtcDatetime | None = Field(
-        default=None, description="When the account first sent (for warm-up); default: now"
+        default=None,
+        description="When the account first sent (starts the warm-up); absent: kept as "
+        "stored, or now for a new connection",
     )
 
 
@@ -104,6 +106,11 @@ class Progress(BaseModel):
     skipped: int
     cancelled: int
     unknown: int
+    waiting: int = Field(
+        default=0,
+        description="Held back by a rate (a WhatsApp number's daily cap or warm-up): they go "
+        "with the connection's next daily allowance; counted in `remaining`",
+    )
     remaining: int | None
 
 
@@ -156,11 +163,34 @@ class CampaignDetail(CampaignSummary):
         default=None,
         description="Said when texts were not written by a language model",
     )
+    waiting_until: datetime | None = Field(
+        default=None,
+        description="When the last of the `waiting` deliveries may go (the connection's "
+        "next daily allowance); null: none waits",
+    )
+    waiting_note: str | None = Field(
+        default=None, description="Why deliveries wait, and until when"
+    )
 
 
 class CampaignList(BaseModel):
     items: list[CampaignSummary]
     next_cursor: str | None
+
+
+class SendingDaysOut(BaseModel):
+    """How a WhatsApp number's daily allowance (its daily cap and warm-up, from its
+    limits and first_used_at) spreads the recipients over UTC days, if the number
+    messages no one else meanwhile."""
+
+    connection_id: str
+    recipients: int
+    first_day: date = Field(description="The UTC day sending starts")
+    on_first_day: int = Field(description="Recipients messaged on the first day")
+    days: int = Field(description="UTC days on which someone is messaged")
+    last_day: date | None = Field(description="The day the last recipient is messaged")
+    never: int = Field(description="Recipients no allowance ever makes room for")
+    note: str
 
 
 class PlannedOut(BaseModel):
@@ -172,6 +202,11 @@ class PlannedOut(BaseModel):
     steps: list[dict[str, Any]]
     counts_toward_quota: bool
     estimated_audience: int | None
+    sending_days: SendingDaysOut | None = Field(
+        default=None,
+        description="WhatsApp: how many recipients go on the first day, and on how many "
+        "days the rest go (the number's daily allowance)",
+    )
 
 
 class CampaignCreated(BaseModel):
@@ -203,6 +238,9 @@ class DeliveryOut(BaseModel):
         description="Why the campaign's fallback text was sent (composition ai_fallback): "
         "timeout, error, refusal, or rejected (every written draft failed the checks)",
     )
+    waiting_until: datetime | None = Field(
+        default=None, description="Status waiting: when it may go (the next daily allowance)"
+    )
 
 
 class DeliveryPage(BaseModel):
@@ -225,6 +263,11 @@ class EstimateOut(BaseModel):
     audience_size: int
     by_connection: dict[str, int]
     unknown_external_ids: list[str]
+    sending_days: list[SendingDaysOut] = Field(
+        default_factory=list,
+        description="Per WhatsApp connection, if sent now: how many go today and on how "
+        "many days the rest go (the number's daily allowance)",
+    )
     note: str = "The audience is snapshotted at launch; the number may differ by then."
 
 

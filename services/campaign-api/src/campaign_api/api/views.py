@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 
-from ..domain.model import CampaignRecord, FailureReason
+from contracts import allowance
+from contracts.allowance import daily_limits
+from contracts.tenants import ConnectionLimits
+
+from ..domain.model import CampaignRecord, FailureReason, Waiting
+from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
-from .schemas import CampaignDetail, CampaignSummary, FailureReasonOut, Progress
+from .schemas import (
+    CampaignDetail,
+    CampaignSummary,
+    FailureReasonOut,
+    Progress,
+    SendingDaysOut,
+)
 
 BUILTIN_NOTE = (
     "{count} of these texts were written by the built-in composer, which is not an LLM: "
@@ -35,6 +47,7 @@ def progress(record: CampaignRecord) -> Progress:
         skipped=counters.skipped,
         cancelled=counters.cancelled,
         unknown=counters.unknown,
+        waiting=counters.waiting,
         remaining=remaining,
     )
 
@@ -80,10 +93,44 @@ def composition_note(by_composition: Counter[str], by_reason: Counter[str]) -> s
     return " ".join(notes) or None
 
 
+def sending_days(
+    details: ConnectionDetails, recipients: int, start: datetime
+) -> SendingDaysOut | None:
+    """A WhatsApp connection's days for `recipients` people from `start` (None for
+    other channels, whose dispatchers hold no daily allowance)."""
+    channel = details.connection.channel
+    if channel != "whatsapp":
+        return None
+    limits = daily_limits(channel, ConnectionLimits.model_validate(details.limits))
+    plan = allowance.sending_days(limits, details.first_used_at, start, recipients)
+    return SendingDaysOut(
+        connection_id=details.connection.id,
+        recipients=plan.recipients,
+        first_day=plan.first_day,
+        on_first_day=plan.on_first_day,
+        days=plan.days,
+        last_day=plan.last_day,
+        never=plan.never,
+        note=allowance.sending_days_note(limits, plan),
+    )
+
+
+def waiting_note(waiting: Waiting) -> str | None:
+    """What the reader should know of deliveries held back by a rate, if any."""
+    if not waiting.count or waiting.until is None:
+        return None
+    note = (
+        f"{waiting.count} deliveries wait for the connection's daily allowance; the last of "
+        f"them may go from {waiting.until:%Y-%m-%d %H:%M} UTC"
+    )
+    return f"{note} ({waiting.reason})" if waiting.reason else note
+
+
 def detail(
     record: CampaignRecord,
     reasons: list[FailureReason],
     compositions: Sequence[CompositionCount] = (),
+    waiting: Waiting | None = None,
 ) -> CampaignDetail:
     by_composition: Counter[str] = Counter()
     by_reason: Counter[str] = Counter()
@@ -111,4 +158,6 @@ def detail(
         compositions=dict(sorted(by_composition.items())),
         fallback_reasons=dict(sorted(by_reason.items())),
         composition_note=composition_note(by_composition, by_reason),
+        waiting_until=waiting.until if waiting and waiting.count else None,
+        waiting_note=waiting_note(waiting) if waiting else None,
     )

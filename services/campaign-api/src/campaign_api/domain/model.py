@@ -84,6 +84,8 @@ class Refusal(Exception):
 @dataclass
 class Counters:
     pending: int = 0
+    waiting: int = 0
+    """Deferred by a rate: waiting for the connection's next daily allowance."""
     sent: int = 0
     failed: int = 0
     skipped: int = 0
@@ -93,6 +95,15 @@ class Counters:
     @property
     def finished(self) -> int:
         return self.sent + self.failed + self.skipped + self.cancelled + self.unknown
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A campaign's deliveries waiting for their connection's next allowance."""
+
+    count: int
+    until: datetime | None
+    reason: str | None
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
-from ..domain.model import CampaignRecord, Counters, FailureReason, PlannedCampaign
+from ..domain.model import CampaignRecord, Counters, FailureReason, PlannedCampaign, Waiting
 from . import Conn, Pool, sql
 
 SELECT_CAMPAIGN_REQUEST = sql("select_campaign_request")
@@ -26,6 +26,7 @@ UPDATE_CAMPAIGN_CANCEL_REQUESTED = sql("update_campaign_cancel_requested")
 SELECT_MONTH_COMMITMENT = sql("select_month_commitment")
 CLAIM_SENDING_IDS = sql("claim_sending_ids")
 SELECT_CAMPAIGN_COMPOSITIONS = sql("select_campaign_compositions")
+SELECT_CAMPAIGN_WAITING = sql("select_campaign_waiting")
 
 CompositionCount: TypeAlias = tuple[str, str | None, int]
 """(composition, fallback reason or None, deliveries)."""
@@ -166,6 +167,12 @@ async def list_campaigns(
         external_id,
     )
     return await _with_counters(pool, [_record(row) for row in rows])
+
+
+async def waiting(pool: Pool, campaign_id: UUID) -> Waiting:
+    row = await pool.fetchrow(SELECT_CAMPAIGN_WAITING, campaign_id)
+    assert row is not None  # an aggregate always answers one row
+    return Waiting(count=row["n"], until=row["until"], reason=row["reason"])
 
 
 async def failure_reasons(pool: Pool, campaign_id: UUID) -> list[FailureReason]:

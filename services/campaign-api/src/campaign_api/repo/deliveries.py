@@ -16,7 +16,18 @@ UPSERT_PENDING_DELIVERIES = sql("upsert_pending_deliveries")
 UPSERT_DELIVERY_RESULTS = sql("upsert_delivery_results")
 SELECT_DELIVERIES_PAGE = sql("select_deliveries_page")
 
-STATUS_RANK = {"pending": 0, "cancelled": 1, "sent": 2, "failed": 2, "skipped": 2, "unknown": 2}
+STATUS_RANK = {
+    "pending": 0,
+    "waiting": 0,
+    "cancelled": 1,
+    "sent": 2,
+    "failed": 2,
+    "skipped": 2,
+    "unknown": 2,
+}
+"""A status never goes down in rank; a waiting delivery may wait again (a later time)."""
+SHOWN_AS = {"deferred": "waiting"}
+"""A delivery a rate deferred is shown as waiting (for its connection's next allowance)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,7 @@ class DeliveryRow:
     sent_at: datetime | None
     finished_at: datetime | None
     fallback_reason: str | None = None
+    waiting_until: datetime | None = None
 
 
 async def add_recipients(
@@ -52,21 +64,23 @@ async def add_recipients(
 
 
 async def record_results(conn: Pool | Conn, results: list[DeliveryResult]) -> None:
-    """Apply outcomes; a status never goes backwards (pending < cancelled < final)."""
+    """Apply outcomes; a status never goes backwards (pending, waiting < cancelled <
+    final); a deferred delivery is shown as waiting, until its `retry_at`."""
     latest: dict[tuple[UUID, int, int], DeliveryResult] = {}
     for result in results:
         key = (result.campaign_id, result.recipient_no, result.step_no)
         kept = latest.get(key)
-        if kept is None or STATUS_RANK[result.status] > STATUS_RANK[kept.status]:
+        if kept is None or _rank(result) >= _rank(kept):
             latest[key] = result
     rows = list(latest.values())
+    statuses = [SHOWN_AS.get(r.status, r.status) for r in rows]
     await conn.execute(
         UPSERT_DELIVERY_RESULTS,
         [r.campaign_id for r in rows],
         [r.recipient_no for r in rows],
         [r.step_no for r in rows],
-        [r.status for r in rows],
-        [STATUS_RANK[r.status] for r in rows],
+        statuses,
+        [STATUS_RANK[status] for status in statuses],
         [r.attempts for r in rows],
         [r.platform_message_id for r in rows],
         [r.error_code for r in rows],
@@ -75,7 +89,12 @@ async def record_results(conn: Pool | Conn, results: list[DeliveryResult]) -> No
         [r.sent_at for r in rows],
         [r.finished_at for r in rows],
         [r.fallback_reason for r in rows],
+        [r.retry_at if r.status == "deferred" else None for r in rows],
     )
+
+
+def _rank(result: DeliveryResult) -> int:
+    return STATUS_RANK[SHOWN_AS.get(result.status, result.status)]
 
 
 async def deliveries_page(

@@ -44,6 +44,9 @@ class CampaignRun:
     """The tenant's limit the campaign was accepted under (the tenant's own, once
     known, wins)."""
     snapshot_requested: bool = False
+    held_until: datetime | None = None
+    """Nothing is released before this: a rate (a WhatsApp number's daily cap)
+    deferred one of its deliveries until its next allowance."""
 
     @property
     def step_count(self) -> int:
@@ -66,6 +69,8 @@ class Released:
     step_no: int
     recipient: Recipient
     released_at: datetime
+    quota_taken: bool = False
+    """Released before and deferred: its monthly usage was taken then."""
 
 
 @dataclass(frozen=True)

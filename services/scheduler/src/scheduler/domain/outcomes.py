@@ -25,6 +25,8 @@ class Tally:
     skipped: int = 0
     cancelled: int = 0
     unknown: int = 0
+    deferred: int = 0
+    """Waiting again for a rate's next allowance: not finished."""
     done: int = 0
     settled: int = 0
     abandoned: list[tuple[int, int]] = field(default_factory=list)
@@ -35,11 +37,17 @@ class Tally:
 
 
 def tally(applied: list[Applied], step_count: int, *, cancelled: bool = False) -> Tally:
-    """`cancelled`: the campaign was cancelled, so no chain goes on."""
+    """`cancelled`: the campaign was cancelled, so no chain goes on (and a deferred
+    step, never sent, is cancelled with the rest of its chain)."""
     result = Tally()
     for item in applied:
         result.settled += 1
         setattr(result, item.status, getattr(result, item.status) + 1)
+        if item.status == "deferred":
+            if item.done:
+                result.done += 1
+                result.withdrawn.append((item.recipient_no, item.step_no))
+            continue
         if item.done:
             result.done += 1
             if item.step_no < step_count:

@@ -18,6 +18,11 @@ from .model import CampaignRun
 SLOT_TOLERANCE = timedelta(milliseconds=2)
 
 
+def held(run: CampaignRun, now: datetime) -> bool:
+    """The campaign waits for a rate's next allowance (see `CampaignRun.held_until`)."""
+    return run.held_until is not None and run.held_until > now
+
+
 def current_slot(run: CampaignRun) -> datetime:
     """When the next release may go (interval campaigns)."""
     return run.next_slot_at or run.start_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -33,6 +34,7 @@ INSERT_EARLY_CANCEL = sql("insert_early_cancel")
 TAKE_EARLY_CANCEL = sql("take_early_cancel")
 DELAY_INTERVAL_SLOTS = sql("delay_interval_slots")
 UPDATE_SLOT_AFTER_PUBLISH = sql("update_slot_after_publish")
+HOLD_CAMPAIGN = sql("hold_campaign")
 
 
 def _run(row: Any) -> CampaignRun:
@@ -63,6 +65,7 @@ def _run(row: Any) -> CampaignRun:
         now=row["now"],
         monthly_limit=row["monthly_limit"],
         snapshot_requested=row["snapshot_requested"],
+        held_until=row["held_until"],
     )
 
 
@@ -149,11 +152,23 @@ async def mark_running(conn: Conn, campaign_id: UUID) -> datetime | None:
     return value
 
 
-async def release_candidates(pool: Pool) -> list[tuple[UUID, bool, float]]:
-    """Running campaigns with waiting recipients: whether they have an interval,
-    and seconds until one may go."""
+@dataclass(frozen=True)
+class Candidate:
+    """A running campaign with waiting recipients."""
+
+    campaign_id: UUID
+    paced: bool
+    """It has an interval."""
+    wait_seconds: float
+    """Until its next recipient is due (and its slot, if paced)."""
+    held_until: datetime | None
+
+
+async def release_candidates(pool: Pool) -> list[Candidate]:
     return [
-        (row["id"], row["interval_seconds"] > 0, float(row["wait_seconds"]))
+        Candidate(
+            row["id"], row["interval_seconds"] > 0, float(row["wait_seconds"]), row["held_until"]
+        )
         for row in await pool.fetch(SELECT_RELEASE_CANDIDATES)
     ]
 
@@ -179,6 +194,11 @@ async def slot_after_publish(conn: Conn, campaign_id: UUID) -> None:
     were confirmed by the broker (not merely committed), so a release that was
     slow to leave never shortens the gap to the next."""
     await conn.execute(UPDATE_SLOT_AFTER_PUBLISH, campaign_id)
+
+
+async def hold(conn: Conn, campaign_id: UUID, until: datetime, reason: str | None) -> None:
+    """Release nothing of the campaign before `until` (a rate's next allowance)."""
+    await conn.execute(HOLD_CAMPAIGN, campaign_id, until, reason)
 
 
 async def add_outcomes(

@@ -1,3 +1,7 @@
+-- Outcomes of campaign $1 move its released recipients on: a sent step makes the
+-- next one wait its delay ($7, of $6 steps; not before its date $9, if it has one), a deferred one waits again as it was
+-- (its original due time, so its order; its monthly usage kept), anything else
+-- ends the chain; $8 false (a cancelled campaign): every chain ends.
 WITH incoming AS (
     SELECT * FROM unnest($2::int[], $3::smallint[], $4::text[], $5::timestamptz[])
         AS t (recipient_no, step_no, status, sent_at)
@@ -5,7 +9,8 @@ WITH incoming AS (
     -- one primary-key probe per result (LATERAL ... LIMIT 1 cannot become a scan of
     -- the whole campaign, whatever the statistics say about one just loaded)
     SELECT r.recipient_no, i.step_no, i.status, i.sent_at,
-           (i.status = 'sent' AND i.step_no < $6 AND $8::boolean) AS goes_on
+           (i.status = 'sent' AND i.step_no < $6 AND $8::boolean) AS goes_on,
+           (i.status = 'deferred' AND $8::boolean) AS waits
     FROM incoming i
     CROSS JOIN LATERAL (
         SELECT recipient_no FROM recipients
@@ -15,7 +20,8 @@ WITH incoming AS (
     ) r
 )
 UPDATE recipients r
-SET state = CASE WHEN m.goes_on THEN 'waiting' ELSE 'done' END,
+SET state = CASE WHEN m.goes_on OR m.waits THEN 'waiting' ELSE 'done' END,
+    quota_taken = m.waits,
     step_no = CASE WHEN m.goes_on THEN m.step_no + 1 ELSE r.step_no END,
     due_at = CASE
         WHEN m.goes_on

@@ -1,4 +1,4 @@
-SELECT c.id, c.interval_seconds,
+SELECT c.id, c.interval_seconds, c.held_until,
        extract(epoch FROM (
            CASE WHEN c.interval_seconds > 0 THEN greatest(w.due_at, c.next_slot_at) ELSE w.due_at END
        ) - clock_timestamp()) AS wait_seconds
