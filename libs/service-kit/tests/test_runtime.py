@@ -265,3 +265,38 @@ async def test_a_notify_while_the_relay_publishes_is_not_lost(
 async def _seen(handled: Handled, n: int) -> bool:
     await asyncio.sleep(0)
     return n in handled.seen
+
+
+class SlowPublisher(Publisher):
+    """A real publisher that takes a while before each publish, as a broker slow to
+    confirm does."""
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        super().__init__(runtime.broker)
+        self.started = asyncio.Event()
+        self.finished = 0
+
+    async def publish_raw(self, body: bytes, **kwargs: Any) -> None:
+        self.started.set()
+        await asyncio.sleep(0.5)
+        await super().publish_raw(body, **kwargs)
+        self.finished += 1
+
+
+async def test_stopping_the_relay_lets_the_publish_under_way_finish(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    """A publish cancelled while it waits for its confirm leaves the channel unusable."""
+    runtime, handled, queue = kit
+    await runtime.outbox.stop()
+    publisher = SlowPublisher(runtime)
+    relay = OutboxRelay(runtime.pool, publisher, CollectorRegistry(), poll_seconds=60)
+    relay.start()
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        await add_to_outbox(conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=7))])
+    relay.notify()
+    await asyncio.wait_for(publisher.started.wait(), 10)
+    await relay.stop()
+    assert publisher.finished == 1, "the publish under way was not cut off"
+    await eventually(lambda: _seen(handled, 7), timeout=10, what="the event published")
+    assert await runtime.broker.ping(timeout=2.0), "the broker connection still answers"

@@ -84,6 +84,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._published = Counter(
             "outbox_published", "Events published from the outbox", registry=registry
         )
@@ -94,16 +95,25 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """Let the batch being published finish, then stop: a publish cancelled while
+        it waits for the broker's confirm leaves the channel unusable, and stopping
+        the broker's consumers after it would wait out their RPC timeouts."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     async def _run(self) -> None:
         delay = 0.05
-        while True:
+        while not self._stopping:
             # cleared before looking, so a notify() that comes while a batch is being
             # published is not lost (it would wait out poll_seconds)
             self._wake.clear()

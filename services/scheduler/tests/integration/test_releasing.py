@@ -4,6 +4,9 @@ limits: test_quotas)."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from contracts.content import TextContent
 from contracts.scheduling import CampaignStep
@@ -40,6 +43,33 @@ async def test_chain_steps_follow_the_actual_send_of_the_previous_step(harness: 
         second = next(r.at for r in released if r.job.recipient_no == n and r.job.step_no == 2)
         assert second - first >= 0.6 + 1.0 - 0.05  # after the send, not after the release
         assert second - first < 0.6 + 1.0 + 1.0
+
+
+async def test_a_step_at_a_date_and_time_waits_for_it_or_follows_at_once(
+    harness: Harness,
+) -> None:
+    """`/send welcome 2026-12-24 10:00:00`: step 2 goes at its moment; step 3, whose
+    moment passed before step 2 was sent, goes right after step 2."""
+    now = datetime.now(UTC)
+    steps = [
+        CampaignStep(step_no=1, content=TextContent(text="one")),
+        CampaignStep(
+            step_no=2, not_before=now + timedelta(seconds=2), content=TextContent(text="two")
+        ),
+        CampaignStep(
+            step_no=3, not_before=now - timedelta(days=1), content=TextContent(text="three")
+        ),
+    ]
+    started = time.monotonic()
+    campaign = await harness.campaign(2, steps=steps)
+    completed = await harness.final_event(campaign, "completed")
+    assert completed["sent"] == 6
+    released = harness.released_of(campaign)
+    for n in (1, 2):
+        at = {r.job.step_no: r.at for r in released if r.job.recipient_no == n}
+        assert at[1] - started < 2, "step 1 at the start"
+        assert at[2] - started >= 2 - 0.05, "step 2 not before its moment"
+        assert at[3] - at[2] < 1.5, "step 3's moment has passed: right after step 2"
 
 
 async def test_a_failed_step_ends_the_chain_for_that_recipient(harness: Harness) -> None:
