@@ -23,7 +23,7 @@ down:  ## stop what `make up` or `make demo` started
 status:
 	@$(PY) deploy/local/stack.py status
 
-demo: install infra  ## the whole system against local platform simulators, and a campaign
+demo: install infra  ## the whole system against local platform simulators, and a campaign per channel
 	@$(PY) deploy/local/stack.py down >/dev/null
 	@$(SIMULATED) $(PY) deploy/local/stack.py up
 	@$(PY) scripts/demo.py
