@@ -44,6 +44,15 @@ def test_only_what_is_given_travels_beside_the_command() -> None:
     }
 
 
+def test_a_command_typed_in_a_dialog_says_where(monkeypatch: Any) -> None:
+    body = Extras(dialog=("tg-main", "111")).body("/send welcome 5m")
+    assert body["place"] == {"kind": "dialog", "connection_id": "tg-main", "external_id": "111"}
+    assert "place" not in Extras().body("/send templates")
+    errors = io.StringIO()
+    monkeypatch.setattr("sys.stderr", errors)
+    assert run(["--key", "k", "--dialog", "tg-main", "templates"]) == 2
+
+
 def test_watching_follows_until_the_campaign_finishes() -> None:
     states = iter(
         [state("scheduled", 0, None, None), state("running", 4, 5), state("completed", 9, 0)]

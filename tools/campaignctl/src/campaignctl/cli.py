@@ -6,6 +6,8 @@
     campaignctl --reply message.json promo 1h            ... or as content JSON (media etc.)
     campaignctl --file ids.txt file promo                `/send file`: the ids in a file
     campaignctl watch sid12                              live progress of a sending
+    campaignctl --dialog tg-main:111 welcome 5m          typed in one customer's dialog:
+                                                         the template to that customer
 
 A command that starts sendings shows a live progress bar until they finish
 (`--no-watch` returns at once).  Settings: CAMPAIGN_API_URL (default
@@ -48,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--me", help="/send test: your own id, if your key does not know it")
     parser.add_argument("--interval", type=float, help="seconds between messages")
     parser.add_argument("--name", help="the campaign's name")
+    parser.add_argument(
+        "--dialog",
+        metavar="CONNECTION:USER_ID",
+        help="the command is typed in this customer's dialog, not in General",
+    )
     parser.add_argument("--no-watch", action="store_true", help="do not follow the progress")
     parser.add_argument("--json", action="store_true", help="print the API's answer as JSON")
     parser.add_argument("words", nargs="+", help="the command, e.g. /send all promo 5m")
@@ -66,7 +73,17 @@ def _extras(args: argparse.Namespace) -> Extras:
         external_id=args.me,
         interval_seconds=args.interval,
         name=args.name,
+        dialog=_dialog(args.dialog),
     )
+
+
+def _dialog(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    connection_id, _, external_id = value.partition(":")
+    if not connection_id or not external_id:
+        raise ValueError(f"--dialog takes CONNECTION:USER_ID, like tg-main:111, not {value!r}")
+    return connection_id, external_id
 
 
 def _command(words: Sequence[str]) -> str:
@@ -103,7 +120,7 @@ def run(argv: Sequence[str] | None = None, console: Console | None = None) -> in
             console.print_json(data=answered)
         else:
             console.print(answered["answer"], markup=False, highlight=False, soft_wrap=True)
-        if answered["action"] == "start_sending" and not args.no_watch:
+        if answered["action"] in ("start_sending", "send_template") and not args.no_watch:
             ids = [c["id"] for c in answered["result"]["campaigns"]]
             _follow(api, ids, console)
     return 0

@@ -27,6 +27,8 @@ class Extras:
     external_id: str | None = None
     interval_seconds: float | None = None
     name: str | None = None
+    dialog: tuple[str, str] | None = None
+    """Typed in one customer's dialog: (connection id, their id); None: General."""
 
     def body(self, command: str) -> dict[str, Any]:
         found = {
@@ -36,7 +38,15 @@ class Extras:
             "external_id": self.external_id,
             "interval_seconds": self.interval_seconds,
             "name": self.name,
+            "place": None,
         }
+        if self.dialog is not None:
+            connection_id, external_id = self.dialog
+            found["place"] = {
+                "kind": "dialog",
+                "connection_id": connection_id,
+                "external_id": external_id,
+            }
         return {k: v for k, v in found.items() if v is not None}
 
 
