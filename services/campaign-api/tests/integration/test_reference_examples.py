@@ -3,9 +3,8 @@ and without a reply, one customer's dialog), carried out through the API."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from .conftest import BOT_TOKEN, Api, Tenant
+from .test_commands import send
 
 GREETING = {
     "kind": "text",
@@ -25,10 +24,14 @@ OFFER = {"kind": "text", "text": "Special offer for you, {name}!"}
 DIALOG = {"kind": "dialog", "connection_id": "tg-main", "external_id": "9001"}
 
 
-async def send(api: Api, key: str, command: str, expect: int = 200, **extra: Any) -> Any:
-    answered = await api.call(key, "POST", "/v1/commands", json={"command": command, **extra})
-    assert answered.status_code == expect, answered.text
-    return answered.json()
+async def special_offer(api: Api, tenant: Tenant) -> None:
+    await api.call(
+        tenant.admin,
+        "POST",
+        "/v1/templates",
+        json={"name": "special_offer", "steps": [{"content": OFFER}]},
+        expect=201,
+    )
 
 
 async def with_second_bot(api: Api, tenant: Tenant) -> None:
@@ -66,13 +69,7 @@ async def test_a_chain_of_three_replies_then_sent_to_all_and_in_a_dialog(
 
 
 async def test_a_saved_template_to_one_label(api: Api, tenant: Tenant) -> None:
-    await api.call(
-        tenant.admin,
-        "POST",
-        "/v1/templates",
-        json={"name": "special_offer", "steps": [{"content": OFFER}]},
-        expect=201,
-    )
+    await special_offer(api, tenant)
     started = await send(api, tenant.admin, "/send mark vip template special_offer")
     campaign = started["result"]["campaigns"][0]
     assert campaign["audience"]["labels_any"] == ["vip"]
@@ -81,13 +78,7 @@ async def test_a_saved_template_to_one_label(api: Api, tenant: Tenant) -> None:
 
 async def test_ids_last_and_an_instance_id_never_a_recipient(api: Api, tenant: Tenant) -> None:
     await with_second_bot(api, tenant)
-    await api.call(
-        tenant.admin,
-        "POST",
-        "/v1/templates",
-        json={"name": "special_offer", "steps": [{"content": OFFER}]},
-        expect=201,
-    )
+    await special_offer(api, tenant)
     started = await send(api, tenant.admin, "/send list special_offer 1h tg-main 111,222")
     (campaign,) = started["result"]["campaigns"]
     assert (campaign["connection_id"], campaign["audience"]["external_ids"]) == (

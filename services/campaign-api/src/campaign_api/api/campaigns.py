@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 from uuid import UUID
 
-from contracts.base import utc_now
+from contracts.base import ConnectionId, ExternalId, utc_now
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from contracts.scheduling import CampaignCancelRequestedV1
 from fastapi import APIRouter, Header, HTTPException, Query, Response
@@ -106,12 +106,13 @@ async def list_campaigns(
     svc: Services,
     caller: Member,
     status: Literal["scheduled", "running", "completed", "cancelled"] | None = None,
-    connection_id: str | None = None,
+    connection_id: Annotated[
+        ConnectionId | None, Query(description="Only the campaigns on this connection")
+    ] = None,
     sending_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     external_id: Annotated[
-        str | None,
+        ExternalId | None,
         Query(
-            max_length=128,
             description="With connection_id: only the campaigns that include this person "
             "(one dialog's sendings)",
         ),
@@ -121,6 +122,8 @@ async def list_campaigns(
 ) -> CampaignList:
     """Campaigns, newest first, each with its progress; `sending_id` finds one by
     the tenant's number for it (`sid<n>`)."""
+    if external_id is not None and "\x00" in external_id:
+        raise Refusal("external_id contains a NUL character: remove it", "bad_filter")
     if external_id is not None and connection_id is None:
         raise Refusal(
             "external_id names a person on one connection: give connection_id with it",
