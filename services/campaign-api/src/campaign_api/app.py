@@ -21,6 +21,7 @@ from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
 
 from .api import (
+    api_keys,
     audience,
     campaigns,
     commands,
@@ -159,7 +160,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limits=body_limits(settings))
-    for module in (tenants, connections, contacts, audience, lists, campaigns, templates, commands):
+    for module in (
+        tenants,
+        api_keys,
+        connections,
+        contacts,
+        audience,
+        lists,
+        campaigns,
+        templates,
+        commands,
+    ):
         app.include_router(module.router)
     app.include_router(connection_check.router)
     app.router.routes.extend(runtime.routes())
