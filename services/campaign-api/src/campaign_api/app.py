@@ -21,6 +21,7 @@ from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
 
 from .api import (
+    api_keys,
     audience,
     campaigns,
     commands,
@@ -31,6 +32,7 @@ from .api import (
     templates,
     tenants,
 )
+from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.deps import ApiServices
 from .api.errors import install_error_handlers
 from .auth import Authenticator
@@ -105,6 +107,28 @@ def _subscribe(runtime: ServiceRuntime, handlers: Handlers) -> None:
             runtime.subscribe(subscription)
 
 
+def body_limits(settings: Settings) -> BodyLimits:
+    """Every body up to `MAX_JSON_BODY_BYTES`, but the calls that carry lists of up to a
+    million ids (up to `MAX_ID_LIST_BODY_BYTES`) and the uploads that stream their body
+    to disk as they read it (no limit)."""
+    lists = Limit(
+        settings.max_id_list_body_bytes,
+        "MAX_ID_LIST_BODY_BYTES",
+        "upload a longer list of ids with POST /v1/audience/lists (streamed) "
+        "and give a campaign its list_id",
+    )
+    return BodyLimits(
+        default=Limit(settings.max_json_body_bytes, "MAX_JSON_BODY_BYTES"),
+        routes={
+            ("POST", "/v1/campaigns"): lists,
+            ("POST", "/v1/audience/estimate"): lists,
+            ("POST", "/v1/commands"): lists,
+            ("POST", "/v1/contacts/import"): None,
+            ("POST", "/v1/audience/lists"): None,
+        },
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
@@ -135,7 +159,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     install_error_handlers(app)
-    for module in (tenants, connections, contacts, audience, lists, campaigns, templates, commands):
+    app.add_middleware(BodyLimitMiddleware, limits=body_limits(settings))
+    for module in (
+        tenants,
+        api_keys,
+        connections,
+        contacts,
+        audience,
+        lists,
+        campaigns,
+        templates,
+        commands,
+    ):
         app.include_router(module.router)
     app.include_router(connection_check.router)
     app.router.routes.extend(runtime.routes())

@@ -1,4 +1,10 @@
-"""The CSV delivery report: one row per delivery."""
+"""The CSV delivery report: one row per delivery.
+
+A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+return as a formula, so a contact named `=HYPERLINK(...)` could make whoever opens
+the report send data away.  Every text cell starting so gets a leading `'` (OWASP's
+rule for CSV injection): the spreadsheet then shows it as text.  Legitimate values
+that start so (`+4915...`, `-5`) get the quote too."""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ import io
 from collections.abc import Iterable
 
 from .repo.deliveries import DeliveryRow
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula."""
 
 COLUMNS = (
     "recipient_no",
@@ -54,7 +63,16 @@ def rows(channel: str, deliveries: Iterable[DeliveryRow]) -> str:
     )
 
 
+def neutralised(value: object) -> object:
+    """`value`, with a `'` before it when it is text a spreadsheet would run."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _line(values: Iterable[object]) -> str:
+    """One CSV row ending in `\\n`.  The writer is told rows end in `\\r\\n` so that it
+    quotes a field holding either character (it quotes only a line terminator's)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(neutralised(v) for v in values)
+    return buffer.getvalue()[:-2] + "\n"

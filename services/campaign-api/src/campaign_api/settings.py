@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from service_kit.settings import ServiceSettings
 
 DEVELOPMENT_PLATFORM_KEY = "dev-platform-key"
@@ -12,7 +13,10 @@ class Settings(ServiceSettings):
     `dev-platform-key` for local development: set your own in production),
     `ESTIMATE_TIMEOUT_SECONDS`, `IMPORT_BATCH_SIZE`; the platforms' API bases
     (`TELEGRAM_API_BASE`, `WHATSAPP_API_BASE`, `INSTAGRAM_API_BASE`), which a check of a
-    connection's credentials asks, within `CONNECTION_CHECK_TIMEOUT_SECONDS`."""
+    connection's credentials asks, within `CONNECTION_CHECK_TIMEOUT_SECONDS`;
+    `MAX_JSON_BODY_BYTES` (4 MiB), the largest request body, and `MAX_ID_LIST_BODY_BYTES`
+    (64 MiB), that of the calls that carry lists of ids (creating a campaign, an estimate,
+    a command)."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
@@ -22,3 +26,5 @@ class Settings(ServiceSettings):
     whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
     instagram_api_base: str = "https://graph.instagram.com/v21.0"
     connection_check_timeout_seconds: float = 10.0
+    max_json_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
+    max_id_list_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0)

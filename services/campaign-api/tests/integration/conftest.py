@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,8 @@ class Tenant:
     id: str
     admin: str
     operator: str
+    key_ids: dict[str, str] = field(default_factory=dict)
+    """The id of each key (not the key), by role: what revoking one names."""
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +120,7 @@ async def new_tenant(api: Api, **fields: Any) -> Tenant:
     tenant_id = f"t-{uuid.uuid4().hex[:10]}"
     body = {"plan": "paid", "subscription_ends_at": "2099-01-01T00:00:00Z", **fields}
     await api.call(PLATFORM_KEY, "PUT", f"/v1/tenants/{tenant_id}", json=body, expect=201)
-    keys = {}
+    keys, key_ids = {}, {}
     for role in ("admin", "operator"):
         created = await api.call(
             PLATFORM_KEY,
@@ -128,7 +130,8 @@ async def new_tenant(api: Api, **fields: Any) -> Tenant:
             expect=201,
         )
         keys[role] = created.json()["key"]
-    return Tenant(id=tenant_id, admin=keys["admin"], operator=keys["operator"])
+        key_ids[role] = created.json()["id"]
+    return Tenant(id=tenant_id, admin=keys["admin"], operator=keys["operator"], key_ids=key_ids)
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("PUT", "/v1/tenants/{tenant_id}"): {"plan": "free"},
     ("GET", "/v1/tenants/{tenant_id}"): None,
     ("POST", "/v1/tenants/{tenant_id}/api-keys"): {"role": "admin"},
+    ("GET", "/v1/tenants/{tenant_id}/api-keys"): None,
+    ("DELETE", "/v1/tenants/{tenant_id}/api-keys/{key_id}"): None,
     ("PUT", "/v1/connections/{connection_id}"): {
         "channel": "telegram_bot",
         "credentials": {"token": "1:AAother-token-000000000000000000000"},
@@ -134,6 +136,7 @@ def _path(path: str, tenant: Tenant, campaign_id: str) -> str:
         .replace("{campaign_id}", campaign_id)
         .replace("{name}", "promo")
         .replace("{step_id}", "1")
+        .replace("{key_id}", tenant.key_ids["operator"])
     )
 
 

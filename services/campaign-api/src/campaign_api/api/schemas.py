@@ -66,6 +66,21 @@ class ApiKeyOut(BaseModel):
     created_at: datetime
 
 
+class ApiKeyInfo(BaseModel):
+    """A key as listed: never the key itself or its hash."""
+
+    id: UUID
+    tenant_id: str
+    role: Literal["admin", "operator"]
+    key_prefix: str = Field(description="The key's first characters, to recognise it by")
+    label: str | None
+    connection_id: str | None
+    external_id: str | None
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="To the minute; null: never used")
+    revoked_at: datetime | None = Field(description="Null while the key works")
+
+
 class ConnectionIn(Body):
     """What every connection has; its `channel` and `credentials` are in `credentials.py`."""
 

@@ -1,4 +1,4 @@
-"""Tenants and their API keys: the platform key manages them."""
+"""Tenants: the platform key manages them (their API keys: `api_keys`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from contracts.tenants import DEFAULT_MONTHLY_LIMIT, TenantUpdatedV1
 from fastapi import APIRouter, Depends, HTTPException, Path, Response
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 
-from ..auth import new_api_key
-from ..domain.model import Principal, Refusal, Tenant
+from ..domain.model import Principal, Tenant
 from ..repo import accounts as accounts_repo
 from .deps import Platform, Services, principal
-from .schemas import ApiKeyIn, ApiKeyOut, TenantIn, TenantOut
+from .schemas import TenantIn, TenantOut
 
 router = APIRouter(prefix="/v1/tenants", tags=["tenants"])
 
@@ -71,41 +70,3 @@ async def get_tenant(
     if tenant is None or not (caller.is_platform or caller.tenant_id == tenant_id):
         raise HTTPException(404, f"unknown tenant {tenant_id!r}")
     return _out(tenant)
-
-
-@router.post("/{tenant_id}/api-keys", response_model=ApiKeyOut, status_code=201)
-async def create_api_key(
-    tenant_id: TenantPath, body: ApiKeyIn, svc: Services, _: Platform
-) -> ApiKeyOut:
-    """A new API key for the tenant, with role `admin` or `operator`; shown once."""
-    if await accounts_repo.get_tenant(svc.pool, tenant_id) is None:
-        raise HTTPException(404, f"unknown tenant {tenant_id!r}: create it with PUT first")
-    dialog = None
-    if body.connection_id is not None and body.external_id is not None:
-        dialog = (body.connection_id, body.external_id)
-    elif body.connection_id is not None or body.external_id is not None:
-        raise Refusal(
-            "a key's own dialog needs both connection_id and external_id (or neither)",
-            "incomplete_dialog",
-        )
-    key, key_hash, prefix = new_api_key()
-    record = await accounts_repo.insert_api_key(
-        svc.pool,
-        tenant_id=tenant_id,
-        role=body.role,
-        key_hash=key_hash,
-        key_prefix=prefix,
-        label=body.label,
-        dialog=dialog,
-    )
-    return ApiKeyOut(
-        id=record.id,
-        tenant_id=record.tenant_id,
-        role=record.role,
-        key=key,
-        key_prefix=record.key_prefix,
-        label=record.label,
-        connection_id=record.connection_id,
-        external_id=record.external_id,
-        created_at=record.created_at,
-    )

@@ -1,21 +1,18 @@
-"""Tenants, API keys and connections."""
+"""Tenants and connections (API keys: `api_keys`)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from contracts.base import ConnectionChannel
 
-from ..domain.model import Connection, Principal, Role, Tenant
+from ..domain.model import Connection, Tenant
 from . import Conn, Pool, sql
 
 UPSERT_TENANT = sql("upsert_tenant")
 SELECT_TENANT = sql("select_tenant")
-INSERT_API_KEY = sql("insert_api_key")
-SELECT_PRINCIPAL_BY_KEY_HASH = sql("select_principal_by_key_hash")
 UPSERT_CONNECTION = sql("upsert_connection")
 SELECT_CONNECTION = sql("select_connection")
 SELECT_CONNECTIONS = sql("select_connections")
@@ -29,18 +26,6 @@ class ConnectionDetails:
     first_used_at: datetime | None
     created_at: datetime
     updated_at: datetime
-
-
-@dataclass(frozen=True)
-class ApiKeyRecord:
-    id: uuid.UUID
-    tenant_id: str
-    role: Role
-    key_prefix: str
-    label: str | None
-    connection_id: str | None
-    external_id: str | None
-    created_at: datetime
 
 
 def _tenant(row: Any) -> Tenant:
@@ -79,55 +64,6 @@ async def upsert_tenant(conn: Conn, tenant: Tenant) -> tuple[Tenant, datetime, b
 async def get_tenant(pool: Pool | Conn, tenant_id: str) -> Tenant | None:
     row = await pool.fetchrow(SELECT_TENANT, tenant_id)
     return _tenant(row) if row else None
-
-
-async def insert_api_key(
-    pool: Pool,
-    *,
-    tenant_id: str,
-    role: Role,
-    key_hash: bytes,
-    key_prefix: str,
-    label: str | None,
-    dialog: tuple[str, str] | None,
-) -> ApiKeyRecord:
-    """`dialog`: the (connection id, external id) of the person the key is for."""
-    connection_id, external_id = dialog or (None, None)
-    row = await pool.fetchrow(
-        INSERT_API_KEY,
-        uuid.uuid4(),
-        tenant_id,
-        role,
-        key_hash,
-        key_prefix,
-        label,
-        connection_id,
-        external_id,
-    )
-    assert row is not None
-    return ApiKeyRecord(
-        id=row["id"],
-        tenant_id=row["tenant_id"],
-        role=row["role"],
-        key_prefix=row["key_prefix"],
-        label=row["label"],
-        connection_id=row["connection_id"],
-        external_id=row["external_id"],
-        created_at=row["created_at"],
-    )
-
-
-async def principal_by_key_hash(pool: Pool, key_hash: bytes) -> Principal | None:
-    row = await pool.fetchrow(SELECT_PRINCIPAL_BY_KEY_HASH, key_hash)
-    if row is None:
-        return None
-    return Principal(
-        tenant_id=row["tenant_id"],
-        role=row["role"],
-        key_id=str(row["id"]),
-        connection_id=row["connection_id"],
-        external_id=row["external_id"],
-    )
 
 
 async def upsert_connection(
