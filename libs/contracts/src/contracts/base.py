@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 
 class Message(BaseModel):
@@ -14,9 +14,40 @@ class Message(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class Input(BaseModel):
+NUL_HELP = (
+    "contains a NUL character (\\u0000), which no messenger sends and no database stores: remove it"
+)
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a text, or a text inside a list or dict (keys too), has a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    return False
+
+
+class NulFree(BaseModel):
+    """A body a person or another service writes: a field whose text holds a NUL
+    character is refused, named, at validation (PostgreSQL would refuse it later,
+    as a 500 or a message redelivered until dead-lettered).  Nested models check
+    their own fields."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if holds_nul(value):
+            raise ValueError(NUL_HELP)
+        return value
+
+
+class Input(NulFree):
     """A request a person or another platform service writes: unknown fields are
-    refused, so a misspelt field is an error instead of being silently ignored."""
+    refused, so a misspelt field is an error instead of being silently ignored,
+    and so is a text with a NUL character."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
