@@ -99,6 +99,9 @@ async def _the_message(message: RabbitMessage) -> RabbitMessage:
     return message
 
 
+_DEAD_AT_ONCE: tuple[type[BaseException], ...] = (Unprocessable, *PERMANENT_ERRORS)
+
+
 def _reason(error: BaseException) -> str:
     """Why a message failed for good, to read in its `x-dead-letter-reason`."""
     if isinstance(error, Unprocessable):
@@ -140,7 +143,7 @@ def subscribe(
                     reply = await retry_transient(
                         lambda: subscription.handle(event), what=f"handle {queue_name}"
                     )
-                except (Unprocessable, *PERMANENT_ERRORS) as failure:
+                except _DEAD_AT_ONCE as failure:
                     why = _reason(failure)
                     await retry_transient(
                         lambda: dead_letter(broker, message, queue_name, why),
