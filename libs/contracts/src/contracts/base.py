@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -113,3 +113,14 @@ UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of a service's clock another's time may be and still be believed."""
+
+
+def ahead_of_clock(at: datetime, now: datetime) -> bool:
+    """Whether `at`, a time another service says has passed, is beyond `now` plus
+    the skew clocks may have: a wrong time, not one to trust (a person who
+    "wrote" in year 9999 would count as having written lately forever)."""
+    return at - now > MAX_CLOCK_SKEW
