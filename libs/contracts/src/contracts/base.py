@@ -24,7 +24,10 @@ def holds_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, list | tuple | set | frozenset):
-        return any(holds_nul(item) for item in value)
+        try:
+            return "\x00" in "".join(value)  # texts only (a million ids): one scan
+        except TypeError:
+            return any(holds_nul(item) for item in value)
     if isinstance(value, dict):
         return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
     return False
