@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from contracts.audience import ContactsAudience
+from contracts.base import STORED
 from contracts.campaigns import CampaignRequestedV1
 from contracts.content import MediaContent
+from contracts.scheduling import CampaignStep
 from contracts.timing import TimeFormatError, parse_start_time
 from pydantic import ValidationError
 
@@ -124,3 +126,13 @@ def test_media_file_refuses_other_schemes_and_paths(file: str) -> None:
     (error,) = caught.value.errors()
     assert error["loc"] == ("file",)
     assert "http:// or https:// URL" in error["msg"]
+
+
+def test_a_file_stored_before_the_check_stays_readable() -> None:
+    """Campaigns and templates stored before the check are read with `STORED`."""
+    stored = {"kind": "media", "media_type": "photo", "file": "ftp://old.example/a.jpg"}
+    assert MediaContent.model_validate(stored, context=STORED).file == stored["file"]
+    step = CampaignStep.model_validate({"step_no": 1, "content": stored}, context=STORED)
+    assert isinstance(step.content, MediaContent)
+    with pytest.raises(ValidationError):
+        MediaContent.model_validate(stored)

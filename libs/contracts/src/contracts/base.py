@@ -98,6 +98,16 @@ MESSENGER_OF: dict[str, Messenger] = {
 }
 
 
+STORED: dict[str, Any] = {"stored": True}
+"""The validation context for values a service reads back from its own tables:
+checks added after they were stored (a media file's scheme) let them through,
+so a campaign or template stored before stays readable."""
+
+
+def is_stored(context: Any) -> bool:
+    return isinstance(context, dict) and context.get("stored") is True
+
+
 def contact_id(connection_id: str, external_id: str) -> str:
     """The id of the dialog between a connection and a person."""
     return f"{connection_id}:{external_id}"

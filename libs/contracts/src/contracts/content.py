@@ -7,9 +7,9 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from .base import Input
+from .base import Input, is_stored
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -80,8 +80,8 @@ class MediaContent(Input):
 
     @field_validator("file")
     @classmethod
-    def _file(cls, value: str) -> str:
-        return _media_file(value)
+    def _file(cls, value: str, info: ValidationInfo) -> str:
+        return value if is_stored(info.context) else _media_file(value)
 
 
 class AiContent(Input):
