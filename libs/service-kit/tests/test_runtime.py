@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,22 @@ EXCHANGE = "campaigns.internal"
 
 class Ping(BaseModel):
     n: int
+    text: str = ""
 
 
 class Handled:
     def __init__(self) -> None:
         self.seen: list[int] = []
         self.failures_left = 0
+        self.attempts: dict[int, int] = {}
+        self.pool: Any = None
 
     async def handle(self, ping: Ping) -> Ping | None:
+        self.attempts[ping.n] = self.attempts.get(ping.n, 0) + 1
+        if ping.text:  # stored as it is: PostgreSQL refuses a NUL
+            await self.pool.execute("SELECT length($1::text)", ping.text)
+        if ping.n > 9000:  # a date past the last there is
+            datetime.max.replace(tzinfo=UTC) + timedelta(days=ping.n)
         if self.failures_left:
             self.failures_left -= 1
             raise ConnectionResetError("the database went away")
@@ -71,6 +80,7 @@ async def kit(
         )
     )
     async with runtime.running():
+        handled.pool = runtime.pool
         yield runtime, handled, queue
     await delete_queues(rabbitmq_url, [queue])
 
@@ -182,6 +192,26 @@ async def test_an_unprocessable_message_is_dead_lettered_at_once(
     await publish(rabbitmq_url, queue, encode(Ping(n=-1)))
     message = await dead_lettered(rabbitmq_url, queue)
     assert "negative numbers cannot be stored: -1" in str(message.headers["x-dead-letter-reason"])
+
+
+@pytest.mark.parametrize(
+    ("ping", "reason"),
+    [
+        (Ping(n=31, text="a\x00b"), "CharacterNotInRepertoireError"),
+        (Ping(n=9999), "OverflowError"),
+    ],
+    ids=["PostgreSQL DataError", "datetime out of range"],
+)
+async def test_a_failure_that_would_fail_again_is_dead_lettered_once_with_the_reason(
+    kit: tuple[ServiceRuntime, Handled, str], rabbitmq_url: str, ping: Ping, reason: str
+) -> None:
+    _, handled, queue = kit
+    await publish(rabbitmq_url, queue, encode(ping))
+    message = await dead_lettered(rabbitmq_url, queue)
+    assert reason in str(message.headers.get("x-dead-letter-reason")), message.headers
+    assert handled.attempts == {ping.n: 1}
+    await publish(rabbitmq_url, queue, encode(Ping(n=6)))
+    await eventually(lambda: _seen(handled, 6), what="the next message handled")
 
 
 async def test_a_transient_failure_is_retried_not_dead_lettered(

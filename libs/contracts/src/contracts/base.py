@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 
 class Message(BaseModel):
@@ -14,9 +14,43 @@ class Message(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class Input(BaseModel):
+NUL_HELP = (
+    "contains a NUL character (\\u0000), which no messenger sends and no database stores: remove it"
+)
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a text, or a text inside a list or dict (keys too), has a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        try:
+            return "\x00" in "".join(value)  # texts only (a million ids): one scan
+        except TypeError:
+            return any(holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    return False
+
+
+class NulFree(BaseModel):
+    """A body a person or another service writes: a field whose text holds a NUL
+    character is refused, named, at validation (PostgreSQL would refuse it later,
+    as a 500 or a message redelivered until dead-lettered).  Nested models check
+    their own fields."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if holds_nul(value):
+            raise ValueError(NUL_HELP)
+        return value
+
+
+class Input(NulFree):
     """A request a person or another platform service writes: unknown fields are
-    refused, so a misspelt field is an error instead of being silently ignored."""
+    refused, so a misspelt field is an error instead of being silently ignored,
+    and so is a text with a NUL character."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -64,6 +98,16 @@ MESSENGER_OF: dict[str, Messenger] = {
 }
 
 
+STORED: dict[str, Any] = {"stored": True}
+"""The validation context for values a service reads back from its own tables:
+checks added after they were stored (a media file's scheme) let them through,
+so a campaign or template stored before stays readable."""
+
+
+def is_stored(context: Any) -> bool:
+    return isinstance(context, dict) and context.get("stored") is True
+
+
 def contact_id(connection_id: str, external_id: str) -> str:
     """The id of the dialog between a connection and a person."""
     return f"{connection_id}:{external_id}"
@@ -82,3 +126,14 @@ UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of a service's clock another's time may be and still be believed."""
+
+
+def ahead_of_clock(at: datetime, now: datetime) -> bool:
+    """Whether `at`, a time another service says has passed, is beyond `now` plus
+    the skew clocks may have: a wrong time, not one to trust (a person who
+    "wrote" in year 9999 would count as having written lately forever)."""
+    return at - now > MAX_CLOCK_SKEW

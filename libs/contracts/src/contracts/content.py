@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from .base import Input
+from .base import Input, is_stored
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -25,6 +27,31 @@ MEDIA_TYPES: tuple[MediaType, ...] = (
     "animation",
     "audio",
 )
+
+FILE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+FILE_HELP = (
+    "an http:// or https:// URL (like `https://example.com/sale.jpg`), or the platform's "
+    "file id (letters, digits, `-` and `_`, like a Telegram file_id or a WhatsApp media id)"
+)
+
+
+def _media_file(value: str) -> str:
+    """An http(s) URL with a host, or a file id; no other scheme (`file:`, `ftp:`, ...)."""
+    if FILE_ID.match(value):
+        return value
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in {"http", "https"}
+        or not parts.hostname
+        or any(c.isspace() for c in value)
+    ):
+        raise ValueError(f"{value[:80]!r} is neither: give {FILE_HELP}")
+    return value
+
 
 TEMPLATE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 TemplateName = Annotated[
@@ -48,8 +75,13 @@ class MediaContent(Input):
 
     kind: Literal["media"] = "media"
     media_type: MediaType
-    file: str = Field(min_length=1, max_length=2048, description="A URL or the platform's file id")
+    file: str = Field(min_length=1, max_length=2048, description=f"What to send: {FILE_HELP}")
     caption: str | None = Field(default=None, max_length=CAPTION_LIMIT)
+
+    @field_validator("file")
+    @classmethod
+    def _file(cls, value: str, info: ValidationInfo) -> str:
+        return value if is_stored(info.context) else _media_file(value)
 
 
 class AiContent(Input):

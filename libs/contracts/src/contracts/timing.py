@@ -27,6 +27,11 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^(?:\s*\d+\s*[smhdw])+\s*$")
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])")
 _MAX_DURATION = timedelta(days=3650)
+MAX_START_AHEAD = timedelta(days=36525)
+"""A start further ahead (a hundred years) is refused: the plan's later times
+(steps, intervals) would pass the last date there is.  (A start after the
+tenant's subscription ends is refused by the campaign-api; a far date such as
+2099 is what some clients give for "not yet".)"""
 _UTC_SUFFIX = re.compile(r"\s*UTC$", re.IGNORECASE)
 
 DURATION_HELP = "a duration like `90s`, `5m`, `5m 30s`, `2h` or `1d`"
@@ -90,6 +95,11 @@ def parse_start_time(text: str | datetime | None, now: datetime) -> datetime:
         start = parse_datetime(text)
     else:
         raise TimeFormatError(f"cannot read {text!r} as a start time: use {START_HELP}")
+    if start - now > MAX_START_AHEAD:
+        raise TimeFormatError(
+            f"start time {text!s} is more than a hundred years ahead: give one within "
+            "a hundred years"
+        )
     return max(start, now)
 
 

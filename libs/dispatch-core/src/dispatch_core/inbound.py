@@ -10,7 +10,9 @@ they hold across restarts and replicas) for its policies to read.
 from __future__ import annotations
 
 from contracts.audience import MessageInboundV1
+from contracts.base import MAX_CLOCK_SKEW, ahead_of_clock, utc_now
 from contracts.optout import opt_command
+from service_kit.errors import Unprocessable
 from service_kit.retry import retry_transient
 
 from . import repo
@@ -24,6 +26,13 @@ class InboundLog:
         self._pool = pool
 
     async def record(self, event: MessageInboundV1) -> None:
+        """Store it; a `received_at` ahead of this clock (beyond `MAX_CLOCK_SKEW`)
+        is refused as `Unprocessable`: it would open the reply window for good."""
+        if ahead_of_clock(event.received_at, utc_now()):
+            raise Unprocessable(
+                f"received_at {event.received_at.isoformat()} is more than "
+                f"{MAX_CLOCK_SKEW} ahead of this service's clock"
+            )
         await repo.record_inbound(
             self._pool(),
             (event.tenant_id, event.connection_id),

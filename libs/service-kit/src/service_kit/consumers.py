@@ -7,6 +7,9 @@ and decide its fate.
   `x-dead-letter-reason` header, and the reason is logged;
 * a transient failure (database or broker away) -> retried in place until it
   passes, so nothing is lost and nothing is dead-lettered for it;
+* `Unprocessable`, or a failure that would come back the same way (retry's
+  `PERMANENT_ERRORS`: PostgreSQL refusing a value, a date out of range) -> to
+  `<queue>.dlq` at once, with the reason, never retried;
 * any other exception -> logged and requeued; after `DELIVERY_LIMIT` deliveries
   RabbitMQ dead-letters it.
 """
@@ -27,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Unprocessable, summarize
 from .logs import get_logger
-from .retry import retry_transient
+from .retry import PERMANENT_ERRORS, retry_transient
 from .topology import declare_dead_letter_queue, quorum_queue, topic_exchange
 
 M = TypeVar("M", bound=BaseModel)
@@ -96,6 +99,18 @@ async def _the_message(message: RabbitMessage) -> RabbitMessage:
     return message
 
 
+_DEAD_AT_ONCE: tuple[type[BaseException], ...] = (Unprocessable, *PERMANENT_ERRORS)
+
+
+def _reason(error: BaseException) -> str:
+    """Why a message failed for good, to read in its `x-dead-letter-reason`."""
+    if isinstance(error, Unprocessable):
+        return error.reason
+    if isinstance(error, ValidationError):
+        return f"{type(error).__name__}: {summarize(error)}"
+    return f"{type(error).__name__}: {error}"
+
+
 def subscribe(
     broker: RabbitBroker, subscription: Subscription[M], metrics: ConsumerMetrics
 ) -> RabbitSubscriber:
@@ -128,8 +143,8 @@ def subscribe(
                     reply = await retry_transient(
                         lambda: subscription.handle(event), what=f"handle {queue_name}"
                     )
-                except Unprocessable as unprocessable:
-                    why = unprocessable.reason
+                except _DEAD_AT_ONCE as failure:
+                    why = _reason(failure)
                     await retry_transient(
                         lambda: dead_letter(broker, message, queue_name, why),
                         what="dead-letter",

@@ -17,7 +17,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 # discriminated unions put the chosen tag after the field: ("content", "text", "text")
-_UNION_FIELDS = {"audience", "content"}
+_UNION_FIELDS = {"audience", "content", "reply_to"}
 
 
 def _without_tags(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:

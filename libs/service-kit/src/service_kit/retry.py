@@ -10,6 +10,7 @@ from typing import TypeVar
 import aio_pika.exceptions
 import aiormq.exceptions
 import asyncpg
+import pydantic
 
 from .logs import get_logger
 
@@ -30,7 +31,20 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 
+PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.DataError,  # a NUL character, a value or date out of range: class 22
+    asyncpg.ProgramLimitExceededError,  # e.g. a text too long for an index entry
+    pydantic.ValidationError,  # a model built from the message's values
+    OverflowError,  # datetime arithmetic past year 9999
+)
+"""Failures that come back the same way on every attempt: the message's values
+are at fault, so retrying cannot help."""
+
 log = get_logger(__name__)
+
+
+def is_permanent(error: BaseException) -> bool:
+    return isinstance(error, PERMANENT_ERRORS)
 
 
 def is_transient(error: BaseException) -> bool:

@@ -34,6 +34,7 @@ from contracts.audience import (
     MessageInboundV1,
     TestAudience,
 )
+from contracts.base import MAX_CLOCK_SKEW, ahead_of_clock
 from contracts.optout import OptCommand, opt_command
 from contracts.timing import parse_duration
 
@@ -64,6 +65,20 @@ class InboundActivity:
     channel: str | None
     received_at: datetime
     command: OptCommand | None
+
+
+def time_ahead(now: datetime, **times: datetime | None) -> str | None:
+    """Why a message is refused, if one of its `times` (each something that has
+    happened: a person wrote, a dialog changed) is beyond `now` by more than the
+    clocks' skew: a contact who "wrote" in year 9999 would be one who wrote
+    lately forever, and an upsert "updated" then would let no later one in."""
+    for name, at in times.items():
+        if at is not None and ahead_of_clock(at, now):
+            return (
+                f"{name} {at.isoformat()} is more than {MAX_CLOCK_SKEW} ahead of this "
+                "service's clock: give the time it happened"
+            )
+    return None
 
 
 def changes_of_upsert(

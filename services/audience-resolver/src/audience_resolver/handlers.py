@@ -35,6 +35,7 @@ from .domain import (
     estimate_of,
     refreshes_statistics,
     selection_of,
+    time_ahead,
     unresolvable_estimate,
 )
 from .metrics import ResolverMetrics
@@ -86,6 +87,12 @@ class Handlers:
         return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
     async def on_contact_upserted(self, event: ContactUpsertedV1) -> None:
+        """A time ahead of the clock is refused (dead-lettered with the reason)."""
+        ahead = time_ahead(
+            utc_now(), last_inbound_at=event.last_inbound_at, updated_at=event.updated_at
+        )
+        if ahead is not None:
+            raise Unprocessable(ahead)
         changes = changes_of_upsert(event, sent_at=self._sent_at(), received_at=utc_now())
         await contacts_repo.apply_changes(self._pool, event.tenant_id, changes)
         self._metrics.contacts_upserted.labels("upsert").inc()
@@ -119,6 +126,10 @@ class Handlers:
             log.info("planner statistics refreshed after a bulk import", rows=batch.total_contacts)
 
     async def on_message_inbound(self, event: MessageInboundV1) -> None:
+        """A `received_at` ahead of the clock is refused (dead-lettered with the reason)."""
+        ahead = time_ahead(utc_now(), received_at=event.received_at)
+        if ahead is not None:
+            raise Unprocessable(ahead)
         activity = activity_of(event)
         await contacts_repo.record_inbound(self._pool, event.tenant_id, activity)
         self._metrics.inbound_recorded.labels(activity.command or "none").inc()

@@ -130,3 +130,54 @@ async def test_an_import_batch_with_rows_postgresql_refuses_keeps_the_other_rows
     )
     assert [row["external_id"] for row in stored] == ["1", "4"]
     assert resolver.runtime.registry.get_sample_value(dropped) == before + 2
+
+
+@pytest.mark.parametrize(
+    ("queue", "routing_key", "fields", "why"),
+    [
+        (
+            Queue.RESOLVER_CONTACT_UPSERTED,
+            RoutingKey.CONTACT_UPSERTED,
+            {"channel": "telegram", "last_inbound_at": "9999-12-31T00:00:00Z"},
+            "last_inbound_at 9999-12-31T00:00:00+00:00 is more than 0:05:00 ahead",
+        ),
+        (
+            Queue.RESOLVER_CONTACT_UPSERTED,
+            RoutingKey.CONTACT_UPSERTED,
+            {"channel": "telegram", "updated_at": "2999-01-01T00:00:00Z"},
+            "updated_at 2999-01-01T00:00:00+00:00 is more than 0:05:00 ahead",
+        ),
+        (
+            Queue.RESOLVER_MESSAGE_INBOUND,
+            RoutingKey.MESSAGE_INBOUND,
+            {"text": "hi", "received_at": "9999-12-31T00:00:00Z"},
+            "received_at 9999-12-31T00:00:00+00:00 is more than 0:05:00 ahead",
+        ),
+    ],
+    ids=["upsert last_inbound_at", "upsert updated_at", "inbound received_at"],
+)
+async def test_a_time_ahead_of_the_clock_is_dead_lettered_once_with_the_reason(
+    resolver: Resolver,
+    dead_letters: DeadLetters,
+    tenant_id: str,
+    queue: str,
+    routing_key: str,
+    fields: dict[str, str],
+    why: str,
+) -> None:
+    """A person who "wrote" in year 9999 would match "wrote within 7 days" forever."""
+    body = {"tenant_id": tenant_id, "connection_id": "tg-main", "external_id": "77", **fields}
+    message_id = uuid.uuid4().hex
+    await resolver.publish_raw(
+        json.dumps(body).encode(),
+        exchange=DIALOGS_EXCHANGE,
+        routing_key=routing_key,
+        message_id=message_id,
+    )
+    dead = await dead_letters.find(queue, message_id)
+    assert why in str(dead.headers["x-dead-letter-reason"])
+    assert "x-death" not in dead.headers  # not RabbitMQ's delivery limit
+    stored = await resolver.runtime.pool.fetchval(
+        "SELECT count(*) FROM contacts WHERE tenant_id = $1", tenant_id
+    )
+    assert stored == 0

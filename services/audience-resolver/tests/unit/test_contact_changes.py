@@ -10,6 +10,7 @@ from audience_resolver.domain import (
     changes_of_import,
     changes_of_upsert,
     refreshes_statistics,
+    time_ahead,
 )
 from contracts.audience import (
     ContactRecord,
@@ -140,3 +141,12 @@ def test_an_import_keeps_the_last_row_of_a_dialog_in_the_place_of_its_first() ->
         ("tg-alt", "1", None),
     ]
     assert changes.updated_at == NOW
+
+
+def test_a_time_beyond_the_clock_skew_is_refused_naming_it() -> None:
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    assert time_ahead(now, last_inbound_at=now + timedelta(minutes=4), updated_at=None) is None
+    assert time_ahead(now, received_at=now - timedelta(days=400)) is None
+    why = time_ahead(now, last_inbound_at=None, updated_at=now + timedelta(minutes=6))
+    assert why is not None
+    assert why.startswith("updated_at 2026-11-23T12:06:00+00:00 is more than 0:05:00 ahead")

@@ -66,6 +66,10 @@ def test_default_connection_and_channel_check() -> None:
             {"connection_id": "tg-main", "external_id": "1", "last_inbound_at": "yesterday"},
             "last_inbound_at",
         ),
+        (
+            {"connection_id": "tg-main", "external_id": "1", "last_inbound_at": "9999-12-31"},
+            "last_inbound_at: 9999-12-31 00:00:00 UTC is ahead of now",
+        ),
     ],
 )
 def test_bad_rows_say_what_is_wrong(fields: dict[str, str], message: str) -> None:

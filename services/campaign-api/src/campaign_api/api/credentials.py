@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from contracts.base import NulFree
+from pydantic import AfterValidator, ConfigDict, Field
 
 from .schemas import ConnectionIn
 
@@ -42,7 +43,7 @@ def _api_hash(value: str) -> str:
 Secret = Annotated[str, Field(min_length=1, max_length=4096)]
 
 
-class Credentials(BaseModel):
+class Credentials(NulFree):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

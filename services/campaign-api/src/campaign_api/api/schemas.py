@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from contracts.audience import Audience
-from contracts.base import ConnectionChannel, ConnectionId, ExternalId, UtcDatetime
+from contracts.base import ConnectionChannel, ConnectionId, ExternalId, NulFree, UtcDatetime
 from contracts.campaigns import MAX_INTERVAL_SECONDS, CampaignSpec
 from contracts.content import StepContent, TemplateName
 from contracts.tenants import ConnectionLimits, Plan
@@ -18,7 +18,9 @@ from ..domain.model import Refusal
 from ..domain.templates import DELAY_HELP, MAX_STEPS, StepTime, step_time
 
 
-class Body(BaseModel):
+class Body(NulFree):
+    """A request body: unknown fields and texts with a NUL character are refused."""
+
     model_config = ConfigDict(extra="forbid")
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from contracts.audience import ContactRecord
-from contracts.base import MESSENGER_OF, ConnectionChannel
+from contracts.base import MESSENGER_OF, ConnectionChannel, ahead_of_clock, utc_now
 from pydantic import ValidationError
 
 KNOWN_FIELDS = frozenset(
@@ -165,6 +165,11 @@ def to_record(
             raise RowError(f"{key}: longer than {MAX_LIST_ITEM} characters")
     if (problem := _unstorable(record)) is not None:
         raise RowError(problem)
+    if record.last_inbound_at is not None and ahead_of_clock(record.last_inbound_at, utc_now()):
+        raise RowError(
+            f"last_inbound_at: {record.last_inbound_at:%Y-%m-%d %H:%M:%S} UTC is ahead of now: "
+            "give the time the person last wrote"
+        )
     return record
 
 

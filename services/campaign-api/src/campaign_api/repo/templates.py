@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from contracts.base import STORED
 from contracts.content import StepContent
 from pydantic import TypeAdapter
 
@@ -32,7 +33,7 @@ def _template(row: Any) -> Template:
             TemplateStep(
                 step_id=int(step["step_id"]),
                 delay_seconds=float(step["delay_seconds"]),
-                content=_CONTENT.validate_python(step["content"]),
+                content=_CONTENT.validate_python(step["content"], context=STORED),
                 at=datetime.fromisoformat(step["at"]) if step.get("at") else None,
             )
             for step in row["steps"]

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from contracts.base import STORED
 from contracts.scheduling import CampaignScheduledV1, CampaignStep
 from contracts.tenants import TenantUpdatedV1
 
@@ -44,7 +45,7 @@ def _run(row: Any) -> CampaignRun:
         connection_id=row["connection_id"],
         channel=row["channel"],
         name=row["name"],
-        steps=tuple(CampaignStep.model_validate(s) for s in row["steps"]),
+        steps=tuple(CampaignStep.model_validate(s, context=STORED) for s in row["steps"]),
         interval_seconds=row["interval_seconds"],
         start_at=row["start_at"],
         counts_toward_quota=row["counts_toward_quota"],
