@@ -84,6 +84,7 @@ class Dispatcher:
         self._refreshing = asyncio.Lock()
         self._leasing = asyncio.Lock()
         self._loops: list[asyncio.Task[None]] = []
+        runtime.add_health_check("sending", self.working)
 
     @property
     def _pool(self) -> repo.Pool:
@@ -107,7 +108,17 @@ class Dispatcher:
             asyncio.create_task(self._every(self._inbox_poll_seconds, self._look_in_inbox)),
         ]
 
+    def working(self) -> bool:
+        """Its loops run, and every connection it sends for is being worked (else
+        `/health` fails: a live-looking process that holds leases and sends nothing
+        must be restarted)."""
+        return all(not loop.done() for loop in self._loops) and all(
+            sender.working for sender in self.senders.values()
+        )
+
     async def stop(self) -> None:
+        """Hand every connection back and release the leases, whatever failed on the
+        way (reports the broker could not take are reported by the next holder)."""
         for loop in self._loops:
             loop.cancel()
         for loop in self._loops:
@@ -115,12 +126,16 @@ class Dispatcher:
                 await loop
         await self.cancelled.stop()
         owned = [s for s in self.senders.values() if s.owning]
-        left = await asyncio.gather(*(sender.hand_back() for sender in owned))
+        handed = await asyncio.gather(*(s.hand_back() for s in owned), return_exceptions=True)
+        left = {
+            s.key: w if isinstance(w, repo.LeftBehind) else s.left_behind()
+            for s, w in zip(owned, handed, strict=True)
+        }
+        for failure in (w for w in handed if not isinstance(w, repo.LeftBehind)):
+            log.error("handing a connection back failed", error=repr(failure))
         if owned:
             with contextlib.suppress(*TRANSIENT_ERRORS):
-                await repo.release_leases(
-                    self._pool, self.holder, {s.key: w for s, w in zip(owned, left, strict=True)}
-                )
+                await repo.release_leases(self._pool, self.holder, left)
         for sender in self.senders.values():
             await sender.close()
         gc.unfreeze()  # a process that goes on (a test) gets its memory back
