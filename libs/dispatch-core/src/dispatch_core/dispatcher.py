@@ -9,7 +9,9 @@ third of `lease_seconds`.  A holder stops sending a margin before its lease
 would expire unless renewed, and a successor takes it only once it has expired
 (or was released by a stopping process), so one process at a time paces a
 connection, and its rate limit holds however many replicas run.  The successor
-honours what the connection left: its last send and the platform's wait.
+honours what the connection left: its last send and the platform's wait.  A
+holder is a slot (`holder_id`: host, service, port), not a process: one
+restarted in its slot after a crash takes its leases back at once.
 
 Connections arrive as `connection.updated.v1` (one replica stores each); every
 replica re-reads the table every `poll_seconds` and serves new ones, and the
@@ -46,6 +48,9 @@ from .sender import ConnectionSender
 
 log = get_logger(__name__)
 
+HOLDERS = uuid.UUID("5b0c6a39-6f0e-4c55-9a51-0c7f7c2f3d11")
+"""The namespace of holder ids made from slot names."""
+
 MAX_LEASE_MARGIN = 2.0
 """A holder stops sending this long (or a fifth of the lease) before its lease
 would expire: room for a request that left just before to reach the platform."""
@@ -64,6 +69,7 @@ class Dispatcher:
         poll_seconds: float = 2.0,
         lease_seconds: float = 10.0,
         inbox_poll_seconds: float = 1.0,
+        holder_id: str | None = None,
     ) -> None:
         self._runtime = runtime
         self.name = name
@@ -75,8 +81,9 @@ class Dispatcher:
         self.lease_seconds = lease_seconds
         self._lease_margin = min(MAX_LEASE_MARGIN, lease_seconds / 5)
         self._inbox_poll_seconds = inbox_poll_seconds
-        self.holder = uuid.uuid4()
-        """This process, as a lease holder."""
+        self.holder = uuid.uuid4() if holder_id is None else uuid.uuid5(HOLDERS, holder_id)
+        """This process's slot, as a lease holder (without `holder_id`: this process)."""
+        self.holder_id = holder_id
         self.metrics = DispatchMetrics(runtime.registry)
         self.cancelled = CancelledCampaigns()
         self.senders: dict[tuple[str, str], ConnectionSender] = {}
@@ -97,6 +104,7 @@ class Dispatcher:
         gc.collect()
         gc.freeze()
         await self.cancelled.start(self._pool)
+        log.info("lease holder", holder_id=self.holder_id, holder=str(self.holder))
         await self.refresh()
         with contextlib.suppress(*TRANSIENT_ERRORS):
             await self.renew_leases()  # else at the next renewal

@@ -266,14 +266,18 @@ class ConnectionSender:
 
     def take_over(self, lease: repo.Lease, holder: UUID, valid_until: float) -> None:
         """This process sends for the connection from now on: honour what the one
-        before left (its pause, its last send, a rate limit), then work the inbox."""
+        before left (its pause, its last send, a rate limit), then work the inbox.
+
+        A lease held by `holder` already was this slot's before a restart: taken
+        back at once, the process before may have sent until it stopped (now at
+        the latest), as another holder may have until its lease ran out."""
         self._holder = holder
         self._owning = True
         self.extend(valid_until)
         last_send = lease.last_send_at
-        if lease.previous_holder not in (None, holder):
-            # not released: its holder may have sent until its lease ran out
-            last_send = max(last_send or lease.previous_expires_at, lease.previous_expires_at)
+        if lease.previous_holder is not None:  # not released
+            stopped = min(lease.previous_expires_at, datetime.now(UTC))
+            last_send = max(last_send or stopped, stopped)
         self._pacer.resume(
             PacerState(
                 last_send_at=None if last_send is None else last_send.timestamp(),
