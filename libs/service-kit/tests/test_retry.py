@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import aio_pika.exceptions
 import aiormq.exceptions
+import asyncpg
 import pytest
 from service_kit.retry import is_transient, keep_running, retry_transient
 
@@ -67,3 +69,41 @@ async def test_background_work_that_fails_or_returns_is_started_again() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert runs == 4
+
+
+@pytest.mark.integration
+async def test_queries_wait_out_postgresql_ending_the_pools_connections(database_url: str) -> None:
+    """A restart (here: its sessions terminated, as a restart does) reaches a pooled
+    connection between queries; asyncpg then answers the next query on it "cannot
+    switch to state 12; another operation (2) is in progress" (InternalClientError,
+    the server's farewell still being read), not a connection error."""
+    name = f"retry-test-{uuid.uuid4().hex[:8]}"
+    pool = await asyncpg.create_pool(
+        database_url, min_size=3, max_size=3, server_settings={"application_name": name}
+    )
+    admin = await asyncpg.connect(database_url)
+    answered = 0
+
+    async def queries() -> None:
+        nonlocal answered
+        for _ in range(150):
+            await retry_transient(
+                lambda: pool.fetchval("SELECT pg_sleep(0.002)"), what="query", max_delay=0.05
+            )
+            answered += 1
+
+    async def restarts() -> None:
+        for _ in range(30):
+            await asyncio.sleep(0.05)
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = $1",
+                name,
+            )
+
+    try:
+        await asyncio.wait_for(asyncio.gather(queries(), queries(), queries(), restarts()), 120)
+    finally:
+        await admin.close()
+        await pool.close()
+    assert answered == 450

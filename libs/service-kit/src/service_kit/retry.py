@@ -19,6 +19,10 @@ T = TypeVar("T")
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
+    # a pooled connection PostgreSQL ended between queries (a restart): asyncpg,
+    # still reading the server's farewell, answers the next query on it "cannot
+    # switch to state 12; another operation (2) is in progress"
+    asyncpg.exceptions.InternalClientError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
