@@ -11,7 +11,7 @@ import contextlib
 from datetime import datetime
 from uuid import UUID
 
-from service_kit.retry import TRANSIENT_ERRORS
+from service_kit.retry import TRANSIENT_ERRORS, keep_running
 
 from . import repo
 
@@ -33,7 +33,9 @@ class CancelledCampaigns:
     async def start(self, pool: repo.Pool) -> None:
         self._pool = pool
         self._ids = await repo.cancelled_campaigns(pool)
-        self._task = asyncio.create_task(self._refresh(), name="cancelled-campaigns")
+        self._task = asyncio.create_task(
+            keep_running(self._refresh, what="read cancelled campaigns"), name="cancelled-campaigns"
+        )
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -9,7 +9,9 @@ third of `lease_seconds`.  A holder stops sending a margin before its lease
 would expire unless renewed, and a successor takes it only once it has expired
 (or was released by a stopping process), so one process at a time paces a
 connection, and its rate limit holds however many replicas run.  The successor
-honours what the connection left: its last send and the platform's wait.
+honours what the connection left: its last send and the platform's wait.  A
+holder is a slot (`holder_id`: host, service, port), not a process: one
+restarted in its slot after a crash takes its leases back at once.
 
 Connections arrive as `connection.updated.v1` (one replica stores each); every
 replica re-reads the table every `poll_seconds` and serves new ones, and the
@@ -46,6 +48,9 @@ from .sender import ConnectionSender
 
 log = get_logger(__name__)
 
+HOLDERS = uuid.UUID("5b0c6a39-6f0e-4c55-9a51-0c7f7c2f3d11")
+"""The namespace of holder ids made from slot names."""
+
 MAX_LEASE_MARGIN = 2.0
 """A holder stops sending this long (or a fifth of the lease) before its lease
 would expire: room for a request that left just before to reach the platform."""
@@ -64,6 +69,7 @@ class Dispatcher:
         poll_seconds: float = 2.0,
         lease_seconds: float = 10.0,
         inbox_poll_seconds: float = 1.0,
+        holder_id: str | None = None,
     ) -> None:
         self._runtime = runtime
         self.name = name
@@ -75,8 +81,9 @@ class Dispatcher:
         self.lease_seconds = lease_seconds
         self._lease_margin = min(MAX_LEASE_MARGIN, lease_seconds / 5)
         self._inbox_poll_seconds = inbox_poll_seconds
-        self.holder = uuid.uuid4()
-        """This process, as a lease holder."""
+        self.holder = uuid.uuid4() if holder_id is None else uuid.uuid5(HOLDERS, holder_id)
+        """This process's slot, as a lease holder (without `holder_id`: this process)."""
+        self.holder_id = holder_id
         self.metrics = DispatchMetrics(runtime.registry)
         self.cancelled = CancelledCampaigns()
         self.senders: dict[tuple[str, str], ConnectionSender] = {}
@@ -84,6 +91,7 @@ class Dispatcher:
         self._refreshing = asyncio.Lock()
         self._leasing = asyncio.Lock()
         self._loops: list[asyncio.Task[None]] = []
+        runtime.add_health_check("sending", self.working)
 
     @property
     def _pool(self) -> repo.Pool:
@@ -96,6 +104,7 @@ class Dispatcher:
         gc.collect()
         gc.freeze()
         await self.cancelled.start(self._pool)
+        log.info("lease holder", holder_id=self.holder_id, holder=str(self.holder))
         await self.refresh()
         with contextlib.suppress(*TRANSIENT_ERRORS):
             await self.renew_leases()  # else at the next renewal
@@ -107,7 +116,17 @@ class Dispatcher:
             asyncio.create_task(self._every(self._inbox_poll_seconds, self._look_in_inbox)),
         ]
 
+    def working(self) -> bool:
+        """Its loops run, and every connection it sends for is being worked (else
+        `/health` fails: a live-looking process that holds leases and sends nothing
+        must be restarted)."""
+        return all(not loop.done() for loop in self._loops) and all(
+            sender.working for sender in self.senders.values()
+        )
+
     async def stop(self) -> None:
+        """Hand every connection back and release the leases, whatever failed on the
+        way (reports the broker could not take are reported by the next holder)."""
         for loop in self._loops:
             loop.cancel()
         for loop in self._loops:
@@ -115,12 +134,16 @@ class Dispatcher:
                 await loop
         await self.cancelled.stop()
         owned = [s for s in self.senders.values() if s.owning]
-        left = await asyncio.gather(*(sender.hand_back() for sender in owned))
+        handed = await asyncio.gather(*(s.hand_back() for s in owned), return_exceptions=True)
+        left = {
+            s.key: w if isinstance(w, repo.LeftBehind) else s.left_behind()
+            for s, w in zip(owned, handed, strict=True)
+        }
+        for failure in (w for w in handed if not isinstance(w, repo.LeftBehind)):
+            log.error("handing a connection back failed", error=repr(failure))
         if owned:
             with contextlib.suppress(*TRANSIENT_ERRORS):
-                await repo.release_leases(
-                    self._pool, self.holder, {s.key: w for s, w in zip(owned, left, strict=True)}
-                )
+                await repo.release_leases(self._pool, self.holder, left)
         for sender in self.senders.values():
             await sender.close()
         gc.unfreeze()  # a process that goes on (a test) gets its memory back

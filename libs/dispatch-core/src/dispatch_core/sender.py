@@ -49,7 +49,7 @@ import asyncio
 import contextlib
 import hashlib
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -59,7 +59,7 @@ from contracts.base import utc_now
 from contracts.dispatch import DeliveryResult, DispatchJob, DispatchRequestedV1
 from contracts.tenants import credentials_digest as digest_of_credentials
 from service_kit.logs import get_logger
-from service_kit.retry import retry_transient
+from service_kit.retry import keep_running, retry_transient
 
 from . import repo
 from .cancellations import CancelledCampaigns
@@ -176,6 +176,8 @@ class ConnectionSender:
         self._arrived = asyncio.Event()
         self._work_task: asyncio.Task[None] | None = None
         self._taken: set[int] = set()
+        self._retiring: set[int] = set()
+        """Taken batches whose jobs have all started (`_retire_batch` is on them)."""
         self._parsed: dict[str, list[DispatchJob]] = {}
         """Jobs of batches this process received while it sent for the connection,
         by digest, until it takes them from the inbox."""
@@ -192,6 +194,11 @@ class ConnectionSender:
     @property
     def owning(self) -> bool:
         return self._owning
+
+    @property
+    def working(self) -> bool:
+        """Whether it works the inbox, if it sends for the connection."""
+        return not self._owning or (self._work_task is not None and not self._work_task.done())
 
     # arriving jobs (any replica)
 
@@ -249,8 +256,9 @@ class ConnectionSender:
         else:
             self._retired.add(client)
 
-    async def close(self) -> None:
-        await self._reporter.close()
+    async def close(self, wait_seconds: float = HAND_BACK_SECONDS) -> None:
+        """Report what is left (for at most `wait_seconds`) and close the clients."""
+        await self._report_left(self._reporter.close, wait_seconds)
         for client in {self._client, *self._retired}:
             await client.close()
 
@@ -258,14 +266,18 @@ class ConnectionSender:
 
     def take_over(self, lease: repo.Lease, holder: UUID, valid_until: float) -> None:
         """This process sends for the connection from now on: honour what the one
-        before left (its pause, its last send, a rate limit), then work the inbox."""
+        before left (its pause, its last send, a rate limit), then work the inbox.
+
+        A lease held by `holder` already was this slot's before a restart: taken
+        back at once, the process before may have sent until it stopped (now at
+        the latest), as another holder may have until its lease ran out."""
         self._holder = holder
         self._owning = True
         self.extend(valid_until)
         last_send = lease.last_send_at
-        if lease.previous_holder not in (None, holder):
-            # not released: its holder may have sent until its lease ran out
-            last_send = max(last_send or lease.previous_expires_at, lease.previous_expires_at)
+        if lease.previous_holder is not None:  # not released
+            stopped = min(lease.previous_expires_at, datetime.now(UTC))
+            last_send = max(last_send or stopped, stopped)
         self._pacer.resume(
             PacerState(
                 last_send_at=None if last_send is None else last_send.timestamp(),
@@ -276,7 +288,10 @@ class ConnectionSender:
                 ),
             )
         )
-        self._work_task = asyncio.create_task(self._work(), name=f"send {self.key}")
+        self._work_task = asyncio.create_task(
+            keep_running(self._work_again, what=f"send for {self.config.connection_id}"),
+            name=f"send {self.key}",
+        )
         log.info(
             "sending for the connection",
             connection_id=self.config.connection_id,
@@ -313,8 +328,22 @@ class ConnectionSender:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        await self._reporter.flush()
+        await self._report_left(self._reporter.flush, wait_seconds)
         return self.left_behind()
+
+    async def _report_left(self, report: Callable[[], Awaitable[None]], seconds: float) -> None:
+        """Report outcomes still waiting, unless the broker cannot take them in
+        `seconds`: a stopping process still releases its lease, and the next holder
+        reports them (their batches are still in the inbox)."""
+        try:
+            async with asyncio.timeout(seconds):
+                await report()
+        except Exception as error:  # TimeoutError: the broker is down
+            log.warning(
+                "outcomes not reported when stopping; the next holder reports them",
+                connection_id=self.config.connection_id,
+                error=repr(error),
+            )
 
     def left_behind(self) -> repo.LeftBehind:
         state = self._pacer.state()
@@ -345,6 +374,16 @@ class ConnectionSender:
                 await asyncio.wait_for(self._renewed.wait(), 1.0)
 
     # working the inbox (the lease holder)
+
+    async def _work_again(self) -> None:
+        """`_work`, which `keep_running` starts again if it fails: the batches it had
+        taken but not handed to `_retire_batch` are read again (their jobs already
+        started are skipped: they are active)."""
+        try:
+            await self._work()
+        except Exception:
+            self._taken &= self._retiring
+            raise
 
     async def _work(self) -> None:
         self._blocked = await retry_transient(
@@ -424,6 +463,7 @@ class ConnectionSender:
             except BaseException:
                 self._active.discard(key)
                 raise
+        self._retiring.add(batch.seq)
         self._spawn(self._retire_batch(batch, started))
 
     async def _start(self, job: DispatchJob) -> asyncio.Task[bool]:
@@ -443,18 +483,22 @@ class ConnectionSender:
         return self._spawn(self._deliver(job, booking, checked))
 
     async def _retire_batch(self, batch: _Batch, jobs: list[asyncio.Task[bool]]) -> None:
-        ended = await asyncio.gather(*jobs, return_exceptions=True)
-        for failure in (e for e in ended if isinstance(e, BaseException)):
-            log.error("a job failed unexpectedly", error=repr(failure))
-        if all(e is True for e in ended):
-            await self._reporter.flush()
-            await retry_transient(
-                lambda: repo.delete_batch(self._pool, batch.seq), what="retire a batch"
-            )
-            # a copy of the message that arrived while the batch was being sent was
-            # not stored again (the same digest), so nothing will take its jobs
-            self._parsed.pop(batch.digest, None)
-        self._taken.discard(batch.seq)  # a batch kept (not all ended here) is taken again
+        try:
+            ended = await asyncio.gather(*jobs, return_exceptions=True)
+            for failure in (e for e in ended if isinstance(e, BaseException)):
+                log.error("a job failed unexpectedly", error=repr(failure))
+            if all(e is True for e in ended):
+                await self._reporter.flush()
+                await retry_transient(
+                    lambda: repo.delete_batch(self._pool, batch.seq), what="retire a batch"
+                )
+                # a copy of the message that arrived while the batch was being sent was
+                # not stored again (the same digest), so nothing will take its jobs
+                self._parsed.pop(batch.digest, None)
+        finally:
+            # a batch kept (not all ended here, or its retiring failed) is taken again
+            self._taken.discard(batch.seq)
+            self._retiring.discard(batch.seq)
 
     def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         task = asyncio.create_task(work)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -40,12 +41,14 @@ def build_dispatcher_app(
     policies: Sequence[Policy] | PolicyFactory,
     track_inbound: bool = False,
     clock: Clock = utc_now,
+    port: int | None = None,
 ) -> Starlette:
     """A dispatcher's ASGI app: `/health`, `/metrics`, and the service in its lifespan.
 
     With `track_inbound`, it consumes `message.inbound.v1` into its `InboundLog`
     (`app.state.inbound`), which policies built by a `PolicyFactory` can read.
-    `clock`: the time the policies and outcomes go by (a test's own)."""
+    `clock`: the time the policies and outcomes go by (a test's own); `port`: the
+    service's HTTP port, part of its default lease holder id (`holder_id`)."""
     service = f"dispatcher-{name}"
     runtime = ServiceRuntime(
         service,
@@ -67,6 +70,7 @@ def build_dispatcher_app(
         clock=clock,
         lease_seconds=settings.dispatch_lease_seconds,
         inbox_poll_seconds=settings.dispatch_inbox_poll_seconds,
+        holder_id=holder_id(settings, service, port),
     )
     runtime.subscribe(
         Subscription(
@@ -107,6 +111,12 @@ def build_dispatcher_app(
     app.state.dispatcher = dispatcher
     app.state.inbound = inbound
     return app
+
+
+def holder_id(settings: DispatchSettings, service: str, port: int | None) -> str:
+    """`DISPATCH_HOLDER_ID`, else this slot: host name, service and port (two live
+    processes on one host cannot listen on one port; see `service_kit.runner`)."""
+    return settings.dispatch_holder_id or f"{socket.gethostname()}/{service}:{port}"
 
 
 def _inbound_subscription(

@@ -9,7 +9,13 @@ class DispatchSettings(ServiceSettings):
     """`DISPATCH_LEASE_SECONDS`: how long a process's hold on a connection lasts
     unless renewed (renewed every third of it; a successor of a process that died
     waits this long at most); `DISPATCH_INBOX_POLL_SECONDS`: how often a process
-    looks for batches another one stored for a connection it sends for."""
+    looks for batches another one stored for a connection it sends for;
+    `DISPATCH_HOLDER_ID`: this process's slot, as a lease holder (default: host
+    name, service and HTTP port).  A process restarted in the same slot takes its
+    leases back at once instead of waiting them out, so two processes that may
+    run at the same time must never share it: on one host they differ by port,
+    on Kubernetes and Compose the host name is the pod's or container's own."""
 
     dispatch_lease_seconds: float = 10.0
     dispatch_inbox_poll_seconds: float = 1.0
+    dispatch_holder_id: str = ""

@@ -1,5 +1,6 @@
 """Failures that pass (a database or broker restarting) are waited out, not turned
-into lost or dead-lettered messages."""
+into lost or dead-lettered messages; background work that fails is started again
+(`keep_running`) with the same backoff, never left dead in a live process."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ T = TypeVar("T")
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
+    # a pooled connection PostgreSQL ended between queries (a restart): asyncpg,
+    # still reading the server's farewell, answers the next query on it "cannot
+    # switch to state 12; another operation (2) is in progress"
+    asyncpg.exceptions.InternalClientError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
@@ -26,6 +31,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.InsufficientResourcesError,
     aio_pika.exceptions.AMQPError,
     aiormq.exceptions.AMQPError,
+    # a channel or connection being reopened (the broker restarting): a RuntimeError
+    aiormq.exceptions.ChannelInvalidStateError,
+    aio_pika.exceptions.ChannelInvalidStateError,
     ConnectionError,
     OSError,
     TimeoutError,
@@ -57,8 +65,10 @@ async def retry_transient(
     what: str,
     max_delay: float = 5.0,
     give_up_after: float | None = None,
+    retry_on: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
 ) -> T:
-    """Run `operation`, retrying transient failures with exponential backoff.
+    """Run `operation`, retrying transient failures (`retry_on`) with exponential
+    backoff.
 
     Without `give_up_after` it retries until it succeeds or its task is cancelled
     (the service shutting down), so a message being handled stays unacknowledged
@@ -69,15 +79,25 @@ async def retry_transient(
     while True:
         try:
             return await operation()
-        except TRANSIENT_ERRORS as error:
+        except retry_on as error:
             if give_up_after is not None and waited >= give_up_after:
                 raise
+            unexpected = not is_transient(error)
             log.warning(
-                "transient failure, retrying",
+                "unexpected failure, retrying" if unexpected else "transient failure, retrying",
                 what=what,
                 error=f"{type(error).__name__}: {error}",
                 retry_in=round(delay, 2),
+                exc_info=unexpected,
             )
             await asyncio.sleep(delay)
             waited += delay
             delay = min(delay * 2, max_delay)
+
+
+async def keep_running(work: Callable[[], Awaitable[None]], *, what: str) -> None:
+    """Run background `work` until its task is cancelled: whatever it fails with
+    (a bug included), it is logged and started again with the backoff above, so a
+    live process never goes on without it."""
+    while True:
+        await retry_transient(work, what=what, retry_on=(Exception,))

@@ -10,7 +10,11 @@ from .logs import configure_logging
 
 
 def serve(app: Any, *, service: str, host: str, port: int, log_level: str = "INFO") -> None:
-    """Blocks until SIGTERM/SIGINT; the app's lifespan starts and stops the service."""
+    """Blocks until SIGTERM/SIGINT; the app's lifespan starts and stops the service.
+
+    The port is bound before the service starts: a second process given a port in
+    use exits at once, before it does anything in the slot the port names (a
+    dispatcher's lease holder id)."""
     configure_logging(service, log_level)
     config = uvicorn.Config(
         app,
@@ -21,4 +25,5 @@ def serve(app: Any, *, service: str, host: str, port: int, log_level: str = "INF
         lifespan="on",
         timeout_graceful_shutdown=20,
     )
-    uvicorn.Server(config).run()
+    sock = config.bind_socket()
+    uvicorn.Server(config).run(sockets=[sock])

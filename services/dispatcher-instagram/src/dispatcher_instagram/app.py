@@ -16,6 +16,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         name="instagram",
         channels=["instagram"],
         settings=settings,
+        port=settings.dispatcher_instagram_port,
         migrations=None,  # no tables beyond dispatch-core's
         client_factory=messaging_api_clients(
             settings.instagram_api_base,

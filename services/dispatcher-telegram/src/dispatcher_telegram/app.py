@@ -48,6 +48,7 @@ def create_app(
         name="telegram",
         channels=["telegram_bot", "telegram_user"],
         settings=settings,
+        port=settings.dispatcher_telegram_port,
         migrations=None,  # no tables beyond dispatch-core's
         client_factory=clients,
         policies=POLICIES,

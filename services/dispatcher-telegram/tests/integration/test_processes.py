@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
@@ -281,4 +282,45 @@ async def test_a_replica_killed_mid_campaign_leaves_one_message_or_one_unknown_e
         else:
             assert (result.status, got) == ("sent", 1), j.recipient.external_id
     assert len(results) == len(jobs)
+    assert busiest_window([float(c["at"]) for c in calls]) <= 30  # type: ignore[arg-type]
+
+
+async def test_a_replica_restarted_in_its_slot_takes_its_lease_back_at_once(
+    replicas: Replicas, sims: RunningSimulators
+) -> None:
+    # a lease far longer than a restart: waited out, it would show
+    replicas.env["DISPATCH_LEASE_SECONDS"] = "30"
+    await sims.control("telegram").configure(latency_ms=25)
+    (process,) = await replicas.start(1)
+    await replicas.connect()
+    await replicas.holder()
+    campaign = uuid.uuid4()
+    jobs = [job(campaign, n) for n in range(1, 301)]
+    await replicas.send(jobs)
+
+    async def under_way() -> bool:
+        return len(await bot_calls(sims)) >= 20
+
+    await eventually(under_way, timeout=30, what="the campaign under way")
+    await asyncio.to_thread(process.kill)  # SIGKILL: its lease is not released
+    killed_after = len(await bot_calls(sims))
+    process.start()  # the same slot (host, service, port)
+    await process.wait_healthy()
+    healthy = time.monotonic()
+
+    async def sending_again() -> bool:
+        return len(await bot_calls(sims)) > killed_after + 5
+
+    await eventually(sending_again, timeout=40, what="sending again")
+    assert time.monotonic() - healthy < 5  # not the 30 s lease of the process before
+    results = await replicas.collect(len(jobs))
+
+    calls = await bot_calls(sims)
+    reached = Counter(str(c["recipient"]) for c in calls if c["status"] == 200)
+    assert len([r for r in results.values() if r.status == "unknown"]) <= 1
+    for j in jobs:
+        result = results[(j.campaign_id, j.recipient_no, j.step_no)]
+        got = reached[j.recipient.external_id]
+        assert got <= 1 if result.status == "unknown" else (result.status, got) == ("sent", 1)
+    # what the process before left is honoured: the bot's rate holds across the restart
     assert busiest_window([float(c["at"]) for c in calls]) <= 30  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> S
         name="whatsapp",
         channels=["whatsapp"],
         settings=settings,
+        port=settings.dispatcher_whatsapp_port,
         migrations=MIGRATIONS,
         client_factory=cloud_api_clients(
             settings.whatsapp_api_base,

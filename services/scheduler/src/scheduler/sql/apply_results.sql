@@ -33,4 +33,5 @@ SET state = CASE WHEN m.goes_on OR m.waits THEN 'waiting' ELSE 'done' END,
         ELSE r.due_at END
 FROM matched m
 WHERE r.campaign_id = $1 AND r.recipient_no = m.recipient_no AND r.state = 'released'
+  AND r.step_no = m.step_no  -- re-checked: not a later step released meanwhile
 RETURNING r.recipient_no, m.step_no, m.status, r.state

@@ -1,15 +1,20 @@
-WITH claimed AS (
+-- Release up to $2 due deliveries of campaign $1, in order.  The UPDATE re-checks
+-- the state it claims ('waiting'): a replica that read the same rows before
+-- another released them releases none of them twice, whatever the locking
+-- (SKIP LOCKED only spares it the wait for rows another replica is releasing).
+-- The due rows are chosen once (MATERIALIZED), never again for each row updated.
+WITH due AS MATERIALIZED (
+    SELECT recipient_no FROM recipients
+    WHERE campaign_id = $1 AND state = 'waiting'
+      AND due_at <= clock_timestamp() + interval '2 ms'
+    ORDER BY due_at, recipient_no
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+), claimed AS (
     UPDATE recipients r
     SET state = 'released', released_at = clock_timestamp()
-    FROM (
-        SELECT recipient_no FROM recipients
-        WHERE campaign_id = $1 AND state = 'waiting'
-          AND due_at <= clock_timestamp() + interval '2 ms'
-        ORDER BY due_at, recipient_no
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
-    ) due
-    WHERE r.campaign_id = $1 AND r.recipient_no = due.recipient_no
+    FROM due
+    WHERE r.campaign_id = $1 AND r.recipient_no = due.recipient_no AND r.state = 'waiting'
     RETURNING r.recipient_no, r.step_no, r.recipient, r.released_at, r.quota_taken
 )
 SELECT coalesce(
