@@ -40,7 +40,8 @@ DATABASE_URL = os.environ.get(
     "CHAOS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/campaigns_chaos"
 )
 API = f"http://127.0.0.1:{PORTS['campaign-api'][1]}"
-TELEGRAM_SIM = f"http://127.0.0.1:{SIM_PORTS['telegram']}"
+SIM_URLS = {name: f"http://127.0.0.1:{port}" for name, port in SIM_PORTS.items()}
+TELEGRAM_SIM = SIM_URLS["telegram"]
 COMPOSER_KEY = "sk-chaos-composer-key"
 
 

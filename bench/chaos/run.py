@@ -3,6 +3,7 @@ for each scenario a campaign at speed with one fault injected in the middle; a
 table row per scenario.  Exits 1 on any lost or duplicated message.
 
     .venv/bin/python bench/chaos/run.py [--recipients 20000] [--ai-recipients 1000]
+        [--other-recipients 3000]
         [scenario,scenario ...]          (default: every scenario; `make chaos SCENARIOS=...`)
 
 The stack is its own (ports 8180-8186, simulators 9100-9103, RabbitMQ vhost
@@ -30,6 +31,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("scenarios", nargs="?", default="", help="comma-separated names")
     parser.add_argument("--recipients", type=int, default=20_000, help="split over two bots")
     parser.add_argument("--ai-recipients", type=int, default=1_000)
+    parser.add_argument(
+        "--other-recipients", type=int, default=3_000, help="of the WhatsApp and Instagram runs"
+    )
     args = parser.parse_args()
     names = [n for n in args.scenarios.split(",") if n] or [s.name for s in SCENARIOS]
     unknown = [n for n in names if n not in BY_NAME]
@@ -59,7 +63,8 @@ def main() -> int:
                 control.down()
                 print(f"\nstarting the stack, {replicas} of every worker", flush=True)
                 control.up(replicas)
-                runner = runner or Runner(args.recipients, args.ai_recipients)
+                sizes = (args.recipients, args.ai_recipients, args.other_recipients)
+                runner = runner or Runner(*sizes)
             assert runner is not None
             print(f"\n== {scenario.name}: {scenario.fault.what}", flush=True)
             rows.append(runner.run(scenario))

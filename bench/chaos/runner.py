@@ -20,18 +20,23 @@ RESUME_TARGET = 10.0
 class Runner:
     """The demo tenant with two fast text bots and one for AI campaigns."""
 
-    def __init__(self, recipients: int, ai_recipients: int) -> None:
+    def __init__(self, recipients: int, ai_recipients: int, other_recipients: int) -> None:
         self.api = traffic.client()
         each = recipients // 2
-        self.text_bots = [traffic.add_bot(self.api, n, each) for n in (1, 2)]
-        self.ai_bots = [traffic.add_bot(self.api, 3, ai_recipients)]
+        self.bots = {
+            "telegram": [traffic.add_bot(self.api, n, each) for n in (1, 2)],
+            "ai": [traffic.add_bot(self.api, 3, ai_recipients)],
+            "whatsapp": [traffic.add_account(self.api, "whatsapp", 4, other_recipients)],
+            "instagram": [traffic.add_account(self.api, "instagram", 5, other_recipients)],
+        }
 
     def run(self, scenario: Scenario) -> Row:
         sim.reset()
+        bots = self.bots["ai" if scenario.ai else scenario.channel]
+        for bot in bots:
+            bot.tell_simulator()
         started = time.monotonic()
-        scenario_run = ScenarioRun(
-            self.api, scenario, self.ai_bots if scenario.ai else self.text_bots
-        )
+        scenario_run = ScenarioRun(self.api, scenario, bots)
         back = scenario.fault.inject(scenario_run)
         return scenario_run.row(back, time.monotonic() - started)
 
@@ -44,7 +49,6 @@ class ScenarioRun:
         self.scenario = scenario
         self.bots = bots
         self.tag = f"{scenario.name}-{uuid.uuid4().hex[:6]}"
-        self.accounts = [traffic.account(bot.number) for bot in bots]
         self.total = sum(bot.contacts for bot in bots)
         self.ids: list[str] = []
 
@@ -68,16 +72,16 @@ class ScenarioRun:
 
     def wait_sent(self, fraction: float, timeout: float = 300) -> None:
         deadline = time.monotonic() + timeout
-        while sim.successes(self.accounts) < fraction * self.total:
+        while sim.successes(self.bots) < fraction * self.total:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{fraction:.0%} of the messages were not sent in {timeout:g} s")
             time.sleep(0.1)
 
     def row(self, back: list[float], seconds_so_far: float) -> Row:
         started = time.monotonic()
-        per_bot = max(bot.contacts for bot in self.bots) / traffic.RATE
+        per_bot = max(bot.contacts / bot.rate for bot in self.bots)
         campaigns = traffic.wait_finished(self.api, self.ids, timeout=3 * per_bot + 180)
-        got = sim.received(self.accounts, None if self.scenario.ai else f"chaos {self.tag}:")
+        got = sim.received(self.bots, None if self.scenario.ai else f"chaos {self.tag}:")
         api_sent = set().union(*(traffic.sent_external_ids(self.api, i) for i in self.ids))
         unknown = sum(int(c["progress"]["unknown"]) for c in campaigns)
         bound = (

@@ -14,6 +14,8 @@ class Scenario:
     fault: Fault
     ai: bool = False
     """An AI campaign (through the ai-composer) instead of text campaigns."""
+    channel: str = "telegram"
+    """Two fast Telegram bots, or one WhatsApp number or one Instagram account."""
     replicas: int = 1
     """Of every worker."""
     dispatcher_kills: int = 0
@@ -31,6 +33,18 @@ SCENARIOS = [
     Scenario(
         "kill-dispatcher-telegram",
         faults.kill("dispatcher-telegram", 0.3, 0.6),
+        dispatcher_kills=2,
+    ),
+    Scenario(
+        "kill-dispatcher-whatsapp",
+        faults.kill("dispatcher-whatsapp", 0.3, 0.6),
+        channel="whatsapp",
+        dispatcher_kills=2,
+    ),
+    Scenario(
+        "kill-dispatcher-instagram",
+        faults.kill("dispatcher-instagram", 0.3, 0.6),
+        channel="instagram",
         dispatcher_kills=2,
     ),
     Scenario("kill-ai-composer", faults.kill("ai-composer"), ai=True),

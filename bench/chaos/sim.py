@@ -1,25 +1,31 @@
-"""What the Telegram simulator received (its `/_sim/` control API): the record
-a scenario's figures are checked against."""
+"""What the platform simulators received (their `/_sim/` control API): the
+record a scenario's figures are checked against."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from control import TELEGRAM_SIM
+from control import SIM_URLS
+from traffic import Bot
 
 
 def reset() -> None:
-    """Forget every call and counter (the start-up config stays)."""
-    httpx.post(f"{TELEGRAM_SIM}/_sim/reset", timeout=30).raise_for_status()
+    """Forget every call, counter and recipient state (the start-up config stays)."""
+    for url in SIM_URLS.values():
+        httpx.post(f"{url}/_sim/reset", timeout=30).raise_for_status()
 
 
-def successes(accounts: list[str]) -> int:
-    """Messages the bots' sends the simulator accepted so far."""
-    stats = httpx.get(f"{TELEGRAM_SIM}/_sim/stats", timeout=30).json()["accounts"]
-    return sum(int(stats.get(a, {}).get("successes", 0)) for a in accounts)
+def successes(bots: list[Bot]) -> int:
+    """The bots' sends the simulators accepted so far."""
+    total = 0
+    for bot in bots:
+        stats = httpx.get(f"{bot.sim}/_sim/stats", timeout=30).json()["accounts"]
+        total += int(stats.get(bot.account, {}).get("successes", 0))
+    return total
 
 
 @dataclass(frozen=True)
@@ -29,26 +35,26 @@ class Received:
     recipients: set[str]
     """Who got at least one message."""
     duplicates: int
-    """Messages beyond the first to the same recipient from the same bot: the
-    scenario sends one campaign, one step, per bot and recipient."""
+    """Messages beyond the first to the same recipient from the same account: a
+    scenario sends one campaign of one step per account."""
     times: list[float]
     """When each accepted message arrived (unix time), in order."""
 
 
-def received(accounts: list[str], marker: str | None) -> Received:
-    """The bots' accepted sendMessage calls whose text holds `marker` (None: all)."""
+def received(bots: list[Bot], marker: str | None) -> Received:
+    """The bots' accepted sends whose parameters hold `marker` (None: all)."""
     per_recipient: Counter[tuple[str, str]] = Counter()
     times: list[float] = []
-    for bot in accounts:
+    for bot in bots:
         answer = httpx.get(
-            f"{TELEGRAM_SIM}/_sim/calls",
-            params={"method": "sendMessage", "account": bot},
+            f"{bot.sim}/_sim/calls",
+            params={"method": bot.method, "account": bot.account},
             timeout=120,
         )
         answer.raise_for_status()
         for call in answer.json()["calls"]:
             if call["status"] == 200 and _has(call, marker):
-                per_recipient[(bot, str(call["recipient"]))] += 1
+                per_recipient[(bot.account, str(call["recipient"]))] += 1
                 times.append(float(call["at"]))
     return Received(
         recipients={recipient for _, recipient in per_recipient},
@@ -58,4 +64,4 @@ def received(accounts: list[str], marker: str | None) -> Received:
 
 
 def _has(call: dict[str, Any], marker: str | None) -> bool:
-    return marker is None or marker in str(call["params"].get("text", ""))
+    return marker is None or marker in json.dumps(call["params"], ensure_ascii=False)

@@ -7,11 +7,19 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from control import SIM_URLS
 from demo import tenant_key
-from demo_channels.common import Contact, call, import_contacts, wait_for_audience
+from demo_channels.common import (
+    Contact,
+    call,
+    import_contacts,
+    tell_simulator_who_wrote,
+    wait_for_audience,
+)
 
 RATE = 500
 """Messages per second per bot (paid broadcasts above Telegram's free 30/s)."""
@@ -29,11 +37,40 @@ def account(bot: int) -> str:
     return bot_token(bot).split(":")[0]
 
 
+OTHER_RATES = {"whatsapp": 80, "instagram": 250}
+"""Per second: the simulators' own limits for a WhatsApp number and an Instagram account."""
+SEND_METHODS = {"telegram": "sendMessage", "whatsapp": "messages:text", "instagram": "messages"}
+
+
 @dataclass(frozen=True)
 class Bot:
+    """A sending account (a Telegram bot, a WhatsApp number, an Instagram account)."""
+
     number: int
     connection_id: str
     contacts: int
+    channel: str = "telegram"
+    account: str = ""
+    """What the simulator files the account's calls under."""
+    people: tuple[Contact, ...] = ()
+
+    @property
+    def sim(self) -> str:
+        return SIM_URLS[self.channel]
+
+    @property
+    def method(self) -> str:
+        return SEND_METHODS[self.channel]
+
+    @property
+    def rate(self) -> float:
+        return OTHER_RATES.get(self.channel, RATE)
+
+    def tell_simulator(self) -> None:
+        """WhatsApp and Instagram: who wrote lately (the 24-hour window); again
+        after every reset of the simulator."""
+        if self.channel != "telegram":
+            tell_simulator_who_wrote(self.sim, self.people)
 
 
 def client() -> httpx.Client:
@@ -62,7 +99,40 @@ def add_bot(api: httpx.Client, number: int, contacts: int) -> Bot:
     people = [Contact(external_id=str(first + n), name=f"Person {n}") for n in range(contacts)]
     import_contacts(api, connection_id, people)
     wait_for_audience(api, audience(connection_id), contacts)
-    return Bot(number, connection_id, contacts)
+    return Bot(number, connection_id, contacts, account=account(number))
+
+
+def add_account(api: httpx.Client, channel: str, number: int, contacts: int) -> Bot:
+    """A WhatsApp number or an Instagram account with `contacts` people who wrote
+    ten minutes ago, limits raised so the whole audience goes at the platform's rate."""
+    connection_id = f"chaos-{channel}-{number}"
+    account_id = f"1784140{number:07d}"
+    credentials = {"access_token": f"EAAchaos{channel}token{number}"}
+    limits: dict[str, Any] = {"rate_per_second": OTHER_RATES[channel]}
+    limits["max_in_flight"] = MAX_IN_FLIGHT
+    if channel == "whatsapp":
+        credentials["phone_number_id"] = account_id
+        limits |= {"min_gap_seconds": 0, "warmup_days": 0, "daily_recipient_cap": 1_000_000}
+        limits |= {"warmup_start_per_day": 1_000_000}
+    else:
+        credentials["ig_id"] = account_id
+    call(
+        api,
+        "PUT",
+        f"/v1/connections/{connection_id}",
+        json={"channel": channel, "credentials": credentials, "limits": limits},
+    )
+    wrote = datetime.now(UTC) - timedelta(minutes=10)
+    first = 49_150_000_000 + number * 1_000_000
+    people = tuple(
+        Contact(external_id=str(first + n), name=f"Person {n}", last_inbound_at=wrote)
+        for n in range(contacts)
+    )
+    bot = Bot(number, connection_id, contacts, channel, account_id, people)
+    bot.tell_simulator()
+    import_contacts(api, connection_id, list(people))
+    wait_for_audience(api, audience(connection_id), contacts)
+    return bot
 
 
 def audience(connection_id: str) -> dict[str, Any]:
