@@ -26,6 +26,8 @@ class Row:
     """Seconds from the component's return to the next message at the platform
     (None: nothing was left to send by then)."""
     seconds: float
+    rate: float = 0.0
+    """Messages a second at the platform, first to last (the fault's pause included)."""
     note: str = ""
 
     @property
@@ -50,6 +52,12 @@ def agree(campaigns: list[dict[str, Any]], api_sent: set[str], got: Received) ->
     return counted == len(api_sent) and api_sent <= got.recipients and len(extra) <= unknown
 
 
+def rate(got: Received) -> float:
+    if len(got.times) < 2:
+        return 0.0
+    return (len(got.times) - 1) / max(got.times[-1] - got.times[0], 1e-9)
+
+
 def recovery(back: list[float], got: Received) -> float | None:
     """The longest wait, over the component's returns, for the next message."""
     waits = []
@@ -62,7 +70,7 @@ def recovery(back: list[float], got: Received) -> float | None:
 
 HEADER = (
     f"{'scenario':<28} {'recipients':>10} {'sent@sim':>9} {'dup':>4} {'lost':>5} "
-    f"{'unknown':>9} {'agree':>5} {'next msg':>9} {'time':>6}  result"
+    f"{'unknown':>9} {'agree':>5} {'next msg':>9} {'msg/s':>6} {'time':>6}  result"
 )
 
 
@@ -73,6 +81,6 @@ def line(row: Row) -> str:
     return (
         f"{row.scenario:<28} {row.recipients:>10} {row.sent_at_platform:>9} "
         f"{row.duplicates:>4} {row.lost:>5} {str(row.unknown) + bound:>9} "
-        f"{'yes' if row.agree else 'NO':>5} {wait:>9} {row.seconds:>5.0f}s  {verdict}"
-        + (f" ({row.note})" if row.note else "")
+        f"{'yes' if row.agree else 'NO':>5} {wait:>9} {row.rate:>6.0f} "
+        f"{row.seconds:>5.0f}s  {verdict}" + (f" ({row.note})" if row.note else "")
     )

@@ -10,7 +10,7 @@ import sim
 import traffic
 from control import API
 from faults import post_with_kill
-from report import Row, agree, lost, recovery
+from report import Row, agree, lost, rate, recovery
 from scenarios import Scenario
 
 RESUME_TARGET = 10.0
@@ -61,6 +61,11 @@ class ScenarioRun:
     def start(self) -> None:
         self.ids = [traffic.create(self.api, self._spec(bot)) for bot in self.bots]
 
+    def statuses(self) -> list[str]:
+        """Each campaign's status and snapshot size (None: not snapshotted yet)."""
+        found = [traffic.campaign(self.api, i) for i in self.ids]
+        return [f"{c['status']} (audience {c['progress']['audience_size']})" for c in found]
+
     def start_killing_api(self) -> float:
         key = f"chaos-{uuid.uuid4()}"
         headers = {"Idempotency-Key": key, "Authorization": self.api.headers["Authorization"]}
@@ -109,5 +114,6 @@ class ScenarioRun:
             agree=agreed,
             recovery=wait,
             seconds=seconds_so_far + time.monotonic() - started,
+            rate=rate(got),
             note="; ".join(notes),
         )

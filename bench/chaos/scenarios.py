@@ -27,7 +27,7 @@ SCENARIOS = [
     Scenario("kill-campaign-api-creating", faults.kill_api_while_creating()),
     Scenario(
         "kill-audience-resolver",
-        faults.kill_soon_after_start("audience-resolver", 0.5),
+        faults.kill_while_snapshotting(),
     ),
     Scenario("kill-scheduler", faults.kill("scheduler")),
     Scenario(
