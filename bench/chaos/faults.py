@@ -5,6 +5,8 @@ broker or database answering again."""
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import subprocess
 import threading
 import time
@@ -62,12 +64,13 @@ def kill_while_snapshotting(process: str = "audience-resolver") -> Fault:
 
     def inject(run: Run) -> list[float]:
         before = snapshots_taken(process)
+        pid = pid_of(process)  # now: supervisorctl takes ~0.1 s, longer than the stream
         creating = threading.Thread(target=run.start)
         creating.start()
         deadline = time.monotonic() + 30
         while snapshots_taken(process) == before and time.monotonic() < deadline:
             time.sleep(0.002)
-        pid = kill9(process)
+        os.kill(pid, signal.SIGKILL)
         creating.join()
         back = wait_back(process, pid)
         time.sleep(3)
@@ -98,6 +101,26 @@ def snapshot_counts(process: str) -> str:
         if m.startswith(("audience_snapshots_total", "consumer_messages_total"))
     ]
     return ", ".join(lines) or "no snapshot request"
+
+
+def kill_lease_holder(service: str) -> Fault:
+    """Two replicas: `kill -9` of the one sending (holding the connections' leases,
+    `dispatch_connections_sending` in its /metrics) once 30 % were sent."""
+
+    def inject(run: Run) -> list[float]:
+        run.start()
+        run.wait_sent(0.3)
+        holder = max((service, f"{service}-2"), key=connections_sending)
+        print(f"  {holder} holds {connections_sending(holder):g} connections' leases")
+        return [wait_back(holder, kill9(holder))]
+
+    return Fault(f"kill -9 of the {service} replica that sends", inject)
+
+
+def connections_sending(process: str) -> float:
+    prefix = "dispatch_connections_sending "
+    found = [float(m.removeprefix(prefix)) for m in _metrics(process) if m.startswith(prefix)]
+    return found[0] if found else 0.0
 
 
 def stop_for(process: str, seconds: float) -> Fault:
@@ -162,8 +185,8 @@ def post_with_kill(url: str, body: object, headers: dict[str, str], process: str
     sender = threading.Thread(target=post)
     pid = pid_of(process)
     sender.start()
-    time.sleep(0.01)
-    kill9(process)
+    time.sleep(0.05)  # the request is in campaign-api's hands (it takes ~0.1 s here)
+    os.kill(pid, signal.SIGKILL)
     sender.join()
     back = wait_back(process, pid)
     print(f"  the POST killed mid-way was answered: {answered[0] if answered else 'no (cut off)'}")

@@ -54,7 +54,7 @@ SCENARIOS = [
     ),
     Scenario(
         "replicas-kill-dispatcher",
-        faults.kill("dispatcher-telegram", 0.3),
+        faults.kill_lease_holder("dispatcher-telegram"),
         replicas=2,
         dispatcher_kills=1,
     ),
