@@ -35,7 +35,11 @@ PORTS = {
 REPLICA_PORT_OFFSET = 100
 """deploy/local/stack.py: a worker's second replica answers on its port + 100."""
 SIM_PORTS = {"telegram": 9100, "whatsapp": 9101, "instagram": 9102, "openai": 9103}
-RABBITMQ_URL = os.environ.get("CHAOS_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/chaos")
+RABBITMQ_URL = os.environ.get(
+    "CHAOS_RABBITMQ_URL", f"amqp://guest:guest@127.0.0.1:5672/chaos-{int(time.time())}"
+)
+"""A vhost of the run's own, deleted at its end: deleting one at the start hung
+(quorum queues left unresponsive by an earlier run's faults held `delete_vhost`)."""
 DATABASE_URL = os.environ.get(
     "CHAOS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/campaigns_chaos"
 )
@@ -75,17 +79,22 @@ def _stack(command: str, replicas: int) -> int:
     ).returncode
 
 
+def _rabbitmqctl(*args: str, timeout: float = 60) -> str:
+    return subprocess.run(
+        ["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True, timeout=timeout
+    ).stdout
+
+
+def vhost() -> str:
+    return urlsplit(RABBITMQ_URL).path.lstrip("/") or "/"
+
+
 def fresh_infrastructure() -> None:
     """An empty vhost and database: nothing left from an earlier run."""
-    vhost = urlsplit(RABBITMQ_URL).path.lstrip("/") or "/"
-    if vhost != "/":
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
-        subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True, capture_output=True)
-        subprocess.run(
-            ["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
-            check=True,
-            capture_output=True,
-        )
+    if vhost() != "/":
+        if vhost() not in _rabbitmqctl("list_vhosts").split():
+            _rabbitmqctl("add_vhost", vhost(), timeout=300)  # took 70 s once, the broker busy
+        _rabbitmqctl("set_permissions", "-p", vhost(), "guest", ".*", ".*", ".*")
     parts = urlsplit(DATABASE_URL)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
@@ -94,6 +103,16 @@ def fresh_infrastructure() -> None:
         check=True,
         capture_output=True,
     )
+
+
+def remove_vhost() -> None:
+    """The run's vhost, if it can be deleted within a minute."""
+    if vhost() == "/":
+        return
+    try:
+        _rabbitmqctl("delete_vhost", vhost())
+    except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as failed:
+        print(f"the RabbitMQ vhost {vhost()} is left: delete_vhost failed ({failed})")
 
 
 def up(replicas: int = 1) -> None:
@@ -139,12 +158,19 @@ def health_url(process: str) -> str:
     return f"http://127.0.0.1:{port}/health"
 
 
-def healthy(process: str) -> bool:
+def health(process: str) -> str:
+    """The /health answer: "200", or the status and body, or why there was none."""
     try:
         with urllib.request.urlopen(health_url(process), timeout=2) as answer:  # noqa: S310
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
+            return str(answer.status)
+    except urllib.error.HTTPError as refused:
+        return f"{refused.code} {refused.read()[:300].decode(errors='replace')}"
+    except (urllib.error.URLError, OSError) as failed:
+        return f"no answer ({failed})"
+
+
+def healthy(process: str) -> bool:
+    return health(process) == "200"
 
 
 def wait_back(process: str, old_pid: int, timeout: float = 90) -> float:
@@ -155,4 +181,7 @@ def wait_back(process: str, old_pid: int, timeout: float = 90) -> float:
         if pid and pid != old_pid and healthy(process):
             return time.time()
         time.sleep(0.1)
-    raise TimeoutError(f"{process} was not back within {timeout:g} s")
+    raise TimeoutError(
+        f"{process} was not back within {timeout:g} s (pid {pid_of(process)}, "
+        f"/health: {health(process)})"
+    )

@@ -29,11 +29,13 @@ class Row:
     rate: float = 0.0
     """Messages a second at the platform, first to last (the fault's pause included)."""
     note: str = ""
+    component_back: bool = True
+    """False: the component hit did not answer /health again in time."""
 
     @property
     def passed(self) -> bool:
-        """No loss and no duplicate (the targets missed otherwise are in `note`)."""
-        return self.lost == 0 and self.duplicates == 0
+        """No loss, no duplicate, the component back (other targets missed are in `note`)."""
+        return self.lost == 0 and self.duplicates == 0 and self.component_back
 
 
 def lost(campaign: dict[str, Any], recipients: int) -> int:

@@ -6,8 +6,8 @@ table row per scenario.  Exits 1 on any lost or duplicated message.
         [--other-recipients 3000]
         [scenario,scenario ...]          (default: every scenario; `make chaos SCENARIOS=...`)
 
-The stack is its own (ports 8180-8186, simulators 9100-9103, RabbitMQ vhost
-`chaos`, database `campaigns_chaos`, .run/chaos), so a running `make up` is left
+The stack is its own (ports 8180-8186, simulators 9100-9103, a RabbitMQ vhost
+`chaos-<time>`, database `campaigns_chaos`, .run/chaos), so a running `make up` is left
 alone; the restart-rabbitmq and restart-postgresql scenarios restart the
 machine's broker and database, which every other user of them notices.
 """
@@ -71,6 +71,7 @@ def main() -> int:
             print(line(rows[-1]), flush=True)
     finally:
         control.down()
+        control.remove_vhost()
     print(f"\nchaos: {len(rows)} scenarios in {time.monotonic() - started:.0f} s\n")
     print(HEADER)
     for row in rows:

@@ -37,7 +37,11 @@ class Runner:
             bot.tell_simulator()
         started = time.monotonic()
         scenario_run = ScenarioRun(self.api, scenario, bots)
-        back = scenario.fault.inject(scenario_run)
+        try:
+            back = scenario.fault.inject(scenario_run)
+        except TimeoutError as stuck:
+            print(f"  {stuck}", flush=True)
+            back, scenario_run.notes = [], [str(stuck)]
         return scenario_run.row(back, time.monotonic() - started)
 
 
@@ -51,6 +55,8 @@ class ScenarioRun:
         self.tag = f"{scenario.name}-{uuid.uuid4().hex[:6]}"
         self.total = sum(bot.contacts for bot in bots)
         self.ids: list[str] = []
+        self.notes: list[str] = []
+        """What went wrong with the fault itself (a component not back)."""
 
     def _spec(self, bot: traffic.Bot) -> dict[str, Any]:
         content = (
@@ -60,11 +66,6 @@ class ScenarioRun:
 
     def start(self) -> None:
         self.ids = [traffic.create(self.api, self._spec(bot)) for bot in self.bots]
-
-    def statuses(self) -> list[str]:
-        """Each campaign's status and snapshot size (None: not snapshotted yet)."""
-        found = [traffic.campaign(self.api, i) for i in self.ids]
-        return [f"{c['status']} (audience {c['progress']['audience_size']})" for c in found]
 
     def start_killing_api(self) -> float:
         key = f"chaos-{uuid.uuid4()}"
@@ -95,7 +96,9 @@ class ScenarioRun:
             else None
         )
         wait = recovery(back, got)
-        notes = [f"{c['id']} still {c['status']}" for c in campaigns if c["status"] != "completed"]
+        notes = self.notes + [
+            f"{c['id']} still {c['status']}" for c in campaigns if c["status"] != "completed"
+        ]
         if bound is not None and unknown > bound:
             notes.append(f"unknown {unknown} > {bound}")
         if wait is not None and wait > RESUME_TARGET:
@@ -116,4 +119,5 @@ class ScenarioRun:
             seconds=seconds_so_far + time.monotonic() - started,
             rate=rate(got),
             note="; ".join(notes),
+            component_back=not self.notes,
         )
