@@ -6,7 +6,7 @@ SIMULATED := SIMULATORS=1 \
 	WHATSAPP_API_BASE=http://127.0.0.1:9001/v21.0 \
 	INSTAGRAM_API_BASE=http://127.0.0.1:9002/v21.0
 
-.PHONY: install infra up down status demo test lint format schemas bench clean
+.PHONY: install infra up down status demo test lint format schemas bench chaos clean
 
 install:  ## uv and the workspace (.venv)
 	@scripts/bootstrap.sh tools
@@ -45,6 +45,9 @@ schemas: install  ## regenerate the checked-in JSON Schemas of the events
 
 bench: install  ## throughput and latency figures (not tests)
 	$(PY) bench/run_all.py
+
+chaos: install infra  ## faults in the middle of campaigns at speed (SCENARIOS=a,b to pick; not part of test)
+	@$(PY) bench/chaos/run.py $(SCENARIOS)
 
 clean: down
 	rm -rf .run .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,13 @@ Services take their settings from the environment `up` runs in (RABBITMQ_URL,
 DATABASE_URL, TELEGRAM_API_BASE, ...).  supervisord restarts a service that
 dies, so a killed process is back within seconds and carries on where it
 stopped.  Logs: .run/logs/<service>.log.
+
+STACK_RUN_DIR puts the config, socket and logs elsewhere than .run (a second
+stack beside `make up`, as `make chaos` runs); TELEGRAM_SIM_PORT, WHATSAPP_SIM_PORT,
+INSTAGRAM_SIM_PORT and OPENAI_SIM_PORT move the simulators (9000-9003).
+WORKER_REPLICAS=2 runs two of every worker (not campaign-api): the second
+replica of a worker answers /health on the worker's port + 100 and is named
+`<service>-2` in supervisorctl.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN = ROOT / ".run"
+RUN = Path(os.environ.get("STACK_RUN_DIR") or ROOT / ".run")
 CONF = RUN / "supervisord.conf"
 PYTHON = sys.executable
 
@@ -37,7 +44,17 @@ SERVICES = [
     ("dispatcher-instagram", "dispatcher_instagram", "DISPATCHER_INSTAGRAM_PORT", 8085),
     ("ai-composer", "ai_composer", "AI_COMPOSER_PORT", 8086),
 ]
-SIMULATOR_PORTS = {"telegram": 9000, "whatsapp": 9001, "instagram": 9002, "openai": 9003}
+SIMULATOR_PORTS = {
+    name: int(os.environ.get(f"{name.upper()}_SIM_PORT") or default)
+    for name, default in {
+        "telegram": 9000,
+        "whatsapp": 9001,
+        "instagram": 9002,
+        "openai": 9003,
+    }.items()
+}
+REPLICA_PORT_OFFSET = 100
+"""A worker's second replica answers /health on its port + this."""
 SETTINGS = (
     "RABBITMQ_URL",
     "DATABASE_URL",
@@ -51,6 +68,8 @@ SETTINGS = (
     "LOG_LEVEL",
     "HTTP_HOST",
     "SIMULATORS",
+    "WORKER_REPLICAS",
+    *(f"{name.upper()}_SIM_PORT" for name in ("telegram", "whatsapp", "instagram", "openai")),
     *(setting for _, _, setting, _ in SERVICES),
 )
 """What the services read from the environment: a stack started with other values
@@ -64,11 +83,27 @@ def settings_fingerprint() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _program(name: str, command: str) -> str:
+def replicas() -> int:
+    """How many of every worker run (WORKER_REPLICAS, 1 or 2)."""
+    return 2 if os.environ.get("WORKER_REPLICAS") == "2" else 1
+
+
+def processes() -> list[tuple[str, str, str, int]]:
+    """Every supervised service process: name, module, port setting, port."""
+    found = []
+    for name, module, setting, default in SERVICES:
+        port = int(os.environ.get(setting) or default)
+        found.append((name, module, setting, port))
+        if replicas() == 2 and name != "campaign-api":
+            found.append((f"{name}-2", module, setting, port + REPLICA_PORT_OFFSET))
+    return found
+
+
+def _program(name: str, command: str, environment: str = "") -> str:
     return f"""
 [program:{name}]
 command={command}
-directory={ROOT}
+{environment}directory={ROOT}
 autorestart=true
 startsecs=2
 startretries=100
@@ -101,8 +136,8 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
     if simulators:
         ports = " ".join(f"--{name}-port {port}" for name, port in SIMULATOR_PORTS.items())
         text += _program("platform-sim", f"{PYTHON} -m platform_sim {ports}")
-    for name, module, _, _ in SERVICES:
-        text += _program(name, f"{PYTHON} -m {module}")
+    for name, module, setting, port in processes():
+        text += _program(name, f"{PYTHON} -m {module}", f'environment={setting}="{port}"\n')
     CONF.write_text(text, encoding="utf-8")
 
 
@@ -119,10 +154,7 @@ def running() -> bool:
 
 def health_urls() -> dict[str, str]:
     host = os.environ.get("HTTP_HOST", "127.0.0.1")
-    return {
-        name: f"http://{host}:{os.environ.get(setting, default)}/health"
-        for name, _, setting, default in SERVICES
-    }
+    return {name: f"http://{host}:{port}/health" for name, _, _, port in processes()}
 
 
 def wait_healthy(timeout: float) -> bool:
@@ -158,9 +190,8 @@ def up() -> int:
     FINGERPRINT.write_text(settings_fingerprint() + "\n", encoding="utf-8")
     daemon = Path(PYTHON).with_name("supervisord")
     subprocess.run([str(daemon), "-c", str(CONF)], check=True)
-    print(
-        f"starting {len(SERVICES)} services{' and the platform simulators' if simulators else ''}"
-    )
+    also = " and the platform simulators" if simulators else ""
+    print(f"starting {len(processes())} service processes{also}")
     healthy = wait_healthy(float(os.environ.get("UP_TIMEOUT_SECONDS", "120")))
     print("all services healthy" if healthy else "some services are not healthy")
     return 0 if healthy else 1
