@@ -7,6 +7,7 @@ same renderer.  Handlers bind `campaign_id` with `bound_contextvars`.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Any
 
@@ -16,6 +17,32 @@ from structlog.types import EventDict, Processor
 _QUIET = ("aiormq", "aio_pika", "asyncio", "uvicorn.access", "faststream.access", "httpx")
 """Loggers kept to warnings; `httpx` logs each request's URL at INFO, and a
 Telegram bot's URL holds its token."""
+
+
+_RECONNECTING = {
+    "aiormq.connection": re.compile(
+        r"^(Unexpected connection close from remote|error when creating transport)"
+    ),
+    "aio_pika.tools": re.compile(r"RobustChannel\._on_close .* error: ChannelInvalidStateError"),
+}
+"""What aio-pika and aiormq log at ERROR while the broker restarts (the connection
+closed by it, each channel's close callback, each refused reconnect attempt),
+though they reconnect by themselves: a service that cannot reconnect fails
+`/health` instead."""
+
+
+class _BrokerRestartAsWarning(logging.Filter):
+    """Logs a broker restart's expected errors at WARNING, so ERROR keeps meaning
+    something went wrong (about 10 ERROR lines per service per restart before)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        pattern = _RECONNECTING.get(record.name)
+        if record.levelno > logging.WARNING and pattern and pattern.search(record.getMessage()):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_BROKER_RESTART_AS_WARNING = _BrokerRestartAsWarning()
 
 
 def _add_service(service: str) -> Processor:
@@ -60,6 +87,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in _RECONNECTING:
+        logging.getLogger(name).addFilter(_BROKER_RESTART_AS_WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
