@@ -35,6 +35,7 @@ from contracts.audience import (
     RecipientsResolvedV1,
 )
 from contracts.names import INTERNAL_EXCHANGE, Queue, RoutingKey, dead_letter_queue
+from contracts.tenants import TenantUpdatedV1
 from faststream.rabbit import RabbitBroker
 from pydantic import BaseModel
 from service_kit.publishing import encode
@@ -55,6 +56,7 @@ RESOLVER_QUEUES = [
     Queue.RESOLVER_ESTIMATE,
     Queue.RESOLVER_LIST_UPLOADED,
     Queue.RESOLVER_LIST_CLOSE,
+    Queue.RESOLVER_TENANTS,
 ]
 
 
@@ -87,6 +89,25 @@ class Resolver:
             message_id=message_id or uuid.uuid4().hex,
             timestamp=timestamp,
         )
+
+    async def announce_tenant(self, tenant_id: str) -> None:
+        """Publish `tenant.updated.v1` and wait until the resolver knows the tenant."""
+        event = TenantUpdatedV1(
+            tenant_id=tenant_id,
+            plan="paid",
+            monthly_limit=4000,
+            subscription_ends_at=None,
+            updated_at=datetime.now(UTC),
+        )
+        await self.publish(event, exchange=INTERNAL_EXCHANGE, routing_key=RoutingKey.TENANT_UPDATED)
+
+        async def known() -> bool | None:
+            found = await self.runtime.pool.fetchval(
+                "SELECT true FROM tenants WHERE id = $1", tenant_id
+            )
+            return bool(found) or None
+
+        await eventually(known, what=f"tenant {tenant_id} to be known")
 
     async def upload_list(
         self,
@@ -304,8 +325,11 @@ async def resolver(rabbitmq_url: str, resolver_database: str) -> AsyncIterator[R
 
 
 @pytest.fixture
-def tenant_id() -> str:
-    return f"t-{uuid.uuid4().hex[:12]}"
+async def tenant_id(resolver: Resolver) -> str:
+    """A tenant of the test's own, announced as campaign-api does on its creation."""
+    tenant = f"t-{uuid.uuid4().hex[:12]}"
+    await resolver.announce_tenant(tenant)
+    return tenant
 
 
 @pytest.fixture

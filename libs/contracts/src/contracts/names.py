@@ -69,6 +69,7 @@ class Queue:
     RESOLVER_ESTIMATE: Final = "audience-resolver.estimate"
     RESOLVER_LIST_UPLOADED: Final = "audience-resolver.list-uploaded"
     RESOLVER_LIST_CLOSE: Final = "audience-resolver.list-close"
+    RESOLVER_TENANTS: Final = "audience-resolver.tenants"
 
     SCHEDULER_CAMPAIGN_SCHEDULED: Final = "scheduler.campaign-scheduled"
     SCHEDULER_CAMPAIGN_CANCEL: Final = "scheduler.campaign-cancel"

@@ -15,6 +15,7 @@ from contracts.audience import (
     MessageInboundV1,
 )
 from contracts.names import DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, Queue, RoutingKey
+from contracts.tenants import TenantUpdatedV1
 from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
 
@@ -33,7 +34,7 @@ def _campaign(event: AudienceSnapshotRequestedV1) -> dict[str, Any]:
 
 
 def _tenant(
-    event: ContactUpsertedV1 | MessageInboundV1 | AudienceEstimateRequestedV1,
+    event: ContactUpsertedV1 | MessageInboundV1 | AudienceEstimateRequestedV1 | TenantUpdatedV1,
 ) -> dict[str, Any]:
     return {"tenant_id": event.tenant_id}
 
@@ -48,6 +49,14 @@ def _import(batch: ContactsImportedV1) -> dict[str, Any]:
 
 def _subscriptions(handlers: Handlers, settings: Settings) -> list[Subscription[Any]]:
     return [
+        Subscription(
+            queue=Queue.RESOLVER_TENANTS,
+            model=TenantUpdatedV1,
+            handle=handlers.on_tenant_updated,
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.TENANT_UPDATED,
+            log_fields=_tenant,
+        ),
         Subscription(
             queue=Queue.RESOLVER_CONTACT_UPSERTED,
             model=ContactUpsertedV1,

@@ -21,6 +21,7 @@ from contracts.audience import (
     MessageInboundV1,
 )
 from contracts.base import utc_now
+from contracts.tenants import TenantUpdatedV1
 from pydantic import BaseModel
 from service_kit.errors import Unprocessable
 from service_kit.logs import get_logger
@@ -44,6 +45,7 @@ from .repo import contacts as contacts_repo
 from .repo import estimates as estimates_repo
 from .repo import lists as lists_repo
 from .repo import snapshots as snapshots_repo
+from .repo import tenants as tenants_repo
 from .streaming import SnapshotStream
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,6 +74,8 @@ class Handlers:
     def __init__(self, runtime: ServiceRuntime, metrics: ResolverMetrics) -> None:
         self._runtime = runtime
         self._metrics = metrics
+        self._known_tenants: set[str] = set()
+        """Tenants seen to exist (a tenant is never removed, so this only grows)."""
 
     @property
     def _pool(self) -> Pool:
@@ -86,13 +90,30 @@ class Handlers:
             return None
         return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
+    async def on_tenant_updated(self, event: TenantUpdatedV1) -> None:
+        await tenants_repo.record_tenant(self._pool, event.tenant_id, event.updated_at)
+        self._known_tenants.add(event.tenant_id)
+
+    async def _require_tenant(self, tenant_id: str) -> None:
+        """Refuses (dead-letters with the reason) what names a tenant that does not
+        exist: the producer has it wrong, and it will not come to exist by waiting."""
+        if tenant_id in self._known_tenants:
+            return
+        if not await tenants_repo.tenant_exists(self._pool, tenant_id):
+            raise Unprocessable(
+                f"tenant_id {tenant_id!r} names no tenant: create it first (PUT /v1/tenants/{{id}})"
+            )
+        self._known_tenants.add(tenant_id)
+
     async def on_contact_upserted(self, event: ContactUpsertedV1) -> None:
-        """A time ahead of the clock is refused (dead-lettered with the reason)."""
+        """A tenant that does not exist, or a time ahead of the clock, is refused
+        (dead-lettered with the reason)."""
         ahead = time_ahead(
             utc_now(), last_inbound_at=event.last_inbound_at, updated_at=event.updated_at
         )
         if ahead is not None:
             raise Unprocessable(ahead)
+        await self._require_tenant(event.tenant_id)
         changes = changes_of_upsert(event, sent_at=self._sent_at(), received_at=utc_now())
         await contacts_repo.apply_changes(self._pool, event.tenant_id, changes)
         self._metrics.contacts_upserted.labels("upsert").inc()
@@ -126,10 +147,12 @@ class Handlers:
             log.info("planner statistics refreshed after a bulk import", rows=batch.total_contacts)
 
     async def on_message_inbound(self, event: MessageInboundV1) -> None:
-        """A `received_at` ahead of the clock is refused (dead-lettered with the reason)."""
+        """A tenant that does not exist, or a `received_at` ahead of the clock, is
+        refused (dead-lettered with the reason)."""
         ahead = time_ahead(utc_now(), received_at=event.received_at)
         if ahead is not None:
             raise Unprocessable(ahead)
+        await self._require_tenant(event.tenant_id)
         activity = activity_of(event)
         await contacts_repo.record_inbound(self._pool, event.tenant_id, activity)
         self._metrics.inbound_recorded.labels(activity.command or "none").inc()

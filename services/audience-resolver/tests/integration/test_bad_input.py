@@ -181,3 +181,45 @@ async def test_a_time_ahead_of_the_clock_is_dead_lettered_once_with_the_reason(
         "SELECT count(*) FROM contacts WHERE tenant_id = $1", tenant_id
     )
     assert stored == 0
+
+
+@pytest.mark.parametrize(
+    ("queue", "routing_key", "fields"),
+    [
+        (Queue.RESOLVER_CONTACT_UPSERTED, RoutingKey.CONTACT_UPSERTED, {"channel": "telegram"}),
+        (
+            Queue.RESOLVER_MESSAGE_INBOUND,
+            RoutingKey.MESSAGE_INBOUND,
+            {"text": "STOP", "received_at": "2026-01-01T00:00:00Z"},
+        ),
+    ],
+    ids=["upsert", "inbound"],
+)
+async def test_a_tenant_that_does_not_exist_is_dead_lettered_once_with_the_reason(
+    resolver: Resolver,
+    dead_letters: DeadLetters,
+    queue: str,
+    routing_key: str,
+    fields: dict[str, str],
+) -> None:
+    """Nothing is stored for a tenant nobody created; once it exists, the same
+    message is stored."""
+    tenant = f"nobody-{uuid.uuid4().hex[:8]}"
+    body = json.dumps(
+        {"tenant_id": tenant, "connection_id": "tg-main", "external_id": "77", **fields}
+    ).encode()
+    message_id = uuid.uuid4().hex
+    await resolver.publish_raw(
+        body, exchange=DIALOGS_EXCHANGE, routing_key=routing_key, message_id=message_id
+    )
+    dead = await dead_letters.find(queue, message_id)
+    assert f"tenant_id '{tenant}' names no tenant" in str(dead.headers["x-dead-letter-reason"])
+    assert "x-death" not in dead.headers  # refused at once, not at RabbitMQ's delivery limit
+    count = "SELECT count(*) FROM contacts WHERE tenant_id = $1"
+    assert await resolver.runtime.pool.fetchval(count, tenant) == 0
+
+    await resolver.announce_tenant(tenant)
+    handled = resolver.handled(queue)
+    await resolver.publish_raw(body, exchange=DIALOGS_EXCHANGE, routing_key=routing_key)
+    await resolver.until_handled(queue, handled + 1)
+    assert await resolver.runtime.pool.fetchval(count, tenant) == 1
