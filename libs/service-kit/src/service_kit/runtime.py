@@ -70,6 +70,7 @@ class ServiceRuntime:
         self.broker = RabbitBroker(
             settings.rabbitmq_url,
             app_id=name,
+            reconnect_interval=settings.rabbitmq_reconnect_seconds,
             graceful_timeout=15.0,
             log_level=logging.DEBUG,
             middlewares=[RabbitPrometheusMiddleware(registry=self.registry, app_name=name)],

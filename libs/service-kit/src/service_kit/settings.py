@@ -12,6 +12,9 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     rabbitmq_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    rabbitmq_reconnect_seconds: float = 1.0
+    """Between attempts to reconnect to a broker that went away (aio-pika's 5 s
+    default delayed the sending after a restart by up to that much)."""
     database_url: str = "postgresql://postgres@127.0.0.1:5432/campaigns"
     log_level: str = "INFO"
     http_host: str = "127.0.0.1"
