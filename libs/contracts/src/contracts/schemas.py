@@ -1,7 +1,10 @@
 """The JSON Schemas of every message, as checked in under `libs/contracts/schemas/`.
 
 `write_schemas(directory)` regenerates them (`make schemas`); a test fails when
-the checked-in files differ from the models, so a breaking change shows in review.
+the checked-in files differ from the models, so a change shows in review.  The
+schemas as last released are kept under `libs/contracts/released/`
+(`make schemas-release` copies them when a release is cut); a test fails on a
+change that breaks one of them (`compatibility.breaking_changes`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from .catalog import CATALOG, schema_of
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+RELEASED_DIR = SCHEMA_DIR.parent / "released"
 
 
 def rendered_schemas() -> dict[str, str]:
