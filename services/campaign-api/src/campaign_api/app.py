@@ -37,6 +37,7 @@ from .api.deps import ApiServices
 from .api.errors import install_error_handlers
 from .auth import Authenticator
 from .handlers import Handlers
+from .resends import Resends
 from .settings import Settings
 from .submissions import Submissions
 
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 pool=runtime.pool,
                 auth=Authenticator(runtime.pool, settings.platform_api_key),
                 submissions=submissions,
+                resends=Resends(runtime),
             )
 
         runtime.on_connected(expose)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
+from contracts.audience import Audience
 from contracts.base import utc_now
 from contracts.campaigns import CampaignAcceptedV1, CampaignRejectedV1, CampaignSpec, FieldError
 from contracts.content import TemplateContent
@@ -61,7 +62,7 @@ def rejected_event(
     )
 
 
-def _accepted_event(
+def accepted_event(
     request_id: str, tenant_id: str, ids: list[UUID], start_at: datetime
 ) -> OutgoingMessage:
     return OutgoingMessage(
@@ -77,7 +78,7 @@ def _accepted_event(
     )
 
 
-def _scheduled_event(plan: PlannedCampaign, spec: CampaignSpec, now: datetime) -> OutgoingMessage:
+def scheduled_event(plan: PlannedCampaign, audience: Audience, now: datetime) -> OutgoingMessage:
     return OutgoingMessage(
         INTERNAL_EXCHANGE,
         RoutingKey.CAMPAIGN_SCHEDULED,
@@ -87,7 +88,7 @@ def _scheduled_event(plan: PlannedCampaign, spec: CampaignSpec, now: datetime) -
             connection_id=plan.connection_id,
             channel=plan.channel,
             name=plan.name,
-            audience=spec.audience,
+            audience=audience,
             steps=list(plan.steps),
             interval_seconds=plan.interval_seconds,
             start_at=plan.start_at,
@@ -215,8 +216,8 @@ class Submissions:
             if stored:
                 await add_to_outbox(
                     conn,
-                    [_scheduled_event(p, spec, now) for p in planned]
-                    + [_accepted_event(request_id, tenant_id, ids, planned[0].start_at)],
+                    [scheduled_event(p, spec.audience, now) for p in planned]
+                    + [accepted_event(request_id, tenant_id, ids, planned[0].start_at)],
                 )
         if not stored:  # the same request raced us and won
             earlier = await self._earlier(tenant_id, request_id, spec_print, announce_repeat)
@@ -244,7 +245,7 @@ class Submissions:
         if announce and campaigns:
             async with self._pool.acquire() as conn:
                 await add_to_outbox(
-                    conn, [_accepted_event(request_id, tenant_id, ids, campaigns[0].start_at)]
+                    conn, [accepted_event(request_id, tenant_id, ids, campaigns[0].start_at)]
                 )
             self._outbox.notify()
         return Submission(request_id=request_id, created=False, campaigns=campaigns, planned=[])

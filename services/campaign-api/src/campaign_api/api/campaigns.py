@@ -20,8 +20,9 @@ from ..domain.planning import check_may_change
 from ..repo import accounts as accounts_repo
 from ..repo import campaigns as campaigns_repo
 from ..repo import deliveries as deliveries_repo
+from ..resends import ResendRequest
 from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
-from .deps import Member, Services, tenant_of
+from .deps import Admin, Member, Services, tenant_of
 from .schemas import (
     CampaignCreated,
     CampaignDetail,
@@ -31,6 +32,8 @@ from .schemas import (
     DeliveryOut,
     DeliveryPage,
     PlannedOut,
+    ResendIn,
+    ResendOut,
 )
 from .views import detail, sending_days, summary
 
@@ -261,3 +264,40 @@ async def cancel_campaign(campaign_id: UUID, svc: Services, caller: Member) -> C
         )
     svc.runtime.outbox.notify()
     return CancelOut(campaign_id=campaign_id, status="cancelling", cancel_requested_at=requested_at)
+
+
+@router.post("/{campaign_id}/resend", response_model=ResendOut, status_code=201)
+async def resend_campaign(
+    campaign_id: UUID,
+    svc: Services,
+    caller: Admin,
+    response: Response,
+    body: ResendIn | None = None,
+) -> ResendOut:
+    """A new campaign with the same content to the recipients this one did not reach
+    because of a failure that may pass (`transient`) or whose outcome is `unknown`,
+    plus the classes and codes `include` and `include_codes` name.  Only once the
+    campaign completed or was cancelled; asked again, it answers the same resend."""
+    asked = body or ResendIn()
+    request = ResendRequest(
+        include=frozenset(asked.include),
+        include_codes=frozenset(asked.include_codes),
+        name=asked.name,
+        start_at=asked.start_at,
+    )
+    resend = await svc.resends.resend_campaign(caller, campaign_id, request)
+    if not resend.created:
+        response.status_code = 200
+    ids = [c.id for c in resend.campaigns]
+    return ResendOut(
+        resend_of=campaign_id,
+        request_id=resend.request_id,
+        created=resend.created,
+        recipients=resend.recipients,
+        picked=dict(sorted(resend.selection.picked_by_class.items())),
+        left_out=dict(sorted(resend.selection.left_by_class.items())),
+        campaign_id=ids[0] if ids else None,
+        campaign_ids=ids,
+        campaigns=[detail(c, []) for c in resend.campaigns],
+        note=resend.note,
+    )

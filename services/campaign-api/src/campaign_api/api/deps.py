@@ -12,6 +12,7 @@ from service_kit.runtime import ServiceRuntime
 from ..auth import Authenticator
 from ..domain.model import Principal
 from ..repo import Pool
+from ..resends import Resends
 from ..settings import Settings
 from ..submissions import Submissions
 
@@ -23,6 +24,7 @@ class ApiServices:
     pool: Pool
     auth: Authenticator
     submissions: Submissions
+    resends: Resends
 
 
 def services(request: Request) -> ApiServices:

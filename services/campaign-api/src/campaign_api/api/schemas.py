@@ -11,10 +11,12 @@ from contracts.base import ConnectionChannel, ConnectionId, ExternalId, NulFree,
 from contracts.campaigns import MAX_INTERVAL_SECONDS, CampaignSpec
 from contracts.content import StepContent, TemplateName
 from contracts.tenants import ConnectionLimits, Plan
+from contracts.timing import StartAt
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..commands.grammar import MAX_COMMAND_LENGTH
 from ..domain.model import Refusal
+from ..domain.resend import CLASS_MEANINGS, FAILURE_CLASSES, FailureClass
 from ..domain.templates import DELAY_HELP, MAX_STEPS, StepTime, step_time
 
 
@@ -156,6 +158,9 @@ class CampaignSummary(BaseModel):
 
 class CampaignDetail(CampaignSummary):
     request_id: str
+    resend_of: UUID | None = Field(
+        default=None, description="The campaign this one resends (POST .../resend)"
+    )
     requested_by: str | None
     audience: dict[str, Any]
     content: dict[str, Any]
@@ -269,6 +274,52 @@ class CancelOut(BaseModel):
     campaign_id: UUID
     status: str
     cancel_requested_at: datetime
+
+
+def _class_help() -> str:
+    return "; ".join(f"`{name}`: {meaning}" for name, meaning in CLASS_MEANINGS.items())
+
+
+class ResendIn(Body):
+    """Which failures to resend beyond the default (`transient` and `unknown`)."""
+
+    include: list[FailureClass] = Field(
+        default_factory=list,
+        max_length=len(FAILURE_CLASSES),
+        description="Failure classes to resend besides `transient` and `unknown` (the "
+        f"default): {_class_help()}",
+    )
+    include_codes: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Exact error codes to resend too, as the campaign's failure_reasons "
+        "show them (`403`, `131049`, `policy.reply_window`)",
+    )
+    name: str | None = Field(
+        default=None, max_length=200, description="Default: `<the campaign's name> (resend)`"
+    )
+    start_at: StartAt = None
+
+
+class ResendOut(BaseModel):
+    resend_of: UUID = Field(description="The campaign resent")
+    request_id: str = Field(description="`resend:<campaign id>`: a campaign is resent once")
+    created: bool = Field(
+        description="False: resent before (this answers that resend), or "
+        "nobody to resend to (`note` says why)"
+    )
+    recipients: int = Field(description="The people resent to")
+    picked: dict[str, int] = Field(description="Recipients resent to, by failure class")
+    left_out: dict[str, int] = Field(
+        description="Recipients not reached and not resent to, by failure class"
+    )
+    campaign_id: UUID | None = Field(description="The new campaign (the first, for a chain)")
+    campaign_ids: list[UUID] = Field(
+        description="Every new campaign: one per step the chains stopped at, one for a "
+        "single message"
+    )
+    campaigns: list[CampaignDetail]
+    note: str | None = Field(default=None, description="Why nothing was resent")
 
 
 class EstimateIn(Body):

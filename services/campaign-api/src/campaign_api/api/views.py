@@ -59,6 +59,7 @@ def links(record: CampaignRecord) -> dict[str, str]:
         "deliveries": f"{base}/deliveries",
         "report": f"{base}/report.csv",
         "cancel": f"{base}/cancel",
+        "resend": f"{base}/resend",
     }
 
 
@@ -141,6 +142,7 @@ def detail(
     return CampaignDetail(
         **summary(record).model_dump(),
         request_id=record.request_id,
+        resend_of=record.resend_of,
         requested_by=record.requested_by,
         audience=record.audience,
         content=record.content,

@@ -141,4 +141,6 @@ class CampaignRecord:
     estimated_audience: int | None = None
     started_by: str | None = None
     """The id of the API key that started it (`event:...` for an event)."""
+    resend_of: UUID | None = None
+    """The campaign this one resends (`POST /v1/campaigns/{id}/resend`)."""
     counters: Counters = field(default_factory=Counters)

@@ -63,9 +63,9 @@ def _when(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
 
 
-def resolve_start(spec: CampaignSpec, now: datetime) -> datetime:
+def resolve_start(start_at: str | None, now: datetime) -> datetime:
     try:
-        return parse_start_time(spec.start_at, now)
+        return parse_start_time(start_at, now)
     except TimeFormatError as error:
         raise Refusal(str(error), "bad_start_time") from None
 
@@ -311,7 +311,7 @@ def plan_campaigns(
     """The campaigns `spec` becomes, one per connection, or a Refusal."""
     check_role(principal, spec)
     steps = campaign_steps(spec, template)
-    start_at = first_step_at(resolve_start(spec, now), steps[0])
+    start_at = first_step_at(resolve_start(spec.start_at, now), steps[0])
     check_subscription(tenant, start_at, now)
     chosen = choose_connections(spec, connections)
     name = (spec.name or "").strip() or default_name(now)

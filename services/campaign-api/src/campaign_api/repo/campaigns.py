@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeAlias
 from uuid import UUID
@@ -58,6 +59,7 @@ def _record(row: Any) -> CampaignRecord:
         sending_id=row["sending_id"],
         estimated_audience=row["estimated_audience"],
         started_by=row["started_by"],
+        resend_of=row["resend_of"],
     )
 
 
@@ -79,9 +81,12 @@ async def insert_campaigns(
     audience: dict[str, Any],
     content: dict[str, Any],
     planned: list[PlannedCampaign],
+    audiences: Sequence[dict[str, Any]] | None = None,
+    resend_of: UUID | None = None,
 ) -> bool:
     """Store an accepted request and its campaigns; False if the request was
-    stored meanwhile by someone else (the caller then answers with theirs)."""
+    stored meanwhile by someone else (the caller then answers with theirs).
+    `audiences`: each campaign's own audience, when they differ (a resend)."""
     tenant_id = planned[0].tenant_id
     inserted = await conn.fetchval(
         INSERT_CAMPAIGN_REQUEST, tenant_id, request_id, fingerprint, [p.id for p in planned]
@@ -101,7 +106,7 @@ async def insert_campaigns(
                 p.name,
                 p.connection_id,
                 p.channel,
-                audience,
+                audience if audiences is None else audiences[n],
                 content,
                 [step.model_dump(mode="json") for step in p.steps],
                 p.interval_seconds,
@@ -110,6 +115,7 @@ async def insert_campaigns(
                 p.estimated_audience,
                 first + n,
                 started_by,
+                resend_of,
             )
             for n, p in enumerate(planned)
         ],
