@@ -2,6 +2,8 @@
 
 * every member declares what it imports (installing one member alone works);
 * services are never imported by anything, not even another service;
+* what runs on its own (`services/`, `tools/`: the simulator, the CLI) is never
+  imported by a library's code, and `libs/` holds only what is imported;
 * a service's domain imports none of faststream, aio-pika, asyncpg, httpx,
   aiohttp, structlog;
 * SQL (migrations and queries) lives inside the package, so wheels carry it.
@@ -24,6 +26,8 @@ MEMBERS = sorted(
     if p.parent.parent.name in ("libs", "services", "tools")
 )
 SERVICES = {m.name.replace("-", "_") for m in MEMBERS if m.parent.name == "services"}
+RUNNABLE = {m.name.replace("-", "_") for m in MEMBERS if m.parent.name in ("services", "tools")}
+LIBRARIES = [m for m in MEMBERS if m.parent.name == "libs"]
 INFRASTRUCTURE = {
     "faststream",
     "aio_pika",
@@ -79,6 +83,20 @@ def test_services_are_never_imported_by_another_member(member: Path) -> None:
     for path in sources(member):
         wrong = (imported_modules(path) & SERVICES) - {own}
         assert not wrong, f"{path.relative_to(ROOT)} imports the service(s) {sorted(wrong)}"
+
+
+@pytest.mark.parametrize("library", LIBRARIES, ids=lambda m: m.name)
+def test_libraries_import_nothing_that_runs_on_its_own(library: Path) -> None:
+    for path in sources(library):
+        wrong = imported_modules(path) & RUNNABLE
+        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}, which runs on its own"
+
+
+@pytest.mark.parametrize("library", LIBRARIES, ids=lambda m: m.name)
+def test_libraries_are_not_runnable(library: Path) -> None:
+    """A member with a `__main__` is a program: it belongs in `services/` or `tools/`."""
+    mains = [p.relative_to(ROOT) for p in (library / "src").rglob("__main__.py")]
+    assert not mains, f"{library.name} runs on its own ({mains}): move it to services/ or tools/"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ Per backend:
   name.  Twice: for a mixed audience (names, cities, labels, orders, five
   locales), and for one known by nothing but a name.
 
-The model is the OpenAI-compatible simulator of libs/platform-sim
+The model is the OpenAI-compatible simulator of tools/platform-sim
 (`python -m platform_sim --openai-port ... --latency-ms ...`), as its own process.
 The exit status is 1 when a target is missed.
 """
