@@ -12,8 +12,9 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from contracts.names import CAMPAIGNS_EXCHANGE, Queue, RoutingKey, dead_letter_queue
+from contracts.names import Queue, RoutingKey, dead_letter_queue
 from test_support.api_client import CampaignApi
+from test_support.campaign_requests import CampaignOutcomes, campaign_outcomes
 from test_support.waiting import eventually
 
 from .conftest import World
@@ -21,49 +22,10 @@ from .conftest import World
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 
-class Outcomes:
-    """A queue bound to the outcome events, as the requesting service would have."""
-
-    def __init__(
-        self, channel: aio_pika.abc.AbstractChannel, queue: aio_pika.abc.AbstractQueue
-    ) -> None:
-        self.channel = channel
-        self.queue = queue
-        self.seen: list[tuple[str, dict[str, Any]]] = []
-
-    async def publish(self, body: bytes) -> None:
-        exchange = await self.channel.get_exchange(CAMPAIGNS_EXCHANGE)
-        await exchange.publish(
-            aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            RoutingKey.CAMPAIGN_REQUESTED,
-        )
-
-    async def wait_for(
-        self, routing_key: str, request_id: str, count: int = 1
-    ) -> list[dict[str, Any]]:
-        async def arrived() -> list[dict[str, Any]] | None:
-            while (message := await self.queue.get(fail=False)) is not None:
-                await message.ack()
-                self.seen.append((message.routing_key or "", json.loads(message.body)))
-            found = [
-                b
-                for key, b in self.seen
-                if key == routing_key and b.get("request_id") == request_id
-            ]
-            return found if len(found) >= count else None
-
-        return await eventually(arrived, timeout=30, what=f"{count} {routing_key} for {request_id}")
-
-
 @pytest.fixture
-async def outcomes(world: World) -> AsyncIterator[Outcomes]:
-    connection = await aio_pika.connect(world.rabbitmq_url)
-    channel = await connection.channel()
-    queue = await channel.declare_queue("", exclusive=True)
-    for key in (RoutingKey.CAMPAIGN_ACCEPTED, RoutingKey.CAMPAIGN_REJECTED):
-        await queue.bind(CAMPAIGNS_EXCHANGE, key)
-    yield Outcomes(channel, queue)
-    await connection.close()
+async def outcomes(world: World) -> AsyncIterator[CampaignOutcomes]:
+    async with campaign_outcomes(world.rabbitmq_url) as outcomes:
+        yield outcomes
 
 
 async def tenant_with_bot(world: World) -> tuple[str, str]:
@@ -97,7 +59,9 @@ def request(tenant: str, request_id: str, **changes: Any) -> dict[str, Any]:
     }
 
 
-async def test_the_same_request_twice_makes_one_campaign(world: World, outcomes: Outcomes) -> None:
+async def test_the_same_request_twice_makes_one_campaign(
+    world: World, outcomes: CampaignOutcomes
+) -> None:
     tenant, key = await tenant_with_bot(world)
     request_id = str(uuid.uuid4())
     body = json.dumps(request(tenant, request_id)).encode()
@@ -114,7 +78,7 @@ async def test_the_same_request_twice_makes_one_campaign(world: World, outcomes:
 
 
 async def test_a_malformed_request_is_rejected_with_the_field(
-    world: World, outcomes: Outcomes
+    world: World, outcomes: CampaignOutcomes
 ) -> None:
     tenant, _ = await tenant_with_bot(world)
     request_id = str(uuid.uuid4())
@@ -126,7 +90,7 @@ async def test_a_malformed_request_is_rejected_with_the_field(
     assert {e["field"] for e in rejected["errors"]} == {"content.text", "interval_seconds"}
 
 
-async def test_a_refused_request_says_what_to_fix(world: World, outcomes: Outcomes) -> None:
+async def test_a_refused_request_says_what_to_fix(world: World, outcomes: CampaignOutcomes) -> None:
     tenant, _ = await tenant_with_bot(world)
     request_id = str(uuid.uuid4())
     await outcomes.publish(json.dumps(request(tenant, request_id, connection_id="nope")).encode())
@@ -135,7 +99,7 @@ async def test_a_refused_request_says_what_to_fix(world: World, outcomes: Outcom
 
 
 async def test_an_unreadable_request_goes_to_the_dead_letter_queue(
-    world: World, outcomes: Outcomes
+    world: World, outcomes: CampaignOutcomes
 ) -> None:
     await outcomes.publish(b"this is not JSON")
     dlq = await outcomes.channel.get_queue(dead_letter_queue(Queue.API_CAMPAIGN_REQUESTED))

@@ -17,13 +17,12 @@ import pytest
 from contracts.audience import Recipient
 from contracts.base import utc_now
 from contracts.dispatch import (
-    DeliveriesReportedV1,
     DeliveryResult,
     DispatchJob,
     DispatchRequestedV1,
     OutboundText,
 )
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.names import dispatch_queue
 from contracts.tenants import ConnectionUpdatedV1
 from dispatch_core.dispatcher import Dispatcher
 from dispatch_core.model import ConnectionConfig, Sent
@@ -31,9 +30,9 @@ from dispatch_core.service import build_dispatcher_app
 from dispatch_core.settings import DispatchSettings
 from faststream.rabbit import RabbitBroker
 from pydantic import BaseModel
-from service_kit.publishing import Publisher, encode
-from service_kit.topology import quorum_queue
+from service_kit.publishing import Publisher
 from starlette.applications import Starlette
+from test_support import dispatching
 from test_support.infrastructure import delete_queues
 from test_support.waiting import eventually
 
@@ -115,30 +114,17 @@ class Harness:
             credentials={"token": "1:x"},
             updated_at=utc_now(),
         )
-        exchange = await self.channel.get_exchange(INTERNAL_EXCHANGE)
-        await exchange.publish(aio_pika.Message(encode(event)), RoutingKey.CONNECTION_UPDATED)
-        queue = dispatch_queue("telegram", TENANT, self.connection_id)
-        await self.channel.declare_queue(
-            queue,
-            durable=True,
-            arguments=quorum_queue(queue, single_active_consumer=True).arguments,
-        )
+        await dispatching.connection_updated(self.channel, event)
 
     async def send(self, jobs: list[DispatchJob]) -> None:
         request = DispatchRequestedV1(
             tenant_id=TENANT, connection_id=self.connection_id, channel="telegram_bot", jobs=jobs
         )
-        await self.channel.default_exchange.publish(
-            aio_pika.Message(encode(request), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            dispatch_queue("telegram", TENANT, self.connection_id),
-        )
+        await dispatching.dispatch_requested(self.channel, request)
 
     async def collect(self, expected: int) -> list[DeliveryResult]:
         async def enough() -> bool:
-            while (message := await self.reports.get(fail=False)) is not None:
-                await message.ack()
-                event = DeliveriesReportedV1.model_validate_json(message.body)
-                self.reported.extend(event.results)
+            self.reported += await dispatching.reported(self.reports)
             return len(self.reported) >= expected
 
         await eventually(enough, timeout=30, what=f"{expected} outcomes")
@@ -151,8 +137,7 @@ async def harness_for(rabbitmq_url: str) -> AsyncIterator[Harness]:
     connection_id = f"bot-{uuid.uuid4().hex[:8]}"
     connection = await aio_pika.connect(rabbitmq_url)
     channel = await connection.channel()
-    reports = await channel.declare_queue("", exclusive=True)
-    await reports.bind(INTERNAL_EXCHANGE, RoutingKey.DELIVERY_REPORTED)
+    reports = await dispatching.reports_queue(channel)
     try:
         yield Harness(channel, reports, connection_id)
     finally:

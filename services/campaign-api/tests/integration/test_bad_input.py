@@ -6,15 +6,13 @@ until the broker's delivery limit."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aio_pika
 import pytest
-from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
-from test_support.waiting import eventually
+from contracts.names import RoutingKey
+from test_support.campaign_requests import CampaignOutcomes, campaign_outcomes
 
 from .conftest import Api, Tenant
 
@@ -126,63 +124,22 @@ async def test_a_command_replying_to_a_text_with_a_nul_is_a_422_naming_the_field
     assert_refused(await api.call(tenant.admin, "POST", "/v1/commands", json=named), "name")
 
 
-class Outcomes:
-    """A queue bound to the outcome events, as the requesting service would have."""
-
-    def __init__(
-        self, channel: aio_pika.abc.AbstractChannel, queue: aio_pika.abc.AbstractQueue
-    ) -> None:
-        self.channel = channel
-        self.queue = queue
-        self.seen: list[tuple[str, dict[str, Any]]] = []
-
-    async def publish(self, body: dict[str, Any]) -> None:
-        exchange = await self.channel.get_exchange(CAMPAIGNS_EXCHANGE)
-        await exchange.publish(
-            aio_pika.Message(json.dumps(body).encode(), content_type="application/json"),
-            RoutingKey.CAMPAIGN_REQUESTED,
-        )
-
-    async def collect(self) -> None:
-        while (message := await self.queue.get(fail=False)) is not None:
-            await message.ack()
-            self.seen.append((message.routing_key or "", json.loads(message.body)))
-
-    def of(self, request_id: str) -> list[tuple[str, dict[str, Any]]]:
-        return [(key, body) for key, body in self.seen if body.get("request_id") == request_id]
-
-
 @pytest.fixture
-async def outcomes(api: Api) -> AsyncIterator[Outcomes]:
-    connection = await aio_pika.connect(api.rabbitmq_url)
-    channel = await connection.channel()
-    queue = await channel.declare_queue("", exclusive=True)
-    for key in (RoutingKey.CAMPAIGN_ACCEPTED, RoutingKey.CAMPAIGN_REJECTED):
-        await queue.bind(CAMPAIGNS_EXCHANGE, key)
-    yield Outcomes(channel, queue)
-    await connection.close()
+async def outcomes(api: Api) -> AsyncIterator[CampaignOutcomes]:
+    async with campaign_outcomes(api.rabbitmq_url) as outcomes:
+        yield outcomes
 
 
 @pytest.mark.parametrize(("body", "field", "why"), CAMPAIGN_CASES, ids=CAMPAIGN_IDS)
 async def test_a_requested_campaign_with_a_bad_value_is_rejected_once_naming_the_field(
-    api: Api, tenant: Tenant, outcomes: Outcomes, body: dict[str, Any], field: str, why: str
+    api: Api, tenant: Tenant, outcomes: CampaignOutcomes, body: dict[str, Any], field: str, why: str
 ) -> None:
     request_id = str(uuid.uuid4())
     await outcomes.publish({**body, "request_id": request_id, "tenant_id": tenant.id})
-
-    async def answered() -> bool:
-        await outcomes.collect()
-        return bool(outcomes.of(request_id))
-
-    await eventually(answered, timeout=20, what=f"an answer to {request_id}")
+    await outcomes.answered(request_id, timeout=20)
     follow_up = str(uuid.uuid4())  # handled after any redelivery of the bad one
     await outcomes.publish({**campaign(), "request_id": follow_up, "tenant_id": tenant.id})
-
-    async def followed() -> bool:
-        await outcomes.collect()
-        return bool(outcomes.of(follow_up))
-
-    await eventually(followed, timeout=20, what="the next request answered")
+    await outcomes.answered(follow_up, timeout=20)
     [(key, rejected)] = outcomes.of(request_id)
     assert key == RoutingKey.CAMPAIGN_REJECTED
     assert rejected["tenant_id"] == tenant.id

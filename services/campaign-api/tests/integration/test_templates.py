@@ -3,12 +3,33 @@ delete a step, delete the template — and what a campaign copies of one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from .conftest import Api, Tenant
 
 TEXT = {"kind": "text", "text": "Hello, {name}!"}
 PHOTO = {"kind": "media", "media_type": "photo", "file": "https://example.com/p.jpg"}
+
+
+async def planned_from(api: Api, key: str, template: str) -> dict[str, Any]:
+    """What a dry run of a campaign from `template` on tg-main, starting 2098-06-01
+    00:00 UTC, plans."""
+    planned = await api.call(
+        key,
+        "POST",
+        "/v1/campaigns?dry_run=true",
+        json={
+            "connection_id": "tg-main",
+            "audience": {"kind": "all"},
+            "content": {"kind": "template", "template": template},
+            "start_at": "2098-06-01 00:00:00",
+        },
+        expect=200,
+    )
+    plan: dict[str, Any] = planned.json()["planned"][0]
+    return plan
 
 
 async def test_a_template_is_built_edited_and_deleted(api: Api, tenant: Tenant) -> None:
@@ -120,19 +141,7 @@ async def test_a_campaign_copies_the_chain_and_its_first_delay(api: Api, tenant:
         json={"name": "chain", "steps": [{"content": TEXT, "delay": "1h"}, {"content": PHOTO}]},
         expect=201,
     )
-    planned = await api.call(
-        key,
-        "POST",
-        "/v1/campaigns?dry_run=true",
-        json={
-            "connection_id": "tg-main",
-            "audience": {"kind": "all"},
-            "content": {"kind": "template", "template": "chain"},
-            "start_at": "2098-06-01 00:00:00",
-        },
-        expect=200,
-    )
-    plan = planned.json()["planned"][0]
+    plan = await planned_from(api, key, "chain")
     assert plan["start_at"].startswith("2098-06-01T01:00:00")
     assert [(s["step_no"], s["content"]["kind"]) for s in plan["steps"]] == [
         (1, "text"),
@@ -156,19 +165,7 @@ async def test_a_step_may_go_at_a_date_and_time(api: Api, tenant: Tenant) -> Non
     )
     second = retimed.json()["steps"][1]
     assert second["when"] == "at 2098-06-02 08:00:00 UTC, or right after step 1 if that is later"
-    planned = await api.call(
-        key,
-        "POST",
-        "/v1/campaigns?dry_run=true",
-        json={
-            "connection_id": "tg-main",
-            "audience": {"kind": "all"},
-            "content": {"kind": "template", "template": "dated"},
-            "start_at": "2098-06-01 00:00:00",
-        },
-        expect=200,
-    )
-    plan = planned.json()["planned"][0]
+    plan = await planned_from(api, key, "dated")
     assert plan["start_at"].startswith("2098-06-01T12:00:00")
     assert [s["not_before"] for s in plan["steps"]] == [
         "2098-06-01T12:00:00Z",

@@ -19,17 +19,14 @@ from campaign_api.commands.grammar import (
     ShowSending,
     StartSending,
     TemplateCommand,
-    Vocabulary,
     parse,
 )
 from campaign_api.commands.runner import ApiCall, Context, calls_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-WORDS = Vocabulary(
-    templates=frozenset({"promo", "welcome", "tg2"}),
-    connections=frozenset({"tg-main", "wa-1", "tg2", "42"}),
-)
+from .vocabulary import WORDS
+
 HELLO = {"kind": "text", "text": "Hello, {name}!"}
 
 

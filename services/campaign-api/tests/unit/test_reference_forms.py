@@ -22,15 +22,12 @@ from campaign_api.commands.grammar import (
     ShowSending,
     StartSending,
     TemplateCommand,
-    Vocabulary,
     parse,
 )
 from campaign_api.commands.runner import ApiCall, Context, Dialog, calls_for
 
-WORDS = Vocabulary(
-    templates=frozenset({"special_offer", "onboarding", "welcome"}),
-    connections=frozenset({"tg-main", "wa-main"}),
-)
+from .vocabulary import WORDS
+
 TIMES = ["", "now", "5m 30s", "5m", "2h", "1d", "2024-12-27 14:25:55"]
 """`[now,delay,datetime]`: left out, or each example of the reference's time table."""
 INSTANCES = ["", "tg-main"]

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
 from contracts.base import utc_now
-from contracts.names import DIALOGS_EXCHANGE, RoutingKey, dispatcher_queue
 from platform_sim import SimControl
-from test_support.dead_letters import dead_lettered, publish_raw, reason
+from test_support.dead_letters import (
+    assert_dead_lettered_once,
+    bad_inbound_values,
+    inbound_dead_lettered,
+)
 
 from ..conftest import TENANT, Harness, igsid, job
 
@@ -79,36 +81,13 @@ async def test_a_stop_reply_stops_campaigns_already_running(
     assert [c["recipient"] for c in await instagram.calls(account=harness.ig_id)] == [igsid(2)]
 
 
-@pytest.mark.parametrize(
-    ("external_id", "received_at", "why"),
-    [
-        (f"{igsid(1)}\x00", "2026-01-01T00:00:00Z", "CharacterNotInRepertoireError"),
-        (igsid(1), "9999-12-31T00:00:00Z", "ahead of this service's clock"),
-    ],
-    ids=["NUL in the id", "received in year 9999"],
-)
+@pytest.mark.parametrize(("external_id", "received_at", "why"), bad_inbound_values(igsid(1)))
 async def test_an_inbound_message_with_a_bad_value_is_dead_lettered_once_with_the_reason(
     harness: Harness, external_id: str, received_at: str, why: str
 ) -> None:
     await harness.connect()
-    body = {
-        "tenant_id": TENANT,
-        "connection_id": harness.connection_id,
-        "external_id": external_id,
-        "text": "hi",
-        "received_at": received_at,
-        "channel": "instagram",
-    }
-    message_id = uuid.uuid4().hex
-    await publish_raw(
-        harness.channel,
-        DIALOGS_EXCHANGE,
-        RoutingKey.MESSAGE_INBOUND,
-        json.dumps(body).encode(),
-        message_id,
+    dead = await inbound_dead_lettered(
+        harness.channel, "instagram", TENANT, harness.connection_id, external_id, received_at
     )
-    queue = dispatcher_queue("instagram", "inbound")
-    dead = await dead_lettered(harness.channel, queue, message_id)
-    assert why in reason(dead)
-    assert "x-death" not in (dead.headers or {})  # not RabbitMQ's delivery limit
+    assert_dead_lettered_once(dead, why)
     await harness.person_wrote(2, "hello", utc_now() - timedelta(minutes=1))

@@ -14,23 +14,21 @@ import pytest
 from contracts.audience import Recipient
 from contracts.base import utc_now
 from contracts.dispatch import (
-    DeliveriesReportedV1,
     DeliveryResult,
     DispatchJob,
     DispatchRequestedV1,
     OutboundText,
 )
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.names import dispatch_queue
 from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
 from dispatch_core.model import ConnectionConfig
 from dispatch_core.ports import PlatformClient
 from dispatcher_telegram.app import create_app
 from dispatcher_telegram.personal_account import PersonalAccountClient
 from dispatcher_telegram.settings import Settings
-from service_kit.publishing import encode
-from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
 from telethon import errors
+from test_support import dispatching
 from test_support.infrastructure import delete_queues
 from test_support.waiting import eventually
 
@@ -93,12 +91,10 @@ class Account:
         self.id = account_id
         self.telegram = accounts.telegram.setdefault(self.id, FakeTelethon())
         self.results: dict[int, DeliveryResult] = {}
-        self._queue = dispatch_queue("telegram", TENANT, self.id)
         self._reports: aio_pika.abc.AbstractQueue | None = None
 
     async def connect(self, **limits: object) -> None:
-        self._reports = await self.channel.declare_queue("", exclusive=True)
-        await self._reports.bind(INTERNAL_EXCHANGE, RoutingKey.DELIVERY_REPORTED)
+        self._reports = await dispatching.reports_queue(self.channel)
         event = ConnectionUpdatedV1(
             tenant_id=TENANT,
             connection_id=self.id,
@@ -107,29 +103,21 @@ class Account:
             limits=ConnectionLimits.model_validate(limits),
             updated_at=utc_now(),
         )
-        exchange = await self.channel.get_exchange(INTERNAL_EXCHANGE)
-        await exchange.publish(aio_pika.Message(encode(event)), RoutingKey.CONNECTION_UPDATED)
-        await self.channel.declare_queue(
-            self._queue,
-            durable=True,
-            arguments=quorum_queue(self._queue, single_active_consumer=True).arguments,
-        )
+        await dispatching.connection_updated(self.channel, event)
 
     async def send(self, jobs: list[DispatchJob]) -> None:
         request = DispatchRequestedV1(
             tenant_id=TENANT, connection_id=self.id, channel="telegram_user", jobs=jobs
         )
-        await self.channel.default_exchange.publish(aio_pika.Message(encode(request)), self._queue)
+        await dispatching.dispatch_requested(self.channel, request)
 
     async def collect(self, expected: int) -> dict[int, DeliveryResult]:
         assert self._reports is not None
 
         async def enough() -> bool:
             assert self._reports is not None
-            while (message := await self._reports.get(fail=False)) is not None:
-                await message.ack()
-                for result in DeliveriesReportedV1.model_validate_json(message.body).results:
-                    self.results[result.recipient_no] = result
+            for result in await dispatching.reported(self._reports):
+                self.results[result.recipient_no] = result
             return len(self.results) >= expected
 
         await eventually(enough, timeout=20, what=f"{expected} outcomes")

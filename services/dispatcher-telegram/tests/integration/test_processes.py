@@ -21,17 +21,15 @@ import pytest
 from contracts.audience import Recipient
 from contracts.base import utc_now
 from contracts.dispatch import (
-    DeliveriesReportedV1,
     DeliveryResult,
     DispatchJob,
     DispatchRequestedV1,
     OutboundText,
 )
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.names import dispatch_queue
 from contracts.tenants import ConnectionUpdatedV1
 from platform_sim.client import RunningSimulators, start_simulators
-from service_kit.publishing import encode
-from service_kit.topology import quorum_queue
+from test_support import dispatching
 from test_support.infrastructure import delete_queues
 from test_support.processes import ServiceProcess
 from test_support.rates import busiest_window, closest_to_one_recipient, mean_rate
@@ -112,26 +110,13 @@ class Replicas:
             credentials={"token": TOKEN},
             updated_at=utc_now(),
         )
-        exchange = await self.channel.get_exchange(INTERNAL_EXCHANGE)
-        await exchange.publish(
-            aio_pika.Message(encode(event), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            RoutingKey.CONNECTION_UPDATED,
-        )
-        queue = dispatch_queue("telegram", TENANT, self.connection_id)
-        await self.channel.declare_queue(
-            queue,
-            durable=True,
-            arguments=quorum_queue(queue, single_active_consumer=True).arguments,
-        )
+        await dispatching.connection_updated(self.channel, event)
 
     async def send(self, jobs: list[DispatchJob]) -> None:
         request = DispatchRequestedV1(
             tenant_id=TENANT, connection_id=self.connection_id, channel="telegram_bot", jobs=jobs
         )
-        await self.channel.default_exchange.publish(
-            aio_pika.Message(encode(request), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            dispatch_queue("telegram", TENANT, self.connection_id),
-        )
+        await dispatching.dispatch_requested(self.channel, request)
 
     async def sending(self, process: ServiceProcess) -> bool:
         """Whether `process` holds the connection's lease (sends for it)."""
@@ -149,11 +134,9 @@ class Replicas:
 
     async def collect(self, expected: int, timeout: float = 60) -> dict[Key, DeliveryResult]:
         async def enough() -> bool:
-            while (message := await self.reports.get(fail=False)) is not None:
-                await message.ack()
-                for result in DeliveriesReportedV1.model_validate_json(message.body).results:
-                    key = (result.campaign_id, result.recipient_no, result.step_no)
-                    self.reported[key].append(result)
+            for result in await dispatching.reported(self.reports):
+                key = (result.campaign_id, result.recipient_no, result.step_no)
+                self.reported[key].append(result)
             return len(self.reported) >= expected
 
         await eventually(enough, timeout=timeout, interval=0.2, what=f"{expected} outcomes")
@@ -185,8 +168,7 @@ async def replicas(
     }
     connection = await aio_pika.connect(rabbitmq_url)
     channel = await connection.channel()
-    reports = await channel.declare_queue("", exclusive=True)
-    await reports.bind(INTERNAL_EXCHANGE, RoutingKey.DELIVERY_REPORTED)
+    reports = await dispatching.reports_queue(channel)
     running = Replicas(env, tmp_path, channel, reports, connection_id)
     try:
         yield running
