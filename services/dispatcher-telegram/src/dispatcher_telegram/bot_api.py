@@ -1,13 +1,9 @@
 """The Telegram Bot API (`POST <base>/bot<token>/<method>` with a JSON body), and
 what its answers mean for a delivery.
 
-Why not aiogram: this process only sends, and at up to 1000 messages a second
-per bot.  aiogram validates every answer into full Bot API models (about a third
-of a millisecond of CPU more per call than reading the two fields needed here,
-a third of a core at 1000/s on this product's two-core reference machine) and
-its type tree costs 167 MB of memory per process.  The wire format is small and
-stable: `{"ok": true, "result": Message}` or `{"ok": false, "error_code",
-"description", "parameters": {"retry_after", "migrate_to_chat_id"}}`.
+Only the fields a delivery needs are read: `{"ok": true, "result": Message}` or
+`{"ok": false, "error_code", "description", "parameters": {"retry_after",
+"migrate_to_chat_id"}}` (why not aiogram: docs/decisions/hand-written-platform-clients.md).
 """
 
 from __future__ import annotations
