@@ -55,3 +55,8 @@ class Unprocessable(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class StartupRefused(Exception):
+    """A service cannot start as configured (a setting missing or malformed): the
+    message names the setting and what to set, never its value."""

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import uvicorn
 
+from .errors import StartupRefused
 from .logs import configure_logging
+
+T = TypeVar("T")
+
+
+def build_or_exit(service: str, build: Callable[[], T]) -> T:
+    """What `build` makes, or the process exits (status 1) saying, without a
+    traceback, which setting keeps the service from starting."""
+    try:
+        return build()
+    except StartupRefused as refused:
+        sys.exit(f"{service} does not start: {refused}")
 
 
 def serve(app: Any, *, service: str, host: str, port: int, log_level: str = "INFO") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,3 +21,20 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     startup_timeout_seconds: float = 120.0
     db_pool_size: int = 10
+
+
+class SecretsSettings(ServiceSettings):
+    """A service that keeps the platforms' credentials (campaign-api, the
+    dispatchers) also reads `SECRETS_KEYS`: the keys that seal them, comma-separated
+    Fernet keys, newest first (`service_kit.secrets`), and `ENVIRONMENT`
+    (`production`).  Without keys it refuses to start, unless `ENVIRONMENT` is
+    `development`, where a built-in key everyone knows seals them.  Neither is ever
+    shown: the keys are a `SecretStr`, and checked when the service starts, where
+    an error names the setting, never the value."""
+
+    secrets_keys: SecretStr = SecretStr("")
+    environment: str = "production"
+
+    @property
+    def development(self) -> bool:
+        return self.environment.strip().lower() == "development"
