@@ -84,12 +84,26 @@ class ConnectionLimits(Input):
 
 
 class ConnectionUpdatedV1(Message):
-    """`connection.updated.v1`: a sender account was created, changed or removed."""
+    """`connection.updated.v1`: a sender account was created, changed or removed.
+    Its credentials travel sealed (`sealed_credentials`), never in clear: only the
+    services given `SECRETS_KEYS` open them."""
 
     tenant_id: TenantId
     connection_id: ConnectionId
     channel: ConnectionChannel
-    credentials: dict[str, str] = Field(default_factory=dict)
+    credentials: dict[str, str] = Field(
+        default_factory=dict,
+        description="Deprecated, empty: the credentials travel in `sealed_credentials`. "
+        "A consumer seals what a publisher of an earlier version sent here before it "
+        "stores it.",
+        json_schema_extra={"deprecated": True},
+    )
+    sealed_credentials: str | None = Field(
+        default=None,
+        max_length=65536,
+        description="The credentials, a JSON object, sealed with the newest of the "
+        "`SECRETS_KEYS` (a Fernet token); absent only from a publisher of an earlier version",
+    )
     limits: ConnectionLimits = Field(default_factory=ConnectionLimits)
     first_used_at: UtcDatetime | None = None
     deleted: bool = False
