@@ -34,6 +34,7 @@ from service_kit.publishing import Publisher
 from starlette.applications import Starlette
 from test_support import dispatching
 from test_support.infrastructure import delete_queues
+from test_support.secrets import sealed
 from test_support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -111,7 +112,7 @@ class Harness:
             tenant_id=TENANT,
             connection_id=self.connection_id,
             channel="telegram_bot",
-            credentials={"token": "1:x"},
+            sealed_credentials=sealed({"token": "1:x"}),
             updated_at=utc_now(),
         )
         await dispatching.connection_updated(self.channel, event)

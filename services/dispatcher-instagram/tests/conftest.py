@@ -33,6 +33,7 @@ from service_kit.publishing import encode
 from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
 from test_support.infrastructure import delete_queues
+from test_support.secrets import sealed
 from test_support.waiting import eventually
 
 TENANT = "t1"
@@ -152,7 +153,7 @@ class Harness:
             tenant_id=TENANT,
             connection_id=self.connection_id,
             channel="instagram",
-            credentials={"ig_id": self.ig_id, "access_token": TOKEN},
+            sealed_credentials=sealed({"ig_id": self.ig_id, "access_token": TOKEN}),
             limits=ConnectionLimits.model_validate(limits),
             updated_at=utc_now(),
         )

@@ -34,6 +34,7 @@ from service_kit.publishing import encode
 from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
 from test_support.infrastructure import delete_queues
+from test_support.secrets import sealed
 from test_support.waiting import eventually
 
 TENANT = "t1"
@@ -181,7 +182,9 @@ class Harness:
             tenant_id=TENANT,
             connection_id=self.connection_id,
             channel="whatsapp",
-            credentials={"phone_number_id": self.phone_number_id, "access_token": access_token},
+            sealed_credentials=sealed(
+                {"phone_number_id": self.phone_number_id, "access_token": access_token}
+            ),
             limits=ConnectionLimits.model_validate(limits),
             first_used_at=first_used_at or utc_now() - timedelta(days=365),
             updated_at=utc_now(),

@@ -13,8 +13,9 @@ honours what the connection left: its last send and the platform's wait.  A
 holder is a slot (`holder_id`: host, service, port), not a process: one
 restarted in its slot after a crash takes its leases back at once.
 
-Connections arrive as `connection.updated.v1` (one replica stores each); every
-replica re-reads the table every `poll_seconds` and serves new ones, and the
+Connections arrive as `connection.updated.v1` (one replica stores each, its
+credentials sealed as they travel); every replica re-reads the table every
+`poll_seconds` and serves new ones (their credentials opened in memory only), and the
 pauses of the connections it sends for (`connection.checked.v1` may lift one).
 """
 
@@ -37,6 +38,7 @@ from service_kit.consumers import Subscription
 from service_kit.logs import get_logger
 from service_kit.retry import TRANSIENT_ERRORS
 from service_kit.runtime import ServiceRuntime
+from service_kit.secrets import SecretBox
 
 from . import repo
 from .cancellations import CancelledCampaigns
@@ -65,6 +67,7 @@ class Dispatcher:
         channels: Sequence[str],
         client_factory: ClientFactory,
         policies: Sequence[Policy],
+        box: SecretBox,
         clock: Clock = utc_now,
         poll_seconds: float = 2.0,
         lease_seconds: float = 10.0,
@@ -75,6 +78,7 @@ class Dispatcher:
         self.name = name
         self.channels = list(channels)
         self._client_factory = client_factory
+        self._box = box
         self._policies = policies
         self._clock = clock
         self._poll_seconds = poll_seconds
@@ -151,7 +155,7 @@ class Dispatcher:
     async def on_connection_updated(self, event: ConnectionUpdatedV1) -> None:
         if event.channel not in self.channels:
             return
-        await repo.upsert_connection(self._pool, event)
+        await repo.upsert_connection(self._pool, event, self._box)
         await self.refresh()
 
     async def on_connection_checked(self, event: ConnectionCheckedV1) -> None:
@@ -188,10 +192,13 @@ class Dispatcher:
     async def refresh(self) -> None:
         """Serve connections added or changed since the last look."""
         async with self._refreshing:
-            changed = await repo.connections_changed_since(self._pool, self.channels, self._seen)
+            changed, latest = await repo.connections_changed_since(
+                self._pool, self.channels, self._seen, self._box
+            )
             for config in changed:
                 await self._serve(config)
                 self._seen = max(self._seen, config.updated_at)
+            self._seen = max(self._seen, latest)
             self.metrics.connections.set(len(self.senders))
         await self.reread_pauses()
 

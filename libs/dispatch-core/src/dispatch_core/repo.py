@@ -14,6 +14,9 @@ from uuid import UUID
 from contracts.dispatch import DeliveryResult, DispatchJob
 from contracts.optout import OptCommand
 from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
+from service_kit.logs import get_logger
+from service_kit.sealing import SealedColumn
+from service_kit.secrets import SecretBox, SecretUnreadable
 from service_kit.sql import sql_loader
 
 from .limits import resolve_limits
@@ -26,9 +29,18 @@ Pool: TypeAlias = "asyncpg.Pool[Any]"
 PoolSource: TypeAlias = Callable[[], Pool]
 """The service's pool, once it is open (policies are built before it opens)."""
 
+log = get_logger(__name__)
+
 sql = sql_loader(Path(__file__).resolve().parent / "sql")
 UPSERT_CONNECTION = sql("upsert_connection")
 SELECT_CONNECTIONS = sql("select_connections")
+CREDENTIALS = SealedColumn(
+    select_clear=sql("select_legacy_credentials"),
+    seal_clear=sql("update_legacy_credentials_sealed"),
+    select_sealed=sql("select_sealed_credentials"),
+    reseal=sql("update_sealed_credentials"),
+)
+"""Where the connections' credentials are kept sealed (`service_kit.sealing`)."""
 SELECT_EXISTING_DELIVERIES = sql("select_existing_deliveries")
 RECORD_AND_CLAIM = sql("record_and_claim")
 UNCLAIM_DELIVERY = sql("unclaim_delivery")
@@ -70,7 +82,18 @@ class Seen:
     result: DeliveryResult | None
 
 
-def _config(row: Any) -> ConnectionConfig:
+def _config(row: Any, box: SecretBox) -> ConnectionConfig | None:
+    """The connection with its credentials opened, in memory; None (logged) when
+    none of the keys opens them."""
+    try:
+        credentials = box.open_credentials(row["sealed_credentials"] or "")
+    except SecretUnreadable as error:
+        log.error(
+            f"connection not served: {error}",
+            tenant_id=row["tenant_id"],
+            connection_id=row["connection_id"],
+        )
+        return None
     return ConnectionConfig(
         tenant_id=row["tenant_id"],
         connection_id=row["connection_id"],
@@ -78,18 +101,21 @@ def _config(row: Any) -> ConnectionConfig:
         limits=resolve_limits(row["channel"], ConnectionLimits.model_validate(row["limits"])),
         first_used_at=row["first_used_at"],
         updated_at=row["updated_at"],
-        credentials=row["credentials"],
+        credentials=credentials,
         deleted=row["deleted"],
     )
 
 
-async def upsert_connection(pool: Pool, event: ConnectionUpdatedV1) -> None:
+async def upsert_connection(pool: Pool, event: ConnectionUpdatedV1, box: SecretBox) -> None:
+    """Stores the connection with its credentials sealed as they came; those an
+    earlier publisher sent in clear are sealed here."""
+    sealed = event.sealed_credentials or box.seal_credentials(event.credentials)
     await pool.execute(
         UPSERT_CONNECTION,
         event.tenant_id,
         event.connection_id,
         event.channel,
-        event.credentials,
+        sealed,
         event.limits.model_dump(exclude_none=True),
         event.first_used_at,
         event.deleted,
@@ -98,9 +124,13 @@ async def upsert_connection(pool: Pool, event: ConnectionUpdatedV1) -> None:
 
 
 async def connections_changed_since(
-    pool: Pool, channels: list[str], since: datetime
-) -> list[ConnectionConfig]:
-    return [_config(row) for row in await pool.fetch(SELECT_CONNECTIONS, channels, since)]
+    pool: Pool, channels: list[str], since: datetime, box: SecretBox
+) -> tuple[list[ConnectionConfig], datetime]:
+    """Those changed after `since` (but any whose credentials cannot be opened),
+    and the latest change read, theirs included (`since` if none)."""
+    rows = await pool.fetch(SELECT_CONNECTIONS, channels, since)
+    latest = max((row["updated_at"] for row in rows), default=since)
+    return [config for row in rows if (config := _config(row, box)) is not None], latest
 
 
 async def seen(pool: Pool, jobs: list[DispatchJob]) -> dict[Key, Seen]:

@@ -19,12 +19,14 @@ from contracts.scheduling import CampaignCancelRequestedV1
 from contracts.tenants import ConnectionCheckedV1, ConnectionUpdatedV1
 from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
+from service_kit.sealing import seal_stored
+from service_kit.secrets import SecretBox
 from starlette.applications import Starlette
 
 from .dispatcher import Dispatcher
 from .inbound import InboundLog
 from .ports import ClientFactory, Clock, Policy
-from .repo import MIGRATIONS, Pool, PoolSource
+from .repo import CREDENTIALS, MIGRATIONS, Pool, PoolSource
 from .settings import DispatchSettings
 
 PolicyFactory = Callable[[PoolSource], Sequence[Policy]]
@@ -48,8 +50,10 @@ def build_dispatcher_app(
     With `track_inbound`, it consumes `message.inbound.v1` into its `InboundLog`
     (`app.state.inbound`), which policies built by a `PolicyFactory` can read.
     `clock`: the time the policies and outcomes go by (a test's own); `port`: the
-    service's HTTP port, part of its default lease holder id (`holder_id`)."""
+    service's HTTP port, part of its default lease holder id (`holder_id`).
+    `StartupRefused` without `SECRETS_KEYS` (outside development)."""
     service = f"dispatcher-{name}"
+    box = SecretBox.from_settings(settings)
     runtime = ServiceRuntime(
         service,
         settings,
@@ -67,6 +71,7 @@ def build_dispatcher_app(
         channels=channels,
         client_factory=client_factory,
         policies=policies(pool) if callable(policies) else policies,
+        box=box,
         clock=clock,
         lease_seconds=settings.dispatch_lease_seconds,
         inbox_poll_seconds=settings.dispatch_inbox_poll_seconds,
@@ -104,6 +109,11 @@ def build_dispatcher_app(
     inbound = InboundLog(pool) if track_inbound else None
     if inbound is not None:
         runtime.subscribe(_inbound_subscription(name, channels, inbound))
+
+    async def seal() -> None:
+        await seal_stored(runtime.pool, box, CREDENTIALS)
+
+    runtime.on_connected(seal)
     runtime.on_started(dispatcher.start)
     runtime.on_stopping(dispatcher.stop)
     app = runtime.worker_app()

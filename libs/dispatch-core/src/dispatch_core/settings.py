@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service_kit.settings import ServiceSettings
+from service_kit.settings import SecretsSettings
 
 
-class DispatchSettings(ServiceSettings):
+class DispatchSettings(SecretsSettings):
     """`DISPATCH_LEASE_SECONDS`: how long a process's hold on a connection lasts
     unless renewed (renewed every third of it; a successor of a process that died
     waits this long at most); `DISPATCH_INBOX_POLL_SECONDS`: how often a process
@@ -14,7 +14,9 @@ class DispatchSettings(ServiceSettings):
     name, service and HTTP port).  A process restarted in the same slot takes its
     leases back at once instead of waiting them out, so two processes that may
     run at the same time must never share it: on one host they differ by port,
-    on Kubernetes and Compose the host name is the pod's or container's own."""
+    on Kubernetes and Compose the host name is the pod's or container's own.
+    `SECRETS_KEYS` and `ENVIRONMENT` seal the connections' credentials
+    (`service_kit.settings.SecretsSettings`)."""
 
     dispatch_lease_seconds: float = 10.0
     dispatch_inbox_poll_seconds: float = 1.0

@@ -1,10 +1,13 @@
 """Pytest fixtures: `rabbitmq_url`, `database_url` (a fresh database per test),
-`clean_queues` (the system's queues deleted before and after a test).
+`clean_queues` (the system's queues deleted before and after a test).  The
+services a test run starts, in its process or as their own, seal credentials with
+a key of the run's own (`SECRETS_KEYS`, unless the environment gives one).
 
 Load with `pytest_plugins = ["test_support.fixtures"]` in a conftest."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -16,6 +19,11 @@ from .infrastructure import (
     drop_database,
     known_queues,
 )
+from .secrets import new_secrets_key
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("SECRETS_KEYS", new_secrets_key())
 
 
 @pytest.fixture(scope="session")

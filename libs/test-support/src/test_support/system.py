@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .processes import ServiceProcess
+from .secrets import new_secrets_key
 
 PLATFORM_KEY = "e2e-platform-key"
 
@@ -71,11 +73,13 @@ async def running_system(
     env: dict[str, str] | None = None,
     services: Sequence[ServiceSpec] = SERVICES,
 ) -> AsyncIterator[RunningSystem]:
-    """Start `services` as processes on free ports; stop them all on exit."""
+    """Start `services` as processes on free ports; stop them all on exit.  They
+    share `SECRETS_KEYS` (a test run's own, or one made here for a benchmark)."""
     common = {
         "DATABASE_URL": database_url,
         "RABBITMQ_URL": rabbitmq_url,
         "PLATFORM_API_KEY": PLATFORM_KEY,
+        "SECRETS_KEYS": os.environ.get("SECRETS_KEYS") or new_secrets_key(),
         "LOG_LEVEL": "INFO",
         **(env or {}),
     }

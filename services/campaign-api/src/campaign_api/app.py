@@ -19,6 +19,8 @@ from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, Queue, Routin
 from fastapi import FastAPI
 from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
+from service_kit.sealing import seal_stored
+from service_kit.secrets import SecretBox
 
 from .api import (
     api_keys,
@@ -37,6 +39,7 @@ from .api.deps import ApiServices
 from .api.errors import install_error_handlers
 from .auth import Authenticator
 from .handlers import Handlers
+from .repo.accounts import CREDENTIALS
 from .resends import Resends
 from .settings import Settings
 from .submissions import Submissions
@@ -131,13 +134,18 @@ def body_limits(settings: Settings) -> BodyLimits:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service; `StartupRefused` without `SECRETS_KEYS` (outside development)."""
     settings = settings or Settings()
+    box = SecretBox.from_settings(settings)
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
     submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
     _subscribe(runtime, Handlers(runtime, submissions))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async def seal() -> None:
+            await seal_stored(runtime.pool, box, CREDENTIALS)
+
         async def expose() -> None:
             app.state.services = ApiServices(
                 settings=settings,
@@ -146,8 +154,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 auth=Authenticator(runtime.pool, settings.platform_api_key),
                 submissions=submissions,
                 resends=Resends(runtime),
+                box=box,
             )
 
+        runtime.on_connected(seal)
         runtime.on_connected(expose)
         async with runtime.running():
             yield

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pydantic import Field
-from service_kit.settings import ServiceSettings
+from service_kit.settings import SecretsSettings
 
 DEVELOPMENT_PLATFORM_KEY = "dev-platform-key"
 
 
-class Settings(ServiceSettings):
+class Settings(SecretsSettings):
     """`CAMPAIGN_API_PORT` (8080), `PLATFORM_API_KEY` (the key that manages tenants;
     `dev-platform-key` for local development: set your own in production),
     `ESTIMATE_TIMEOUT_SECONDS`, `IMPORT_BATCH_SIZE`; the platforms' API bases
@@ -16,7 +16,8 @@ class Settings(ServiceSettings):
     connection's credentials asks, within `CONNECTION_CHECK_TIMEOUT_SECONDS`;
     `MAX_JSON_BODY_BYTES` (4 MiB), the largest request body, and `MAX_ID_LIST_BODY_BYTES`
     (64 MiB), that of the calls that carry lists of ids (creating a campaign, an estimate,
-    a command)."""
+    a command); `SECRETS_KEYS` and `ENVIRONMENT`, which seal the connections'
+    credentials (`service_kit.settings.SecretsSettings`)."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY

@@ -1,6 +1,6 @@
 """`python -m dispatcher_instagram`: on DISPATCHER_INSTAGRAM_PORT (8085)."""
 
-from service_kit.runner import serve
+from service_kit.runner import build_or_exit, serve
 
 from .app import create_app
 from .settings import Settings
@@ -9,7 +9,7 @@ from .settings import Settings
 def main() -> None:
     settings = Settings()
     serve(
-        create_app(settings),
+        build_or_exit("dispatcher-instagram", lambda: create_app(settings)),
         service="dispatcher-instagram",
         host=settings.http_host,
         port=settings.dispatcher_instagram_port,

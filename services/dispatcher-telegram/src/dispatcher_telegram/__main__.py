@@ -1,6 +1,6 @@
 """`python -m dispatcher_telegram`: on DISPATCHER_TELEGRAM_PORT (8083)."""
 
-from service_kit.runner import serve
+from service_kit.runner import build_or_exit, serve
 
 from .app import create_app
 from .settings import Settings
@@ -9,7 +9,7 @@ from .settings import Settings
 def main() -> None:
     settings = Settings()
     serve(
-        create_app(settings),
+        build_or_exit("dispatcher-telegram", lambda: create_app(settings)),
         service="dispatcher-telegram",
         host=settings.http_host,
         port=settings.dispatcher_telegram_port,

@@ -107,6 +107,7 @@ class TelegramBotClient:
         self, base_url: str, token: str, timeout: float, *, paid_broadcast: bool = False
     ) -> None:
         self._url = f"{base_url.rstrip('/')}/bot{token}/"
+        self._token = token
         self._paid_broadcast = paid_broadcast
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
@@ -137,7 +138,9 @@ class TelegramBotClient:
         except TimeoutError as error:
             return Retry("network", f"no answer within the timeout ({type(error).__name__})")
         except aiohttp.ClientError as error:
-            return Retry("network", f"{type(error).__name__}: {error}")
+            # some errors name the URL, which holds the token: never in a reason
+            said = str(error).replace(self._token, "<token>")
+            return Retry("network", f"{type(error).__name__}: {said}")
 
 
 class MalformedTokenClient:

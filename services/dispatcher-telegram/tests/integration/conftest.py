@@ -29,6 +29,7 @@ from platform_sim.client import RunningSimulators, start_simulators
 from service_kit.publishing import encode
 from service_kit.topology import quorum_queue
 from starlette.applications import Starlette
+from test_support.secrets import sealed
 from test_support.waiting import eventually
 
 TOKEN = "555000111:AAdispatcher-test-token-00000000000"
@@ -90,7 +91,7 @@ class Harness:
             tenant_id="t1",
             connection_id=connection_id,
             channel="telegram_bot",
-            credentials={"token": TOKEN},
+            sealed_credentials=sealed({"token": TOKEN}),
             limits=ConnectionLimits.model_validate(limits),
             updated_at=utc_now(),
         )

@@ -30,6 +30,7 @@ from starlette.applications import Starlette
 from telethon import errors
 from test_support import dispatching
 from test_support.infrastructure import delete_queues
+from test_support.secrets import sealed
 from test_support.waiting import eventually
 
 from ..fake_telethon import FakeTelethon
@@ -99,7 +100,7 @@ class Account:
             tenant_id=TENANT,
             connection_id=self.id,
             channel="telegram_user",
-            credentials={"session": "1A...", "api_id": "1", "api_hash": "h"},
+            sealed_credentials=sealed({"session": "1A...", "api_id": "1", "api_hash": "h"}),
             limits=ConnectionLimits.model_validate(limits),
             updated_at=utc_now(),
         )

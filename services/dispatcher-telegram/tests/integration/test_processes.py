@@ -33,6 +33,7 @@ from test_support import dispatching
 from test_support.infrastructure import delete_queues
 from test_support.processes import ServiceProcess
 from test_support.rates import busiest_window, closest_to_one_recipient, mean_rate
+from test_support.secrets import sealed
 from test_support.system import free_port
 from test_support.waiting import eventually
 
@@ -107,7 +108,7 @@ class Replicas:
             tenant_id=TENANT,
             connection_id=self.connection_id,
             channel="telegram_bot",
-            credentials={"token": TOKEN},
+            sealed_credentials=sealed({"token": TOKEN}),
             updated_at=utc_now(),
         )
         await dispatching.connection_updated(self.channel, event)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
-from contracts.dispatch import OutboundMedia, OutboundText
+from contracts.audience import Recipient
+from contracts.base import utc_now
+from contracts.dispatch import DispatchJob, OutboundMedia, OutboundText
 from dispatch_core.limits import DEFAULTS
 from dispatch_core.model import (
     ConnectionBlocked,
@@ -17,7 +20,13 @@ from dispatch_core.model import (
     Retry,
     Sent,
 )
-from dispatcher_telegram.bot_api import chat_id, interpret, pays_for_broadcasts, request_for
+from dispatcher_telegram.bot_api import (
+    TelegramBotClient,
+    chat_id,
+    interpret,
+    pays_for_broadcasts,
+    request_for,
+)
 
 
 def test_sent_carries_the_message_id() -> None:
@@ -150,3 +159,23 @@ def test_text_and_chat_ids() -> None:
         {"chat_id": -1001, "text": "hi"},
     )
     assert chat_id("@channel") == "@channel"
+
+
+async def test_a_network_error_that_names_the_url_never_carries_the_token() -> None:
+    token = "123456789:" + "S" * 35
+    client = TelegramBotClient("http://:99999", token, timeout=2.0)  # an invalid URL
+    job = DispatchJob(
+        campaign_id=uuid4(),
+        recipient_no=1,
+        step_no=1,
+        recipient=Recipient(recipient_no=1, contact_id="c:1", external_id="7001"),
+        content=OutboundText(text="hello"),
+        released_at=utc_now(),
+    )
+    try:
+        outcome = await client.send(job, "7001")
+    finally:
+        await client.close()
+    assert isinstance(outcome, Retry)
+    assert token not in outcome.reason
+    assert "S" * 35 not in outcome.reason

@@ -16,7 +16,7 @@ from service_kit.outbox import OutgoingMessage, add_to_outbox
 from ..domain.model import Refusal
 from ..platform_check import check_credentials, checkable
 from ..repo import accounts as accounts_repo
-from .connections import ConnectionPath
+from .connections import ConnectionPath, open_credentials
 from .deps import Member, Services, tenant_of
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"])
@@ -49,14 +49,22 @@ async def check_connection(
             "it shows whether it works when it next sends",
             "not_checkable",
         )
-    answer = await check_credentials(channel, details.credentials, svc.settings)
+    credentials = open_credentials(svc.box, details)
+    if credentials is None:
+        raise Refusal(
+            "the stored credentials cannot be opened: none of the keys in SECRETS_KEYS "
+            "sealed them (put the key that did back, after the newest), or save them again",
+            "credentials_unreadable",
+            status=409,
+        )
+    answer = await check_credentials(channel, credentials, svc.settings)
     log.info("connection checked", connection_id=connection_id, ok=answer.ok)
     if answer.ok:
         event = ConnectionCheckedV1(
             tenant_id=tenant_id,
             connection_id=connection_id,
             channel=channel,
-            credentials_digest=credentials_digest(details.credentials),
+            credentials_digest=credentials_digest(credentials),
             checked_at=utc_now(),
         )
         async with svc.pool.acquire() as conn:

@@ -1,5 +1,6 @@
 """Sender accounts (connections): a Telegram bot or personal account, a WhatsApp
-number, an Instagram account.  Credentials are never returned or logged in full."""
+number, an Instagram account.  Credentials are stored and published sealed
+(`SECRETS_KEYS`), opened only in memory, and never returned or logged in full."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from contracts.base import ID_PATTERN
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
 from fastapi import APIRouter, HTTPException, Path, Response
+from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
+from service_kit.secrets import SecretBox, SecretUnreadable
 
 from ..domain.connections import mask_credentials
 from ..domain.model import Refusal
@@ -20,15 +23,28 @@ from .deps import Admin, Member, Services, tenant_of
 from .schemas import ConnectionOut
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"])
+log = get_logger(__name__)
 
 ConnectionPath = Annotated[str, Path(pattern=ID_PATTERN, description="The instance id")]
 
 
-def _out(details: ConnectionDetails) -> ConnectionOut:
+def open_credentials(box: SecretBox, details: ConnectionDetails) -> dict[str, str] | None:
+    """The connection's credentials in clear, in memory; None when none of the keys
+    opens them (the key that sealed them was removed from `SECRETS_KEYS`)."""
+    if details.sealed_credentials is None:
+        return None
+    try:
+        return box.open_credentials(details.sealed_credentials)
+    except SecretUnreadable as error:
+        log.error(str(error), connection_id=details.connection.id)
+        return None
+
+
+def _out(details: ConnectionDetails, box: SecretBox) -> ConnectionOut:
     return ConnectionOut(
         id=details.connection.id,
         channel=details.connection.channel,
-        credentials=mask_credentials(details.credentials),
+        credentials=mask_credentials(open_credentials(box, details) or {}),
         limits=details.limits,
         first_used_at=details.first_used_at,
         created_at=details.created_at,
@@ -56,7 +72,7 @@ async def put_connection(
             tenant_id=tenant_id,
             connection_id=connection_id,
             channel=body.channel,
-            credentials=credentials,
+            sealed_credentials=svc.box.seal_credentials(credentials),
             limits=limits,
             first_used_at=body.first_used_at,  # absent: kept (now, if new)
         )
@@ -74,7 +90,7 @@ async def put_connection(
             tenant_id=tenant_id,
             connection_id=connection_id,
             channel=details.connection.channel,
-            credentials=details.credentials,
+            sealed_credentials=details.sealed_credentials,
             limits=ConnectionLimits.model_validate(details.limits),
             first_used_at=details.first_used_at,
             updated_at=details.updated_at,
@@ -84,12 +100,13 @@ async def put_connection(
         )
     svc.runtime.outbox.notify()
     response.status_code = 201 if created else 200
-    return _out(details)
+    return _out(details, svc.box)
 
 
 @router.get("", response_model=list[ConnectionOut])
 async def list_connections(svc: Services, caller: Member) -> list[ConnectionOut]:
-    return [_out(d) for d in await accounts_repo.list_connections(svc.pool, tenant_of(caller))]
+    connections = await accounts_repo.list_connections(svc.pool, tenant_of(caller))
+    return [_out(d, svc.box) for d in connections]
 
 
 @router.get("/{connection_id}", response_model=ConnectionOut)
@@ -99,4 +116,4 @@ async def get_connection(
     details = await accounts_repo.get_connection(svc.pool, tenant_of(caller), connection_id)
     if details is None:
         raise HTTPException(404, f"unknown connection {connection_id!r}")
-    return _out(details)
+    return _out(details, svc.box)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from service_kit.runtime import ServiceRuntime
+from service_kit.secrets import SecretBox
 
 from ..auth import Authenticator
 from ..domain.model import Principal
@@ -25,6 +26,8 @@ class ApiServices:
     auth: Authenticator
     submissions: Submissions
     resends: Resends
+    box: SecretBox
+    """Seals and opens the connections' credentials (`SECRETS_KEYS`)."""
 
 
 def services(request: Request) -> ApiServices:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from contracts.base import ConnectionChannel
+from service_kit.sealing import SealedColumn
 
 from ..domain.model import Connection, Tenant
 from . import Conn, Pool, sql
@@ -16,12 +17,22 @@ SELECT_TENANT = sql("select_tenant")
 UPSERT_CONNECTION = sql("upsert_connection")
 SELECT_CONNECTION = sql("select_connection")
 SELECT_CONNECTIONS = sql("select_connections")
+CREDENTIALS = SealedColumn(
+    select_clear=sql("select_legacy_credentials"),
+    seal_clear=sql("update_legacy_credentials_sealed"),
+    select_sealed=sql("select_sealed_credentials"),
+    reseal=sql("update_sealed_credentials"),
+)
+"""Where the connections' credentials are kept sealed (`service_kit.sealing`)."""
 
 
 @dataclass(frozen=True)
 class ConnectionDetails:
+    """A connection as stored: its credentials sealed (`SecretBox.open_credentials`
+    reads them; None only until the service has sealed those kept in clear before)."""
+
     connection: Connection
-    credentials: dict[str, str]
+    sealed_credentials: str | None
     limits: dict[str, Any]
     first_used_at: datetime | None
     created_at: datetime
@@ -44,7 +55,7 @@ def _connection(row: Any) -> ConnectionDetails:
             id=row["id"],
             channel=cast("ConnectionChannel", row["channel"]),
         ),
-        credentials=row["credentials"],
+        sealed_credentials=row["sealed_credentials"],
         limits=row["limits"],
         first_used_at=row["first_used_at"],
         created_at=row["created_at"],
@@ -72,13 +83,19 @@ async def upsert_connection(
     tenant_id: str,
     connection_id: str,
     channel: str,
-    credentials: dict[str, str],
+    sealed_credentials: str,
     limits: dict[str, Any],
     first_used_at: datetime | None,
 ) -> tuple[ConnectionDetails, bool] | None:
     """None when the connection exists with another channel."""
     row = await conn.fetchrow(
-        UPSERT_CONNECTION, tenant_id, connection_id, channel, credentials, limits, first_used_at
+        UPSERT_CONNECTION,
+        tenant_id,
+        connection_id,
+        channel,
+        sealed_credentials,
+        limits,
+        first_used_at,
     )
     if row is None:
         return None

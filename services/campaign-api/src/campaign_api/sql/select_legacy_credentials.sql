@@ -1,0 +1,4 @@
+-- Connections whose credentials are still in clear (stored before they were sealed).
+SELECT tenant_id, id, legacy_credentials
+FROM connections
+WHERE legacy_credentials IS NOT NULL
