@@ -10,6 +10,10 @@ DATABASE_URL, TELEGRAM_API_BASE, ...).  supervisord restarts a service that
 dies, so a killed process is back within seconds and carries on where it
 stopped.  Logs: .run/logs/<service>.log.
 
+The key that seals the connections' credentials is `SECRETS_KEYS` when set;
+otherwise `up` makes one the first time, in .run/secrets.key (readable by its
+owner only), and gives the same to every service, every time after.
+
 STACK_RUN_DIR puts the config, socket and logs elsewhere than .run (a second
 stack beside `make up`, as `make chaos` runs); TELEGRAM_SIM_PORT, WHATSAPP_SIM_PORT,
 INSTAGRAM_SIM_PORT and OPENAI_SIM_PORT move the simulators (9000-9003).
@@ -20,6 +24,7 @@ replica of a worker answers /health on the worker's port + 100 and is named
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import subprocess
@@ -65,6 +70,8 @@ SETTINGS = (
     "COMPOSER_OPENAI_BASE_URL",
     "COMPOSER_OPENAI_API_KEY",
     "COMPOSER_MODEL",
+    "SECRETS_KEYS",
+    "ENVIRONMENT",
     "LOG_LEVEL",
     "HTTP_HOST",
     "SIMULATORS",
@@ -75,6 +82,23 @@ SETTINGS = (
 """What the services read from the environment: a stack started with other values
 is restarted, so `X=... make up` always means X."""
 FINGERPRINT = RUN / "settings.sha256"
+SECRETS_KEY_FILE = RUN / "secrets.key"
+
+
+def secrets_keys() -> str:
+    """`SECRETS_KEYS` from the environment, else this run directory's own key,
+    made the first time (32 random bytes, as `Fernet.generate_key()` makes them)."""
+    given = os.environ.get("SECRETS_KEYS", "").strip()
+    if given:
+        return given
+    if not SECRETS_KEY_FILE.exists():
+        RUN.mkdir(parents=True, exist_ok=True)
+        key = base64.urlsafe_b64encode(os.urandom(32)).decode()
+        descriptor = os.open(SECRETS_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(key + "\n")
+        print(f"made the key that seals the connections' credentials: {SECRETS_KEY_FILE}")
+    return SECRETS_KEY_FILE.read_text(encoding="utf-8").strip()
 
 
 def settings_fingerprint() -> str:
@@ -178,6 +202,7 @@ def wait_healthy(timeout: float) -> bool:
 
 
 def up() -> int:
+    os.environ["SECRETS_KEYS"] = secrets_keys()  # supervisord passes it to every service
     if running():
         started_with = FINGERPRINT.read_text().strip() if FINGERPRINT.exists() else ""
         if started_with == settings_fingerprint():
