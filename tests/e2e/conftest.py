@@ -23,6 +23,8 @@ class World:
     system: RunningSystem
     sims: RunningSimulators
     rabbitmq_url: str
+    database_url: str
+    log_dir: Path
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +48,13 @@ async def world(
         async with running_system(
             database_url=database_url, rabbitmq_url=rabbitmq_url, log_dir=log_dir, env=env
         ) as system:
-            yield World(system=system, sims=sims, rabbitmq_url=rabbitmq_url)
+            yield World(
+                system=system,
+                sims=sims,
+                rabbitmq_url=rabbitmq_url,
+                database_url=database_url,
+                log_dir=log_dir,
+            )
     finally:
         await sims.close()
         await delete_queues(rabbitmq_url, known_queues())

@@ -3,7 +3,9 @@ two sets apart, without holding the secret."""
 
 from __future__ import annotations
 
-from contracts.tenants import credentials_digest
+from contracts.catalog import CATALOG
+from contracts.names import RoutingKey
+from contracts.tenants import ConnectionUpdatedV1, credentials_digest
 
 
 def test_the_digest_does_not_depend_on_key_order() -> None:
@@ -18,3 +20,12 @@ def test_other_credentials_give_another_digest_without_the_secret() -> None:
     other = credentials_digest({"token": "1:" + "b" * 35})
     assert one != other
     assert "a" * 35 not in one
+
+
+def test_a_connection_update_carries_its_credentials_sealed_not_in_clear() -> None:
+    (entry,) = [e for e in CATALOG if e.routing_key == RoutingKey.CONNECTION_UPDATED]
+    event = ConnectionUpdatedV1.model_validate(entry.example())
+    assert event.credentials == {}
+    assert event.sealed_credentials is not None
+    assert "token" not in event.sealed_credentials
+    assert entry.model.model_json_schema()["properties"]["credentials"]["deprecated"] is True

@@ -86,8 +86,12 @@ class Harness:
             aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key
         )
 
-    async def connect(self, connection_id: str, **limits: object) -> None:
-        event = ConnectionUpdatedV1(
+    async def connect(
+        self, connection_id: str, event: ConnectionUpdatedV1 | None = None, **limits: object
+    ) -> None:
+        """Publish the connection as the campaign-api does (or `event`), and declare
+        its queue."""
+        event = event or ConnectionUpdatedV1(
             tenant_id="t1",
             connection_id=connection_id,
             channel="telegram_bot",
