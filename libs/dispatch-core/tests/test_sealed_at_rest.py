@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from dispatch_core import repo
 from service_kit.database import create_pool
 from service_kit.migrations import migrate
 from service_kit.sealing import Sealed, seal_stored
 from service_kit.secrets import SecretBox
+from test_support.secrets import new_secrets_key
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +42,7 @@ async def test_clear_credentials_are_sealed_at_start_then_rotated(
         )
         await migrate(pool, SCHEMA, None, [("dispatch-core", repo.MIGRATIONS)])
 
-        old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+        old_key, new_key = new_secrets_key(), new_secrets_key()
         assert await seal_stored(pool, SecretBox([old_key]), repo.CREDENTIALS) == Sealed(clear=1)
         text = await pool.fetchval("SELECT c::text FROM connections c")
         assert TOKEN.split(":")[1] not in text
@@ -56,7 +56,7 @@ async def test_clear_credentials_are_sealed_at_start_then_rotated(
         assert config.credentials == {"token": TOKEN}  # the old key can go
 
         # a box without the key that sealed it serves nothing, and says so
-        stranger = SecretBox([Fernet.generate_key().decode()])
+        stranger = SecretBox([new_secrets_key()])
         assert await repo.connections_changed_since(pool, ["telegram_bot"], EPOCH, stranger) == (
             [],
             config.updated_at,

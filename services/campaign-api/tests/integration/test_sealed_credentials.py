@@ -17,12 +17,11 @@ from campaign_api.app import MIGRATIONS
 from campaign_api.repo.accounts import CREDENTIALS
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from contracts.tenants import ConnectionUpdatedV1
-from cryptography.fernet import Fernet
 from service_kit.database import create_pool
 from service_kit.migrations import migrate
 from service_kit.sealing import Sealed, seal_stored
 from service_kit.secrets import SecretBox
-from test_support.secrets import run_box
+from test_support.secrets import new_secrets_key, run_box
 
 from .conftest import Api, Tenant
 
@@ -101,7 +100,7 @@ async def test_clear_credentials_of_the_version_before_are_sealed_then_rotated(
             CREDENTIALS_IN,
         )
 
-        old_key = Fernet.generate_key().decode()
+        old_key = new_secrets_key()
         old = SecretBox([old_key])
         await migrate(pool, "campaign_api", MIGRATIONS)
         assert await seal_stored(pool, old, CREDENTIALS) == Sealed(clear=1)
@@ -113,7 +112,7 @@ async def test_clear_credentials_of_the_version_before_are_sealed_then_rotated(
         assert await seal_stored(pool, old, CREDENTIALS) == Sealed()  # once
 
         # a new key first: what the old one sealed still opens, and is sealed again
-        new_key = Fernet.generate_key().decode()
+        new_key = new_secrets_key()
         rotated = SecretBox([new_key, old_key])
         assert rotated.open_credentials(row["sealed_credentials"]) == CREDENTIALS_IN
         assert await seal_stored(pool, rotated, CREDENTIALS) == Sealed(resealed=1)
