@@ -50,6 +50,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from service_kit.publishing import encode
 from test_support.infrastructure import delete_queues, known_queues, with_database
 from test_support.processes import ServiceProcess
+from test_support.secrets import new_secrets_key
 from test_support.system import free_port
 from test_support.waiting import eventually
 
@@ -321,6 +322,7 @@ async def bench(total: int, keep: bool) -> None:
         "RABBITMQ_URL": rabbitmq_url,
         "DATABASE_URL": database_url,
         "PLATFORM_API_KEY": PLATFORM_KEY,
+        "SECRETS_KEYS": os.environ.get("SECRETS_KEYS") or new_secrets_key(),
         "LOG_LEVEL": "WARNING",
     }
     resolver = service("audience-resolver", "audience_resolver", "AUDIENCE_RESOLVER_PORT", env)
