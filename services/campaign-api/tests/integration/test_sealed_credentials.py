@@ -88,7 +88,7 @@ async def test_clear_credentials_of_the_version_before_are_sealed_then_rotated(
     before = tmp_path / "migrations"
     before.mkdir()
     for path in sorted(MIGRATIONS.glob("*.sql")):
-        if path.name < "008":
+        if "sealed_credentials" not in path.name:
             shutil.copy(path, before / path.name)
     pool = await create_pool(database_url, "campaign_api", application_name="test")
     try:
