@@ -34,7 +34,7 @@ from .api import (
 )
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.deps import ApiServices
-from .api.errors import install_error_handlers
+from .api.errors import document_problems, install_error_handlers
 from .auth import Authenticator
 from .handlers import Handlers
 from .resends import Resends
@@ -176,5 +176,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(connection_check.router)
     app.router.routes.extend(runtime.routes())
+    document_problems(app)
     app.state.runtime = runtime
     return app

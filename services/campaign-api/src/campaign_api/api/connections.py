@@ -17,9 +17,10 @@ from ..repo import accounts as accounts_repo
 from ..repo.accounts import ConnectionDetails
 from .credentials import ConnectionBody
 from .deps import Admin, Member, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 from .schemas import ConnectionOut
 
-router = APIRouter(prefix="/v1/connections", tags=["connections"])
+router = APIRouter(prefix="/v1/connections", tags=["connections"], responses=MEMBER_CALL)
 
 ConnectionPath = Annotated[str, Path(pattern=ID_PATTERN, description="The instance id")]
 
@@ -36,7 +37,11 @@ def _out(details: ConnectionDetails) -> ConnectionOut:
     )
 
 
-@router.put("/{connection_id}", response_model=ConnectionOut)
+@router.put(
+    "/{connection_id}",
+    response_model=ConnectionOut,
+    responses={201: {"model": ConnectionOut, "description": "A new connection"}, **problems(409)},
+)
 async def put_connection(
     connection_id: ConnectionPath,
     body: ConnectionBody,
@@ -92,7 +97,7 @@ async def list_connections(svc: Services, caller: Member) -> list[ConnectionOut]
     return [_out(d) for d in await accounts_repo.list_connections(svc.pool, tenant_of(caller))]
 
 
-@router.get("/{connection_id}", response_model=ConnectionOut)
+@router.get("/{connection_id}", response_model=ConnectionOut, responses=problems(404))
 async def get_connection(
     connection_id: ConnectionPath, svc: Services, caller: Member
 ) -> ConnectionOut:

@@ -26,9 +26,10 @@ from ..domain.contact_rows import (
 )
 from ..repo import accounts as accounts_repo
 from .deps import Admin, ApiServices, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 from .schemas import ImportResult, ImportRowError
 
-router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
+router = APIRouter(prefix="/v1/contacts", tags=["contacts"], responses=MEMBER_CALL)
 
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
@@ -106,6 +107,7 @@ class _Batches:
 @router.post(
     "/import",
     response_model=ImportReport,
+    responses=problems(415),
     openapi_extra={
         "requestBody": {
             "required": True,

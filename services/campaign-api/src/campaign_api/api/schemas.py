@@ -470,3 +470,34 @@ class CommandOut(BaseModel):
     lines: list[str]
     calls: list[CallOut] = Field(description="The HTTP API calls the command made")
     result: Any = Field(description="The last call's answer")
+
+
+class FieldProblem(BaseModel):
+    """What is wrong with one field of a request."""
+
+    field: str = Field(description="The field's path, e.g. `audience.labels_any[0]`")
+    message: str = Field(description="What is wrong with it")
+
+
+class Problem(BaseModel):
+    """Every error answer: RFC 9457 problem details, `application/problem+json`."""
+
+    type: str = Field(
+        description="`urn:problem:<code>`: the kind of problem", examples=["urn:problem:invalid"]
+    )
+    title: str = Field(
+        description="The kind of problem in words; the same for every answer of a type"
+    )
+    status: int = Field(ge=400, le=599, description="The HTTP status code")
+    detail: str = Field(description="What is wrong and what to fix, naming the field")
+    code: str = Field(description="The kind of problem for machines: the last part of `type`")
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="A request that fails validation: what is wrong, by field"
+    )
+    position: int | None = Field(
+        default=None,
+        description="`/v1/commands`: where (from 0) in the command it cannot be read",
+    )
+    calls: list[CallOut] | None = Field(
+        default=None, description="`/v1/commands`: the calls the command made, the last refused"
+    )

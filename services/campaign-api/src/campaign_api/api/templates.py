@@ -23,6 +23,7 @@ from ..domain.templates import (
 from ..domain.templates import check_name as check_template_name
 from ..repo import templates as templates_repo
 from .deps import Admin, ApiServices, Member, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 from .schemas import (
     StepRetime,
     TemplateIn,
@@ -33,7 +34,7 @@ from .schemas import (
     TemplateStepOut,
 )
 
-router = APIRouter(prefix="/v1/templates", tags=["templates"])
+router = APIRouter(prefix="/v1/templates", tags=["templates"], responses=MEMBER_CALL)
 
 NamePath = Annotated[str, Path(pattern=TEMPLATE_NAME_PATTERN, description="The template's name")]
 StepPath = Annotated[int, Path(ge=1, le=1_000_000, description="The step's id")]
@@ -83,7 +84,7 @@ async def _changed(
     return template_out(changed)
 
 
-@router.post("", response_model=TemplateOut, status_code=201)
+@router.post("", response_model=TemplateOut, status_code=201, responses=problems(409))
 async def create_template(body: TemplateIn, svc: Services, caller: Admin) -> TemplateOut:
     """A new template, with its first steps if given."""
     template = new_template(
@@ -102,7 +103,7 @@ async def list_templates(svc: Services, caller: Member) -> TemplateList:
     return TemplateList(items=[template_out(t) for t in found])
 
 
-@router.get("/{name}", response_model=TemplateOut)
+@router.get("/{name}", response_model=TemplateOut, responses=problems(404))
 async def get_template(name: NamePath, svc: Services, caller: Member) -> TemplateOut:
     found = await templates_repo.get_template(svc.pool, tenant_of(caller), name)
     if found is None:
@@ -110,7 +111,7 @@ async def get_template(name: NamePath, svc: Services, caller: Member) -> Templat
     return template_out(found)
 
 
-@router.patch("/{name}", response_model=TemplateOut)
+@router.patch("/{name}", response_model=TemplateOut, responses=problems(404, 409))
 async def rename_template(
     name: NamePath, body: TemplateRename, svc: Services, caller: Admin
 ) -> TemplateOut:
@@ -130,7 +131,7 @@ async def rename_template(
     return template_out(renamed)
 
 
-@router.delete("/{name}", status_code=204)
+@router.delete("/{name}", status_code=204, responses=problems(404))
 async def delete_template(name: NamePath, svc: Services, caller: Admin) -> Response:
     """Delete; campaigns already made from the template keep their steps."""
     if not await templates_repo.delete_template(svc.pool, tenant_of(caller), name):
@@ -138,7 +139,7 @@ async def delete_template(name: NamePath, svc: Services, caller: Admin) -> Respo
     return Response(status_code=204)
 
 
-@router.post("/{name}/steps", response_model=TemplateOut, status_code=201)
+@router.post("/{name}/steps", response_model=TemplateOut, status_code=201, responses=problems(404))
 async def add_step(
     name: NamePath, body: TemplateStepIn, svc: Services, caller: Admin
 ) -> TemplateOut:
@@ -148,7 +149,7 @@ async def add_step(
     )
 
 
-@router.patch("/{name}/steps/{step_id}", response_model=TemplateOut)
+@router.patch("/{name}/steps/{step_id}", response_model=TemplateOut, responses=problems(404))
 async def retime_step(
     name: NamePath, step_id: StepPath, body: StepRetime, svc: Services, caller: Admin
 ) -> TemplateOut:
@@ -158,7 +159,7 @@ async def retime_step(
     )
 
 
-@router.delete("/{name}/steps/{step_id}", response_model=TemplateOut)
+@router.delete("/{name}/steps/{step_id}", response_model=TemplateOut, responses=problems(404))
 async def delete_step(
     name: NamePath, step_id: StepPath, svc: Services, caller: Admin
 ) -> TemplateOut:
