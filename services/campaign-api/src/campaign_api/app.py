@@ -29,12 +29,13 @@ from .api import (
     connections,
     contacts,
     lists,
+    openapi,
     templates,
     tenants,
 )
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.deps import ApiServices
-from .api.errors import document_problems, install_error_handlers
+from .api.errors import install_error_handlers
 from .auth import Authenticator
 from .handlers import Handlers
 from .resends import Resends
@@ -176,6 +177,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(connection_check.router)
     app.router.routes.extend(runtime.routes())
-    document_problems(app)
+    openapi.install(app)
     app.state.runtime = runtime
     return app

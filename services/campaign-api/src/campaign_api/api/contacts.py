@@ -24,6 +24,7 @@ from ..domain.contact_rows import (
     csv_rows,
     json_line_rows,
 )
+from ..domain.model import Refusal
 from ..repo import accounts as accounts_repo
 from .deps import Admin, ApiServices, Services, tenant_of
 from .problems import MEMBER_CALL, problems
@@ -152,7 +153,7 @@ async def import_contacts(
                 )
             )
         except UnreadableFile as error:
-            raise HTTPException(422, str(error)) from None
+            raise Refusal(str(error), "unreadable_file") from None
         reader = ImportReader(rows, connection_id, connections)
         try:
             pending = await run_in_threadpool(reader.next_batch, batch_size)

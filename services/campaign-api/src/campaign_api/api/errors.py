@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from ..domain.model import Refusal
-from .problems import ProblemResponse, as_problems, problem_response
+from .problems import ProblemResponse, problem_response
 
 _BODY_TAGS = frozenset(get_args(ConnectionChannel))
 """A body that is one of several shapes told apart by `channel` (a connection)
@@ -90,15 +90,3 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_failure(_: Request, __: Exception) -> ProblemResponse:
         return problem_response(500, "the service failed to answer; the failure is logged")
-
-
-def document_problems(app: FastAPI) -> None:
-    """The app's OpenAPI document says every error answer is `application/problem+json`."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = as_problems(generate())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,5 +1,5 @@
 """Error answers as RFC 9457 problem details (`application/problem+json`), and
-what the OpenAPI document says of them.
+the `responses=` that name them in the OpenAPI document.
 
 Every error is `{"type": "urn:problem:<code>", "title", "status", "detail",
 "code"}`: `code` names the kind of problem for machines (the API's error shape
@@ -32,6 +32,7 @@ _CODE_OF_STATUS = {
 }
 
 WHEN = {
+    400: "A body that cannot be read as JSON (not UTF-8)",
     401: "No API key, or one unknown or revoked",
     403: "The key may not make this call (its role, or the platform key)",
     404: "Nothing of that name or id (for this tenant)",
@@ -86,19 +87,3 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 MEMBER_CALL = problems(401, 403, 413, 422, 503)
 """What every call with a tenant's or the platform key can answer."""
-
-
-def as_problems(document: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI `document` with every 4xx and 5xx answer's body under
-    `application/problem+json` (FastAPI puts a response model under its route's
-    media type), and each operation's answers in the order of their status;
-    changed in place and returned."""
-    for operations in document.get("paths", {}).values():
-        for operation in operations.values():
-            responses = operation.get("responses", {})
-            for status, response in responses.items():
-                content = response.get("content", {})
-                if status[0] in "45" and "application/json" in content:
-                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
-            operation["responses"] = dict(sorted(responses.items()))
-    return document

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Response
 
 from ..domain.model import Principal, Refusal
 from ..domain.templates import (
+    StepTime,
     Template,
     describe_delay,
     describe_step_time,
@@ -75,6 +76,14 @@ def _taken(name: str) -> Refusal:
     )
 
 
+def _step_time(value: float | str, field: str) -> StepTime:
+    """What a step's time says, or a refusal naming `field`."""
+    try:
+        return step_time(value)
+    except Refusal as refusal:
+        raise Refusal(f"{field}: {refusal.reason}", refusal.code) from None
+
+
 async def _changed(
     svc: ApiServices, caller: Principal, name: str, change: Callable[[Template], Template]
 ) -> TemplateOut:
@@ -87,9 +96,11 @@ async def _changed(
 @router.post("", response_model=TemplateOut, status_code=201, responses=problems(409))
 async def create_template(body: TemplateIn, svc: Services, caller: Admin) -> TemplateOut:
     """A new template, with its first steps if given."""
-    template = new_template(
-        tenant_of(caller), body.name, [(step.content, step_time(step.delay)) for step in body.steps]
-    )
+    steps = [
+        (step.content, _step_time(step.delay, f"steps[{n}].delay"))
+        for n, step in enumerate(body.steps)
+    ]
+    template = new_template(tenant_of(caller), body.name, steps)
     stored = await templates_repo.insert_template(svc.pool, template)
     if stored is None:
         raise _taken(body.name)
@@ -145,7 +156,10 @@ async def add_step(
 ) -> TemplateOut:
     """Append a step to the chain."""
     return await _changed(
-        svc, caller, name, lambda template: with_step(template, body.content, step_time(body.delay))
+        svc,
+        caller,
+        name,
+        lambda template: with_step(template, body.content, _step_time(body.delay, "delay")),
     )
 
 
@@ -155,7 +169,10 @@ async def retime_step(
 ) -> TemplateOut:
     """Change when a step goes: a delay after the previous step, or a UTC date and time."""
     return await _changed(
-        svc, caller, name, lambda template: retimed(template, step_id, step_time(body.delay))
+        svc,
+        caller,
+        name,
+        lambda template: retimed(template, step_id, _step_time(body.delay, "delay")),
     )
 
 
