@@ -8,14 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import (
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic.config import JsonDict
 
 from .base import (
@@ -57,6 +50,19 @@ class ContactsAudience(Input):
 
 
 NULL: JsonDict = {"type": "null"}
+ONE_SOURCE: JsonDict = {
+    "oneOf": [
+        {
+            "required": ["external_ids"],
+            "properties": {"external_ids": {"not": NULL}, "list_id": NULL},
+        },
+        {
+            "required": ["list_id"],
+            "properties": {"list_id": {"not": NULL}, "external_ids": NULL},
+        },
+    ]
+}
+"""`ListAudience._one_source` as JSON Schema says it: exactly one of the two."""
 _ID_IN_TEXT = r"[^\s,;:]{1,128}"
 ID_LIST_SCHEMA: JsonDict = {
     "anyOf": [
@@ -77,26 +83,13 @@ ID_LIST_SCHEMA: JsonDict = {
 }
 """What `split_id_list` reads, as JSON Schema says it: a list of ids (strings or
 numbers), or one text of them."""
+NOT_BLANK_PATTERN = r"\S"
+"""What `FilterAudience._no_blank_items` takes of each item, as JSON Schema says it."""
 
 
 class ListAudience(Input):
     """Platform user ids, inline (`external_ids`: a JSON list, or one string separated
     by commas, spaces or newlines) or an uploaded file (`list_id`): exactly one."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "oneOf": [
-                {
-                    "required": ["external_ids"],
-                    "properties": {"external_ids": {"not": {"type": "null"}}, "list_id": NULL},
-                },
-                {
-                    "required": ["list_id"],
-                    "properties": {"list_id": {"not": {"type": "null"}}, "external_ids": NULL},
-                },
-            ]
-        }
-    )
 
     kind: Literal["list"] = "list"
     external_ids: (
@@ -104,7 +97,6 @@ class ListAudience(Input):
             list[ExternalId],
             BeforeValidator(split_id_list),
             Field(min_length=1, max_length=MAX_LISTED),
-            WithJsonSchema(ID_LIST_SCHEMA),
         ]
         | None
     ) = None
@@ -119,29 +111,25 @@ class ListAudience(Input):
         return self
 
 
-Word = Annotated[str, Field(json_schema_extra={"pattern": r"\S"})]
-"""A label, function or locale: not empty, nor only spaces (`_no_blank_items`)."""
-
-
 class FilterAudience(Input):
     """Every dialog matching all the given conditions (an absent condition matches all)."""
 
     kind: Literal["filter"] = "filter"
     channels: list[Messenger] | None = Field(default=None, min_length=1)
     connection_ids: list[ConnectionId] | None = Field(default=None, min_length=1)
-    labels_any: list[Word] | None = Field(
+    labels_any: list[str] | None = Field(
         default=None, min_length=1, description="has at least one of these labels"
     )
-    labels_all: list[Word] | None = Field(
+    labels_all: list[str] | None = Field(
         default=None, min_length=1, description="has every one of these labels"
     )
-    functions_executed: list[Word] | None = Field(
+    functions_executed: list[str] | None = Field(
         default=None, min_length=1, description="every one of these bot functions ran in the dialog"
     )
     last_inbound_within: Duration | None = Field(
         default=None, description="the person wrote within this period, e.g. `7d`"
     )
-    locales: list[Word] | None = Field(default=None, min_length=1)
+    locales: list[str] | None = Field(default=None, min_length=1)
     name_contains: str | None = Field(default=None, min_length=1, max_length=200)
 
     @field_validator("labels_any", "labels_all", "functions_executed", "locales")

@@ -78,12 +78,7 @@ class MediaContent(Input):
 
     kind: Literal["media"] = "media"
     media_type: MediaType
-    file: str = Field(
-        min_length=1,
-        max_length=2048,
-        description=f"What to send: {FILE_HELP}",
-        json_schema_extra={"pattern": FILE_PATTERN},
-    )
+    file: str = Field(min_length=1, max_length=2048, description=f"What to send: {FILE_HELP}")
     caption: str | None = Field(default=None, max_length=CAPTION_LIMIT)
 
     @field_validator("file")

@@ -133,17 +133,10 @@ StartAt = Annotated[
     str | None,
     BeforeValidator(_datetime_to_text),
     AfterValidator(_check_start),
-    Field(
-        description=f"When to start: {START_HELP}; null, `now` or a past time starts at once",
-        json_schema_extra={"pattern": START_PATTERN},
-    ),
+    Field(description=f"When to start: {START_HELP}; null, `now` or a past time starts at once"),
 ]
 Duration = Annotated[
     str,
     AfterValidator(_check_duration),
-    Field(
-        description=f"A period: {DURATION_HELP}",
-        examples=["7d", "12h"],
-        json_schema_extra={"pattern": DURATION_PATTERN},
-    ),
+    Field(description=f"A period: {DURATION_HELP}", examples=["7d", "12h"]),
 ]

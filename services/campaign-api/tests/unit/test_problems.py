@@ -120,3 +120,32 @@ def test_the_document_names_every_error_each_route_answers() -> None:
                 if status >= "400":
                     assert response["content"] == {PROBLEM: problem}, f"{method} {path} {status}"
     assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("delay", "code", "says"),
+    [
+        ("400d", "bad_delay", "steps[0].delay: a step's delay must be between 0 and 366 days"),
+        (31_622_401, "invalid", "steps[0].delay: Value error, a step's delay is from 0 to"),
+        (True, "invalid", "delay: a number, not true"),
+        ("soon", "invalid", "steps[0].delay: Value error, cannot read 'soon'"),
+    ],
+)
+async def test_a_delay_past_its_maximum_or_of_no_form_is_refused_naming_it(
+    delay: object, code: str, says: str
+) -> None:
+    steps = [{"content": {"kind": "text", "text": "Hi"}, "delay": delay}]
+    answered = await call(app(), "POST", "/v1/templates", json={"name": "promo", "steps": steps})
+    body = assert_problem(answered, 422, code)
+    assert says in body["detail"]
+
+
+def test_the_document_says_what_the_validators_take() -> None:
+    schemas = create_app(Settings()).openapi()["components"]["schemas"]
+    number, text = schemas["TemplateStepIn"]["properties"]["delay"]["anyOf"]
+    assert (number["minimum"], number["maximum"]) == (0, 366 * 86_400)
+    assert text["pattern"].startswith("^")
+    assert schemas["TextContent"]["required"][0] == "kind", "a tagged union's tag is required"
+    assert len(schemas["ListAudience"]["oneOf"]) == 2, "external_ids or list_id, not both"
+    labels = schemas["FilterAudience"]["properties"]["labels_any"]["anyOf"][0]
+    assert labels["items"]["pattern"] == r"\S"

@@ -1,17 +1,54 @@
 """What the OpenAPI document says beyond what FastAPI writes of the routes: that
 errors are problem details, that a JSON body which cannot be read answers 400,
-and that a tagged union's tag is required."""
+that a tagged union's tag is required, and what the contracts' validators take
+beyond their models' JSON Schemas (`READ`).  The events' own JSON Schemas stay
+as released (a narrower one would be a breaking change to them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from contracts.audience import ID_LIST_SCHEMA, NOT_BLANK_PATTERN, ONE_SOURCE
+from contracts.content import FILE_PATTERN
+from contracts.timing import DURATION_PATTERN, START_PATTERN
 from fastapi import FastAPI
 
 from .problems import PROBLEM_MEDIA_TYPE, WHEN
 
 JSON = "application/json"
 PROBLEM_REF = "#/components/schemas/Problem"
+
+
+READ: dict[tuple[str, str], str] = {
+    ("FilterAudience", "labels_any"): NOT_BLANK_PATTERN,
+    ("FilterAudience", "labels_all"): NOT_BLANK_PATTERN,
+    ("FilterAudience", "functions_executed"): NOT_BLANK_PATTERN,
+    ("FilterAudience", "locales"): NOT_BLANK_PATTERN,
+    ("FilterAudience", "last_inbound_within"): DURATION_PATTERN,
+    ("MediaContent", "file"): FILE_PATTERN,
+    ("CampaignIn", "start_at"): START_PATTERN,
+    ("ResendIn", "start_at"): START_PATTERN,
+}
+"""(schema, property) -> the pattern its text (or each text of its list) matches."""
+
+
+def _strings(node: Any, pattern: str) -> None:
+    """Every string of `node` (itself, a list's items, a union's members) matches `pattern`."""
+    if isinstance(node, dict):
+        if node.get("type") == "string":
+            node["pattern"] = pattern
+        for key in ("items", "anyOf"):
+            members = node.get(key)
+            for member in members if isinstance(members, list) else [members]:
+                _strings(member, pattern)
+
+
+def _what_validators_read(schemas: dict[str, Any]) -> None:
+    for (name, field), pattern in READ.items():
+        _strings(schemas[name]["properties"][field], pattern)
+    audience = schemas["ListAudience"]
+    audience["properties"]["external_ids"]["anyOf"] = [ID_LIST_SCHEMA, {"type": "null"}]
+    audience.update(ONE_SOURCE)
 
 
 def _as_problems(operation: dict[str, Any]) -> None:
@@ -56,6 +93,7 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
             _as_problems(operation)
     schemas = document.get("components", {}).get("schemas", {})
     _tags_required(document, schemas)
+    _what_validators_read(schemas)
     return document
 
 
