@@ -1,7 +1,8 @@
 """Values no platform sends and no database stores are refused where the
 contracts parse them, with the field named: a NUL character in any text of an
-`Input`, a start time more than a hundred years ahead, and a media `file` that is
-neither an http(s) URL nor a platform file id."""
+`Input`, a start time more than a hundred years ahead, a media `file` that is
+neither an http(s) URL nor a platform file id, and values pydantic would read
+though the JSON Schema refuses them: `true` for a number, a number for a time."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from contracts.base import STORED
 from contracts.campaigns import CampaignRequestedV1
 from contracts.content import MediaContent
 from contracts.scheduling import CampaignStep
+from contracts.tenants import ConnectionLimits
 from contracts.timing import TimeFormatError, parse_start_time
 from pydantic import ValidationError
 
@@ -136,3 +138,30 @@ def test_a_file_stored_before_the_check_stays_readable() -> None:
     assert isinstance(step.content, MediaContent)
     with pytest.raises(ValidationError):
         MediaContent.model_validate(stored)
+
+
+@pytest.mark.parametrize(
+    ("model", "given", "what"),
+    [
+        (
+            ConnectionLimits,
+            {"reply_window_hours": False},
+            "reply_window_hours: a number, not false",
+        ),
+        (ConnectionLimits, {"max_attempts": True}, "max_attempts: a number, not true"),
+        (CampaignRequestedV1, request(interval_seconds=True), "interval_seconds: a number"),
+        (CampaignRequestedV1, request(start_at=1_800_000_000), "start_at"),
+    ],
+)
+def test_json_values_of_another_type_are_not_read_as_numbers_or_times(
+    model: type[Any], given: dict[str, Any], what: str
+) -> None:
+    with pytest.raises(ValidationError, match=what):
+        model.model_validate(given)
+
+
+def test_numbers_and_times_of_their_own_type_are_read() -> None:
+    assert (
+        ConnectionLimits.model_validate({"max_attempts": 3, "min_gap_seconds": 1}).max_attempts == 3
+    )
+    assert CampaignRequestedV1.model_validate(request(interval_seconds=2)).interval_seconds == 2.0

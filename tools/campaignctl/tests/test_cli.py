@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import httpx
+import pytest
 from campaignctl.cli import _command, run
-from campaignctl.client import Extras
+from campaignctl.client import Api, Extras, Refused
 from campaignctl.progress import describe, watch
 from rich.console import Console
 
@@ -74,3 +76,25 @@ def test_watching_follows_until_the_campaign_finishes() -> None:
 def test_without_a_key_it_says_so(monkeypatch: Any) -> None:
     monkeypatch.delenv("CAMPAIGN_API_KEY", raising=False)
     assert run(["all"], Console(file=io.StringIO())) == 2
+
+
+def test_a_refusal_says_what_to_fix() -> None:
+    """The API's errors are problem details (`application/problem+json`): `detail` is told."""
+    problem = {
+        "type": "urn:problem:bad_command",
+        "title": "Bad command",
+        "status": 422,
+        "detail": "'sendall' is neither a template nor an instance id (at character 7)",
+        "code": "bad_command",
+        "position": 6,
+    }
+
+    def answer(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            422, json=problem, headers={"content-type": "application/problem+json"}
+        )
+
+    api = Api(httpx.Client(transport=httpx.MockTransport(answer), base_url="http://api"))
+    with pytest.raises(Refused) as refused:
+        api.command("/send sendall", Extras())
+    assert (refused.value.status, refused.value.detail) == (422, problem["detail"])

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from .base import (
     ConnectionId,
@@ -46,6 +47,44 @@ class ContactsAudience(Input):
     contact_ids: Annotated[
         list[ContactId], BeforeValidator(split_id_list), Field(min_length=1, max_length=MAX_LISTED)
     ]
+
+
+NULL: JsonDict = {"type": "null"}
+ONE_SOURCE: JsonDict = {
+    "oneOf": [
+        {
+            "required": ["external_ids"],
+            "properties": {"external_ids": {"not": NULL}, "list_id": NULL},
+        },
+        {
+            "required": ["list_id"],
+            "properties": {"list_id": {"not": NULL}, "external_ids": NULL},
+        },
+    ]
+}
+"""`ListAudience._one_source` as JSON Schema says it: exactly one of the two."""
+_ID_IN_TEXT = r"[^\s,;:]{1,128}"
+ID_LIST_SCHEMA: JsonDict = {
+    "anyOf": [
+        {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_LISTED,
+            "items": {
+                "anyOf": [{"type": "string", "pattern": r"^[^\s,:]{1,128}$"}, {"type": "integer"}]
+            },
+        },
+        {
+            "type": "string",
+            "pattern": f"^[\\s,;]*{_ID_IN_TEXT}(?:[\\s,;]+{_ID_IN_TEXT})*[\\s,;]*$",
+            "description": "The ids separated by commas, semicolons, spaces or newlines",
+        },
+    ]
+}
+"""What `split_id_list` reads, as JSON Schema says it: a list of ids (strings or
+numbers), or one text of them."""
+NOT_BLANK_PATTERN = r"\S"
+"""What `FilterAudience._no_blank_items` takes of each item, as JSON Schema says it."""
 
 
 class ListAudience(Input):

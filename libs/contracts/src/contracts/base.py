@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Message(BaseModel):
@@ -33,11 +34,48 @@ def holds_nul(value: Any) -> bool:
     return False
 
 
+def _members(annotation: Any) -> list[Any]:
+    """The types a field takes, `None` and `Annotated` aside: `int | None` -> [int]."""
+    if get_origin(annotation) is Annotated:
+        return _members(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return [member for arg in get_args(annotation) for member in _members(arg)]
+    return [] if annotation is type(None) else [annotation]
+
+
+def misread(annotation: Any, value: Any) -> str | None:
+    """What is wrong with a JSON value pydantic would read into a field of this type
+    though the field's JSON Schema refuses it: `true` or `false` for a number (read as
+    1 or 0), a number for a date and time (read as seconds since 1970).  None: nothing."""
+    members = _members(annotation)
+    if isinstance(value, bool):
+        if bool not in members and any(member in (int, float) for member in members):
+            return f"a number, not {str(value).lower()}"
+    elif (
+        isinstance(value, int | float)
+        and datetime in members
+        and not any(member in (int, float) for member in members)
+    ):
+        return "a date and time as text (e.g. 2026-12-24T10:00:00Z), not a number"
+    return None
+
+
 class NulFree(BaseModel):
     """A body a person or another service writes: a field whose text holds a NUL
     character is refused, named, at validation (PostgreSQL would refuse it later,
-    as a 500 or a message redelivered until dead-lettered).  Nested models check
-    their own fields."""
+    as a 500 or a message redelivered until dead-lettered); so is a value of a type
+    the field's JSON Schema refuses though pydantic would read it (`misread`).
+    Nested models check their own fields."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_misread(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                wrong = misread(field.annotation, data.get(field.alias or name))
+                if wrong is not None:
+                    raise ValueError(f"{name}: {wrong}")
+        return data
 
     @field_validator("*", mode="after")
     @classmethod

@@ -29,6 +29,9 @@ MEDIA_TYPES: tuple[MediaType, ...] = (
 )
 
 FILE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+FILE_PATTERN = r"^(?:[A-Za-z0-9_-]+|[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@:][^\s]*)$"
+"""What `_media_file` takes, as JSON Schema says it: a file id, or an http(s) URL
+with a host and no spaces."""
 FILE_HELP = (
     "an http:// or https:// URL (like `https://example.com/sale.jpg`), or the platform's "
     "file id (letters, digits, `-` and `_`, like a Telegram file_id or a WhatsApp media id)"

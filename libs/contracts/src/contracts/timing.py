@@ -34,6 +34,18 @@ tenant's subscription ends is refused by the campaign-api; a far date such as
 2099 is what some clients give for "not yet".)"""
 _UTC_SUFFIX = re.compile(r"\s*UTC$", re.IGNORECASE)
 
+DURATION_FORM = r"(?:[0-9]+ *[SsMmHhDdWw] *)+"
+DATE_TIME_FORM = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
+    r"(?:[Zz]|[+-][0-9]{2}:?[0-9]{2}| ?[Uu][Tt][Cc])?"
+)
+DURATION_PATTERN = f"^ *{DURATION_FORM}$"
+START_PATTERN = f"^ *(?:[Nn][Oo][Ww]|{DURATION_FORM}|{DATE_TIME_FORM})? *$"
+"""The forms `parse_duration` and `parse_start_time` read, as JSON Schema (and
+`re`) read regular expressions.  What a text of these forms says is checked when
+it is read: a duration of at most ten years, a date that exists."""
+
 DURATION_HELP = "a duration like `90s`, `5m`, `5m 30s`, `2h` or `1d`"
 START_HELP = (
     "`now`, a delay like `5m 30s`, `2h` or `1d`, a UTC date and time like "
@@ -52,10 +64,9 @@ def parse_duration(text: str) -> timedelta:
     if not lowered or not _DURATION.match(lowered):
         raise TimeFormatError(f"cannot read {text!r} as a duration: use {DURATION_HELP}")
     seconds = sum(int(n) * _UNITS[unit] for n, unit in _DURATION_PART.findall(lowered))
-    duration = timedelta(seconds=seconds)
-    if duration > _MAX_DURATION:
-        raise TimeFormatError(f"duration {text!r} is longer than ten years")
-    return duration
+    if seconds > _MAX_DURATION.total_seconds():  # before timedelta, which overflows
+        raise TimeFormatError(f"duration {text[:80]!r} is longer than ten years")
+    return timedelta(seconds=seconds)
 
 
 def parse_datetime(text: str) -> datetime:

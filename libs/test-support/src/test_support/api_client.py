@@ -36,7 +36,8 @@ class CampaignApi:
         expected = (expect,) if isinstance(expect, int) else expect
         if response.status_code not in expected:
             raise ApiError(f"{method} {path}: {response.status_code} {response.text}")
-        if response.headers.get("content-type", "").startswith("application/json"):
+        media_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if media_type in ("application/json", "application/problem+json"):
             return response.json()
         return response.text
 

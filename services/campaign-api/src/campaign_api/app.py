@@ -31,6 +31,7 @@ from .api import (
     connections,
     contacts,
     lists,
+    openapi,
     templates,
     tenants,
 )
@@ -186,5 +187,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(connection_check.router)
     app.router.routes.extend(runtime.routes())
+    openapi.install(app)
     app.state.runtime = runtime
     return app

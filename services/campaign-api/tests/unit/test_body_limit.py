@@ -55,7 +55,11 @@ async def chunks(body: bytes, size: int = 100) -> AsyncIterator[bytes]:
 
 def assert_refused(response: httpx.Response) -> None:
     assert response.status_code == 413, response.text
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {
+        "type": "urn:problem:too_large",
+        "title": "Too large",
+        "status": 413,
         "detail": "the request body is larger than this call's limit of 1,000 bytes "
         "(MAX_JSON_BODY_BYTES): send a smaller body",
         "code": "too_large",

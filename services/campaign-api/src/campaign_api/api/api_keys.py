@@ -13,10 +13,13 @@ from ..repo import accounts as accounts_repo
 from ..repo import api_keys as api_keys_repo
 from ..repo.api_keys import ApiKeyRecord
 from .deps import Platform, Services
+from .problems import MEMBER_CALL, problems
 from .schemas import ApiKeyIn, ApiKeyInfo, ApiKeyOut
 from .tenants import TenantPath
 
-router = APIRouter(prefix="/v1/tenants/{tenant_id}/api-keys", tags=["tenants"])
+router = APIRouter(
+    prefix="/v1/tenants/{tenant_id}/api-keys", tags=["tenants"], responses=MEMBER_CALL
+)
 
 KeyPath = Annotated[UUID, Path(description="The key's id (not the key)")]
 
@@ -41,7 +44,7 @@ def _info(record: ApiKeyRecord) -> ApiKeyInfo:
     )
 
 
-@router.post("", response_model=ApiKeyOut, status_code=201)
+@router.post("", response_model=ApiKeyOut, status_code=201, responses=problems(404))
 async def create_api_key(
     tenant_id: TenantPath, body: ApiKeyIn, svc: Services, _: Platform
 ) -> ApiKeyOut:
@@ -68,7 +71,7 @@ async def create_api_key(
     return ApiKeyOut(**_info(record).model_dump(exclude={"last_used_at", "revoked_at"}), key=key)
 
 
-@router.get("", response_model=list[ApiKeyInfo])
+@router.get("", response_model=list[ApiKeyInfo], responses=problems(404))
 async def list_api_keys(tenant_id: TenantPath, svc: Services, _: Platform) -> list[ApiKeyInfo]:
     """The tenant's keys, revoked ones too, oldest first: role, label, prefix, when
     each was made, last used (to the minute) and revoked.  Never the keys themselves."""
@@ -76,7 +79,7 @@ async def list_api_keys(tenant_id: TenantPath, svc: Services, _: Platform) -> li
     return [_info(record) for record in await api_keys_repo.list_api_keys(svc.pool, tenant_id)]
 
 
-@router.delete("/{key_id}", response_model=ApiKeyInfo)
+@router.delete("/{key_id}", response_model=ApiKeyInfo, responses=problems(404))
 async def revoke_api_key(
     tenant_id: TenantPath, key_id: KeyPath, svc: Services, _: Platform
 ) -> ApiKeyInfo:

@@ -11,10 +11,11 @@ from ..domain.planning import aim_test_send
 from ..estimates import estimate
 from ..repo import accounts as accounts_repo
 from .deps import Member, Services, tenant_of
+from .problems import MEMBER_CALL
 from .schemas import EstimateIn, EstimateOut
 from .views import sending_days
 
-router = APIRouter(prefix="/v1/audience", tags=["audience"])
+router = APIRouter(prefix="/v1/audience", tags=["audience"], responses=MEMBER_CALL)
 
 
 class AudienceEstimateOut(EstimateOut):

@@ -1,7 +1,7 @@
 """A cap on the size of request bodies, enforced while they arrive.
 
-A body over its route's limit is answered 413 with the API's error shape
-(`{"detail": ..., "code": "too_large"}`): at once when `Content-Length` says so,
+A body over its route's limit is answered 413 with the API's problem details
+(`code` `too_large`, `problems.py`): at once when `Content-Length` says so,
 before a byte is read; otherwise as soon as the bytes counted while the body
 streams in (chunked, or a `Content-Length` that lied) pass the limit.  Nothing
 beyond the limit is ever held, so a 200 MB body costs no more memory than one
@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .problems import PROBLEM_MEDIA_TYPE, problem
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Limit:
             f"the request body is larger than this call's limit of {self.size:,} bytes "
             f"({self.setting}): {self.hint}"
         )
-        return json.dumps({"detail": detail, "code": "too_large"}).encode()
+        return json.dumps(problem(413, detail, "too_large")).encode()
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ async def _refuse(send: Send, limit: Limit) -> None:
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

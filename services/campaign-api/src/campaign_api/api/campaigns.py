@@ -23,6 +23,7 @@ from ..repo import deliveries as deliveries_repo
 from ..resends import ResendRequest
 from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
 from .deps import Admin, Member, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 from .schemas import (
     CampaignCreated,
     CampaignDetail,
@@ -37,12 +38,20 @@ from .schemas import (
 )
 from .views import detail, sending_days, summary
 
-router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
+router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"], responses=MEMBER_CALL)
 
 StatusFilter = Literal["pending", "waiting", "sent", "failed", "skipped", "cancelled", "unknown"]
 
 
-@router.post("", response_model=CampaignCreated, status_code=201)
+@router.post(
+    "",
+    response_model=CampaignCreated,
+    status_code=201,
+    responses={
+        200: {"model": CampaignCreated, "description": "A dry run, or a request accepted before"},
+        **problems(409),
+    },
+)
 async def create_campaign(
     body: CampaignIn,
     svc: Services,
@@ -155,7 +164,7 @@ async def _campaign(svc: Services, caller: Member, campaign_id: UUID) -> Campaig
     return record
 
 
-@router.get("/{campaign_id}", response_model=CampaignDetail)
+@router.get("/{campaign_id}", response_model=CampaignDetail, responses=problems(404))
 async def get_campaign(campaign_id: UUID, svc: Services, caller: Member) -> CampaignDetail:
     """One campaign: audience size, progress, failures grouped by reason, every parameter."""
     record = await _campaign(svc, caller, campaign_id)
@@ -165,7 +174,7 @@ async def get_campaign(campaign_id: UUID, svc: Services, caller: Member) -> Camp
     return detail(record, reasons, compositions, waiting)
 
 
-@router.get("/{campaign_id}/deliveries", response_model=DeliveryPage)
+@router.get("/{campaign_id}/deliveries", response_model=DeliveryPage, responses=problems(404))
 async def list_deliveries(
     campaign_id: UUID,
     svc: Services,
@@ -208,7 +217,10 @@ async def list_deliveries(
 @router.get(
     "/{campaign_id}/report.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}, "description": "One row per delivery"}},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "One row per delivery"},
+        **problems(404),
+    },
 )
 async def report(campaign_id: UUID, svc: Services, caller: Member) -> StreamingResponse:
     """One CSV row per delivery: recipient, channel, status, error, message id, sent time."""
@@ -233,7 +245,9 @@ async def report(campaign_id: UUID, svc: Services, caller: Member) -> StreamingR
     )
 
 
-@router.post("/{campaign_id}/cancel", response_model=CancelOut, status_code=202)
+@router.post(
+    "/{campaign_id}/cancel", response_model=CancelOut, status_code=202, responses=problems(404, 409)
+)
 async def cancel_campaign(campaign_id: UUID, svc: Services, caller: Member) -> CancelOut:
     """Stop the campaign: nothing more is sent; the rest is marked cancelled."""
     record = await _campaign(svc, caller, campaign_id)
@@ -266,7 +280,15 @@ async def cancel_campaign(campaign_id: UUID, svc: Services, caller: Member) -> C
     return CancelOut(campaign_id=campaign_id, status="cancelling", cancel_requested_at=requested_at)
 
 
-@router.post("/{campaign_id}/resend", response_model=ResendOut, status_code=201)
+@router.post(
+    "/{campaign_id}/resend",
+    response_model=ResendOut,
+    status_code=201,
+    responses={
+        200: {"model": ResendOut, "description": "Asked again: the same resend"},
+        **problems(404, 409),
+    },
+)
 async def resend_campaign(
     campaign_id: UUID,
     svc: Services,

@@ -3,20 +3,20 @@ HTTP API itself (in-process, with the caller's own key), answered in words."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import httpx
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import JSONResponse
 
 from ..commands.grammar import CommandError, Vocabulary, parse
 from ..commands.runner import Answered, ApiCall, CallFailed, Context, Dialog, Http, run
 from ..repo import accounts as accounts_repo
 from ..repo import templates as templates_repo
 from .deps import Member, Services, tenant_of
+from .problems import MEMBER_CALL, PROBLEM_MEDIA_TYPE, ProblemResponse, problem_response, problems
 from .schemas import CallOut, CommandIn, CommandOut, DialogPlace
 
-router = APIRouter(prefix="/v1/commands", tags=["commands"])
+router = APIRouter(prefix="/v1/commands", tags=["commands"], responses=MEMBER_CALL)
 
 
 def loopback(request: Request, idempotency_key: str | None) -> Http:
@@ -39,22 +39,17 @@ def loopback(request: Request, idempotency_key: str | None) -> Http:
                 params=call.params,
                 headers=headers,
             )
-        json_body = response.headers.get("content-type", "").startswith("application/json")
+        media_type = response.headers.get("content-type", "").split(";")[0].strip()
+        json_body = media_type in ("application/json", PROBLEM_MEDIA_TYPE)
         return Answered(response.status_code, response.json() if json_body else None)
 
     return http
 
 
-def _refused(status: int, detail: str, code: str, **extra: Any) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": detail, "code": code, **extra})
-
-
 @router.post(
     "",
     response_model=CommandOut,
-    responses={
-        422: {"description": "The command cannot be read, or a call it made was refused"},
-    },
+    responses=problems(404, 409, 415),
 )
 async def run_command(
     body: CommandIn,
@@ -62,7 +57,7 @@ async def run_command(
     svc: Services,
     caller: Member,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
-) -> CommandOut | JSONResponse:
+) -> CommandOut | ProblemResponse:
     """Parse and carry out one `/send` command; the answer says what it did."""
     tenant_id = tenant_of(caller)
     vocabulary = Vocabulary(
@@ -76,7 +71,7 @@ async def run_command(
     dialog = None
     if isinstance(body.place, DialogPlace):
         if body.place.connection_id not in vocabulary.connections:
-            return _refused(
+            return problem_response(
                 422,
                 f"unknown connection {body.place.connection_id!r} in place.connection_id",
                 "bad_place",
@@ -95,7 +90,7 @@ async def run_command(
         command = parse(body.command, vocabulary)
         outcome = await run(command, context, vocabulary, loopback(request, idempotency_key))
     except CommandError as error:
-        return _refused(
+        return problem_response(
             422,
             str(error),
             "bad_command",
@@ -103,7 +98,7 @@ async def run_command(
             position=error.position,
         )
     except CallFailed as failed:
-        return _refused(
+        return problem_response(
             failed.status,
             failed.detail,
             failed.code or "refused",

@@ -18,8 +18,9 @@ from ..platform_check import check_credentials, checkable
 from ..repo import accounts as accounts_repo
 from .connections import ConnectionPath, open_credentials
 from .deps import Member, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 
-router = APIRouter(prefix="/v1/connections", tags=["connections"])
+router = APIRouter(prefix="/v1/connections", tags=["connections"], responses=MEMBER_CALL)
 log = get_logger(__name__)
 
 
@@ -30,7 +31,7 @@ class CheckOut(BaseModel):
     )
 
 
-@router.post("/{connection_id}/check", response_model=CheckOut)
+@router.post("/{connection_id}/check", response_model=CheckOut, responses=problems(404))
 async def check_connection(
     connection_id: ConnectionPath, svc: Services, caller: Member
 ) -> CheckOut:

@@ -20,9 +20,10 @@ from ..repo import accounts as accounts_repo
 from ..repo.accounts import ConnectionDetails
 from .credentials import ConnectionBody
 from .deps import Admin, Member, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 from .schemas import ConnectionOut
 
-router = APIRouter(prefix="/v1/connections", tags=["connections"])
+router = APIRouter(prefix="/v1/connections", tags=["connections"], responses=MEMBER_CALL)
 log = get_logger(__name__)
 
 ConnectionPath = Annotated[str, Path(pattern=ID_PATTERN, description="The instance id")]
@@ -52,7 +53,11 @@ def _out(details: ConnectionDetails, box: SecretBox) -> ConnectionOut:
     )
 
 
-@router.put("/{connection_id}", response_model=ConnectionOut)
+@router.put(
+    "/{connection_id}",
+    response_model=ConnectionOut,
+    responses={201: {"model": ConnectionOut, "description": "A new connection"}, **problems(409)},
+)
 async def put_connection(
     connection_id: ConnectionPath,
     body: ConnectionBody,
@@ -109,7 +114,7 @@ async def list_connections(svc: Services, caller: Member) -> list[ConnectionOut]
     return [_out(d, svc.box) for d in connections]
 
 
-@router.get("/{connection_id}", response_model=ConnectionOut)
+@router.get("/{connection_id}", response_model=ConnectionOut, responses=problems(404))
 async def get_connection(
     connection_id: ConnectionPath, svc: Services, caller: Member
 ) -> ConnectionOut:

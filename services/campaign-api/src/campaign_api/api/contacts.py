@@ -24,11 +24,13 @@ from ..domain.contact_rows import (
     csv_rows,
     json_line_rows,
 )
+from ..domain.model import Refusal
 from ..repo import accounts as accounts_repo
 from .deps import Admin, ApiServices, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 from .schemas import ImportResult, ImportRowError
 
-router = APIRouter(prefix="/v1/contacts", tags=["contacts"])
+router = APIRouter(prefix="/v1/contacts", tags=["contacts"], responses=MEMBER_CALL)
 
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
@@ -106,6 +108,7 @@ class _Batches:
 @router.post(
     "/import",
     response_model=ImportReport,
+    responses=problems(415),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -150,7 +153,7 @@ async def import_contacts(
                 )
             )
         except UnreadableFile as error:
-            raise HTTPException(422, str(error)) from None
+            raise Refusal(str(error), "unreadable_file") from None
         reader = ImportReader(rows, connection_id, connections)
         try:
             pending = await run_in_threadpool(reader.next_batch, batch_size)

@@ -25,6 +25,10 @@ def _bot_token(value: str) -> str:
     return value
 
 
+DIGITS = Field(json_schema_extra={"pattern": "^[0-9]+$"})
+"""What `_digits` takes, as JSON Schema says it."""
+
+
 def _digits(what: str) -> AfterValidator:
     def check(value: str) -> str:
         if not value.isascii() or not value.isdigit():
@@ -50,7 +54,10 @@ class Credentials(NulFree):
 class TelegramBotCredentials(Credentials):
     token: Annotated[
         str,
-        Field(description="The bot token from @BotFather: `<digits>:<35 characters>`"),
+        Field(
+            description="The bot token from @BotFather: `<digits>:<35 characters>`",
+            json_schema_extra={"pattern": BOT_TOKEN.pattern},
+        ),
         AfterValidator(_bot_token),
     ]
 
@@ -61,10 +68,14 @@ class TelegramUserCredentials(Credentials):
         str,
         Field(description="The app's api_id from my.telegram.org (digits)"),
         _digits("api_id"),
+        DIGITS,
     ]
     api_hash: Annotated[
         str,
-        Field(description="The app's api_hash from my.telegram.org (32 hex characters)"),
+        Field(
+            description="The app's api_hash from my.telegram.org (32 hex characters)",
+            json_schema_extra={"pattern": API_HASH.pattern},
+        ),
         AfterValidator(_api_hash),
     ]
 
@@ -75,12 +86,13 @@ class WhatsAppCredentials(Credentials):
         str,
         Field(description="The number's Phone number ID (digits), not the phone number"),
         _digits("phone_number_id"),
+        DIGITS,
     ]
 
 
 class InstagramCredentials(Credentials):
     access_token: Annotated[Secret, Field(description="An Instagram user access token")]
-    ig_id: Annotated[str, _digits("ig_id")] | None = Field(
+    ig_id: Annotated[str, _digits("ig_id"), DIGITS] | None = Field(
         default=None,
         description="The professional account's Instagram id (digits); default: `me`, the "
         "account of the token",

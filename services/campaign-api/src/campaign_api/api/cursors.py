@@ -6,7 +6,14 @@ import base64
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import HTTPException
+from ..domain.model import Refusal
+
+
+def _not_a_cursor() -> Refusal:
+    return Refusal(
+        "cursor: not a cursor this API returned; give the next_cursor of the previous page",
+        "bad_cursor",
+    )
 
 
 def _encode(text: str) -> str:
@@ -17,7 +24,7 @@ def _decode(cursor: str) -> str:
     try:
         return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
-        raise HTTPException(422, "cursor: not a cursor this API returned") from None
+        raise _not_a_cursor() from None
 
 
 def campaign_cursor(created_at: datetime, campaign_id: UUID) -> str:
@@ -31,7 +38,7 @@ def read_campaign_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
         at, _, ident = _decode(cursor).partition("|")
         return datetime.fromisoformat(at), UUID(ident)
     except ValueError:
-        raise HTTPException(422, "cursor: not a cursor this API returned") from None
+        raise _not_a_cursor() from None
 
 
 def delivery_cursor(recipient_no: int, step_no: int) -> str:
@@ -45,4 +52,4 @@ def read_delivery_cursor(cursor: str | None) -> tuple[int, int]:
         recipient, _, step = _decode(cursor).partition(":")
         return int(recipient), int(step)
     except ValueError:
-        raise HTTPException(422, "cursor: not a cursor this API returned") from None
+        raise _not_a_cursor() from None

@@ -28,8 +28,9 @@ from ..domain.model import Refusal
 from ..estimates import close_list
 from .contacts import spooled_body
 from .deps import Admin, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 
-router = APIRouter(prefix="/v1/audience", tags=["audience"])
+router = APIRouter(prefix="/v1/audience", tags=["audience"], responses=MEMBER_CALL)
 
 LIST_TYPES = ("text/plain", "text/csv", "application/csv")
 READ_BYTES = 1 << 20
@@ -119,6 +120,7 @@ async def _list_file(request: Request) -> AsyncIterator[IO[bytes]]:
 @router.post(
     "/lists",
     response_model=ListUploadOut,
+    responses=problems(415),
     status_code=201,
     openapi_extra={
         "requestBody": {

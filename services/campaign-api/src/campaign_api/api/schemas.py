@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -12,12 +13,11 @@ from contracts.campaigns import MAX_INTERVAL_SECONDS, CampaignSpec
 from contracts.content import StepContent, TemplateName
 from contracts.tenants import ConnectionLimits, Plan
 from contracts.timing import StartAt
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from ..commands.grammar import MAX_COMMAND_LENGTH
-from ..domain.model import Refusal
 from ..domain.resend import CLASS_MEANINGS, FAILURE_CLASSES, FailureClass
-from ..domain.templates import DELAY_HELP, MAX_STEPS, StepTime, step_time
+from ..domain.templates import DELAY_HELP, MAX_DELAY_SECONDS, MAX_STEPS, STEP_TIME_PATTERN
 
 
 class Body(NulFree):
@@ -352,16 +352,34 @@ class ImportResult(BaseModel):
     errors: list[ImportRowError] = Field(description="The first 1000 rejected rows")
 
 
-def _delay(value: float | str) -> StepTime:
-    try:
-        return step_time(value)
-    except Refusal as refusal:
-        raise ValueError(refusal.reason) from None
+_STEP_TIME = re.compile(STEP_TIME_PATTERN)
+
+
+def _delay(value: float | str) -> float | str:
+    """A step's time of a form `step_time` reads; what it says is checked where
+    the step is made (a refusal `bad_delay` naming the field)."""
+    if isinstance(value, str):
+        if not _STEP_TIME.match(value):
+            raise ValueError(f"cannot read {value!r} as a step's time: use {DELAY_HELP}")
+    elif not 0 <= value <= MAX_DELAY_SECONDS:
+        raise ValueError(
+            f"a step's delay is from 0 to {MAX_DELAY_SECONDS:,} seconds "
+            f"({MAX_DELAY_SECONDS // 86_400} days)"
+        )
+    return value
 
 
 Delay = Annotated[
     float | str,
     AfterValidator(_delay),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": MAX_DELAY_SECONDS},
+                {"type": "string", "pattern": STEP_TIME_PATTERN},
+            ]
+        }
+    ),
     Field(description=f"Seconds, or {DELAY_HELP}", examples=["5m 30s", 90, "2026-12-24 10:00:00"]),
 ]
 
@@ -470,3 +488,34 @@ class CommandOut(BaseModel):
     lines: list[str]
     calls: list[CallOut] = Field(description="The HTTP API calls the command made")
     result: Any = Field(description="The last call's answer")
+
+
+class FieldProblem(BaseModel):
+    """What is wrong with one field of a request."""
+
+    field: str = Field(description="The field's path, e.g. `audience.labels_any[0]`")
+    message: str = Field(description="What is wrong with it")
+
+
+class Problem(BaseModel):
+    """Every error answer: RFC 9457 problem details, `application/problem+json`."""
+
+    type: str = Field(
+        description="`urn:problem:<code>`: the kind of problem", examples=["urn:problem:invalid"]
+    )
+    title: str = Field(
+        description="The kind of problem in words; the same for every answer of a type"
+    )
+    status: int = Field(ge=400, le=599, description="The HTTP status code")
+    detail: str = Field(description="What is wrong and what to fix, naming the field")
+    code: str = Field(description="The kind of problem for machines: the last part of `type`")
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="A request that fails validation: what is wrong, by field"
+    )
+    position: int | None = Field(
+        default=None,
+        description="`/v1/commands`: where (from 0) in the command it cannot be read",
+    )
+    calls: list[CallOut] | None = Field(
+        default=None, description="`/v1/commands`: the calls the command made, the last refused"
+    )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Response
 
 from ..domain.model import Principal, Refusal
 from ..domain.templates import (
+    StepTime,
     Template,
     describe_delay,
     describe_step_time,
@@ -23,6 +24,7 @@ from ..domain.templates import (
 from ..domain.templates import check_name as check_template_name
 from ..repo import templates as templates_repo
 from .deps import Admin, ApiServices, Member, Services, tenant_of
+from .problems import MEMBER_CALL, problems
 from .schemas import (
     StepRetime,
     TemplateIn,
@@ -33,7 +35,7 @@ from .schemas import (
     TemplateStepOut,
 )
 
-router = APIRouter(prefix="/v1/templates", tags=["templates"])
+router = APIRouter(prefix="/v1/templates", tags=["templates"], responses=MEMBER_CALL)
 
 NamePath = Annotated[str, Path(pattern=TEMPLATE_NAME_PATTERN, description="The template's name")]
 StepPath = Annotated[int, Path(ge=1, le=1_000_000, description="The step's id")]
@@ -74,6 +76,14 @@ def _taken(name: str) -> Refusal:
     )
 
 
+def _step_time(value: float | str, field: str) -> StepTime:
+    """What a step's time says, or a refusal naming `field`."""
+    try:
+        return step_time(value)
+    except Refusal as refusal:
+        raise Refusal(f"{field}: {refusal.reason}", refusal.code) from None
+
+
 async def _changed(
     svc: ApiServices, caller: Principal, name: str, change: Callable[[Template], Template]
 ) -> TemplateOut:
@@ -83,12 +93,14 @@ async def _changed(
     return template_out(changed)
 
 
-@router.post("", response_model=TemplateOut, status_code=201)
+@router.post("", response_model=TemplateOut, status_code=201, responses=problems(409))
 async def create_template(body: TemplateIn, svc: Services, caller: Admin) -> TemplateOut:
     """A new template, with its first steps if given."""
-    template = new_template(
-        tenant_of(caller), body.name, [(step.content, step_time(step.delay)) for step in body.steps]
-    )
+    steps = [
+        (step.content, _step_time(step.delay, f"steps[{n}].delay"))
+        for n, step in enumerate(body.steps)
+    ]
+    template = new_template(tenant_of(caller), body.name, steps)
     stored = await templates_repo.insert_template(svc.pool, template)
     if stored is None:
         raise _taken(body.name)
@@ -102,7 +114,7 @@ async def list_templates(svc: Services, caller: Member) -> TemplateList:
     return TemplateList(items=[template_out(t) for t in found])
 
 
-@router.get("/{name}", response_model=TemplateOut)
+@router.get("/{name}", response_model=TemplateOut, responses=problems(404))
 async def get_template(name: NamePath, svc: Services, caller: Member) -> TemplateOut:
     found = await templates_repo.get_template(svc.pool, tenant_of(caller), name)
     if found is None:
@@ -110,7 +122,7 @@ async def get_template(name: NamePath, svc: Services, caller: Member) -> Templat
     return template_out(found)
 
 
-@router.patch("/{name}", response_model=TemplateOut)
+@router.patch("/{name}", response_model=TemplateOut, responses=problems(404, 409))
 async def rename_template(
     name: NamePath, body: TemplateRename, svc: Services, caller: Admin
 ) -> TemplateOut:
@@ -130,7 +142,7 @@ async def rename_template(
     return template_out(renamed)
 
 
-@router.delete("/{name}", status_code=204)
+@router.delete("/{name}", status_code=204, responses=problems(404))
 async def delete_template(name: NamePath, svc: Services, caller: Admin) -> Response:
     """Delete; campaigns already made from the template keep their steps."""
     if not await templates_repo.delete_template(svc.pool, tenant_of(caller), name):
@@ -138,27 +150,33 @@ async def delete_template(name: NamePath, svc: Services, caller: Admin) -> Respo
     return Response(status_code=204)
 
 
-@router.post("/{name}/steps", response_model=TemplateOut, status_code=201)
+@router.post("/{name}/steps", response_model=TemplateOut, status_code=201, responses=problems(404))
 async def add_step(
     name: NamePath, body: TemplateStepIn, svc: Services, caller: Admin
 ) -> TemplateOut:
     """Append a step to the chain."""
     return await _changed(
-        svc, caller, name, lambda template: with_step(template, body.content, step_time(body.delay))
+        svc,
+        caller,
+        name,
+        lambda template: with_step(template, body.content, _step_time(body.delay, "delay")),
     )
 
 
-@router.patch("/{name}/steps/{step_id}", response_model=TemplateOut)
+@router.patch("/{name}/steps/{step_id}", response_model=TemplateOut, responses=problems(404))
 async def retime_step(
     name: NamePath, step_id: StepPath, body: StepRetime, svc: Services, caller: Admin
 ) -> TemplateOut:
     """Change when a step goes: a delay after the previous step, or a UTC date and time."""
     return await _changed(
-        svc, caller, name, lambda template: retimed(template, step_id, step_time(body.delay))
+        svc,
+        caller,
+        name,
+        lambda template: retimed(template, step_id, _step_time(body.delay, "delay")),
     )
 
 
-@router.delete("/{name}/steps/{step_id}", response_model=TemplateOut)
+@router.delete("/{name}/steps/{step_id}", response_model=TemplateOut, responses=problems(404))
 async def delete_step(
     name: NamePath, step_id: StepPath, svc: Services, caller: Admin
 ) -> TemplateOut:

@@ -13,9 +13,10 @@ from service_kit.outbox import OutgoingMessage, add_to_outbox
 from ..domain.model import Principal, Tenant
 from ..repo import accounts as accounts_repo
 from .deps import Platform, Services, principal
+from .problems import MEMBER_CALL, problems
 from .schemas import TenantIn, TenantOut
 
-router = APIRouter(prefix="/v1/tenants", tags=["tenants"])
+router = APIRouter(prefix="/v1/tenants", tags=["tenants"], responses=MEMBER_CALL)
 
 TenantPath = Annotated[str, Path(pattern=ID_PATTERN, description="The tenant's id")]
 
@@ -29,7 +30,11 @@ def _out(tenant: Tenant) -> TenantOut:
     )
 
 
-@router.put("/{tenant_id}", response_model=TenantOut)
+@router.put(
+    "/{tenant_id}",
+    response_model=TenantOut,
+    responses={201: {"model": TenantOut, "description": "A new tenant"}},
+)
 async def put_tenant(
     tenant_id: TenantPath, body: TenantIn, svc: Services, _: Platform, response: Response
 ) -> TenantOut:
@@ -61,7 +66,7 @@ async def put_tenant(
     return _out(tenant)
 
 
-@router.get("/{tenant_id}", response_model=TenantOut)
+@router.get("/{tenant_id}", response_model=TenantOut, responses=problems(404))
 async def get_tenant(
     tenant_id: TenantPath, svc: Services, caller: Annotated[Principal, Depends(principal)]
 ) -> TenantOut:

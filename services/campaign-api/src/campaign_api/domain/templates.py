@@ -18,7 +18,14 @@ from datetime import datetime
 
 from contracts.content import TEMPLATE_NAME_PATTERN, StepContent
 from contracts.scheduling import CampaignStep
-from contracts.timing import TimeFormatError, is_duration, parse_datetime, parse_duration
+from contracts.timing import (
+    DATE_TIME_FORM,
+    DURATION_FORM,
+    TimeFormatError,
+    is_duration,
+    parse_datetime,
+    parse_duration,
+)
 
 from .model import Refusal
 
@@ -37,6 +44,11 @@ DELAY_HELP = (
     "and time (`2024-12-27 14:25:55`)"
 )
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}")
+STEP_TIME_PATTERN = f"^ *(?:[Nn][Oo][Ww]|0|{DURATION_FORM}|{DATE_TIME_FORM})? *$"
+"""The forms a step's time is written in (a regular expression JSON Schema reads
+too): `now`, `0`, a delay, or a date with an optional time and offset.  What one
+says is checked by `step_time`: a delay of at most `MAX_DELAY_SECONDS`, a date
+that exists."""
 
 
 @dataclass(frozen=True)
