@@ -9,7 +9,10 @@ import aio_pika.exceptions
 import aiormq.exceptions
 import asyncpg
 import pytest
+from service_kit.backoff import Backoff
 from service_kit.retry import is_transient, keep_running, retry_transient
+
+QUICK = Backoff(first=0.001, longest=0.01)
 
 
 @pytest.mark.parametrize(
@@ -37,7 +40,7 @@ async def test_a_publish_on_a_channel_being_reopened_is_retried_until_it_goes() 
             raise aiormq.exceptions.ChannelInvalidStateError("writer is None")
         return "published"
 
-    assert await retry_transient(publish, what="publish", max_delay=0.01) == "published"
+    assert await retry_transient(publish, what="publish", backoff=QUICK) == "published"
     assert calls == 4
 
 
@@ -88,7 +91,9 @@ async def test_queries_wait_out_postgresql_ending_the_pools_connections(database
         nonlocal answered
         for _ in range(150):
             await retry_transient(
-                lambda: pool.fetchval("SELECT pg_sleep(0.002)"), what="query", max_delay=0.05
+                lambda: pool.fetchval("SELECT pg_sleep(0.002)"),
+                what="query",
+                backoff=Backoff(first=0.05, longest=0.05),
             )
             answered += 1
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from service_kit.backoff import Backoff
 
 from .model import Retry
 
@@ -82,21 +83,21 @@ class RateLimitBackoff:
     """How long a connection waits after the platform's rate-limit answers:
     `first_wait` after the first in a row, `factor` times longer after each next
     one (4, 16, 64 ... s by default), at most `longest`; an accepted message
-    starts the count again."""
+    starts the count again.
+
+    The numbers are the platform's (Meta asks for a backoff of 4^n s after these
+    answers); the waits are service-kit's `Backoff` with them.  The count in a row
+    is kept here, not in a retry loop, because it spans the connection's sends."""
 
     def __init__(
         self, first_wait: float = 4.0, *, factor: float = 4.0, longest: float = 900.0
     ) -> None:
-        self._first_wait = first_wait
-        self._factor = factor
-        self._longest = longest
+        self._backoff = Backoff(first=first_wait, longest=longest, factor=factor)
         self._in_a_row = 0
 
     def next_wait(self) -> float:
-        wait = min(self._longest, self._first_wait * self._factor**self._in_a_row)
-        if wait < self._longest:
-            self._in_a_row += 1
-        return wait
+        self._in_a_row += 1
+        return self._backoff.delay(self._in_a_row)
 
     def reset(self) -> None:
         self._in_a_row = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from contracts.dispatch import DeliveryResult, DeliveryStatus, DispatchJob
+from service_kit.backoff import Backoff
 
 
 def outcome(
@@ -43,5 +44,6 @@ CANCELLED_REASON = "the campaign was cancelled before this message was sent"
 
 
 def backoff_seconds(attempt: int, *, base: float = 1.0, cap: float = 60.0) -> float:
-    """1, 2, 4, 8 ... seconds after the 1st, 2nd, 3rd ... failed attempt."""
-    return float(min(cap, base * 2 ** (attempt - 1)))
+    """1, 2, 4, 8 ... seconds (at most `cap`) after the 1st, 2nd, 3rd ... failed
+    attempt to send a message: service-kit's backoff from `base`."""
+    return Backoff(first=base, longest=cap).delay(attempt)

@@ -20,9 +20,8 @@ import asyncpg
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel
 
-from .logs import get_logger
 from .publishing import Publisher, encode
-from .retry import TRANSIENT_ERRORS
+from .retry import retry_transient
 from .sql import sql_loader
 
 sql = sql_loader(Path(__file__).parent / "sql")
@@ -30,8 +29,6 @@ INSERT_OUTBOX = sql("insert_outbox")
 CLAIM_OUTBOX = sql("claim_outbox")
 CLAIM_OUTBOX_ROWS = sql("claim_outbox_rows")
 DELETE_OUTBOX = sql("delete_outbox")
-
-log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -112,23 +109,20 @@ class OutboxRelay:
         self._task = None
 
     async def _run(self) -> None:
-        delay = 0.05
         while not self._stopping:
             # cleared before looking, so a notify() that comes while a batch is being
             # published is not lost (it would wait out poll_seconds)
             self._wake.clear()
-            try:
-                published = await self.relay_once()
-                delay = 0.05
-            except TRANSIENT_ERRORS as error:
-                log.warning("outbox relay failed, retrying", error=repr(error), retry_in=delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
-                continue
+            published = await retry_transient(self._relay_unless_stopping, what="relay the outbox")
             if published >= self._batch_size:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+    async def _relay_unless_stopping(self) -> int:
+        """`relay_once`, unless `stop` came while a failed batch was waited out: no
+        publish starts once stopping (see `stop`)."""
+        return 0 if self._stopping else await self.relay_once()
 
     async def relay_once(self) -> int:
         """Publish one batch; returns how many were published."""

@@ -1,10 +1,14 @@
 """Failures that pass (a database or broker restarting) are waited out, not turned
 into lost or dead-lettered messages; background work that fails is started again
-(`keep_running`) with the same backoff, never left dead in a live process."""
+(`keep_running`) with the same backoff, never left dead in a live process.  Unless
+told otherwise, `retry_transient` retries `TRANSIENT_ERRORS` only: a failure that
+comes back the same way on every attempt (`PERMANENT_ERRORS`, a bug) is raised at
+once."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -13,6 +17,7 @@ import aiormq.exceptions
 import asyncpg
 import pydantic
 
+from .backoff import TRANSIENT, Backoff
 from .logs import get_logger
 
 T = TypeVar("T")
@@ -63,25 +68,28 @@ async def retry_transient(
     operation: Callable[[], Awaitable[T]],
     *,
     what: str,
-    max_delay: float = 5.0,
+    backoff: Backoff = TRANSIENT,
     give_up_after: float | None = None,
     retry_on: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
 ) -> T:
-    """Run `operation`, retrying transient failures (`retry_on`) with exponential
-    backoff.
+    """Run `operation`, retrying its failures in `retry_on` (transient ones by
+    default) after the waits of `backoff`; any other failure is raised at once.
 
     Without `give_up_after` it retries until it succeeds or its task is cancelled
     (the service shutting down), so a message being handled stays unacknowledged
-    and is redelivered to whoever runs next.
+    and is redelivered to whoever runs next.  With it, a failure that comes
+    `give_up_after` seconds or more after the first attempt began is raised.
     """
-    delay = 0.05
-    waited = 0.0
+    deadline = None if give_up_after is None else time.monotonic() + give_up_after
+    failures = 0
     while True:
         try:
             return await operation()
         except retry_on as error:
-            if give_up_after is not None and waited >= give_up_after:
+            if deadline is not None and time.monotonic() >= deadline:
                 raise
+            failures += 1
+            delay = backoff.delay(failures)
             unexpected = not is_transient(error)
             log.warning(
                 "unexpected failure, retrying" if unexpected else "transient failure, retrying",
@@ -91,13 +99,11 @@ async def retry_transient(
                 exc_info=unexpected,
             )
             await asyncio.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, max_delay)
 
 
 async def keep_running(work: Callable[[], Awaitable[None]], *, what: str) -> None:
     """Run background `work` until its task is cancelled: whatever it fails with
-    (a bug included), it is logged and started again with the backoff above, so a
-    live process never goes on without it."""
+    (a bug included), it is logged and started again after the waits of
+    `TRANSIENT`, so a live process never goes on without it."""
     while True:
         await retry_transient(work, what=what, retry_on=(Exception,))

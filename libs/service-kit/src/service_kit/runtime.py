@@ -38,7 +38,7 @@ from .logs import get_logger
 from .migrations import migrate
 from .outbox import OutboxRelay
 from .publishing import Publisher
-from .retry import TRANSIENT_ERRORS
+from .retry import TRANSIENT_ERRORS, retry_transient
 from .settings import ServiceSettings
 from .topology import declare_exchanges
 
@@ -206,13 +206,8 @@ class ServiceRuntime:
 
 
 async def _until_up(connect: Callable[[], Awaitable[Any]], what: str, deadline: float) -> Any:
-    delay = 0.2
-    while True:
-        try:
-            return await connect()
-        except TRANSIENT_ERRORS as error:
-            if time.monotonic() > deadline:
-                raise
-            log.warning(f"waiting for {what}", error=repr(error), retry_in=delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    """`connect`'s result, retried while `what` is not up yet; a failure after
+    `deadline` (`time.monotonic()`) is raised."""
+    return await retry_transient(
+        connect, what=f"connect to {what}", give_up_after=deadline - time.monotonic()
+    )

@@ -43,9 +43,10 @@ from contracts.names import (
     RoutingKey,
     dispatch_queue,
 )
+from service_kit.backoff import Backoff
 from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
-from service_kit.retry import TRANSIENT_ERRORS
+from service_kit.retry import TRANSIENT_ERRORS, keep_running
 from service_kit.runtime import ServiceRuntime
 from service_kit.topology import quorum_queue
 
@@ -66,8 +67,10 @@ log = get_logger(__name__)
 
 T = TypeVar("T")
 
-FIRST_RETRY_SECONDS = 0.5
-LONGEST_RETRY_SECONDS = 30.0
+CAMPAIGN_RETRY = Backoff(first=0.5, longest=30.0)
+"""When a campaign whose step failed (not transiently) is tried again.  Its own
+waits, kept in `Releaser._failing` rather than slept: the loop goes on with the
+other campaigns meanwhile."""
 
 
 class Releaser:
@@ -85,8 +88,8 @@ class Releaser:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._progress_at = time.monotonic()
-        self._failing: dict[UUID | None, tuple[float, float]] = {}
-        """campaign (None: the snapshot step) -> (retry at, current backoff)."""
+        self._failing: dict[UUID | None, tuple[float, int]] = {}
+        """campaign (None: the snapshot step) -> (retry at, failures in a row)."""
         self._declared: set[str] = set()
         runtime.add_health_check("release_loop", self.alive)
 
@@ -126,23 +129,24 @@ class Releaser:
             self._task = None
 
     async def _run(self) -> None:
-        delay = 0.05
-        while True:
-            self._wake.clear()
-            self._progress_at = time.monotonic()
-            try:
-                wait = await self.tick()
-                delay = 0.05
-            except TRANSIENT_ERRORS as error:
-                log.warning("release loop failed, retrying", error=repr(error), retry_in=delay)
-                wait, delay = delay, min(delay * 2, 5.0)
-            except Exception:
-                self._metrics.release_errors.inc()
-                log.exception("release loop failed, retrying", retry_in=delay)
-                wait, delay = delay, min(delay * 2, 5.0)
-            if wait > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), wait)
+        await keep_running(self._pass, what="release loop")
+
+    async def _pass(self) -> None:
+        """One pass and the sleep after it; a failure of the pass is waited out by
+        `keep_running` (the same pass again after its backoff), one that is not
+        transient counted as a release error."""
+        self._wake.clear()
+        self._progress_at = time.monotonic()
+        try:
+            wait = await self.tick()
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            self._metrics.release_errors.inc()
+            raise
+        if wait > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
 
     async def tick(self) -> float:
         """One pass; returns how long to sleep before the next (unless woken).
@@ -198,12 +202,9 @@ class Releaser:
         except TRANSIENT_ERRORS:
             raise
         except Exception:
-            backoff = (
-                FIRST_RETRY_SECONDS
-                if failing is None
-                else min(failing[1] * 2, LONGEST_RETRY_SECONDS)
-            )
-            self._failing[campaign_id] = (time.monotonic() + backoff, backoff)
+            failures = 1 if failing is None else failing[1] + 1
+            backoff = CAMPAIGN_RETRY.delay(failures)
+            self._failing[campaign_id] = (time.monotonic() + backoff, failures)
             self._metrics.release_errors.inc()
             log.exception(
                 f"{doing} failed; other campaigns go on",

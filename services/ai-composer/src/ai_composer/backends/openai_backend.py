@@ -12,22 +12,24 @@ set to 0, because:
 * every retry is counted by cause and logged, and the backoff is a setting.
 
 A 429 waits what its `Retry-After` says (up to `MAX_RETRY_AFTER`); a 5xx, 408,
-409 or a broken connection waits an exponential backoff with jitter.  Neither
-waits past the delivery's deadline, and no request is given longer than the
-deadline leaves: the draft fails as a timeout instead.
+409 or a broken connection waits service-kit's exponential backoff, with jitter.
+Neither waits past the delivery's deadline, and no request is given longer than
+the deadline leaves: the draft fails as a timeout instead.  (So the loop is not
+service-kit's `retry_transient` either: the server may say how long to wait, and
+each failure ends in a retry, an error or a timeout.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import random
 from typing import Final, Literal
 
 import openai
 from contracts.dispatch import Composition
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+from service_kit.backoff import Backoff
 from service_kit.logs import get_logger
 
 from ..domain.model import Brief, Deadline, Draft, GenerationFailed
@@ -40,6 +42,8 @@ RetryCause = Literal["rate_limited", "server_error", "connection"]
 MAX_RETRY_AFTER = 30.0
 """The longest a `Retry-After` is waited; a longer one fails the draft instead."""
 MAX_BACKOFF = 8.0
+"""The longest wait of the exponential backoff (which takes up to a quarter off
+each wait at random)."""
 TEMPERATURE = 0.9
 """Warm enough that recipients get genuinely different texts."""
 SEED_RANGE = 2**31
@@ -72,11 +76,6 @@ def retry_after(error: openai.APIError) -> float | None:
         except (KeyError, ValueError):
             continue
     return None
-
-
-def backoff(retry: int, base: float) -> float:
-    """`base`, doubling with each retry, less up to a quarter, at most MAX_BACKOFF."""
-    return min(base * 2.0**retry, MAX_BACKOFF) * (1 - 0.25 * random.random())
 
 
 def sampling_seed(brief: Brief) -> int:
@@ -127,7 +126,7 @@ class OpenAIBackend:
         self._timeout_seconds = timeout_seconds
         self._slots = asyncio.Semaphore(concurrency)
         self._max_retries = max_retries
-        self._backoff_seconds = backoff_seconds
+        self._backoff = Backoff(first=backoff_seconds, longest=MAX_BACKOFF, jitter=0.25)
         self._metrics = metrics
 
     @property
@@ -173,7 +172,7 @@ class OpenAIBackend:
                 raise GenerationFailed("timeout", _describe(error)) from error
             except openai.APIError as error:
                 cause = retry_cause(error)
-                wait = retry_after(error) or backoff(retry, self._backoff_seconds)
+                wait = retry_after(error) or self._backoff.delay(retry + 1)
                 if cause is None or retry >= self._max_retries or wait > MAX_RETRY_AFTER:
                     raise GenerationFailed("error", _describe(error)) from error
                 if deadline is not None and wait >= deadline.remaining():
