@@ -12,11 +12,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from typing import Protocol
 
 from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from service_kit.publishing import Publisher
 from service_kit.retry import retry_transient
+
+
+class Reports(Protocol):
+    """Where a connection's sender reports its outcomes."""
+
+    async def add(self, result: DeliveryResult) -> None: ...
+
+    async def flush(self) -> None:
+        """Report every outcome added so far."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 class Reporter:
