@@ -47,6 +47,7 @@ from .model import ConnectionConfig
 from .ports import ClientFactory, Clock, Policy
 from .reporting import Reporter
 from .sender import ConnectionSender
+from .sender_store import PostgresSenderStore
 
 log = get_logger(__name__)
 
@@ -241,7 +242,7 @@ class Dispatcher:
             return
         sender = ConnectionSender(
             config,
-            pool=self._pool,
+            store=PostgresSenderStore(self._pool, config.key),
             client_factory=self._client_factory,
             policies=self._policies,
             reporter=Reporter(self._runtime.publisher, config.tenant_id, config.connection_id),

@@ -47,9 +47,9 @@ answer is still awaited."""
 SAFETY = 0.002
 LATENESS_FORGIVEN = 0.25
 """How late, in seconds (or one interval, if longer), a send may be and keep its
-place on the schedule: a stall of a busy machine up to this long is caught up
-(bench/throughput at 100,000 recipients, one bot at 1000/s: 977/s with 0.1 s,
-984/s with 0.25 s), in a burst the window guard keeps within the rate."""
+place on the schedule: a stall of a busy machine up to this long is caught up,
+in a burst the window guard keeps within the rate (why 0.25 s:
+docs/decisions/dispatch-report-batches-and-lateness.md)."""
 RECIPIENTS_REMEMBERED = 10_000
 
 

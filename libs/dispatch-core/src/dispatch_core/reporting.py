@@ -3,20 +3,33 @@ are waiting, or `linger` seconds after the first one, and always before the
 job message that produced them is acknowledged.
 
 Every report costs its consumers (scheduler, campaign-api) a transaction, so
-the batches are large: measured with bench/throughput on 2 cores, batches of up
-to 250 after 0.1 s delivered 427 messages/s end to end, up to 1,000 after 1 s
-677/s (2,000 after 2 s: no better).  A report is at most a second behind."""
+the batches are large (why these sizes:
+docs/decisions/dispatch-report-batches-and-lateness.md).  A report is at most a
+second behind."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import functools
+from typing import Protocol
 
 from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from service_kit.publishing import Publisher
 from service_kit.retry import retry_transient
+
+
+class Reports(Protocol):
+    """Where a connection's sender reports its outcomes."""
+
+    async def add(self, result: DeliveryResult) -> None: ...
+
+    async def flush(self) -> None:
+        """Report every outcome added so far."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 class Reporter:
