@@ -106,9 +106,9 @@ def fresh_infrastructure() -> None:
 
 def remove_vhost() -> None:
     """Only with `CHAOS_DELETE_VHOST=1`: on this machine's RabbitMQ 3.10.8, a
-    `delete_vhost` of a vhost whose quorum queues went through the faults hung
-    for minutes and left the broker answering no new connection on any vhost
-    until it was restarted (twice on 6 December 2026)."""
+    `delete_vhost` of a vhost with quorum queues hung for minutes, and the broker
+    then answered no new connection on any vhost until it was restarted (seen
+    twice on 6 December 2026; which caused which is not known)."""
     if vhost() == "/":
         return
     if os.environ.get("CHAOS_DELETE_VHOST") != "1":
