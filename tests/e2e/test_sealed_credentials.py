@@ -22,7 +22,7 @@ from .conftest import World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-BOT_ID = "423456789"
+BOT_ID = "523456781"
 SECRET = "AAsealed-e2e-token-never-in-clear-x"
 TOKEN = f"{BOT_ID}:{SECRET}"
 AUDIENCE = 3
@@ -44,7 +44,7 @@ async def stored_rows(world: World, schema: str, tenant: str) -> list[str]:
 
 
 async def run_campaign(api: CampaignApi, connection: str) -> dict[str, Any]:
-    rows = [f"{connection},{990000 + n},Person {n}" for n in range(1, AUDIENCE + 1)]
+    rows = [f"{connection},{991000 + n},Person {n}" for n in range(1, AUDIENCE + 1)]
     await api.call(
         "POST",
         "/v1/contacts/import",
