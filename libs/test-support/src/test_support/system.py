@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -103,3 +105,31 @@ async def running_system(
     finally:
         for process in processes.values():
             process.stop()
+
+
+def assert_refuses_to_start_without_keys(service: str, port_setting: str) -> None:
+    """Start `python -m <service's package>` with neither `SECRETS_KEYS` nor
+    `ENVIRONMENT` (and nothing listening where its broker and database would be):
+    it must exit 1 at once, saying which setting is missing and how to make a key,
+    without a traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRETS_KEYS", "ENVIRONMENT")}
+    env.update(
+        {
+            port_setting: str(free_port()),
+            "RABBITMQ_URL": f"amqp://guest:guest@127.0.0.1:{free_port()}/",
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/none",
+            "STARTUP_TIMEOUT_SECONDS": "1",
+        }
+    )
+    ran = subprocess.run(
+        [sys.executable, "-m", service.replace("-", "_")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert ran.returncode == 1
+    assert ran.stderr.startswith(f"{service} does not start: SECRETS_KEYS is not set"), ran.stderr
+    assert "Fernet.generate_key()" in ran.stderr
+    assert "Traceback" not in ran.stderr
