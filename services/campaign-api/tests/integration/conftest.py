@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aio_pika
 import httpx
 import pytest
 from campaign_api.app import create_app
 from campaign_api.settings import Settings
+from contracts.base import utc_now
+from contracts.campaigns import CampaignCompletedV1
+from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
 from fastapi import FastAPI
 from platform_sim.client import RunningSimulators, start_simulators
+from service_kit.publishing import encode
 from test_support.infrastructure import (
     Infrastructure,
     create_fresh_database,
@@ -28,6 +33,7 @@ from test_support.infrastructure import (
     known_queues,
 )
 from test_support.system import SERVICES, running_system
+from test_support.waiting import eventually
 
 PLATFORM_KEY = "integration-platform-key"
 BOT_TOKEN = "123456789:AAintegration-bot-token-00000000000"
@@ -146,3 +152,35 @@ async def tenant(api: Api) -> Tenant:
         expect=201,
     )
     return found
+
+
+async def complete(api: Api, tenant: Tenant, campaign_id: str, *, timeout: float = 30) -> None:
+    """The campaign completes, as the scheduler tells it (`campaign.completed.v1`),
+    and the API shows it completed."""
+    event = CampaignCompletedV1(
+        campaign_id=uuid.UUID(campaign_id),
+        tenant_id=tenant.id,
+        connection_id="tg-main",
+        name="completed by the test",
+        finished_at=utc_now(),
+        report_path=f"/v1/campaigns/{campaign_id}/report.csv",
+        audience_size=0,
+        sent=0,
+        failed=0,
+        skipped=0,
+        cancelled=0,
+    )
+    connection = await aio_pika.connect(api.rabbitmq_url)
+    async with connection:
+        channel = await connection.channel()
+        exchange = await channel.get_exchange(CAMPAIGNS_EXCHANGE)
+        await exchange.publish(
+            aio_pika.Message(encode(event), content_type="application/json"),
+            RoutingKey.CAMPAIGN_COMPLETED,
+        )
+
+    async def done() -> bool:
+        found = await api.call(tenant.admin, "GET", f"/v1/campaigns/{campaign_id}", expect=200)
+        return bool(found.json()["status"] == "completed")
+
+    await eventually(done, timeout=timeout, what="the campaign to be completed")

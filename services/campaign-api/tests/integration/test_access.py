@@ -7,16 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from uuid import UUID
 
-import aio_pika
 import pytest
-from contracts.base import utc_now
-from contracts.campaigns import CampaignCompletedV1
-from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
-from test_support.waiting import eventually
 
-from .conftest import PLATFORM_KEY, Api, Tenant, new_tenant
+from .conftest import PLATFORM_KEY, Api, Tenant, complete, new_tenant
 
 TEXT = {"kind": "text", "text": "Hello, {name}!"}
 CAMPAIGN = {
@@ -195,38 +189,6 @@ async def started_by(api: Api, key: str, body: dict[str, object]) -> Target:
 RESEND = ("POST", "/v1/campaigns/{campaign_id}/resend")
 
 
-async def completed(api: Api, tenant: Tenant, campaign_id: str) -> None:
-    """The campaign completes, as the scheduler tells it (`campaign.completed.v1`):
-    only a finished campaign is resent."""
-    event = CampaignCompletedV1(
-        campaign_id=UUID(campaign_id),
-        tenant_id=tenant.id,
-        connection_id="tg-main",
-        name="completed by the test",
-        finished_at=utc_now(),
-        report_path=f"/v1/campaigns/{campaign_id}/report.csv",
-        audience_size=0,
-        sent=0,
-        failed=0,
-        skipped=0,
-        cancelled=0,
-    )
-    connection = await aio_pika.connect(api.rabbitmq_url)
-    async with connection:
-        channel = await connection.channel()
-        exchange = await channel.get_exchange(CAMPAIGNS_EXCHANGE)
-        await exchange.publish(
-            aio_pika.Message(event.model_dump_json().encode(), content_type="application/json"),
-            RoutingKey.CAMPAIGN_COMPLETED,
-        )
-
-    async def done() -> bool:
-        found = await api.call(tenant.admin, "GET", f"/v1/campaigns/{campaign_id}", expect=200)
-        return bool(found.json()["status"] == "completed")
-
-    await eventually(done, timeout=30, what="the campaign to be completed")
-
-
 async def attempt(api: Api, tenant: Tenant, how: str, key: str | None, target: Target) -> int:
     """Do what the row `how` names, with `key`, on `target`; the HTTP status."""
     operation = operation_of(how)
@@ -236,7 +198,7 @@ async def attempt(api: Api, tenant: Tenant, how: str, key: str | None, target: T
             return answered.status_code
         path = _path(operation[1], tenant, target.campaign_id)
         if operation == RESEND and key is not None:
-            await completed(api, tenant, target.campaign_id)
+            await complete(api, tenant, target.campaign_id)
         return await _call(api, key, operation, path)
     found = re.match(r"^`(/send [^`]*)` \((General|dialog)(, replying)?\)$", how)
     assert found, f"a command row is `/send ...` (General|dialog[, replying]): {how}"

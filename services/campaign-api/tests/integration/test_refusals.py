@@ -7,14 +7,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import aio_pika
 from contracts.base import utc_now
-from contracts.campaigns import CampaignCompletedV1
-from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
-from service_kit.publishing import encode
 from test_support.waiting import eventually
 
-from .conftest import PLATFORM_KEY, Api, Tenant, new_tenant
+from .conftest import PLATFORM_KEY, Api, Tenant, complete, new_tenant
 
 HELLO = {"kind": "text", "text": "Hello, {name}!"}
 
@@ -127,33 +123,7 @@ async def test_a_name_is_made_from_the_date_when_none_is_given(api: Api, tenant:
 async def test_cancelling_a_finished_campaign_is_a_clear_409(api: Api, tenant: Tenant) -> None:
     created = await api.call(tenant.admin, "POST", "/v1/campaigns", json=campaign(), expect=201)
     campaign_id = created.json()["campaign_id"]
-    finished = CampaignCompletedV1(
-        campaign_id=campaign_id,
-        tenant_id=tenant.id,
-        connection_id="tg-main",
-        name="x",
-        finished_at=utc_now(),
-        report_path=f"/v1/campaigns/{campaign_id}/report.csv",
-        audience_size=0,
-        sent=0,
-        failed=0,
-        skipped=0,
-        cancelled=0,
-    )
-    connection = await aio_pika.connect(api.rabbitmq_url)
-    async with connection:
-        channel = await connection.channel()
-        exchange = await channel.get_exchange(CAMPAIGNS_EXCHANGE)
-        await exchange.publish(
-            aio_pika.Message(encode(finished), content_type="application/json"),
-            RoutingKey.CAMPAIGN_COMPLETED,
-        )
-
-    async def completed() -> bool:
-        found = await api.call(tenant.admin, "GET", f"/v1/campaigns/{campaign_id}")
-        return bool(found.json()["status"] == "completed")
-
-    await eventually(completed, timeout=15, what="the campaign to be completed")
+    await complete(api, tenant, campaign_id, timeout=15)
     refused = await api.call(
         tenant.admin, "POST", f"/v1/campaigns/{campaign_id}/cancel", expect=409
     )
