@@ -37,19 +37,11 @@ async def test_a_cancel_marks_the_rest_cancelled_everywhere(world: World) -> Non
             json={"channel": "telegram_bot", "credentials": {"token": TOKEN}},
         )
         rows = [f"{connection},{880000 + n},Person {n},cancel" for n in range(1, AUDIENCE + 1)]
-        await api.call(
-            "POST",
-            "/v1/contacts/import",
-            content="connection_id,external_id,name,labels\n" + "\n".join(rows) + "\n",
-            headers={"Content-Type": "text/csv"},
+        await api.import_contacts(
+            "connection_id,external_id,name,labels\n" + "\n".join(rows) + "\n"
         )
         audience = {"kind": "filter", "connection_ids": [connection], "labels_any": ["cancel"]}
-
-        async def imported() -> bool:
-            found = await api.call("POST", "/v1/audience/estimate", json={"audience": audience})
-            return bool(found["audience_size"] == AUDIENCE)
-
-        await eventually(imported, timeout=60, interval=0.3, what="the import to be stored")
+        await api.until_estimated(audience, AUDIENCE)
         # a start time as the API prints them
         start = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S UTC")
         created = await api.call(

@@ -66,19 +66,9 @@ async def test_a_check_lifts_the_pause_of_a_refused_token(world: World) -> None:
             json={"channel": "telegram_bot", "credentials": {"token": TOKEN}},
         )
         rows = [f"{connection},{890000 + n},Person {n}" for n in range(1, AUDIENCE + 1)]
-        await api.call(
-            "POST",
-            "/v1/contacts/import",
-            content="connection_id,external_id,name\n" + "\n".join(rows) + "\n",
-            headers={"Content-Type": "text/csv"},
-        )
+        await api.import_contacts("connection_id,external_id,name\n" + "\n".join(rows) + "\n")
         audience = {"kind": "filter", "connection_ids": [connection]}
-
-        async def imported() -> bool:
-            found = await api.call("POST", "/v1/audience/estimate", json={"audience": audience})
-            return bool(found["audience_size"] == AUDIENCE)
-
-        await eventually(imported, timeout=60, interval=0.3, what="the import to be stored")
+        await api.until_estimated(audience, AUDIENCE)
         refused = await finished(api, connection)
         assert refused["progress"]["failed"] == AUDIENCE
         assert refused["progress"]["delivered"] == 0

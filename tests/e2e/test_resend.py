@@ -98,23 +98,9 @@ async def test_a_resend_picks_exactly_the_failures_that_may_pass_and_the_unknown
             },
         )
         rows = [f"{CONNECTION},{person},Person {person}" for person in PEOPLE]
-        await api.call(
-            "POST",
-            "/v1/contacts/import",
-            content="connection_id,external_id,name\n" + "\n".join(rows) + "\n",
-            headers={"Content-Type": "text/csv"},
-        )
+        await api.import_contacts("connection_id,external_id,name\n" + "\n".join(rows) + "\n")
         audience = {"kind": "list", "external_ids": PEOPLE}
-
-        async def imported() -> bool:
-            found = await api.call(
-                "POST",
-                "/v1/audience/estimate",
-                json={"audience": audience, "connection_id": CONNECTION},
-            )
-            return bool(found["audience_size"] == len(PEOPLE))
-
-        await eventually(imported, timeout=60, interval=0.3, what="the import to be stored")
+        await api.until_estimated(audience, len(PEOPLE), connection_id=CONNECTION)
 
         original = await start(api, PEOPLE, "Spring")
         refused = await api.call("POST", f"/v1/campaigns/{original}/resend", expect=409, json={})

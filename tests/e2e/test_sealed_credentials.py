@@ -45,19 +45,9 @@ async def stored_rows(world: World, schema: str, tenant: str) -> list[str]:
 
 async def run_campaign(api: CampaignApi, connection: str) -> dict[str, Any]:
     rows = [f"{connection},{991000 + n},Person {n}" for n in range(1, AUDIENCE + 1)]
-    await api.call(
-        "POST",
-        "/v1/contacts/import",
-        content="connection_id,external_id,name\n" + "\n".join(rows) + "\n",
-        headers={"Content-Type": "text/csv"},
-    )
+    await api.import_contacts("connection_id,external_id,name\n" + "\n".join(rows) + "\n")
     audience = {"kind": "filter", "connection_ids": [connection]}
-
-    async def imported() -> bool:
-        found = await api.call("POST", "/v1/audience/estimate", json={"audience": audience})
-        return bool(found["audience_size"] == AUDIENCE)
-
-    await eventually(imported, timeout=60, interval=0.3, what="the import to be stored")
+    await api.until_estimated(audience, AUDIENCE)
     created = await api.call(
         "POST",
         "/v1/campaigns",

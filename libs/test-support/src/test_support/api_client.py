@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from .waiting import eventually
+
 
 class ApiError(AssertionError):
     pass
@@ -53,3 +55,25 @@ class CampaignApi:
     async def campaign(self, campaign_id: str) -> dict[str, Any]:
         found: dict[str, Any] = await self.call("GET", f"/v1/campaigns/{campaign_id}")
         return found
+
+    async def import_contacts(self, csv: str) -> dict[str, Any]:
+        """`POST /v1/contacts/import` of a CSV text; the import's counts."""
+        counts: dict[str, Any] = await self.call(
+            "POST", "/v1/contacts/import", content=csv, headers={"Content-Type": "text/csv"}
+        )
+        return counts
+
+    async def until_estimated(
+        self, audience: dict[str, Any], size: int, *, connection_id: str | None = None
+    ) -> None:
+        """Wait (up to 60 s) until the estimate of `audience` counts `size`: the
+        audience-resolver stores imported contacts after the API has answered."""
+        body: dict[str, Any] = {"audience": audience}
+        if connection_id is not None:
+            body["connection_id"] = connection_id
+
+        async def reached() -> bool:
+            found = await self.call("POST", "/v1/audience/estimate", json=body)
+            return bool(found["audience_size"] == size)
+
+        await eventually(reached, timeout=60, interval=0.3, what="the import to be stored")
