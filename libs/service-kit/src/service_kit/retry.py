@@ -84,7 +84,7 @@ async def retry_transient(
     failures = 0
     while True:
         try:
-            return await operation()
+            result = await operation()
         except retry_on as error:
             if deadline is not None and time.monotonic() >= deadline:
                 raise
@@ -99,6 +99,10 @@ async def retry_transient(
                 exc_info=unexpected,
             )
             await asyncio.sleep(delay)
+        else:
+            if failures:
+                log.info("recovered after transient failures", what=what, failures=failures)
+            return result
 
 
 async def keep_running(work: Callable[[], Awaitable[None]], *, what: str) -> None:

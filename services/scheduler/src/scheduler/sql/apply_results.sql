@@ -5,18 +5,22 @@
 WITH incoming AS (
     SELECT * FROM unnest($2::int[], $3::smallint[], $4::text[], $5::timestamptz[])
         AS t (recipient_no, step_no, status, sent_at)
-), matched AS (
-    -- one primary-key probe per result (LATERAL ... LIMIT 1 cannot become a scan of
-    -- the whole campaign, whatever the statistics say about one just loaded)
-    SELECT r.recipient_no, i.step_no, i.status, i.sent_at,
+), matched AS MATERIALIZED (
+    -- one primary-key probe per result, run once (MATERIALIZED) and locking the row it
+    -- finds, so the UPDATE below reaches each row by its ctid: whatever the statistics
+    -- say of a campaign's states (stale while it sends), neither part can become a scan
+    -- of the campaign, or a probe per result and per released row (docs/decisions/
+    -- scheduler-queries.md)
+    SELECT r.row_id, r.recipient_no, i.step_no, i.status, i.sent_at,
            (i.status = 'sent' AND i.step_no < $6 AND $8::boolean) AS goes_on,
            (i.status = 'deferred' AND $8::boolean) AS waits
     FROM incoming i
     CROSS JOIN LATERAL (
-        SELECT recipient_no FROM recipients
+        SELECT ctid AS row_id, recipient_no FROM recipients
         WHERE campaign_id = $1 AND recipient_no = i.recipient_no
           AND step_no = i.step_no AND state = 'released'
         LIMIT 1
+        FOR UPDATE
     ) r
 )
 UPDATE recipients r
@@ -32,6 +36,6 @@ SET state = CASE WHEN m.goes_on OR m.waits THEN 'waiting' ELSE 'done' END,
             ($9::timestamptz[])[m.step_no + 1])
         ELSE r.due_at END
 FROM matched m
-WHERE r.campaign_id = $1 AND r.recipient_no = m.recipient_no AND r.state = 'released'
+WHERE r.ctid = m.row_id AND r.state = 'released'
   AND r.step_no = m.step_no  -- re-checked: not a later step released meanwhile
 RETURNING r.recipient_no, m.step_no, m.status, r.state

@@ -2,9 +2,11 @@
 -- the state it claims ('waiting'): a replica that read the same rows before
 -- another released them releases none of them twice, whatever the locking
 -- (SKIP LOCKED only spares it the wait for rows another replica is releasing).
--- The due rows are chosen once (MATERIALIZED), never again for each row updated.
+-- The due rows are chosen once (MATERIALIZED), never again for each row updated,
+-- and locked, so the UPDATE reaches each by its ctid (never by an index scan per
+-- row, which stale statistics can make a scan of the campaign's waiting rows).
 WITH due AS MATERIALIZED (
-    SELECT recipient_no FROM recipients
+    SELECT ctid AS row_id, recipient_no FROM recipients
     WHERE campaign_id = $1 AND state = 'waiting'
       AND due_at <= clock_timestamp() + interval '2 ms'
     ORDER BY due_at, recipient_no
@@ -14,7 +16,7 @@ WITH due AS MATERIALIZED (
     UPDATE recipients r
     SET state = 'released', released_at = clock_timestamp()
     FROM due
-    WHERE r.campaign_id = $1 AND r.recipient_no = due.recipient_no AND r.state = 'waiting'
+    WHERE r.ctid = due.row_id AND r.state = 'waiting'
     RETURNING r.recipient_no, r.step_no, r.recipient, r.released_at, r.quota_taken
 )
 SELECT coalesce(
