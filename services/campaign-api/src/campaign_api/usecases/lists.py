@@ -4,6 +4,7 @@ them, and answered with what the list holds and whom it reaches now."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from typing import IO
@@ -17,7 +18,6 @@ from contracts.audience import (
     Junk,
 )
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
-from fastapi.concurrency import run_in_threadpool
 
 from ..domain.model import Principal, Refusal
 from ..estimates import close_list
@@ -80,7 +80,7 @@ async def upload_list(
     list_id = uuid.uuid4()
     listed = ListFile(raw)
     parts = 0
-    while ids := await run_in_threadpool(listed.next_part, MAX_LIST_PART):
+    while ids := await asyncio.to_thread(listed.next_part, MAX_LIST_PART):
         if listed.ids > MAX_LISTED:
             raise Refusal(f"a list holds at most {MAX_LISTED:,} ids", "too_large", 413)
         parts += 1
