@@ -36,7 +36,6 @@ from .api import (
     tenants,
 )
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
-from .api.deps import ApiServices
 from .api.errors import install_error_handlers
 from .auth import Authenticator
 from .handlers import Handlers
@@ -44,6 +43,7 @@ from .repo.accounts import CREDENTIALS
 from .resends import Resends
 from .settings import Settings
 from .submissions import Submissions
+from .usecases.services import AppServices
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await seal_stored(runtime.pool, box, CREDENTIALS)
 
         async def expose() -> None:
-            app.state.services = ApiServices(
+            app.state.services = AppServices(
                 settings=settings,
                 runtime=runtime,
                 pool=runtime.pool,

@@ -21,9 +21,9 @@ from uuid import UUID
 from contracts.audience import MAX_LISTED, ContactsAudience
 from contracts.base import utc_now
 from contracts.scheduling import CampaignStep
-from service_kit.outbox import add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
+from .acceptance import Accepted, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal, Tenant
 from .domain.planning import (
     check_monthly_limit,
@@ -46,7 +46,6 @@ from .repo import Pool
 from .repo import accounts as accounts_repo
 from .repo import campaigns as campaigns_repo
 from .repo import resends as resends_repo
-from .submissions import accepted_event, scheduled_event
 
 
 @dataclass(frozen=True)
@@ -175,39 +174,26 @@ class Resends:
             self._pool, tenant.id, *month_bounds(planned[0].start_at)
         )
         check_monthly_limit(tenant, planned, committed)
-        audiences = [ContactsAudience(contact_ids=by_step[k]) for k in sorted(by_step)]
-        request_id = request_id_of(record.id)
-        now = utc_now()
-        ids = [p.id for p in planned]
-        async with self._pool.acquire() as conn, conn.transaction():
-            stored = await campaigns_repo.insert_campaigns(
-                conn,
-                request_id=request_id,
+        campaigns = await store_accepted(
+            self._runtime,
+            Accepted(
+                request_id=request_id_of(record.id),
                 fingerprint=request.fingerprint(),
-                requested_by=None,
                 started_by=principal.key_id,
-                audience={},
-                audiences=[a.model_dump(mode="json") for a in audiences],
                 content=record.content,
                 planned=planned,
+                audiences=[ContactsAudience(contact_ids=by_step[k]) for k in sorted(by_step)],
                 resend_of=record.id,
-            )
-            if stored:
-                await add_to_outbox(
-                    conn,
-                    [scheduled_event(p, a, now) for p, a in zip(planned, audiences, strict=True)]
-                    + [accepted_event(request_id, tenant.id, ids, planned[0].start_at)],
-                )
-        if not stored:  # the same resend raced us and won
+            ),
+        )
+        if campaigns is None:  # the same resend raced us and won
             earlier = await self._earlier(record, request, selection)
             assert earlier is not None
             return earlier
-        self._runtime.outbox.notify()
-        campaigns = await campaigns_repo.get_campaigns(self._pool, tenant.id, ids)
         return Resend(
             original=record,
             created=True,
-            request_id=request_id,
+            request_id=request_id_of(record.id),
             campaigns=campaigns,
             recipients=sum(len(people) for people in by_step.values()),
             selection=selection,

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime
-from uuid import UUID
 
-from contracts.audience import Audience
 from contracts.base import utc_now
-from contracts.campaigns import CampaignAcceptedV1, CampaignRejectedV1, CampaignSpec, FieldError
+from contracts.campaigns import CampaignRejectedV1, CampaignSpec, FieldError
 from contracts.content import TemplateContent
-from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
-from contracts.scheduling import CampaignScheduledV1
+from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
 from service_kit.logs import get_logger
 from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
+from .acceptance import Accepted, accepted_event, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
 from .domain.planning import aim_test_send, check_monthly_limit, month_bounds, plan_campaigns
 from .estimates import estimate
@@ -59,44 +56,6 @@ def rejected_event(
         CampaignRejectedV1(
             request_id=request_id, tenant_id=tenant_id, reason=reason, errors=errors or []
         ),
-    )
-
-
-def accepted_event(
-    request_id: str, tenant_id: str, ids: list[UUID], start_at: datetime
-) -> OutgoingMessage:
-    return OutgoingMessage(
-        CAMPAIGNS_EXCHANGE,
-        RoutingKey.CAMPAIGN_ACCEPTED,
-        CampaignAcceptedV1(
-            request_id=request_id,
-            tenant_id=tenant_id,
-            campaign_id=ids[0],
-            campaign_ids=ids,
-            start_at=start_at,
-        ),
-    )
-
-
-def scheduled_event(plan: PlannedCampaign, audience: Audience, now: datetime) -> OutgoingMessage:
-    return OutgoingMessage(
-        INTERNAL_EXCHANGE,
-        RoutingKey.CAMPAIGN_SCHEDULED,
-        CampaignScheduledV1(
-            campaign_id=plan.id,
-            tenant_id=plan.tenant_id,
-            connection_id=plan.connection_id,
-            channel=plan.channel,
-            name=plan.name,
-            audience=audience,
-            steps=list(plan.steps),
-            interval_seconds=plan.interval_seconds,
-            start_at=plan.start_at,
-            counts_toward_quota=plan.counts_toward_quota,
-            monthly_limit=plan.monthly_limit,
-            created_at=now,
-        ),
-        message_id=f"scheduled-{plan.id}",
     )
 
 
@@ -200,31 +159,22 @@ class Submissions:
         if earlier is not None:
             return earlier
         planned = await self.plan(principal, tenant_id, spec)
-        now = utc_now()
-        ids = [p.id for p in planned]
-        async with self._pool.acquire() as conn, conn.transaction():
-            stored = await campaigns_repo.insert_campaigns(
-                conn,
+        campaigns = await store_accepted(
+            self._runtime,
+            Accepted(
                 request_id=request_id,
                 fingerprint=spec_print,
-                requested_by=spec.requested_by,
                 started_by=principal.key_id,
-                audience=spec.audience.model_dump(mode="json"),
                 content=spec.content.model_dump(mode="json"),
                 planned=planned,
-            )
-            if stored:
-                await add_to_outbox(
-                    conn,
-                    [scheduled_event(p, spec.audience, now) for p in planned]
-                    + [accepted_event(request_id, tenant_id, ids, planned[0].start_at)],
-                )
-        if not stored:  # the same request raced us and won
+                audiences=[spec.audience] * len(planned),
+                requested_by=spec.requested_by,
+            ),
+        )
+        if campaigns is None:  # the same request raced us and won
             earlier = await self._earlier(tenant_id, request_id, spec_print, announce_repeat)
             assert earlier is not None
             return earlier
-        self._outbox.notify()
-        campaigns = await campaigns_repo.get_campaigns(self._pool, tenant_id, ids)
         return Submission(request_id=request_id, created=True, campaigns=campaigns, planned=planned)
 
     async def _earlier(

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from contracts.base import utc_now
 from fastapi import APIRouter
 from pydantic import Field
 
-from ..domain.model import Refusal
-from ..domain.planning import aim_test_send
-from ..estimates import estimate
-from ..repo import accounts as accounts_repo
-from .deps import Member, Services, tenant_of
+from ..usecases import audience
+from .deps import Member, Services
 from .problems import MEMBER_CALL
 from .schemas import EstimateIn, EstimateOut
 from .views import sending_days
@@ -31,26 +27,9 @@ async def estimate_audience(body: EstimateIn, svc: Services, caller: Member) -> 
     """The audience's size now, per connection; the real audience is snapshotted at
     launch.  Listed ids it does not reach are named by reason: no dialog
     (`unknown_*`), or opted out (`opted_out_*`)."""
-    audience, connection_id = aim_test_send(body.audience, body.connection_id, caller)
-    found = await estimate(
-        svc.runtime.broker,
-        tenant_id=tenant_of(caller),
-        connection_id=connection_id,
-        audience=audience,
-        wait_seconds=svc.settings.estimate_timeout_seconds,
-    )
-    if found.error is not None:
-        raise Refusal(found.error, "unknown_audience")
-    sizes = found.by_connection or (
-        {connection_id: found.audience_size} if connection_id is not None else {}
-    )
-    connections = await accounts_repo.list_connections(svc.pool, tenant_of(caller))
-    now = utc_now()
-    days = [
-        sending_days(details, sizes[details.connection.id], now)
-        for details in connections
-        if details.connection.id in sizes
-    ]
+    reach = await audience.estimate_audience(svc, caller, body.audience, body.connection_id)
+    found = reach.found
+    days = [sending_days(details, size, reach.at) for details, size in reach.by_connection]
     return AudienceEstimateOut(
         audience_size=found.audience_size,
         by_connection=found.by_connection,

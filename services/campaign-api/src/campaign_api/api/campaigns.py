@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 from uuid import UUID
 
-from contracts.base import ConnectionId, ExternalId, utc_now
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey
-from contracts.scheduling import CampaignCancelRequestedV1
-from fastapi import APIRouter, Header, HTTPException, Query, Response
+from contracts.base import ConnectionId, ExternalId
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
-from service_kit.outbox import OutgoingMessage, add_to_outbox
 
-from .. import reports
-from ..domain.model import FINISHED, CampaignRecord, Refusal
-from ..domain.planning import check_may_change
-from ..repo import accounts as accounts_repo
-from ..repo import campaigns as campaigns_repo
-from ..repo import deliveries as deliveries_repo
 from ..resends import ResendRequest
-from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
-from .deps import Admin, Member, Services, tenant_of
+from ..usecases import campaigns
+from .deps import Admin, Member, Services
 from .problems import MEMBER_CALL, problems
 from .schemas import (
     CampaignCreated,
@@ -32,11 +21,10 @@ from .schemas import (
     CancelOut,
     DeliveryOut,
     DeliveryPage,
-    PlannedOut,
     ResendIn,
     ResendOut,
 )
-from .views import detail, sending_days, summary
+from .views import campaign_list, created, detail, planned, shown
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"], responses=MEMBER_CALL)
 
@@ -63,54 +51,14 @@ async def create_campaign(
     """Create a campaign (one per connection when `connection_id` is absent).
 
     The same `Idempotency-Key` (or `request_id`) twice makes one campaign."""
-    tenant_id = tenant_of(caller)
-    request_id = idempotency_key or body.request_id or str(uuid.uuid4())
-    spec = body.model_copy(update={"request_id": None})
+    request_id = idempotency_key or body.request_id
     if dry_run:
-        planned = await svc.submissions.plan(caller, tenant_id, spec)
-        connections = {
-            d.connection.id: d for d in await accounts_repo.list_connections(svc.pool, tenant_id)
-        }
         response.status_code = 200
-        return CampaignCreated(
-            request_id=request_id,
-            dry_run=True,
-            created=False,
-            campaign_id=None,
-            campaign_ids=[],
-            campaigns=[],
-            planned=[
-                PlannedOut(
-                    connection_id=p.connection_id,
-                    channel=p.channel,
-                    name=p.name,
-                    start_at=p.start_at,
-                    interval_seconds=p.interval_seconds,
-                    steps=[s.model_dump(mode="json") for s in p.steps],
-                    counts_toward_quota=p.counts_toward_quota,
-                    estimated_audience=p.estimated_audience,
-                    sending_days=(
-                        sending_days(connections[p.connection_id], p.estimated_audience, p.start_at)
-                        if p.estimated_audience is not None and p.connection_id in connections
-                        else None
-                    ),
-                )
-                for p in planned
-            ],
-        )
-    submission = await svc.submissions.submit(caller, tenant_id, request_id, spec)
+        return planned(await campaigns.dry_run(svc, caller, body, request_id))
+    submission = await campaigns.create_campaign(svc, caller, body, request_id)
     if not submission.created:
         response.status_code = 200
-    ids = [c.id for c in submission.campaigns]
-    return CampaignCreated(
-        request_id=submission.request_id,
-        dry_run=False,
-        created=submission.created,
-        campaign_id=ids[0] if ids else None,
-        campaign_ids=ids,
-        campaigns=[detail(c, []) for c in submission.campaigns],
-        planned=[],
-    )
+    return created(submission)
 
 
 @router.get("", response_model=CampaignList)
@@ -134,44 +82,23 @@ async def list_campaigns(
 ) -> CampaignList:
     """Campaigns, newest first, each with its progress; `sending_id` finds one by
     the tenant's number for it (`sid<n>`)."""
-    if external_id is not None and "\x00" in external_id:
-        raise Refusal("external_id contains a NUL character: remove it", "bad_filter")
-    if external_id is not None and connection_id is None:
-        raise Refusal(
-            "external_id names a person on one connection: give connection_id with it",
-            "bad_filter",
-        )
-    records = await campaigns_repo.list_campaigns(
-        svc.pool,
-        tenant_of(caller),
+    page = await campaigns.list_campaigns(
+        svc,
+        caller,
         status=status,
         connection_id=connection_id,
-        before=read_campaign_cursor(cursor),
-        limit=limit,
         sending_id=sending_id,
         external_id=external_id,
+        cursor=cursor,
+        limit=limit,
     )
-    next_cursor = (
-        campaign_cursor(records[-1].created_at, records[-1].id) if len(records) == limit else None
-    )
-    return CampaignList(items=[summary(r) for r in records], next_cursor=next_cursor)
-
-
-async def _campaign(svc: Services, caller: Member, campaign_id: UUID) -> CampaignRecord:
-    record = await campaigns_repo.get_campaign(svc.pool, tenant_of(caller), campaign_id)
-    if record is None:
-        raise HTTPException(404, f"unknown campaign {campaign_id}")
-    return record
+    return campaign_list(page)
 
 
 @router.get("/{campaign_id}", response_model=CampaignDetail, responses=problems(404))
 async def get_campaign(campaign_id: UUID, svc: Services, caller: Member) -> CampaignDetail:
     """One campaign: audience size, progress, failures grouped by reason, every parameter."""
-    record = await _campaign(svc, caller, campaign_id)
-    reasons = await campaigns_repo.failure_reasons(svc.pool, campaign_id)
-    compositions = await campaigns_repo.compositions(svc.pool, campaign_id)
-    waiting = await campaigns_repo.waiting(svc.pool, campaign_id)
-    return detail(record, reasons, compositions, waiting)
+    return shown(await campaigns.show_campaign(svc, caller, campaign_id))
 
 
 @router.get("/{campaign_id}/deliveries", response_model=DeliveryPage, responses=problems(404))
@@ -184,9 +111,8 @@ async def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> DeliveryPage:
     """Every delivery (recipient x step), in recipient order, optionally of one status."""
-    await _campaign(svc, caller, campaign_id)
-    rows = await deliveries_repo.deliveries_page(
-        svc.pool, campaign_id, status=status, after=read_delivery_cursor(cursor), limit=limit
+    page = await campaigns.list_deliveries(
+        svc, caller, campaign_id, status=status, cursor=cursor, limit=limit
     )
     items = [
         DeliveryOut(
@@ -206,12 +132,9 @@ async def list_deliveries(
             fallback_reason=r.fallback_reason,
             waiting_until=r.waiting_until,
         )
-        for r in rows
+        for r in page.items
     ]
-    next_cursor = (
-        delivery_cursor(rows[-1].recipient_no, rows[-1].step_no) if len(rows) == limit else None
-    )
-    return DeliveryPage(items=items, next_cursor=next_cursor)
+    return DeliveryPage(items=items, next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -224,22 +147,8 @@ async def list_deliveries(
 )
 async def report(campaign_id: UUID, svc: Services, caller: Member) -> StreamingResponse:
     """One CSV row per delivery: recipient, channel, status, error, message id, sent time."""
-    record = await _campaign(svc, caller, campaign_id)
-
-    async def lines() -> AsyncIterator[str]:
-        yield reports.header()
-        after = (0, 0)
-        while True:
-            page = await deliveries_repo.deliveries_page(
-                svc.pool, campaign_id, status=None, after=after, limit=5000
-            )
-            if not page:
-                return
-            yield reports.rows(record.channel, page)
-            after = (page[-1].recipient_no, page[-1].step_no)
-
     return StreamingResponse(
-        lines(),
+        await campaigns.campaign_report(svc, caller, campaign_id),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="campaign-{campaign_id}.csv"'},
     )
@@ -250,33 +159,7 @@ async def report(campaign_id: UUID, svc: Services, caller: Member) -> StreamingR
 )
 async def cancel_campaign(campaign_id: UUID, svc: Services, caller: Member) -> CancelOut:
     """Stop the campaign: nothing more is sent; the rest is marked cancelled."""
-    record = await _campaign(svc, caller, campaign_id)
-    check_may_change(caller, record)
-    if record.status in FINISHED:
-        raise Refusal(
-            f"campaign {campaign_id} is already {record.status}; there is nothing to cancel",
-            "already_finished",
-            status=409,
-        )
-    tenant_id = tenant_of(caller)
-    async with svc.pool.acquire() as conn, conn.transaction():
-        requested_at = await campaigns_repo.request_cancel(conn, tenant_id, campaign_id)
-        if requested_at is None:
-            raise Refusal(
-                f"campaign {campaign_id} finished meanwhile; there is nothing to cancel",
-                "already_finished",
-                status=409,
-            )
-        command = CampaignCancelRequestedV1(
-            campaign_id=campaign_id,
-            tenant_id=tenant_id,
-            requested_at=utc_now(),
-            requested_by=f"key {caller.key_id}",
-        )
-        await add_to_outbox(
-            conn, [OutgoingMessage(INTERNAL_EXCHANGE, RoutingKey.CAMPAIGN_CANCEL, command)]
-        )
-    svc.runtime.outbox.notify()
+    requested_at = await campaigns.cancel_campaign(svc, caller, campaign_id)
     return CancelOut(campaign_id=campaign_id, status="cancelling", cancel_requested_at=requested_at)
 
 
@@ -307,7 +190,7 @@ async def resend_campaign(
         name=asked.name,
         start_at=asked.start_at,
     )
-    resend = await svc.resends.resend_campaign(caller, campaign_id, request)
+    resend = await campaigns.resend_campaign(svc, caller, campaign_id, request)
     if not resend.created:
         response.status_code = 200
     ids = [c.id for c in resend.campaigns]

@@ -26,7 +26,8 @@ from ..domain.contact_rows import (
 )
 from ..domain.model import Refusal
 from ..repo import accounts as accounts_repo
-from .deps import Admin, ApiServices, Services, tenant_of
+from ..usecases.services import AppServices
+from .deps import Admin, Services, tenant_of
 from .problems import MEMBER_CALL, problems
 from .schemas import ImportResult, ImportRowError
 
@@ -60,7 +61,7 @@ class _Batches:
     batch is later by its `imported_at`, whenever it is stored); the last says
     how many contacts the import carried in all."""
 
-    def __init__(self, svc: ApiServices, tenant_id: str) -> None:
+    def __init__(self, svc: AppServices, tenant_id: str) -> None:
         self._svc = svc
         self._tenant_id = tenant_id
         self.import_id = uuid.uuid4()

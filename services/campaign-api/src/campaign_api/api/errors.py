@@ -35,16 +35,28 @@ def _body_location(detail: Mapping[str, Any]) -> list[int | str]:
     return loc
 
 
-def _validation_response(error: RequestValidationError | ValidationError) -> ProblemResponse:
+def _validation_items(error: RequestValidationError | ValidationError) -> list[dict[str, Any]]:
     if isinstance(error, ValidationError):
-        items = [item.model_dump() for item in field_errors(error)]
-    else:
-        items = []
-        for detail in error.errors():
-            field = field_path(_body_location(detail))
-            items.append({"field": field, "message": detail.get("msg", "invalid")})
-    summary = "; ".join(f"{item['field']}: {item['message']}" for item in items[:10])
-    return problem_response(422, summary or "invalid request", "invalid", errors=items)
+        return [item.model_dump() for item in field_errors(error)]
+    return [
+        {"field": field_path(_body_location(detail)), "message": detail.get("msg", "invalid")}
+        for detail in error.errors()
+    ]
+
+
+def _summary(items: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{item['field']}: {item['message']}" for item in items[:10])
+
+
+def invalid_body(error: ValidationError) -> str:
+    """What is wrong with a request body, as the API's 422 `detail` says it."""
+    errors = [{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()]
+    return _summary(_validation_items(RequestValidationError(errors))) or "invalid request"
+
+
+def _validation_response(error: RequestValidationError | ValidationError) -> ProblemResponse:
+    items = _validation_items(error)
+    return problem_response(422, _summary(items) or "invalid request", "invalid", errors=items)
 
 
 METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")

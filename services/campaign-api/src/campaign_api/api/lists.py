@@ -7,36 +7,25 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import IO, Annotated
 
 from contracts.audience import (
-    MAX_LIST_PART,
-    MAX_LISTED,
-    AudienceListUploadedV1,
-    IdListReader,
-    Junk,
     ListAudience,
 )
 from contracts.base import ConnectionId
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from ..domain.model import Refusal
-from ..estimates import close_list
+from ..usecases import lists
+from ..usecases.lists import MAX_REPORTED_JUNK
 from .contacts import spooled_body
-from .deps import Admin, Services, tenant_of
+from .deps import Admin, Services
 from .problems import MEMBER_CALL, problems
 
 router = APIRouter(prefix="/v1/audience", tags=["audience"], responses=MEMBER_CALL)
 
 LIST_TYPES = ("text/plain", "text/csv", "application/csv")
-READ_BYTES = 1 << 20
-MAX_REPORTED_JUNK = 1000
-STORE_SECONDS = 120.0
-"""How long the resolver may take to store a list once every part is sent."""
 
 
 class JunkOut(BaseModel):
@@ -60,36 +49,6 @@ class ListUploadOut(BaseModel):
     opted_out_count: int = Field(description="Ids whose dialogs opted out")
     opted_out_external_ids: list[str] = Field(description="The first 1000 of them")
     note: str = "Reach is as of now; a campaign's audience is snapshotted at launch."
-
-
-@dataclass
-class ListFile:
-    """A list file read part by part (a blocking call: the API runs it in a
-    worker thread), counting its ids and keeping the first junk it holds."""
-
-    raw: IO[bytes]
-    ids: int = 0
-    junk: int = 0
-    junk_report: list[Junk] = field(default_factory=list)
-    _reader: IdListReader = field(default_factory=IdListReader)
-    _pending: list[str] = field(default_factory=list)
-    _done: bool = False
-
-    def next_part(self, size: int) -> list[str]:
-        """Up to `size` ids in file order (repeats included); empty at the end."""
-        while len(self._pending) < size and not self._done:
-            chunk = self.raw.read(READ_BYTES)
-            self._done = not chunk
-            for item in self._reader.feed(chunk) if chunk else self._reader.close():
-                if isinstance(item, Junk):
-                    self.junk += 1
-                    if len(self.junk_report) < MAX_REPORTED_JUNK:
-                        self.junk_report.append(item)
-                else:
-                    self._pending.append(item.external_id)
-        part, self._pending = self._pending[:size], self._pending[size:]
-        self.ids += len(part)
-        return part
 
 
 @contextlib.asynccontextmanager
@@ -151,46 +110,14 @@ async def upload_list(
     commas, spaces or newlines, up to a million.  Answers with a `list_id` for a
     `list` audience, the ids' counts, what in the file is not an id (by line),
     and whom the list reaches now: ids with no dialog and opted-out ids are named."""
-    tenant_id = tenant_of(caller)
-    list_id = uuid.uuid4()
-    parts = 0
     async with _list_file(request) as raw:
-        listed = ListFile(raw)
-        while ids := await run_in_threadpool(listed.next_part, MAX_LIST_PART):
-            if listed.ids > MAX_LISTED:
-                raise Refusal(f"a list holds at most {MAX_LISTED:,} ids", "too_large", 413)
-            parts += 1
-            await svc.runtime.publisher.publish(
-                AudienceListUploadedV1(
-                    list_id=list_id,
-                    tenant_id=tenant_id,
-                    part_no=parts,
-                    first_position=listed.ids - len(ids) + 1,
-                    external_ids=ids,
-                ),
-                exchange=INTERNAL_EXCHANGE,
-                routing_key=RoutingKey.AUDIENCE_LIST_UPLOADED,
-                message_id=f"list-{list_id}-{parts}",
-            )
-    if parts == 0:
-        raise Refusal(
-            f"the file holds no platform user ids ({listed.junk} things that are not ids)",
-            "empty_list",
-        )
-    stored = await close_list(
-        svc.runtime.broker,
-        list_id=list_id,
-        tenant_id=tenant_id,
-        part_count=parts,
-        connection_id=connection_id,
-        wait_seconds=svc.settings.estimate_timeout_seconds,
-        store_seconds=STORE_SECONDS,
-    )
+        upload = await lists.upload_list(svc, caller, raw, connection_id)
+    listed, stored = upload.file, upload.stored
     reach = stored.estimate
     assert reach is not None  # a complete list comes with its estimate
     return ListUploadOut(
-        list_id=list_id,
-        audience=ListAudience(list_id=list_id),
+        list_id=upload.list_id,
+        audience=ListAudience(list_id=upload.list_id),
         ids=stored.ids,
         duplicates=stored.duplicates,
         junk=listed.junk,

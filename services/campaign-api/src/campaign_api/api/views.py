@@ -10,13 +10,18 @@ from contracts import allowance
 from contracts.allowance import daily_limits
 from contracts.tenants import ConnectionLimits
 
-from ..domain.model import CampaignRecord, FailureReason, Waiting
+from ..domain.model import CampaignRecord, FailureReason, PlannedCampaign, Waiting
 from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
+from ..submissions import Submission
+from ..usecases.campaigns import CampaignShown, DryRun, Page
 from .schemas import (
+    CampaignCreated,
     CampaignDetail,
+    CampaignList,
     CampaignSummary,
     FailureReasonOut,
+    PlannedOut,
     Progress,
     SendingDaysOut,
 )
@@ -163,3 +168,56 @@ def detail(
         waiting_until=waiting.until if waiting and waiting.count else None,
         waiting_note=waiting_note(waiting) if waiting else None,
     )
+
+
+def created(submission: Submission) -> CampaignCreated:
+    """The answer to a campaign request: the campaigns it made (or made before)."""
+    ids = [c.id for c in submission.campaigns]
+    return CampaignCreated(
+        request_id=submission.request_id,
+        dry_run=False,
+        created=submission.created,
+        campaign_id=ids[0] if ids else None,
+        campaign_ids=ids,
+        campaigns=[detail(c, []) for c in submission.campaigns],
+        planned=[],
+    )
+
+
+def planned(dry: DryRun) -> CampaignCreated:
+    """The answer to a dry run: what the request would make."""
+    return CampaignCreated(
+        request_id=dry.request_id,
+        dry_run=True,
+        created=False,
+        campaign_id=None,
+        campaign_ids=[],
+        campaigns=[],
+        planned=[planned_out(p, dry.connections.get(p.connection_id)) for p in dry.planned],
+    )
+
+
+def planned_out(plan: PlannedCampaign, connection: ConnectionDetails | None) -> PlannedOut:
+    return PlannedOut(
+        connection_id=plan.connection_id,
+        channel=plan.channel,
+        name=plan.name,
+        start_at=plan.start_at,
+        interval_seconds=plan.interval_seconds,
+        steps=[s.model_dump(mode="json") for s in plan.steps],
+        counts_toward_quota=plan.counts_toward_quota,
+        estimated_audience=plan.estimated_audience,
+        sending_days=(
+            sending_days(connection, plan.estimated_audience, plan.start_at)
+            if plan.estimated_audience is not None and connection is not None
+            else None
+        ),
+    )
+
+
+def campaign_list(page: Page[CampaignRecord]) -> CampaignList:
+    return CampaignList(items=[summary(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+def shown(found: CampaignShown) -> CampaignDetail:
+    return detail(found.record, found.reasons, found.compositions, found.waiting)

@@ -1,13 +1,13 @@
-"""A parsed `/send` command as the HTTP API calls it makes, made through a
-caller-supplied `Http` (the API itself, in-process, with the caller's key), so a
-command can do nothing the same person could not do over HTTP, with the same
-checks and the same errors."""
+"""A parsed `/send` command carried out by the use cases (`actions.Actions`),
+each step named by the HTTP API call it stands for (`calls_for`), so a command
+can do nothing the same person could not do over HTTP, with the same checks and
+the same errors."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from . import answers
 from .grammar import (
@@ -26,6 +26,9 @@ from .grammar import (
     Vocabulary,
 )
 
+if TYPE_CHECKING:
+    from .actions import Actions
+
 
 @dataclass(frozen=True)
 class ApiCall:
@@ -35,15 +38,6 @@ class ApiCall:
     params: dict[str, str] | None = None
     content: str | None = None
     """A body that is not JSON (an uploaded list), sent as text/plain."""
-
-
-@dataclass(frozen=True)
-class Answered:
-    status: int
-    body: Any
-
-
-Http = Callable[[ApiCall], Awaitable[Answered]]
 
 
 @dataclass(frozen=True)
@@ -236,82 +230,97 @@ def _lookup(sending_id: int, dialog: Dialog | None = None) -> ApiCall:
     return ApiCall("GET", "/v1/campaigns", params=params)
 
 
-async def run(command: Command, context: Context, vocabulary: Vocabulary, http: Http) -> Outcome:
-    calls: list[tuple[ApiCall, int]] = []
-
-    async def call(api_call: ApiCall) -> Any:
-        answered = await http(api_call)
-        calls.append((api_call, answered.status))
-        if answered.status >= 400:
-            body = answered.body if isinstance(answered.body, dict) else {}
-            raise CallFailed(
-                answered.status,
-                str(body.get("detail") or answered.body),
-                body.get("code"),
-                calls,
-            )
-        return answered.body
-
-    try:
-        outcome = await _run(command, context, vocabulary, call)
-    except CallFailed as failed:
-        failed.calls = calls
-        raise
-    outcome.calls = calls
+async def run(command: Command, context: Context, vocabulary: Vocabulary, act: Actions) -> Outcome:
+    """Carry out `command` by the use cases `act` holds; raises `CommandError` for
+    a command that cannot be carried out here, `CallFailed` for one refused."""
+    check_place(command, context, vocabulary)
+    if isinstance(command, ShowSending | CancelSending):
+        outcome = await _on_sending(command, context, act)
+    else:
+        outcome = await _run(command, context, vocabulary, act)
+    outcome.calls = act.calls
     return outcome
 
 
-async def _run(
-    command: Command,
-    context: Context,
-    vocabulary: Vocabulary,
-    call: Callable[[ApiCall], Awaitable[Any]],
+async def _on_sending(
+    command: ShowSending | CancelSending, context: Context, act: Actions
 ) -> Outcome:
-    check_place(command, context, vocabulary)
-    if isinstance(command, ShowSending | CancelSending):
-        found = await call(_lookup(command.sending_id, context.dialog))
-        if not found["items"]:
-            where = " in this dialog" if context.dialog else ""
-            raise CallFailed(
-                404, f"unknown sending sid{command.sending_id}{where}", "unknown_sending", []
-            )
-        campaign_id = found["items"][0]["id"]
-        if isinstance(command, ShowSending):
-            campaign = await call(ApiCall("GET", f"/v1/campaigns/{campaign_id}"))
-            lines = answers.sending(campaign, report=context.dialog is None)
-            return Outcome("show_sending", lines, campaign)
-        status = found["items"][0]["status"]
-        if status != "scheduled":
-            raise CallFailed(
-                409,
-                f"sid{command.sending_id} is {status}: /send sid{command.sending_id} del cancels "
-                f"a sending that has not started (stop a running one with "
-                f"POST /v1/campaigns/{campaign_id}/cancel)",
-                "already_started",
-                [],
-            )
-        await call(ApiCall("POST", f"/v1/campaigns/{campaign_id}/cancel"))
-        return Outcome("cancel_sending", answers.cancelled(found["items"][0]), found["items"][0])
+    """`/send sidN` and `/send sidN del`: look the sending up, then act on it."""
+    found = await act.list_campaigns(_lookup(command.sending_id, context.dialog))
+    if not found["items"]:
+        where = " in this dialog" if context.dialog else ""
+        raise CallFailed(
+            404, f"unknown sending sid{command.sending_id}{where}", "unknown_sending", act.calls
+        )
+    item = found["items"][0]
+    campaign_id = UUID(item["id"])
+    if isinstance(command, ShowSending):
+        path = f"/v1/campaigns/{campaign_id}"
+        campaign = await act.show_campaign(ApiCall("GET", path), campaign_id)
+        return Outcome(
+            "show_sending", answers.sending(campaign, report=context.dialog is None), campaign
+        )
+    if item["status"] != "scheduled":
+        raise CallFailed(
+            409,
+            f"sid{command.sending_id} is {item['status']}: /send sid{command.sending_id} del "
+            f"cancels a sending that has not started (stop a running one with "
+            f"POST /v1/campaigns/{campaign_id}/cancel)",
+            "already_started",
+            act.calls,
+        )
+    await act.cancel_campaign(ApiCall("POST", f"/v1/campaigns/{campaign_id}/cancel"), campaign_id)
+    return Outcome("cancel_sending", answers.cancelled(item), item)
 
+
+async def _start(command: StartSending, context: Context, first: ApiCall, act: Actions) -> Any:
+    """A sending started; `/send file` uploads its list first."""
+    if command.audience.kind != "file":
+        return await act.create_campaign(first)
+    list_id = await act.upload_list(first)
+    body = campaign_body(command, context, list_id=str(list_id))
+    return await act.create_campaign(ApiCall("POST", "/v1/campaigns", json=body))
+
+
+async def _on_template(
+    command: TemplateCommand, context: Context, vocabulary: Vocabulary, first: ApiCall, act: Actions
+) -> Outcome:
+    """`/send TEMPLATE [TIME]`: sent to the dialog it is typed in, shown, or given a step."""
+    if context.dialog is not None:
+        body = await act.create_campaign(first)
+        return Outcome("send_template", answers.campaign_created(body), body)
+    if context.reply_to is None:
+        body = await act.show_template(first, command.template)
+        return Outcome("show_template", answers.template(body), body)
+    if command.template in vocabulary.templates:
+        body = await act.add_step(first, command.template)
+    else:
+        body = await act.create_template(first)
+    return Outcome("add_step", answers.template(body), body)
+
+
+async def _run(command: Command, context: Context, vocabulary: Vocabulary, act: Actions) -> Outcome:
     (first,) = calls_for(command, context, vocabulary)
-    body = await call(first)
-    if isinstance(command, StartSending) and command.audience.kind == "file":
-        created = campaign_body(command, context, list_id=body["list_id"])
-        body = await call(ApiCall("POST", "/v1/campaigns", json=created))
     if isinstance(command, StartSending):
+        body = await _start(command, context, first, act)
         return Outcome("start_sending", answers.campaign_created(body), body)
+    if isinstance(command, TemplateCommand):
+        return await _on_template(command, context, vocabulary, first, act)
     if isinstance(command, ListTemplates):
+        body = await act.list_templates(first)
         return Outcome("list_templates", answers.templates(body), body)
     if isinstance(command, ListSendings):
+        body = await act.list_campaigns(first)
         return Outcome("list_sendings", answers.sendings(body), body)
     if isinstance(command, DeleteTemplate):
+        await act.delete_template(first, command.template)
         return Outcome("delete_template", answers.template_deleted(command.template), None)
-    if isinstance(command, TemplateCommand) and context.dialog is not None:
-        return Outcome("send_template", answers.campaign_created(body), body)
-    action = {
-        TemplateCommand: "add_step" if context.reply_to is not None else "show_template",
-        RenameTemplate: "rename_template",
-        RetimeStep: "retime_step",
-        DeleteStep: "delete_step",
-    }[type(command)]
-    return Outcome(action, answers.template(body), body)
+    if isinstance(command, RenameTemplate):
+        body = await act.rename_template(first, command.template)
+        return Outcome("rename_template", answers.template(body), body)
+    if isinstance(command, RetimeStep):
+        body = await act.retime_step(first, command.template, command.step_id)
+        return Outcome("retime_step", answers.template(body), body)
+    assert isinstance(command, DeleteStep)
+    body = await act.delete_step(first, command.template, command.step_id)
+    return Outcome("delete_step", answers.template(body), body)

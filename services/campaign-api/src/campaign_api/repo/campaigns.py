@@ -78,15 +78,14 @@ async def insert_campaigns(
     fingerprint: str,
     requested_by: str | None,
     started_by: str,
-    audience: dict[str, Any],
+    audiences: Sequence[dict[str, Any]],
     content: dict[str, Any],
     planned: list[PlannedCampaign],
-    audiences: Sequence[dict[str, Any]] | None = None,
     resend_of: UUID | None = None,
 ) -> bool:
-    """Store an accepted request and its campaigns; False if the request was
-    stored meanwhile by someone else (the caller then answers with theirs).
-    `audiences`: each campaign's own audience, when they differ (a resend)."""
+    """Store an accepted request and its campaigns, `audiences` holding each
+    campaign's audience; False if the request was stored meanwhile by someone
+    else (the caller then answers with theirs)."""
     tenant_id = planned[0].tenant_id
     inserted = await conn.fetchval(
         INSERT_CAMPAIGN_REQUEST, tenant_id, request_id, fingerprint, [p.id for p in planned]
@@ -106,7 +105,7 @@ async def insert_campaigns(
                 p.name,
                 p.connection_id,
                 p.channel,
-                audience if audiences is None else audiences[n],
+                audiences[n],
                 content,
                 [step.model_dump(mode="json") for step in p.steps],
                 p.interval_seconds,
