@@ -5,14 +5,12 @@ each service's to `docs/asyncapi/<service>.json`."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from faststream.rabbit import RabbitBroker
 from faststream.specification import AsyncAPI
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-
 
 VERSION = "1.0.0"
 

@@ -110,7 +110,7 @@ async def log_fields(msg: StreamMessage[Any]) -> dict[str, str]:
     the decoded model from the message's cache)."""
     try:
         event = await msg.decode()
-    except InvalidMessage:
+    except (InvalidMessage, ValueError):  # ValueError: not JSON, to a default decoder
         return {}
     return {name: str(getattr(event, name)) for name in LOG_FIELDS if hasattr(event, name)}
 
