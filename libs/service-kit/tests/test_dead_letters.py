@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from contracts.names import DEAD_LETTER_EXCHANGE
+from faststream.message import StreamMessage
 from faststream.rabbit import (
     ExchangeType,
     RabbitBroker,
@@ -14,7 +15,6 @@ from faststream.rabbit import (
     RabbitQueue,
     TestRabbitBroker,
 )
-from faststream.message import StreamMessage
 from faststream.rabbit.annotations import RabbitMessage
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ValidationError

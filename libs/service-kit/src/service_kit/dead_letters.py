@@ -24,7 +24,7 @@ fields of its body (`LOG_FIELDS`) that it has.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import structlog
 from contracts.names import DEAD_LETTER_EXCHANGE
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from faststream.message import StreamMessage
 
 log = get_logger(__name__)
+
+P = TypeVar("P")
 
 LOG_FIELDS = ("campaign_id", "tenant_id", "connection_id", "request_id", "list_id", "import_id")
 """Body fields bound to the log lines of the message's handling, when present."""
@@ -115,6 +117,14 @@ async def log_fields(msg: StreamMessage[Any]) -> dict[str, str]:
     return {name: str(getattr(event, name)) for name in LOG_FIELDS if hasattr(event, name)}
 
 
+class _Scope(BaseMiddleware, Generic[P]):
+    """A middleware as faststream makes one per message, with its `policy`."""
+
+    def __init__(self, msg: Any, /, *, context: ContextRepo, policy: P) -> None:
+        super().__init__(msg, context=context)
+        self.policy = policy
+
+
 class DeadLetterPolicy:
     """The broker middleware (one per broker: `broker.add_middleware(policy)`)."""
 
@@ -126,11 +136,7 @@ class DeadLetterPolicy:
         return _DeadLetterScope(msg, context=context, policy=self)
 
 
-class _DeadLetterScope(BaseMiddleware):
-    def __init__(self, msg: Any, /, *, context: ContextRepo, policy: DeadLetterPolicy) -> None:
-        super().__init__(msg, context=context)
-        self.policy = policy
-
+class _DeadLetterScope(_Scope[DeadLetterPolicy]):
     async def consume_scope(self, call_next: AsyncFuncAny, msg: StreamMessage[Any]) -> Any:
         subscriber = self.context.get_local("handler_")
         if subscriber is None:  # not a subscriber's message (a reply being read)
@@ -169,11 +175,7 @@ class AnswerInvalid:
         return _AnswerInvalidScope(msg, context=context, policy=self)
 
 
-class _AnswerInvalidScope(BaseMiddleware):
-    def __init__(self, msg: Any, /, *, context: ContextRepo, policy: AnswerInvalid) -> None:
-        super().__init__(msg, context=context)
-        self.policy = policy
-
+class _AnswerInvalidScope(_Scope[AnswerInvalid]):
     async def consume_scope(self, call_next: AsyncFuncAny, msg: StreamMessage[Any]) -> Any:
         try:
             return await call_next(msg)
