@@ -6,7 +6,7 @@ SIMULATED := SIMULATORS=1 \
 	WHATSAPP_API_BASE=http://127.0.0.1:9001/v21.0 \
 	INSTAGRAM_API_BASE=http://127.0.0.1:9002/v21.0
 
-.PHONY: install infra up down status demo test lint format schemas schemas-release bench chaos clean
+.PHONY: install infra up down status demo test lint format schemas schemas-release asyncapi bench chaos clean
 
 install:  ## uv and the workspace (.venv)
 	@scripts/bootstrap.sh tools
@@ -45,6 +45,9 @@ schemas: install  ## regenerate the checked-in JSON Schemas of the events
 
 schemas-release: install  ## record the events' schemas as released (later changes must stay compatible)
 	$(PY) scripts/generate_schemas.py --release
+
+asyncapi: install  ## regenerate the checked-in AsyncAPI documents of the services (docs/asyncapi/)
+	$(PY) scripts/generate_asyncapi.py
 
 bench: install  ## throughput and latency figures (not tests)
 	$(PY) bench/run_all.py

@@ -14,12 +14,12 @@ import aio_pika
 import pytest
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
-from service_kit.consumers import Subscription
 from service_kit.errors import Unprocessable
 from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
 from service_kit.publishing import Publisher, encode
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
+from service_kit.subscribers import Binding, subscribe
 from test_support.infrastructure import delete_queues
 from test_support.waiting import eventually
 
@@ -74,11 +74,7 @@ async def kit(
         schema="kit_test",
         migrations=migrations,
     )
-    runtime.subscribe(
-        Subscription(
-            queue=queue, model=Ping, handle=handled.handle, exchange=EXCHANGE, routing_key=queue
-        )
-    )
+    subscribe(runtime.broker, Binding(queue, EXCHANGE, queue), handled.handle)
     async with runtime.running():
         handled.pool = runtime.pool
         yield runtime, handled, queue

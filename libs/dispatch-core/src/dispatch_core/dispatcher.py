@@ -30,15 +30,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from contracts.base import utc_now
-from contracts.dispatch import DispatchRequestedV1
-from contracts.names import DispatcherName, dispatch_queue
+from contracts.names import (
+    INTERNAL_EXCHANGE,
+    DispatcherName,
+    RoutingKey,
+    dispatch_queue,
+    dispatcher_queue,
+)
 from contracts.scheduling import CampaignCancelRequestedV1
 from contracts.tenants import ConnectionCheckedV1, ConnectionUpdatedV1
-from service_kit.consumers import Subscription
 from service_kit.logs import get_logger
 from service_kit.retry import TRANSIENT_ERRORS
 from service_kit.runtime import ServiceRuntime
 from service_kit.secrets import SecretBox
+from service_kit.subscribers import Binding, consumes
 
 from . import repo
 from .cancellations import CancelledCampaigns
@@ -57,6 +62,11 @@ HOLDERS = uuid.UUID("5b0c6a39-6f0e-4c55-9a51-0c7f7c2f3d11")
 MAX_LEASE_MARGIN = 2.0
 """A holder stops sending this long (or a fifth of the lease) before its lease
 would expire: room for a request that left just before to reach the platform."""
+
+
+def _own(purpose: str) -> Callable[[Dispatcher], str]:
+    """The dispatcher's own queue for `purpose` (see `dispatcher_queue`)."""
+    return lambda dispatcher: dispatcher_queue(dispatcher.name, purpose)
 
 
 class Dispatcher:
@@ -153,12 +163,14 @@ class Dispatcher:
             await sender.close()
         gc.unfreeze()  # a process that goes on (a test) gets its memory back
 
+    @consumes(_own("connections"), INTERNAL_EXCHANGE, RoutingKey.CONNECTION_UPDATED)
     async def on_connection_updated(self, event: ConnectionUpdatedV1) -> None:
         if event.channel not in self.channels:
             return
         await repo.upsert_connection(self._pool, event, self._box)
         await self.refresh()
 
+    @consumes(_own("connection-checks"), INTERNAL_EXCHANGE, RoutingKey.CONNECTION_CHECKED)
     async def on_connection_checked(self, event: ConnectionCheckedV1) -> None:
         """The platform accepted the connection's credentials when asked: a pause made
         because it refused those same credentials ends (the process that sends for
@@ -176,6 +188,7 @@ class Dispatcher:
         for sender in list(self.senders.values()):
             await sender.reread_pause()
 
+    @consumes(_own("cancellations"), INTERNAL_EXCHANGE, RoutingKey.CAMPAIGN_CANCEL)
     async def on_cancel(self, event: CampaignCancelRequestedV1) -> None:
         await self.cancelled.add(self._pool, event.campaign_id, event.requested_at)
         log.info("campaign cancelled: its queued jobs will not be sent")
@@ -252,14 +265,7 @@ class Dispatcher:
         )
         await repo.add_leases(self._pool, [config.key])
         self.senders[config.key] = sender
-        await self._runtime.subscribe_now(
-            Subscription(
-                queue=dispatch_queue(self.name, config.tenant_id, config.connection_id),
-                model=DispatchRequestedV1,
-                handle=sender.receive,
-                single_active_consumer=True,
-                prefetch=8,
-                log_fields=lambda _: {"connection_id": config.connection_id},
-            )
-        )
+        queue = dispatch_queue(self.name, config.tenant_id, config.connection_id)
+        binding = Binding(queue, prefetch=8, single_active_consumer=True)
+        await self._runtime.subscribe_now(binding, sender.receive)
         log.info("serving connection", connection_id=config.connection_id, channel=config.channel)

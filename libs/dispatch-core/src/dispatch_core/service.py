@@ -1,26 +1,23 @@
-"""A dispatcher service, wired: the runtime, its consumers, and the Dispatcher."""
+"""A dispatcher service, wired: the runtime, its handlers, and the Dispatcher."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from contracts.audience import MessageInboundV1
 from contracts.base import MESSENGER_OF, utc_now
 from contracts.names import (
     DIALOGS_EXCHANGE,
-    INTERNAL_EXCHANGE,
     DispatcherName,
     RoutingKey,
     dispatcher_queue,
 )
-from contracts.scheduling import CampaignCancelRequestedV1
-from contracts.tenants import ConnectionCheckedV1, ConnectionUpdatedV1
-from service_kit.consumers import Subscription
 from service_kit.runtime import ServiceRuntime
 from service_kit.sealing import seal_stored
 from service_kit.secrets import SecretBox
+from service_kit.subscribers import Binding, routers_of, subscribe
 from starlette.applications import Starlette
 
 from .dispatcher import Dispatcher
@@ -77,38 +74,11 @@ def build_dispatcher_app(
         inbox_poll_seconds=settings.dispatch_inbox_poll_seconds,
         holder_id=holder_id(settings, service, port),
     )
-    runtime.subscribe(
-        Subscription(
-            queue=dispatcher_queue(name, "connections"),
-            model=ConnectionUpdatedV1,
-            handle=dispatcher.on_connection_updated,
-            exchange=INTERNAL_EXCHANGE,
-            routing_key=RoutingKey.CONNECTION_UPDATED,
-        )
-    )
-    runtime.subscribe(
-        Subscription(
-            queue=dispatcher_queue(name, "connection-checks"),
-            model=ConnectionCheckedV1,
-            handle=dispatcher.on_connection_checked,
-            exchange=INTERNAL_EXCHANGE,
-            routing_key=RoutingKey.CONNECTION_CHECKED,
-            log_fields=lambda e: {"connection_id": e.connection_id},
-        )
-    )
-    runtime.subscribe(
-        Subscription(
-            queue=dispatcher_queue(name, "cancellations"),
-            model=CampaignCancelRequestedV1,
-            handle=dispatcher.on_cancel,
-            exchange=INTERNAL_EXCHANGE,
-            routing_key=RoutingKey.CAMPAIGN_CANCEL,
-            log_fields=lambda e: {"campaign_id": str(e.campaign_id)},
-        )
-    )
+    runtime.include(*routers_of(dispatcher))
     inbound = InboundLog(pool) if track_inbound else None
     if inbound is not None:
-        runtime.subscribe(_inbound_subscription(name, channels, inbound))
+        subscribe(runtime.broker, _inbound_binding(name), _inbound_recorder(channels, inbound))
+    runtime.publishes(RoutingKey.DELIVERY_REPORTED)
 
     async def seal() -> None:
         await seal_stored(runtime.pool, box, CREDENTIALS)
@@ -129,9 +99,13 @@ def holder_id(settings: DispatchSettings, service: str, port: int | None) -> str
     return settings.dispatch_holder_id or f"{socket.gethostname()}/{service}:{port}"
 
 
-def _inbound_subscription(
-    name: DispatcherName, channels: Sequence[str], inbound: InboundLog
-) -> Subscription[MessageInboundV1]:
+def _inbound_binding(name: DispatcherName) -> Binding:
+    return Binding(dispatcher_queue(name, "inbound"), DIALOGS_EXCHANGE, RoutingKey.MESSAGE_INBOUND)
+
+
+def _inbound_recorder(
+    channels: Sequence[str], inbound: InboundLog
+) -> Callable[[MessageInboundV1], Awaitable[None]]:
     """Every inbound message of the platform arrives; those of another messenger
     are dropped here, those of connections this dispatcher does not serve by SQL."""
     messengers = {MESSENGER_OF[channel] for channel in channels}
@@ -140,11 +114,4 @@ def _inbound_subscription(
         if event.channel is None or event.channel in messengers:
             await inbound.record(event)
 
-    return Subscription(
-        queue=dispatcher_queue(name, "inbound"),
-        model=MessageInboundV1,
-        handle=record,
-        exchange=DIALOGS_EXCHANGE,
-        routing_key=RoutingKey.MESSAGE_INBOUND,
-        log_fields=lambda e: {"connection_id": e.connection_id},
-    )
+    return record

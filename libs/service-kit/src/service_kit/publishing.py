@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from contracts.catalog import CATALOG
 from faststream.rabbit import RabbitBroker, RabbitQueue
 from pydantic import BaseModel
 
-from .topology import quorum_queue
+from .topology import quorum_queue, topic_exchange
+
+if TYPE_CHECKING:
+    from faststream.rabbit.broker.registrator import RabbitRegistrator
 
 
 def encode(message: BaseModel) -> bytes:
@@ -76,3 +82,19 @@ class Publisher:
     async def declare(self, queue: RabbitQueue) -> None:
         await self.broker.declare_queue(queue)
         self._declared.add(queue.name)
+
+
+def declare_publishers(registrator: RabbitRegistrator, routing_keys: Iterable[str]) -> None:
+    """A faststream publisher per event (`contracts.catalog`), so the service's
+    AsyncAPI document lists what it publishes; `Publisher` and the outbox relay
+    publish them."""
+    entries = {entry.routing_key: entry for entry in CATALOG}
+    for key in routing_keys:
+        entry = entries[key]
+        registrator.publisher(
+            exchange=topic_exchange(entry.exchange),
+            routing_key=key,
+            schema=entry.model,
+            title=f"{entry.exchange}:{key}",
+            description=(entry.model.__doc__ or "").strip() or None,
+        )

@@ -1,5 +1,5 @@
-"""One service process: its database pool, broker, consumers, outbox relay,
-background loops, and the `/health` and `/metrics` endpoints.
+"""One service process: its database pool, broker, handlers, outbox relay,
+background loops, and the `/health`, `/metrics` and AsyncAPI endpoints.
 
 Start-up waits for PostgreSQL and RabbitMQ (up to `startup_timeout_seconds`),
 migrates the service's schema, declares exchanges and dead-letter queues, starts
@@ -19,30 +19,32 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, cast
 
 import asyncpg
-from faststream.rabbit import RabbitBroker
+from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
-from faststream.rabbit.subscriber import RabbitSubscriber
 from prometheus_client import CollectorRegistry, make_asgi_app
-from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
-from .consumers import ConsumerMetrics, Subscription, declare_dead_letters, subscribe
+from . import asyncapi
 from .database import create_pool
+from .dead_letters import ConsumerMetrics, DeadLetterPolicy, declare_dead_letters
 from .logs import get_logger
 from .migrations import migrate
 from .outbox import OutboxRelay
-from .publishing import Publisher
+from .publishing import Publisher, declare_publishers
 from .retry import TRANSIENT_ERRORS, retry_transient
 from .settings import ServiceSettings
+from .subscribers import Binding, subscribe
 from .topology import declare_exchanges
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from faststream.rabbit.subscriber import RabbitSubscriber
+
 Hook = Callable[[], Awaitable[None]]
 
 log = get_logger(__name__)
@@ -77,9 +79,9 @@ class ServiceRuntime:
         )
         self.publisher = Publisher(self.broker)
         self.consumer_metrics = ConsumerMetrics(self.registry)
+        self.broker.add_middleware(DeadLetterPolicy(self.broker, self.consumer_metrics))
         self._pool: asyncpg.Pool[Any] | None = None
         self._relay: OutboxRelay | None = None
-        self._queues: list[str] = []
         self._on_connected: list[Hook] = []
         self._on_started: list[Hook] = []
         self._on_stopping: list[Hook] = []
@@ -100,16 +102,26 @@ class ServiceRuntime:
             raise RuntimeError(f"{self.name}: the outbox relay is not running yet")
         return self._relay
 
-    def subscribe(self, subscription: Subscription[M]) -> RabbitSubscriber:
-        self._queues.append(subscription.queue)
-        return subscribe(self.broker, subscription, self.consumer_metrics)
+    def include(self, *routers: RabbitRouter) -> None:
+        """The service's handlers (see `service_kit.subscribers.routers_of`)."""
+        for router in routers:
+            self.broker.include_router(router)
 
-    async def subscribe_now(self, subscription: Subscription[M]) -> RabbitSubscriber:
-        """Add a consumer to the running broker (a queue learned of at run time)."""
-        await declare_dead_letters(self.broker, [subscription.queue])
-        subscriber = self.subscribe(subscription)
+    def publishes(self, *routing_keys: str) -> None:
+        """Declare the events the service publishes (its outbox's included), so its
+        AsyncAPI document lists them."""
+        declare_publishers(self.broker, routing_keys)
+
+    @property
+    def queues(self) -> list[str]:
+        subscribers = cast("list[RabbitSubscriber]", self.broker.subscribers)
+        return [subscriber.queue.name for subscriber in subscribers]
+
+    async def subscribe_now(self, binding: Binding, handler: Callable[..., Any]) -> None:
+        """Add a handler to the running broker (a queue learned of at run time)."""
+        subscriber = subscribe(self.broker, binding, handler)
+        await declare_dead_letters(self.broker, [subscriber.queue.name])
         await subscriber.start()
-        return subscriber
 
     def on_connected(self, hook: Hook) -> None:
         """Runs once the database is migrated and the broker connected, before any
@@ -147,7 +159,7 @@ class ServiceRuntime:
             await migrate(self._pool, self.schema, self.migrations, self.library_migrations)
             await _until_up(self.broker.connect, "RabbitMQ", deadline)
             await declare_exchanges(self.broker)
-            await declare_dead_letters(self.broker, self._queues)
+            await declare_dead_letters(self.broker, self.queues)
             self._relay = OutboxRelay(self._pool, self.publisher, self.registry)
             for hook in self._on_connected:
                 await hook()
@@ -156,7 +168,7 @@ class ServiceRuntime:
             for hook in self._on_started:
                 await hook()
             self.ready = True
-            log.info("service started", queues=self._queues)
+            log.info("service started", queues=self.queues)
             yield
         finally:
             self.ready = False
@@ -183,7 +195,8 @@ class ServiceRuntime:
     # HTTP
 
     def routes(self) -> list[BaseRoute]:
-        """`/health` (503 until everything is up) and `/metrics`."""
+        """`/health` (503 until everything is up), `/metrics`, and the AsyncAPI
+        document (`/asyncapi.json`, `/asyncapi.yaml`)."""
 
         async def health(_: Request) -> JSONResponse:
             report = await self.health()
@@ -192,6 +205,7 @@ class ServiceRuntime:
         return [
             Route("/health", health, methods=["GET"]),
             Mount("/metrics", app=make_asgi_app(self.registry)),
+            *asyncapi.routes(self.name, self.broker),
         ]
 
     def worker_app(self) -> Starlette:

@@ -1,4 +1,4 @@
-"""The AI composer: one consumer, a backend to write with, and its store."""
+"""The AI composer: one handler, a backend to write with, and its store."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from contracts.composer import ComposeRequestedV1
-from contracts.names import INTERNAL_EXCHANGE, Queue, RoutingKey
-from service_kit.consumers import Subscription
+from contracts.names import RoutingKey
 from service_kit.logs import get_logger
 from service_kit.runtime import ServiceRuntime
+from service_kit.subscribers import routers_of
 from starlette.applications import Starlette
 
 from .backends.base import Backend
@@ -44,10 +43,6 @@ def create_backend(settings: Settings, metrics: ComposerMetrics) -> Backend:
     )
 
 
-def _campaign_id(request: ComposeRequestedV1) -> dict[str, str]:
-    return {"campaign_id": str(request.jobs[0].campaign_id)}
-
-
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     runtime = ServiceRuntime("ai-composer", settings, schema="ai_composer", migrations=MIGRATIONS)
@@ -62,18 +57,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         chunk_seconds=settings.composer_chunk_seconds,
         deadline_seconds=settings.composer_deadline_seconds,
     )
-    handlers = Handlers(composer, runtime.publisher)
-    runtime.subscribe(
-        Subscription(
-            queue=Queue.COMPOSER_COMPOSE,
-            model=ComposeRequestedV1,
-            handle=handlers.on_compose,
-            exchange=INTERNAL_EXCHANGE,
-            routing_key=RoutingKey.COMPOSE,
-            prefetch=settings.composer_prefetch,
-            log_fields=_campaign_id,
-        )
-    )
+    handlers = Handlers(composer, runtime.publisher, prefetch=settings.composer_prefetch)
+    runtime.include(*routers_of(handlers))
+    runtime.publishes(RoutingKey.DISPATCH_SEND)
 
     async def announce_backend() -> None:
         if backend.name == "builtin":

@@ -1,21 +1,30 @@
-"""The composer's consumer: a batch of deliveries to write, handed on to the
+"""The composer's handler: a batch of deliveries to write, handed on to the
 connection's dispatcher queue as their texts are ready."""
 
 from __future__ import annotations
 
+import structlog
 from contracts.composer import ComposeRequestedV1
 from contracts.dispatch import DispatchJob, DispatchRequestedV1
-from contracts.names import DISPATCHER_OF, RoutingKey, dispatch_queue
+from contracts.names import DISPATCHER_OF, INTERNAL_EXCHANGE, Queue, RoutingKey, dispatch_queue
 from service_kit.publishing import Publisher
+from service_kit.subscribers import consumes
 
 from .composer import Composer
 
 
 class Handlers:
-    def __init__(self, composer: Composer, publisher: Publisher) -> None:
+    def __init__(self, composer: Composer, publisher: Publisher, *, prefetch: int) -> None:
         self._composer = composer
         self._publisher = publisher
+        self.prefetch = prefetch
 
+    @consumes(
+        Queue.COMPOSER_COMPOSE,
+        INTERNAL_EXCHANGE,
+        RoutingKey.COMPOSE,
+        prefetch=lambda handlers: handlers.prefetch,
+    )
     async def on_compose(self, request: ComposeRequestedV1) -> None:
         queue = dispatch_queue(
             DISPATCHER_OF[request.channel], request.tenant_id, request.connection_id
@@ -35,4 +44,6 @@ class Handlers:
                 single_active_consumer=True,
             )
 
-        await self._composer.compose(request, deliver)
+        # the batch's campaign, on every log line of its composing
+        with structlog.contextvars.bound_contextvars(campaign_id=str(request.jobs[0].campaign_id)):
+            await self._composer.compose(request, deliver)

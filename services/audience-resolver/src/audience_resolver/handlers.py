@@ -1,4 +1,4 @@
-"""Consumers of the audience-resolver: decode, apply the domain's rules, store,
+"""The audience-resolver's handlers: decode, apply the domain's rules, store,
 publish.  Every one is idempotent, and commits before the kit acknowledges."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import functools
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from contracts.audience import (
     AudienceEstimateRequestedV1,
@@ -21,11 +21,15 @@ from contracts.audience import (
     MessageInboundV1,
 )
 from contracts.base import utc_now
+from contracts.names import DIALOGS_EXCHANGE as DIALOGS
+from contracts.names import INTERNAL_EXCHANGE as INTERNAL
+from contracts.names import Queue, RoutingKey
 from contracts.tenants import TenantUpdatedV1
 from pydantic import BaseModel
 from service_kit.errors import Unprocessable
 from service_kit.logs import get_logger
 from service_kit.runtime import ServiceRuntime
+from service_kit.subscribers import consumes
 
 from .domain import (
     Unresolvable,
@@ -46,24 +50,25 @@ from .repo import estimates as estimates_repo
 from .repo import lists as lists_repo
 from .repo import snapshots as snapshots_repo
 from .repo import tenants as tenants_repo
+from .settings import Settings
 from .streaming import SnapshotStream
 
-M = TypeVar("M", bound=BaseModel)
+P = ParamSpec("P")
 R = TypeVar("R", bound=BaseModel | None)
 
 log = get_logger(__name__)
 
 
 def dead_letter_refused_values(
-    handle: Callable[[M], Awaitable[R]],
-) -> Callable[[M], Awaitable[R]]:
+    handle: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[R]]:
     """A message whose values PostgreSQL refuses (a NUL character in a text) will
     never be stored: it goes to the dead-letter queue at once, with the reason."""
 
     @functools.wraps(handle)
-    async def guarded(message: M) -> R:
+    async def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return await handle(message)
+            return await handle(*args, **kwargs)
         except contacts_repo.REFUSED_VALUES as error:
             raise Unprocessable(f"PostgreSQL refuses its values: {error}") from error
 
@@ -71,8 +76,11 @@ def dead_letter_refused_values(
 
 
 class Handlers:
-    def __init__(self, runtime: ServiceRuntime, metrics: ResolverMetrics) -> None:
+    def __init__(
+        self, runtime: ServiceRuntime, metrics: ResolverMetrics, settings: Settings
+    ) -> None:
         self._runtime = runtime
+        self.settings = settings
         self._metrics = metrics
         self._known_tenants: set[str] = set()
         """Tenants seen to exist (a tenant is never removed, so this only grows)."""
@@ -90,6 +98,8 @@ class Handlers:
             return None
         return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
+    @consumes(Queue.RESOLVER_TENANTS, INTERNAL, RoutingKey.TENANT_UPDATED)
+    @dead_letter_refused_values
     async def on_tenant_updated(self, event: TenantUpdatedV1) -> None:
         await tenants_repo.record_tenant(self._pool, event.tenant_id, event.updated_at)
         self._known_tenants.add(event.tenant_id)
@@ -105,6 +115,8 @@ class Handlers:
             )
         self._known_tenants.add(tenant_id)
 
+    @consumes(Queue.RESOLVER_CONTACT_UPSERTED, DIALOGS, RoutingKey.CONTACT_UPSERTED)
+    @dead_letter_refused_values
     async def on_contact_upserted(self, event: ContactUpsertedV1) -> None:
         """A tenant that does not exist, or a time ahead of the clock, is refused
         (dead-lettered with the reason)."""
@@ -118,6 +130,13 @@ class Handlers:
         await contacts_repo.apply_changes(self._pool, event.tenant_id, changes)
         self._metrics.contacts_upserted.labels("upsert").inc()
 
+    @consumes(
+        Queue.RESOLVER_CONTACTS_IMPORTED,
+        INTERNAL,
+        RoutingKey.CONTACTS_IMPORTED,
+        prefetch=lambda handlers: handlers.settings.import_concurrency,
+    )
+    @dead_letter_refused_values
     async def on_contacts_imported(self, batch: ContactsImportedV1) -> None:
         """One statement for the batch; should PostgreSQL refuse a value in it (the
         API rejects such rows, but not every producer may), row by row instead,
@@ -146,6 +165,8 @@ class Handlers:
                 await contacts_repo.refresh_statistics(self._pool)
             log.info("planner statistics refreshed after a bulk import", rows=batch.total_contacts)
 
+    @consumes(Queue.RESOLVER_MESSAGE_INBOUND, DIALOGS, RoutingKey.MESSAGE_INBOUND)
+    @dead_letter_refused_values
     async def on_message_inbound(self, event: MessageInboundV1) -> None:
         """A tenant that does not exist, or a `received_at` ahead of the clock, is
         refused (dead-lettered with the reason)."""
@@ -163,6 +184,13 @@ class Handlers:
                 connection_id=event.connection_id,
             )
 
+    @consumes(
+        Queue.RESOLVER_SNAPSHOT,
+        INTERNAL,
+        RoutingKey.AUDIENCE_SNAPSHOT,
+        prefetch=lambda handlers: handlers.settings.snapshot_concurrency,
+    )
+    @dead_letter_refused_values
     async def on_snapshot_requested(self, request: AudienceSnapshotRequestedV1) -> None:
         """Take the snapshot once; stream it (again, on a repeated request: the
         consumers downstream are idempotent)."""
@@ -193,6 +221,8 @@ class Handlers:
             batch_count = await stream.publish(snapshot, request.batch_size)
         log.info("snapshot streamed", batch_count=batch_count)
 
+    @consumes(Queue.RESOLVER_ESTIMATE, INTERNAL, RoutingKey.AUDIENCE_ESTIMATE)
+    @dead_letter_refused_values
     async def on_estimate_requested(
         self, request: AudienceEstimateRequestedV1
     ) -> AudienceEstimateV1:
@@ -209,12 +239,21 @@ class Handlers:
                 return unresolvable_estimate(problem, connection_id=request.connection_id)
         return estimate_of(matching, unreached, connection_id=request.connection_id)
 
+    @consumes(
+        Queue.RESOLVER_LIST_UPLOADED,
+        INTERNAL,
+        RoutingKey.AUDIENCE_LIST_UPLOADED,
+        prefetch=lambda handlers: handlers.settings.import_concurrency,
+    )
+    @dead_letter_refused_values
     async def on_list_uploaded(self, part: AudienceListUploadedV1) -> None:
         owner = await lists_repo.store_part(self._pool, part)
         if owner != part.tenant_id:
             raise Unprocessable(f"list {part.list_id} belongs to another tenant")
         self._metrics.list_ids_stored.inc(len(part.external_ids))
 
+    @consumes(Queue.RESOLVER_LIST_CLOSE, INTERNAL, RoutingKey.AUDIENCE_LIST_CLOSE)
+    @dead_letter_refused_values
     async def on_list_close(self, request: AudienceListCloseRequestedV1) -> AudienceListV1:
         """The reply: not complete while parts are still being stored; once every
         part is, the list's counts and an estimate of whom it reaches now."""

@@ -1,26 +1,18 @@
-"""The campaign-api: FastAPI for people and services, consumers for events."""
+"""The campaign-api: FastAPI for people and services, handlers for events."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
-from contracts.campaigns import (
-    CampaignCancelledV1,
-    CampaignCompletedV1,
-    CampaignRequestedV1,
-    CampaignStartedV1,
-)
-from contracts.dispatch import DeliveriesReportedV1
-from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, Queue, RoutingKey
+from contracts.names import RoutingKey
 from fastapi import FastAPI
-from service_kit.consumers import Subscription
+from service_kit.dead_letters import AnswerInvalid
 from service_kit.runtime import ServiceRuntime
 from service_kit.sealing import seal_stored
 from service_kit.secrets import SecretBox
+from service_kit.subscribers import routers_of
 
 from .api import (
     api_keys,
@@ -38,7 +30,7 @@ from .api import (
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.errors import install_error_handlers
 from .auth import Authenticator
-from .handlers import Handlers
+from .handlers import REQUESTS, Handlers
 from .repo.accounts import CREDENTIALS
 from .resends import Resends
 from .settings import Settings
@@ -48,68 +40,25 @@ from .usecases.services import AppServices
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _campaign_id(event: object) -> dict[str, str]:
-    return {"campaign_id": str(getattr(event, "campaign_id", ""))}
+PUBLISHES = (
+    RoutingKey.CAMPAIGN_ACCEPTED,
+    RoutingKey.CAMPAIGN_REJECTED,
+    RoutingKey.CAMPAIGN_SCHEDULED,
+    RoutingKey.CAMPAIGN_CANCEL,
+    RoutingKey.TENANT_UPDATED,
+    RoutingKey.CONNECTION_UPDATED,
+    RoutingKey.CONNECTION_CHECKED,
+    RoutingKey.CONTACTS_IMPORTED,
+    RoutingKey.AUDIENCE_ESTIMATE,
+    RoutingKey.AUDIENCE_LIST_UPLOADED,
+    RoutingKey.AUDIENCE_LIST_CLOSE,
+)
 
 
-def _subscribe(runtime: ServiceRuntime, handlers: Handlers) -> None:
-    runtime.subscribe(
-        Subscription(
-            queue=Queue.API_CAMPAIGN_REQUESTED,
-            model=CampaignRequestedV1,
-            handle=handlers.on_campaign_requested,
-            exchange=CAMPAIGNS_EXCHANGE,
-            routing_key=RoutingKey.CAMPAIGN_REQUESTED,
-            on_invalid=handlers.on_invalid_campaign_request,
-            log_fields=lambda e: {"request_id": e.request_id, "tenant_id": e.tenant_id},
-        )
-    )
-    internal: list[Subscription[Any]] = [
-        Subscription(
-            queue=Queue.API_RECIPIENTS,
-            model=RecipientsResolvedV1,
-            handle=handlers.on_recipients,
-            routing_key=RoutingKey.RECIPIENTS_RESOLVED,
-        ),
-        Subscription(
-            queue=Queue.API_AUDIENCE_SNAPSHOTTED,
-            model=AudienceSnapshottedV1,
-            handle=handlers.on_snapshotted,
-            routing_key=RoutingKey.AUDIENCE_SNAPSHOTTED,
-        ),
-        Subscription(
-            queue=Queue.API_DELIVERIES,
-            model=DeliveriesReportedV1,
-            handle=handlers.on_deliveries,
-            routing_key=RoutingKey.DELIVERY_REPORTED,
-            prefetch=64,
-        ),
-    ]
-    lifecycle: list[Subscription[Any]] = [
-        Subscription(
-            queue=Queue.API_CAMPAIGN_STARTED,
-            model=CampaignStartedV1,
-            handle=handlers.on_started,
-            routing_key=RoutingKey.CAMPAIGN_STARTED,
-        ),
-        Subscription(
-            queue=Queue.API_CAMPAIGN_COMPLETED,
-            model=CampaignCompletedV1,
-            handle=handlers.on_completed,
-            routing_key=RoutingKey.CAMPAIGN_COMPLETED,
-        ),
-        Subscription(
-            queue=Queue.API_CAMPAIGN_CANCELLED,
-            model=CampaignCancelledV1,
-            handle=handlers.on_cancelled,
-            routing_key=RoutingKey.CAMPAIGN_CANCELLED,
-        ),
-    ]
-    for exchange, subscriptions in ((INTERNAL_EXCHANGE, internal), (CAMPAIGNS_EXCHANGE, lifecycle)):
-        for subscription in subscriptions:
-            subscription.exchange = exchange
-            subscription.log_fields = _campaign_id
-            runtime.subscribe(subscription)
+def _wire(runtime: ServiceRuntime, handlers: Handlers) -> None:
+    answer = AnswerInvalid(handlers.on_invalid_campaign_request, runtime.consumer_metrics)
+    runtime.include(*routers_of(handlers, {REQUESTS: [answer]}))
+    runtime.publishes(*PUBLISHES)
 
 
 def body_limits(settings: Settings) -> BodyLimits:
@@ -140,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     box = SecretBox.from_settings(settings)
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
     submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
-    _subscribe(runtime, Handlers(runtime, submissions))
+    _wire(runtime, Handlers(runtime, submissions))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,4 +1,4 @@
-"""Consumers of the campaign-api: campaign requests from other services, and the
+"""The campaign-api's handlers: campaign requests from other services, and the
 facts the other services report about campaigns (recipients, outcomes, life)."""
 
 from __future__ import annotations
@@ -14,10 +14,14 @@ from contracts.campaigns import (
     CampaignStartedV1,
 )
 from contracts.dispatch import DeliveriesReportedV1
+from contracts.names import CAMPAIGNS_EXCHANGE as CAMPAIGNS
+from contracts.names import INTERNAL_EXCHANGE as INTERNAL
+from contracts.names import Queue, RoutingKey
 from pydantic import ValidationError
 from service_kit.errors import field_errors, summarize
 from service_kit.logs import get_logger
 from service_kit.runtime import ServiceRuntime
+from service_kit.subscribers import consumes
 
 from .domain.model import Principal, Refusal
 from .repo import Pool
@@ -26,6 +30,9 @@ from .repo import deliveries as deliveries_repo
 from .submissions import Submissions
 
 log = get_logger(__name__)
+
+REQUESTS = "requests"
+"""The area of the campaign requests, whose invalid ones are answered (`AnswerInvalid`)."""
 
 
 class Handlers:
@@ -38,6 +45,7 @@ class Handlers:
     def _pool(self) -> Pool:
         return self._runtime.pool
 
+    @consumes(Queue.API_CAMPAIGN_REQUESTED, CAMPAIGNS, RoutingKey.CAMPAIGN_REQUESTED, area=REQUESTS)
     async def on_campaign_requested(self, event: CampaignRequestedV1) -> None:
         """Accept or reject; the outcome goes out as campaign.accepted/rejected.v1."""
         caller = Principal(
@@ -89,6 +97,7 @@ class Handlers:
             self._steps[campaign_id] = found
         return self._steps[campaign_id]
 
+    @consumes(Queue.API_RECIPIENTS, INTERNAL, RoutingKey.RECIPIENTS_RESOLVED)
     async def on_recipients(self, event: RecipientsResolvedV1) -> None:
         steps = await self._step_count(event.campaign_id)
         if steps is None:
@@ -96,6 +105,7 @@ class Handlers:
             return
         await deliveries_repo.add_recipients(self._pool, event.campaign_id, event.recipients, steps)
 
+    @consumes(Queue.API_AUDIENCE_SNAPSHOTTED, INTERNAL, RoutingKey.AUDIENCE_SNAPSHOTTED)
     async def on_snapshotted(self, event: AudienceSnapshottedV1) -> None:
         await campaigns_repo.set_audience(
             self._pool,
@@ -105,19 +115,23 @@ class Handlers:
             event.unknown_external_ids,
         )
 
+    @consumes(Queue.API_DELIVERIES, INTERNAL, RoutingKey.DELIVERY_REPORTED, prefetch=64)
     async def on_deliveries(self, event: DeliveriesReportedV1) -> None:
         await deliveries_repo.record_results(self._pool, event.results)
 
+    @consumes(Queue.API_CAMPAIGN_STARTED, CAMPAIGNS, RoutingKey.CAMPAIGN_STARTED)
     async def on_started(self, event: CampaignStartedV1) -> None:
         await campaigns_repo.mark_started(
             self._pool, event.campaign_id, event.started_at, event.audience_size
         )
 
+    @consumes(Queue.API_CAMPAIGN_COMPLETED, CAMPAIGNS, RoutingKey.CAMPAIGN_COMPLETED)
     async def on_completed(self, event: CampaignCompletedV1) -> None:
         await campaigns_repo.mark_finished(
             self._pool, event.campaign_id, "completed", event.finished_at, event.audience_size
         )
 
+    @consumes(Queue.API_CAMPAIGN_CANCELLED, CAMPAIGNS, RoutingKey.CAMPAIGN_CANCELLED)
     async def on_cancelled(self, event: CampaignCancelledV1) -> None:
         await campaigns_repo.mark_finished(
             self._pool, event.campaign_id, "cancelled", event.finished_at, event.audience_size

@@ -1,4 +1,4 @@
-"""Consumers of the scheduler: campaigns to run or stop, tenants' limits, the
+"""The scheduler's handlers: campaigns to run or stop, tenants' limits, the
 audience snapshot as it arrives, and the outcomes that move chains on."""
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from uuid import UUID
 from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
 from contracts.base import utc_now
 from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
-from contracts.names import RoutingKey
+from contracts.names import INTERNAL_EXCHANGE as INTERNAL
+from contracts.names import Queue, RoutingKey
 from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1
 from contracts.tenants import TenantUpdatedV1
 from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
+from service_kit.subscribers import consumes
 
 from .domain.model import Applied
 from .domain.outcomes import cancelled_results, skipped_results, tally
@@ -59,10 +61,12 @@ class Handlers:
                 self._metrics.campaigns_finished.labels(FINAL_EVENTS[event.routing_key]).inc()
         self._runtime.outbox.notify()
 
+    @consumes(Queue.SCHEDULER_TENANTS, INTERNAL, RoutingKey.TENANT_UPDATED)
     async def on_tenant_updated(self, event: TenantUpdatedV1) -> None:
         await campaigns_repo.upsert_tenant(self._pool, event)
         self._releaser.wake()  # a campaign may have waited for the tenant's limit
 
+    @consumes(Queue.SCHEDULER_CAMPAIGN_SCHEDULED, INTERNAL, RoutingKey.CAMPAIGN_SCHEDULED)
     async def on_campaign_scheduled(self, event: CampaignScheduledV1) -> None:
         events: list[OutgoingMessage] = []
         async with self._pool.acquire() as conn, conn.transaction():
@@ -81,6 +85,7 @@ class Handlers:
         log.info("campaign scheduled", start_at=event.start_at.isoformat())
         self._releaser.wake()
 
+    @consumes(Queue.SCHEDULER_RECIPIENTS, INTERNAL, RoutingKey.RECIPIENTS_RESOLVED)
     async def on_recipients(self, event: RecipientsResolvedV1) -> None:
         events: list[OutgoingMessage] = []
         async with self._pool.acquire() as conn, conn.transaction():
@@ -109,6 +114,7 @@ class Handlers:
         self._published(events)
         self._releaser.wake()
 
+    @consumes(Queue.SCHEDULER_AUDIENCE_SNAPSHOTTED, INTERNAL, RoutingKey.AUDIENCE_SNAPSHOTTED)
     async def on_snapshotted(self, event: AudienceSnapshottedV1) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
             await campaigns_repo.set_snapshot_size(
@@ -121,6 +127,7 @@ class Handlers:
         self._published(events)
         self._releaser.wake()
 
+    @consumes(Queue.SCHEDULER_DELIVERIES, INTERNAL, RoutingKey.DELIVERY_REPORTED, prefetch=16)
     async def on_deliveries(self, event: DeliveriesReportedV1) -> None:
         by_campaign: dict[UUID, dict[tuple[int, int], DeliveryResult]] = defaultdict(dict)
         for result in event.results:
@@ -195,6 +202,7 @@ class Handlers:
         await campaigns_repo.hold(conn, campaign_id, until(last), last.error_reason)
         log.info("waiting for the connection's next allowance", until=until(last).isoformat())
 
+    @consumes(Queue.SCHEDULER_CAMPAIGN_CANCEL, INTERNAL, RoutingKey.CAMPAIGN_CANCEL)
     async def on_cancel(self, event: CampaignCancelRequestedV1) -> None:
         events: list[OutgoingMessage] = []
         async with self._pool.acquire() as conn, conn.transaction():
