@@ -1,18 +1,15 @@
 """Pacing one connection's sends within its limits.
 
 One process sends for a connection at a time (it holds the connection's lease,
-see `leases`), so the pacer lives in memory and sees every send.  A send is
+see `ownership`), so the pacer lives in memory and sees every send.  A send is
 booked (`wait_turn`), leaves (`depart`, right before the request is written) and
 is answered (`answered`); a booking that never leaves is `release`d.
 
 * rate: sends are spaced `1/rate` apart on a virtual schedule (GCRA); a send
-  late by up to `LATENESS_FORGIVEN` (a slow wake-up, a slow claim, a busy
-  machine) keeps its place on the schedule, so such delays do not add up and
-  the sends after it catch up; one later than that moves the schedule to
-  `LATENESS_FORGIVEN` behind it while the connection is sending (the window
-  guard below holds sends past their slots by a round trip, so a busy
-  schedule falls behind every second: a stall then is still caught up), and
-  after a quiet spell starts it afresh; so at most that much ever bursts;
+  late by up to `LATENESS_FORGIVEN` keeps its place on the schedule, so the
+  sends after it catch up; one later than that moves the schedule to
+  `LATENESS_FORGIVEN` behind it while the connection is sending, and after a
+  quiet spell starts it afresh; so at most that much ever bursts;
 * a hard guard keeps every 1-second window of the platform at or under `rate`
   sends: a request reaches the platform some time between the moment it left
   and the moment its answer came back, so send `k + rate` is allowed only a

@@ -1,54 +1,21 @@
 """One connection's sender: takes its jobs in order and sends each at most once.
 
-Jobs arrive in batches (`dispatch.send.v1`); each batch is stored in the inbox
-table and acknowledged at once (`receive`), so however long sending takes, the
-broker never times the message out and redelivers it while it is being sent.
-The process that holds the connection's lease (see `dispatcher`) works the
-inbox in order:
+`receive` stores a batch of jobs (`dispatch.send.v1`) in the inbox and returns at
+once, so the broker's message is acknowledged however long sending takes.  While
+this process holds the connection's lease, the sender works the inbox in order:
+each job waits for one of `max_in_flight` slots and its turn, is checked again
+right before every call, claimed (`sending`) and sent, and its outcome recorded
+and reported; a batch leaves the inbox once all its outcomes are reported.
 
-1. It waits for an in-flight slot (at most `max_in_flight` per connection).
-2. Without any call, it may end here: its campaign was cancelled, the
-   connection was removed or is paused, or one of the channel's policies skips
-   it (recorded `skipped` with the rule's name) or defers it (a rate such as a
-   daily cap: reported `deferred` with the time it may go, and not recorded
-   here, so the scheduler's next release of it is sent like a new job).
-   Otherwise it waits for its turn (pacing), less `CLAIM_LEAD`.
-3. Right before every call, the first and each retry alike, it checks again
-   that it may go: this process still sends for the connection, the campaign
-   is not cancelled, the connection is not paused (and, after a wait of a
-   second or more, the policies); then it is claimed in PostgreSQL (`sending`),
-   waits out the rest of its turn (what of `CLAIM_LEAD` the claim left) and
-   goes to the platform.  Claims of messages going out together are written
-   in one statement (`GroupWriter`), so the database pays per round trip, not
-   per message.
-4. Its outcome is recorded (again grouped), then reported, then the slot is
-   freed; a batch leaves the inbox once all its outcomes are reported.
+What a crash can leave: at most `max_in_flight` deliveries of the connection
+`sending`, which the process taking the connection over reports `unknown` and
+never sends again; it sends every other job as if nothing happened.
+(docs/architecture.md follows one message through these steps.)
 
-What a crash can leave: a delivery is `sending` only from its claim (made at
-most `CLAIM_LEAD` before the call) until its outcome is recorded, and the claim
-is made while the message holds one of the connection's `max_in_flight` slots.
-So a process killed at any moment leaves at most `max_in_flight` deliveries per
-connection `sending`, each of which was on the wire (or had just been answered,
-or had failed in a way that may have delivered it: a timeout, a 5xx; or was
-about to leave, within `CLAIM_LEAD`); the process that takes the connection
-over reports exactly those as `unknown` and never sends them again.  Every
-other job is sent by it as if nothing happened: those still in the inbox, and
-those the platform had refused for its rate (a 429 proves the message was not
-delivered, so it goes back to `claimed` while it waits).
-
-A 429 pauses the whole connection for `retry_after` (or the platform's backoff)
-and the message is sent again, however many times that takes; transient
-failures are retried with backoff up to `max_attempts`; a restricted account
-pauses the connection (until new credentials or the pause's end) and fails
-what it cannot send.
-
-The parts, each with one job: `inbox` (the batches, in order, retired once
-reported), `ownership` (the lease, as each step checks it), `pauses` (a
-restricted account's pause), `clients` (the platform client, replaced when the
-settings change), `slots`, `message_path` (one message from its slot to its
-reported outcome), `send_checks` (whether it may still go), `attempts` (its calls:
-the 429, transient and blocked paths), `delivery_writes` (claims and outcomes in
-one statement) and `pacing`; they read and write through a `SenderStore`.
+Its parts, each with one job: `inbox`, `ownership` (the lease), `pauses`,
+`clients`, `slots`, `message_path` (one message from its slot to its reported
+outcome), `send_checks`, `attempts` (the 429, transient and blocked paths),
+`delivery_writes` and `pacing`; they read and write through a `SenderStore`.
 """
 
 from __future__ import annotations

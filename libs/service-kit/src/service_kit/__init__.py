@@ -7,7 +7,9 @@ own schema, migrated from plain SQL on start), `sql` (statements loaded from
 `publishing`, `consumers` (decode, retry what is transient, dead-letter what
 cannot be processed), `errors` (validation errors by field, `Unprocessable`),
 `retry` (waiting out what passes) and `backoff` (the waits every retry of the
-system takes), `outbox` (events committed with the state that caused them),
-`runtime` (one process: pool, broker, consumers, background loops, `/health` and
-`/metrics`), `runner` (JSON logs, then uvicorn on the service's port).
+system takes), `secrets` and `sealing` (credentials sealed with `SECRETS_KEYS`,
+and sealed again with the newest key at start), `outbox` (events committed with
+the state that caused them), `runtime` (one process: pool, broker, consumers,
+background loops, `/health` and `/metrics`), `runner` (JSON logs, then uvicorn
+on the service's port).
 """

@@ -1,5 +1,5 @@
 """The Instagram Messaging API: `POST /<IG_ID>/messages` (or `/me/messages`), and
-what its answers mean for a delivery (PLATFORMS.md lists the codes)."""
+what its answers mean for a delivery (the codes are the constants below)."""
 
 from __future__ import annotations
 

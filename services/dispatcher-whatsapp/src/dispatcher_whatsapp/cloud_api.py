@@ -1,5 +1,5 @@
 """The WhatsApp Cloud API: `POST /<PHONE_NUMBER_ID>/messages`, and what its
-answers mean for a delivery (PLATFORMS.md lists the codes)."""
+answers mean for a delivery (the codes are the constants below)."""
 
 from __future__ import annotations
 

@@ -9,10 +9,8 @@ next slot and the jobs for the dispatcher (in the outbox) commit together, and t
 outbox relay publishes the jobs after the commit (an interval campaign's at once,
 and its next slot counts from the broker's confirm: see `_publish_now`).  A crash
 before the commit leaves nothing released; one after it leaves the jobs to the
-relay of the next process.
-(The relay can publish a job twice if it dies between the broker's confirm and
-deleting the row: the same message, with the same message id and release time,
-which the dispatcher's claim makes a no-op; the release itself happened once.)
+relay of the next process, which may publish a job twice but never releases a
+delivery twice.
 
 A campaign held for a rate's next allowance (a delivery came back `deferred`:
 see `handlers`) releases nothing until then, by the injected `clock`; its

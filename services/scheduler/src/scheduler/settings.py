@@ -9,16 +9,14 @@ class Settings(ServiceSettings):
     """`SCHEDULER_PORT` (8082); `SNAPSHOT_LEAD_SECONDS`: how long before the start
     time the audience is snapshotted, so the first message leaves on time;
     `RELEASE_WINDOW`: deliveries of one campaign in flight at most (interval 0);
-    `RELEASE_BATCH`: deliveries per dispatch message; `MAX_IDLE_SECONDS`: the
+    `RELEASE_BATCH`: deliveries per dispatch message (why 6,000 and 2,000:
+    docs/decisions/scheduler-release-batches.md); `MAX_IDLE_SECONDS`: the
     longest the release loop sleeps without being woken;
     `RELEASE_LOOP_STALL_SECONDS`: /health fails when the loop made no progress
     for this long."""
 
     scheduler_port: int = 8082
     snapshot_lead_seconds: float = 5.0
-    # measured with bench/scheduler on 2 cores: batches of 500 under a window of
-    # 2,000 released 3,600/s; 2,000 under 6,000 release 5,500/s (each batch costs
-    # round trips, and the window keeps three of them in flight)
     release_window: int = 6000
     release_batch: int = 2000
     max_idle_seconds: float = 0.5
