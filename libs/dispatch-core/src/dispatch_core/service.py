@@ -51,13 +51,7 @@ def build_dispatcher_app(
     `StartupRefused` without `SECRETS_KEYS` (outside development)."""
     service = f"dispatcher-{name}"
     box = SecretBox.from_settings(settings)
-    runtime = ServiceRuntime(
-        service,
-        settings,
-        schema=service.replace("-", "_"),
-        migrations=migrations,
-        library_migrations=[("dispatch-core", MIGRATIONS)],
-    )
+    runtime = _runtime(service, settings, migrations, box)
 
     def pool() -> Pool:
         return runtime.pool
@@ -79,11 +73,6 @@ def build_dispatcher_app(
     if inbound is not None:
         subscribe(runtime.broker, _inbound_binding(name), _inbound_recorder(channels, inbound))
     runtime.publishes(RoutingKey.DELIVERY_REPORTED)
-
-    async def seal() -> None:
-        await seal_stored(runtime.pool, box, CREDENTIALS)
-
-    runtime.on_connected(seal)
     runtime.on_started(dispatcher.start)
     runtime.on_stopping(dispatcher.stop)
     app = runtime.worker_app()
@@ -97,6 +86,26 @@ def holder_id(settings: DispatchSettings, service: str, port: int | None) -> str
     """`DISPATCH_HOLDER_ID`, else this slot: host name, service and port (two live
     processes on one host cannot listen on one port; see `service_kit.runner`)."""
     return settings.dispatch_holder_id or f"{socket.gethostname()}/{service}:{port}"
+
+
+def _runtime(
+    service: str, settings: DispatchSettings, migrations: Path | None, box: SecretBox
+) -> ServiceRuntime:
+    """The service's runtime on its own schema, with dispatch-core's migrations
+    before its own; once connected, it seals stored credentials with the newest key."""
+    runtime = ServiceRuntime(
+        service,
+        settings,
+        schema=service.replace("-", "_"),
+        migrations=migrations,
+        library_migrations=[("dispatch-core", MIGRATIONS)],
+    )
+
+    async def seal() -> None:
+        await seal_stored(runtime.pool, box, CREDENTIALS)
+
+    runtime.on_connected(seal)
+    return runtime
 
 
 def _inbound_binding(name: DispatcherName) -> Binding:

@@ -31,7 +31,7 @@ from service_kit.logs import get_logger
 from . import repo
 from .backends.base import Backend
 from .domain.model import Brief, Composed, Deadline, Draft, GenerationFailed, Rejection
-from .domain.validation import DUPLICATE, clean, problem
+from .domain.validation import DUPLICATE, Problem, clean, problem
 from .metrics import ComposerMetrics
 
 Deliver = Callable[[list[DispatchJob]], Awaitable[None]]
@@ -96,16 +96,7 @@ class Composer:
         backend = self._backend
         recipient = job.recipient
         fields = recipient_fields(recipient.name, recipient.external_id, recipient.attributes)
-        brief = Brief(
-            campaign_id=job.campaign_id,
-            recipient_no=job.recipient_no,
-            step_no=job.step_no,
-            prompt=personalize(request.prompt, fields),
-            channel=request.channel,
-            recipient=recipient,
-            fallback_text=_fallback_text(request, fields),
-            deadline=None if self._deadline_seconds is None else Deadline(self._deadline_seconds),
-        )
+        brief = self._brief(request, job, fields)
         personal = tuple(fields.values())
         for attempt in range(1, self._max_attempts + 1):
             if brief.deadline is not None and brief.deadline.passed:
@@ -131,21 +122,9 @@ class Composer:
             finally:
                 self._metrics.generation.labels(backend.name).observe(time.perf_counter() - started)
             text = clean(draft.text)
-            found = problem(Draft(text, draft.truncated), request.channel)
-            if found is None:
-                written = Composed(
-                    job.campaign_id,
-                    job.recipient_no,
-                    job.step_no,
-                    text,
-                    backend.composition,
-                    attempt,
-                )
-                kept = await repo.keep_written(self._pool(), written, personal)
-                if kept is not None:
-                    self._metrics.composed.labels(backend.name, "written").inc()
-                    return kept
-                found = DUPLICATE
+            found = await self._keep(request, job, Draft(text, draft.truncated), attempt, personal)
+            if isinstance(found, Composed):
+                return found
             if attempt < self._max_attempts:
                 self._metrics.regenerations.labels(found.kind).inc()
             brief = replace(brief, rejected=(*brief.rejected, Rejection(text, found.detail)))
@@ -155,6 +134,46 @@ class Composer:
             problems=[rejection.problem for rejection in brief.rejected],
         )
         return await self._fall_back(request, job, brief, personal, "rejected", self._max_attempts)
+
+    def _brief(self, request: ComposeRequestedV1, job: ComposeJob, fields: dict[str, str]) -> Brief:
+        """What the backend writes the job's text from, its personal fields filled."""
+        return Brief(
+            campaign_id=job.campaign_id,
+            recipient_no=job.recipient_no,
+            step_no=job.step_no,
+            prompt=personalize(request.prompt, fields),
+            channel=request.channel,
+            recipient=job.recipient,
+            fallback_text=_fallback_text(request, fields),
+            deadline=None if self._deadline_seconds is None else Deadline(self._deadline_seconds),
+        )
+
+    async def _keep(
+        self,
+        request: ComposeRequestedV1,
+        job: ComposeJob,
+        draft: Draft,
+        attempt: int,
+        personal: tuple[str, ...],
+    ) -> Composed | Problem:
+        """The draft (cleaned) stored as the job's text, or why it cannot be used:
+        it fails a check, or the campaign already used it (`DUPLICATE`)."""
+        found = problem(draft, request.channel)
+        if found is not None:
+            return found
+        written = Composed(
+            job.campaign_id,
+            job.recipient_no,
+            job.step_no,
+            draft.text,
+            self._backend.composition,
+            attempt,
+        )
+        kept = await repo.keep_written(self._pool(), written, personal)
+        if kept is None:
+            return DUPLICATE
+        self._metrics.composed.labels(self._backend.name, "written").inc()
+        return kept
 
     async def _fall_back(
         self,
