@@ -1,6 +1,6 @@
 """Outcomes go out in batches (`delivery.reported.v1`): as soon as `batch_size`
 are waiting, or `linger` seconds after the first one, and always before the
-job message that produced them is acknowledged.
+batch of jobs that produced them leaves the inbox.
 
 Every report costs its consumers (scheduler, campaign-api) a transaction, so
 the batches are large (why these sizes:
