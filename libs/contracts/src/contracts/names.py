@@ -103,8 +103,8 @@ def dispatcher_queue(dispatcher: DispatcherName, purpose: str) -> str:
 def dispatch_queue(dispatcher: DispatcherName, tenant_id: str, connection_id: str) -> str:
     """The queue of one sender account's jobs.
 
-    One queue per connection, consumed by a single active consumer, so one
-    process at a time owns a connection's rate limit however many replicas run.
+    One queue per connection, consumed by a single active consumer; which
+    process sends the jobs is decided by the connection's lease, not by the queue.
     Jobs are published to it through the default exchange.
     """
     tenant = _QUEUE_PART.sub("_", tenant_id)
