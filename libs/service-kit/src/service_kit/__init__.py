@@ -4,12 +4,13 @@
 logs through structlog), `database` and `migrations` (a pool on the service's
 own schema, migrated from plain SQL on start), `sql` (statements loaded from
 `.sql` files), `topology` (exchanges, quorum queues, dead-letter queues),
-`publishing`, `consumers` (decode, retry what is transient, dead-letter what
-cannot be processed), `errors` (validation errors by field, `Unprocessable`),
+`publishing`, `subscribers` (typed handlers, `@consumes`, routers),
+`dead_letters` (the middleware that retries what is transient and dead-letters
+what cannot be processed), `asyncapi` (the service's AsyncAPI document), `errors` (validation errors by field, `Unprocessable`),
 `retry` (waiting out what passes) and `backoff` (the waits every retry of the
 system takes), `secrets` and `sealing` (credentials sealed with `SECRETS_KEYS`,
 and sealed again with the newest key at start), `outbox` (events committed with
-the state that caused them), `runtime` (one process: pool, broker, consumers,
+the state that caused them), `runtime` (one process: pool, broker, handlers,
 background loops, `/health` and `/metrics`), `runner` (JSON logs, then uvicorn
 on the service's port).
 """
