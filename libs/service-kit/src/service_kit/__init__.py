@@ -6,7 +6,8 @@ own schema, migrated from plain SQL on start), `sql` (statements loaded from
 `.sql` files), `topology` (exchanges, quorum queues, dead-letter queues),
 `publishing`, `subscribers` (typed handlers, `@consumes`, routers),
 `dead_letters` (the middleware that retries what is transient and dead-letters
-what cannot be processed), `asyncapi` (the service's AsyncAPI document), `errors` (validation errors by field, `Unprocessable`),
+what cannot be processed), `asyncapi` (the service's AsyncAPI document),
+`errors` (validation errors by field, `Unprocessable`),
 `retry` (waiting out what passes) and `backoff` (the waits every retry of the
 system takes), `secrets` and `sealing` (credentials sealed with `SECRETS_KEYS`,
 and sealed again with the newest key at start), `outbox` (events committed with
