@@ -32,8 +32,18 @@ def _lines(captured: str) -> list[dict[str, str]]:
             "aiormq.connection",
             "error when creating transport: <AMQPConnectionError: (111, 'Connection refused')>",
         ),
+        (
+            "service_kit.broker",
+            "CancelledError: [Errno 320] CONNECTION_FORCED - broker forced connection closure "
+            "with reason 'shutdown'",
+        ),
     ],
-    ids=["channel close callback", "connection closed by the broker", "reconnect refused"],
+    ids=[
+        "channel close callback",
+        "connection closed by the broker",
+        "reconnect refused",
+        "handler cancelled by the broker's shutdown",
+    ],
 )
 def test_a_broker_restart_is_logged_as_a_warning(
     capsys: pytest.CaptureFixture[str], logger: str, message: str
@@ -51,4 +61,6 @@ def test_other_errors_of_the_broker_clients_stay_errors(
     configure_logging("test")
     logging.getLogger("aio_pika.tools").error("Callback <x> error: KeyError: 'y'")
     logging.getLogger("aiormq.connection").error("Unexpected frame")
-    assert [line["level"] for line in _lines(capsys.readouterr().out)] == ["error", "error"]
+    logging.getLogger("service_kit.broker").error("CancelledError: ")
+    levels = [line["level"] for line in _lines(capsys.readouterr().out)]
+    assert levels == ["error", "error", "error"]

@@ -5,7 +5,9 @@ each service's to `docs/asyncapi/<service>.json`."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import yaml  # type: ignore[import-untyped]  # faststream's own dependency, for its YAML
 from faststream.rabbit import RabbitBroker
 from faststream.specification import AsyncAPI
 from starlette.requests import Request
@@ -19,14 +21,31 @@ def document(service: str, broker: RabbitBroker) -> AsyncAPI:
     return AsyncAPI(broker, title=service, version=VERSION, schema_version="3.0.0")
 
 
-def rendered(service: str, broker: RabbitBroker) -> str:
-    """The document as checked in: JSON with sorted keys, so a diff shows a change.
-    The server's URL (which broker, which vhost) is the deployment's, left out."""
-    spec = document(service, broker).to_specification().to_jsonable()
+def specification(service: str, broker: RabbitBroker) -> dict[str, Any]:
+    """The document as a JSON value, without what is the deployment's own (which
+    broker, which vhost), so every deployment of the code serves the same one."""
+    spec: dict[str, Any] = document(service, broker).to_specification().to_jsonable()
     for server in spec.get("servers", {}).values():
         server["host"] = "rabbitmq:5672"
         server["pathname"] = "/"
-    return json.dumps(spec, indent=2, sort_keys=True) + "\n"
+    _neutral_vhosts(spec)
+    return spec
+
+
+def _neutral_vhosts(value: Any) -> None:
+    if isinstance(value, dict):
+        if "vhost" in value:
+            value["vhost"] = "/"
+        for item in value.values():
+            _neutral_vhosts(item)
+    elif isinstance(value, list):
+        for item in value:
+            _neutral_vhosts(item)
+
+
+def rendered(service: str, broker: RabbitBroker) -> str:
+    """The document as checked in: JSON with sorted keys, so a diff shows a change."""
+    return json.dumps(specification(service, broker), indent=2, sort_keys=True) + "\n"
 
 
 def routes(service: str, broker: RabbitBroker) -> list[BaseRoute]:
@@ -36,7 +55,7 @@ def routes(service: str, broker: RabbitBroker) -> list[BaseRoute]:
         return Response(rendered(service, broker), media_type="application/json")
 
     async def as_yaml(_: Request) -> Response:
-        text = document(service, broker).to_specification().to_yaml()
+        text = yaml.safe_dump(specification(service, broker), sort_keys=True)
         return Response(text, media_type="application/yaml")
 
     return [

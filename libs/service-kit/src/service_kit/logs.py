@@ -19,14 +19,23 @@ _QUIET = ("aiormq", "aio_pika", "asyncio", "uvicorn.access", "faststream.access"
 Telegram bot's URL holds its token."""
 
 
+BROKER_LOGGER = "service_kit.broker"
+"""The logger faststream's broker is given (`ServiceRuntime`): its lines go through
+the root's JSON handler, where faststream's own logger would print coloured text
+(and a logger under `faststream` would too: that one has its handler and does not
+propagate)."""
+
 _RECONNECTING = {
+    # a handler cancelled because the broker closed its channel: redelivered later
+    BROKER_LOGGER: re.compile(r"^CancelledError: .*CONNECTION_FORCED"),
     "aiormq.connection": re.compile(
         r"^(Unexpected connection close from remote|error when creating transport)"
     ),
     "aio_pika.tools": re.compile(r"RobustChannel\._on_close .* error: ChannelInvalidStateError"),
 }
-"""What aio-pika and aiormq log at ERROR while the broker restarts (the connection
-closed by it, each channel's close callback, each refused reconnect attempt),
+"""What faststream, aio-pika and aiormq log at ERROR while the broker restarts (the
+handlers it cancelled, the connection closed by it, each channel's close callback, each
+refused reconnect attempt),
 though they reconnect by themselves: a service that cannot reconnect fails
 `/health` instead."""
 

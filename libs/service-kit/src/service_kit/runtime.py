@@ -33,7 +33,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from . import asyncapi
 from .database import create_pool
 from .dead_letters import ConsumerMetrics, DeadLetterPolicy, declare_dead_letters
-from .logs import get_logger
+from .logs import BROKER_LOGGER, get_logger
 from .migrations import migrate
 from .outbox import OutboxRelay
 from .publishing import Publisher, declare_publishers
@@ -74,6 +74,7 @@ class ServiceRuntime:
             app_id=name,
             reconnect_interval=settings.rabbitmq_reconnect_seconds,
             graceful_timeout=15.0,
+            logger=logging.getLogger(BROKER_LOGGER),
             log_level=logging.DEBUG,
             middlewares=[RabbitPrometheusMiddleware(registry=self.registry, app_name=name)],
         )
