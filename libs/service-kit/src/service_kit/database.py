@@ -34,8 +34,8 @@ async def ensure_database(dsn: str) -> None:
             quoted = '"' + name.replace('"', '""') + '"'
             await admin.execute(f"CREATE DATABASE {quoted}")
             log.info("database created", database=name)
-        except asyncpg.DuplicateDatabaseError:
-            pass
+        except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+            pass  # made meanwhile by another process starting (the second: a race in pg_database)
         finally:
             await admin.close()
     else:
