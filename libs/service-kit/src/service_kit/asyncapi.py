@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # faststream's own dependency, for its YAML
+import yaml  # type: ignore[import-untyped]
 from faststream.rabbit import RabbitBroker
 from faststream.specification import AsyncAPI
 from starlette.requests import Request
