@@ -7,6 +7,7 @@ moment a service answers /health again."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,6 +17,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import aio_pika.exceptions
+from test_support.infrastructure import delete_queues
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = ROOT / "deploy" / "local" / "stack.py"
@@ -115,10 +119,10 @@ def remove_vhost() -> None:
         return
     try:
         listed = _rabbitmqctl("list_queues", "-p", vhost(), "name", "--no-table-headers")
-        for queue in listed.split():
-            _rabbitmqctl("delete_queue", "-p", vhost(), queue)
+        queues = [name for name in listed.split() if not name.endswith(".dlq")]
+        asyncio.run(delete_queues(RABBITMQ_URL, queues))  # with their dead-letter queues
         _rabbitmqctl("delete_vhost", vhost())
-    except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as failed:
+    except (subprocess.SubprocessError, OSError, aio_pika.exceptions.AMQPError) as failed:
         print(f"the RabbitMQ vhost {vhost()} is left: deleting it failed ({failed})")
 
 

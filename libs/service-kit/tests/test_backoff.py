@@ -14,6 +14,7 @@ import pydantic
 import pytest
 from service_kit.backoff import TRANSIENT, Backoff
 from service_kit.retry import retry_transient
+from test_support.waiting import eventually
 
 
 def test_waits_grow_by_the_factor_and_stop_at_the_longest() -> None:
@@ -157,8 +158,11 @@ async def test_without_give_up_after_it_retries_until_cancelled() -> None:
     operation, calls = failing([ConnectionRefusedError("down")] * 1000)
     quick = Backoff(first=0.001, longest=0.001)
     task = asyncio.create_task(retry_transient(operation, what="connect", backoff=quick))
-    while len(calls) < 5:
-        await asyncio.sleep(0.01)
+
+    async def retried_five_times() -> bool:
+        return len(calls) >= 5
+
+    await eventually(retried_five_times, what="five attempts")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
