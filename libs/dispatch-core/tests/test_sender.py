@@ -20,15 +20,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from contracts.audience import Recipient
 from contracts.base import utc_now
-from contracts.dispatch import DeliveryResult, DispatchJob, DispatchRequestedV1, OutboundText
+from contracts.dispatch import DeliveryResult, DispatchJob, DispatchRequestedV1
 from dispatch_core import repo
 from dispatch_core.limits import DEFAULTS
 from dispatch_core.metrics import DispatchMetrics
 from dispatch_core.model import ConnectionConfig, RateLimited, Retry, SendOutcome, Sent
 from dispatch_core.sender import ConnectionSender
 from prometheus_client import CollectorRegistry
+from test_support.dispatching import text_job
 from test_support.waiting import eventually
 
 TENANT, CONNECTION = "t1", "bot-1"
@@ -267,17 +267,7 @@ def take_over(sender: ConnectionSender, *, seconds: float = 3600.0) -> None:
 
 
 def jobs(campaign: uuid.UUID, count: int) -> list[DispatchJob]:
-    return [
-        DispatchJob(
-            campaign_id=campaign,
-            recipient_no=n,
-            step_no=1,
-            recipient=Recipient(recipient_no=n, contact_id=f"c:{n}", external_id=str(4000 + n)),
-            content=OutboundText(text=f"hello {n}"),
-            released_at=utc_now(),
-        )
-        for n in range(1, count + 1)
-    ]
+    return [text_job(campaign, n) for n in range(1, count + 1)]
 
 
 def request(batch: list[DispatchJob]) -> DispatchRequestedV1:

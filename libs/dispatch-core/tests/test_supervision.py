@@ -14,13 +14,11 @@ from typing import Any
 import aio_pika
 import asyncpg
 import pytest
-from contracts.audience import Recipient
 from contracts.base import utc_now
 from contracts.dispatch import (
     DeliveryResult,
     DispatchJob,
     DispatchRequestedV1,
-    OutboundText,
 )
 from contracts.names import dispatch_queue
 from contracts.tenants import ConnectionUpdatedV1
@@ -85,17 +83,6 @@ class BrokenPublisher(Publisher):
 
     async def publish(self, message: BaseModel, **_: Any) -> None:
         raise RuntimeError("cannot publish")
-
-
-def job(campaign: uuid.UUID, n: int) -> DispatchJob:
-    return DispatchJob(
-        campaign_id=campaign,
-        recipient_no=n,
-        step_no=1,
-        recipient=Recipient(recipient_no=n, contact_id=f"c:{n}", external_id=str(4000 + n)),
-        content=OutboundText(text=f"hello {n}"),
-        released_at=utc_now(),
-    )
 
 
 class Harness:
@@ -181,7 +168,7 @@ async def test_work_that_fails_with_a_bug_is_started_again_and_sends_every_job_o
         await harness.connect()
         await eventually(lambda: sending(dispatcher), what="sending for the connection")
         campaign = uuid.uuid4()
-        jobs = [job(campaign, n) for n in range(1, 21)]
+        jobs = [dispatching.text_job(campaign, n) for n in range(1, 21)]
         await harness.send(jobs)
         reported = await harness.collect(len(jobs))
         assert policy.raised
@@ -202,7 +189,7 @@ async def test_a_stopping_process_releases_its_lease_though_its_reports_cannot_g
         await eventually(lambda: sending(dispatcher), what="sending for the connection")
         for sender in dispatcher.senders.values():
             sender._reporter._publisher = BrokenPublisher()  # the fault
-        await harness.send([job(uuid.uuid4(), n) for n in range(1, 6)])
+        await harness.send([dispatching.text_job(uuid.uuid4(), n) for n in range(1, 6)])
         await eventually(lambda: _sent(platform, 5), what="the jobs sent")
 
         connection_id = harness.connection_id

@@ -4,13 +4,35 @@
 
 from __future__ import annotations
 
+import uuid
+
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractQueue
-from contracts.dispatch import DeliveriesReportedV1, DeliveryResult, DispatchRequestedV1
+from contracts.audience import Recipient
+from contracts.base import utc_now
+from contracts.dispatch import (
+    DeliveriesReportedV1,
+    DeliveryResult,
+    DispatchJob,
+    DispatchRequestedV1,
+    OutboundText,
+)
 from contracts.names import DISPATCHER_OF, INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
 from contracts.tenants import ConnectionUpdatedV1
 from service_kit.publishing import encode
 from service_kit.topology import quorum_queue
+
+
+def text_job(campaign: uuid.UUID, n: int) -> DispatchJob:
+    """Recipient `n` of `campaign`, step 1: the text `hello <n>` to external id 4000 + n."""
+    return DispatchJob(
+        campaign_id=campaign,
+        recipient_no=n,
+        step_no=1,
+        recipient=Recipient(recipient_no=n, contact_id=f"c:{n}", external_id=str(4000 + n)),
+        content=OutboundText(text=f"hello {n}"),
+        released_at=utc_now(),
+    )
 
 
 def connection_queue(tenant_id: str, connection_id: str, channel: str) -> str:
