@@ -30,6 +30,7 @@ from .api import (
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.errors import install_error_handlers
 from .auth import Authenticator
+from .console.routes import install_console
 from .handlers import REQUESTS, Handlers
 from .repo.accounts import CREDENTIALS
 from .resends import Resends
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     app.include_router(connection_check.router)
+    install_console(app)
     app.router.routes.extend(runtime.routes())
     openapi.install(app)
     app.state.runtime = runtime

@@ -17,7 +17,8 @@ class Settings(SecretsSettings):
     `MAX_JSON_BODY_BYTES` (4 MiB), the largest request body, and `MAX_ID_LIST_BODY_BYTES`
     (64 MiB), that of the calls that carry lists of ids (creating a campaign, an estimate,
     a command); `SECRETS_KEYS` and `ENVIRONMENT`, which seal the connections'
-    credentials (`service_kit.settings.SecretsSettings`)."""
+    credentials (`service_kit.settings.SecretsSettings`); `CONSOLE_SESSION_HOURS` (12), how
+    long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
@@ -29,3 +30,6 @@ class Settings(SecretsSettings):
     connection_check_timeout_seconds: float = 10.0
     max_json_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
     max_id_list_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    console_session_hours: float = Field(default=12.0, gt=0)
+    console_secure_cookies: bool = False
+    """Mark the console's cookies `Secure` (set it where the console is served over HTTPS)."""
