@@ -58,8 +58,13 @@ def main() -> None:
         telegram.run(api)
         whatsapp.run(api)
         instagram.run(api)
+        slow = telegram.start_slow_campaign(api)
     print(
-        "\nthe services keep running (API docs: http://127.0.0.1:8080/docs), and the WhatsApp "
+        f"\nthe web console: {API}/console/ (sign in with the API key {key});\n"
+        f"campaign {slow} sends a message every 2 seconds for about ten minutes: watch it there"
+    )
+    print(
+        f"\nthe services keep running (API docs: {API}/docs), and the WhatsApp "
         "campaign's next messages go at 00:00 UTC while they do; `make down` stops them"
     )
 

@@ -119,6 +119,21 @@ def run(api: httpx.Client) -> None:
     show_results(api, campaign)
 
 
+def start_slow_campaign(api: httpx.Client) -> str:
+    """A second campaign to the same people, one message every 2 seconds: it runs
+    for about ten minutes, for the console to show live."""
+    return create_campaign(
+        api,
+        {
+            "name": "Demo: winter reminder (one message every 2 s)",
+            "connection_id": CONNECTION,
+            "audience": {"kind": "filter", "channels": ["telegram"], "labels_any": ["newsletter"]},
+            "content": {"kind": "text", "text": "Hello, {first_name|friend}! Winter is coming."},
+            "interval_seconds": 2,
+        },
+    )
+
+
 def show_results(api: httpx.Client, campaign: Campaign) -> None:
     p = campaign["progress"]
     print(

@@ -48,6 +48,23 @@ DAILY_DEFAULTS: dict[str, DailyLimits] = {
 }
 DAILY_FIELDS = frozenset(asdict(DAILY_DEFAULTS["whatsapp"]))
 
+MIN_GAP_DEFAULTS: dict[str, float] = {
+    "telegram_bot": 0.0,
+    "telegram_user": 5.0,
+    "whatsapp": 15.0,
+    "instagram": 0.0,
+}
+"""The least seconds between two messages from one account, by channel (a
+connection's `min_gap_seconds` overrides it): the dispatchers hold it whatever
+interval a campaign asks for."""
+
+
+def min_gap_seconds(channel: ConnectionChannel, overrides: ConnectionLimits) -> float:
+    """The connection's least gap between two of its messages."""
+    if overrides.min_gap_seconds is not None:
+        return overrides.min_gap_seconds
+    return MIN_GAP_DEFAULTS[channel]
+
 
 def daily_limits(channel: ConnectionChannel, overrides: ConnectionLimits) -> DailyLimits:
     """The channel's daily defaults with the connection's own settings on top."""

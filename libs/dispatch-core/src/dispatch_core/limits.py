@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from contracts.allowance import DAILY_DEFAULTS, DailyLimits
+from contracts.allowance import DAILY_DEFAULTS, MIN_GAP_DEFAULTS, DailyLimits
 from contracts.base import ConnectionChannel
 from contracts.tenants import ConnectionLimits
 
@@ -57,7 +57,7 @@ DEFAULTS: dict[str, Limits] = {
         rate_per_second=30,
         per_recipient_interval_seconds=1.0,
         max_in_flight=1,
-        min_gap_seconds=0,
+        min_gap_seconds=MIN_GAP_DEFAULTS["telegram_bot"],
         **_daily("telegram_bot"),
         reply_window_hours=None,
     ),
@@ -66,7 +66,7 @@ DEFAULTS: dict[str, Limits] = {
         rate_per_second=0.2,
         per_recipient_interval_seconds=5.0,
         max_in_flight=1,
-        min_gap_seconds=5.0,
+        min_gap_seconds=MIN_GAP_DEFAULTS["telegram_user"],
         **_daily("telegram_user"),
         reply_window_hours=24,
     ),
@@ -75,7 +75,7 @@ DEFAULTS: dict[str, Limits] = {
         rate_per_second=None,
         per_recipient_interval_seconds=6.0,
         max_in_flight=1,
-        min_gap_seconds=15.0,
+        min_gap_seconds=MIN_GAP_DEFAULTS["whatsapp"],
         **_daily("whatsapp"),
         reply_window_hours=24,
     ),
@@ -87,7 +87,7 @@ DEFAULTS: dict[str, Limits] = {
         rate_per_second=250,
         per_recipient_interval_seconds=1.0,
         max_in_flight=1,
-        min_gap_seconds=0,
+        min_gap_seconds=MIN_GAP_DEFAULTS["instagram"],
         **_daily("instagram"),
         reply_window_hours=24,
     ),
