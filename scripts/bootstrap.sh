@@ -3,6 +3,7 @@
 #   bootstrap.sh tools   uv and the workspace (.venv)
 #   bootstrap.sh infra   RabbitMQ and PostgreSQL from the OS packages, unless something
 #                        already answers on 127.0.0.1:5672 and :5432
+#   bootstrap.sh browser Chromium from the OS packages, for the console's browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,9 +80,19 @@ postgresql() {
   fi
 }
 
+browser() {
+  # the console's tests drive Debian's chromium (Playwright cannot download one here)
+  local chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+  [ -x "$chromium" ] && return 0
+  echo "installing Chromium for the console's browser tests (Debian package chromium)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 case "${1:-all}" in
   tools) tools ;;
   infra) rabbitmq; postgresql ;;
+  browser) browser ;;
   all) tools; rabbitmq; postgresql ;;
-  *) echo "usage: $0 [tools|infra|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [tools|infra|browser|all]" >&2; exit 2 ;;
 esac

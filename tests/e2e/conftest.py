@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from platform_sim.client import RunningSimulators, start_simulators
+from playwright.async_api import Browser
+from test_support.browser import chromium
 from test_support.infrastructure import (
     Infrastructure,
     create_fresh_database,
@@ -59,3 +61,10 @@ async def world(
         await sims.close()
         await delete_queues(rabbitmq_url, known_queues())
         await drop_database(database_url)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's chromium, driven by Playwright, for the console's tests."""
+    async with chromium() as found:
+        yield found
