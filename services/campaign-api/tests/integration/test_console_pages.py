@@ -289,3 +289,14 @@ async def test_another_tenants_connections_are_not_shown(api: Api, tenant: Tenan
     async with signed_in(api, tenant.admin) as admin:
         assert name not in await admin.get("/console/connections")
         await admin.post(f"/console/connections/{name}/check", expect=404)
+
+
+async def test_the_pages_speak_russian(api: Api, tenant: Tenant) -> None:
+    async with signed_in(api, tenant.admin) as admin:
+        await admin.post("/console/templates", name="ru", text="Привет", delay="now")
+        russian = {"Accept-Language": "ru-RU,ru;q=0.9"}
+        template = await admin.client.get("/console/templates/ru", headers=russian)
+        assert "Добавить шаг" in template.text
+        connections = await admin.client.get("/console/connections", headers=russian)
+        assert "Проверить доступы" in connections.text
+        assert "Работает" in connections.text
