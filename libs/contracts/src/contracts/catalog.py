@@ -49,6 +49,7 @@ CATALOG: tuple[Entry, ...] = (
     _internal(RoutingKey.TENANT_UPDATED, tenants.TenantUpdatedV1),
     _internal(RoutingKey.CONNECTION_UPDATED, tenants.ConnectionUpdatedV1),
     _internal(RoutingKey.CONNECTION_CHECKED, tenants.ConnectionCheckedV1),
+    _internal(RoutingKey.CONNECTION_STATE, tenants.ConnectionStateV1),
     _internal(RoutingKey.CONTACTS_IMPORTED, audience.ContactsImportedV1),
     _internal(RoutingKey.AUDIENCE_SNAPSHOT, audience.AudienceSnapshotRequestedV1),
     _internal(RoutingKey.AUDIENCE_ESTIMATE, audience.AudienceEstimateRequestedV1),

@@ -39,6 +39,7 @@ class RoutingKey:
     TENANT_UPDATED: Final = "tenant.updated.v1"
     CONNECTION_UPDATED: Final = "connection.updated.v1"
     CONNECTION_CHECKED: Final = "connection.checked.v1"
+    CONNECTION_STATE: Final = "connection.state.v1"
     CONTACTS_IMPORTED: Final = "contacts.imported.v1"
     AUDIENCE_SNAPSHOT: Final = "audience.snapshot.v1"
     AUDIENCE_ESTIMATE: Final = "audience.estimate.v1"
@@ -61,6 +62,7 @@ class Queue:
     API_RECIPIENTS: Final = "campaign-api.recipients"
     API_AUDIENCE_SNAPSHOTTED: Final = "campaign-api.audience-snapshotted"
     API_DELIVERIES: Final = "campaign-api.deliveries"
+    API_CONNECTION_STATES: Final = "campaign-api.connection-states"
 
     RESOLVER_CONTACT_UPSERTED: Final = "audience-resolver.contact-upserted"
     RESOLVER_MESSAGE_INBOUND: Final = "audience-resolver.message-inbound"

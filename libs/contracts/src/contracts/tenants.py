@@ -130,3 +130,25 @@ class ConnectionCheckedV1(Message):
         pattern=r"^[0-9a-f]{32}$", description="`credentials_digest()` of the checked credentials"
     )
     checked_at: UtcDatetime
+
+
+class ConnectionStateV1(Message):
+    """`connection.state.v1`: a dispatcher paused a connection (the platform banned,
+    restricted or refused it: nothing is sent until `paused_until`), or lifted such a
+    pause early (new credentials, or a successful check of the refused ones).  A
+    pause that simply runs out is not announced: it ends at `paused_until`.  Of two
+    states of one connection the later `changed_at` holds."""
+
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    paused: bool
+    paused_until: UtcDatetime | None = Field(
+        default=None, description="When the pause ends by itself (paused only)"
+    )
+    code: str | None = Field(
+        default=None, max_length=200, description="The platform's answer that paused it"
+    )
+    reason: str | None = Field(
+        default=None, max_length=2000, description="Why, in words (paused only)"
+    )
+    changed_at: UtcDatetime

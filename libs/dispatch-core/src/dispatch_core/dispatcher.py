@@ -45,7 +45,7 @@ from service_kit.runtime import ServiceRuntime
 from service_kit.secrets import SecretBox
 from service_kit.subscribers import Binding, consumes
 
-from . import repo
+from . import announcements, repo
 from .cancellations import CancelledCampaigns
 from .metrics import DispatchMetrics
 from .model import ConnectionConfig
@@ -181,6 +181,7 @@ class Dispatcher:
         lifted = await repo.lift_credentials_pause(self._pool, key, event.credentials_digest)
         if lifted is not None:
             log.info("credentials checked: the connection's pause is lifted", reason=lifted)
+            await announcements.publishing(self._runtime.publisher)(announcements.lifted(key))
         await self.reread_pauses()
 
     async def reread_pauses(self) -> None:
@@ -261,6 +262,7 @@ class Dispatcher:
             reporter=Reporter(self._runtime.publisher, config.tenant_id, config.connection_id),
             cancelled=self.cancelled,
             metrics=self.metrics,
+            announce=announcements.publishing(self._runtime.publisher),
             clock=self._clock,
         )
         await repo.add_leases(self._pool, [config.key])

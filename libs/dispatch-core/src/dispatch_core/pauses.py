@@ -12,6 +12,7 @@ from contracts.tenants import credentials_digest as digest_of_credentials
 from service_kit.logs import get_logger
 from service_kit.retry import retry_transient
 
+from .announcements import Announce, lifted, paused, unheard
 from .model import ConnectionConfig
 from .sender_store import SenderStore
 
@@ -24,8 +25,13 @@ def credentials_digest(config: ConnectionConfig) -> str:
 
 
 class ConnectionPause:
-    def __init__(self, store: SenderStore, config: ConnectionConfig) -> None:
+    def __init__(
+        self, store: SenderStore, config: ConnectionConfig, announce: Announce = unheard
+    ) -> None:
+        """`announce`: tells the system of a pause made or lifted (`connection.state.v1`)."""
         self._store = store
+        self._announce = announce
+        self._key = config.key
         self.credentials = credentials_digest(config)
         self._connection_id = config.connection_id
         self._blocked: tuple[datetime, str] | None = None
@@ -67,13 +73,16 @@ class ConnectionPause:
         if credentials == self.credentials:
             return
         self.credentials = credentials
-        if self._blocked is not None:
+        was_paused = self._blocked is not None
+        if was_paused:
             log.info("new credentials: the connection's pause is lifted")
         self._blocked = None
         await retry_transient(
             lambda: self._store.lift_pauses_of_other_credentials(credentials),
             what="lift a pause",
         )
+        if was_paused:
+            await self._announce(lifted(self._key))
 
     async def pause(self, until: datetime, code: str, reason: str, refused: bool = False) -> None:
         """Pause the connection until `until` (`refused`: the platform refused the
@@ -91,3 +100,4 @@ class ConnectionPause:
         log.warning(
             "connection paused by the platform", code=code, reason=reason, until=until.isoformat()
         )
+        await self._announce(paused(self._key, until, code, reason))

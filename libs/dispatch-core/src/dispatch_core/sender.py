@@ -33,6 +33,7 @@ from service_kit.logs import get_logger
 from service_kit.retry import keep_running
 
 from . import repo
+from .announcements import Announce, unheard
 from .attempts import Attempts
 from .clients import PlatformClients
 from .delivery_writes import DeliveryWrites
@@ -68,18 +69,20 @@ class ConnectionSender:
         reporter: Reports,
         cancelled: Container[UUID],
         metrics: DispatchMetrics,
+        announce: Announce = unheard,
         clock: Clock = utc_now,
         sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
     ) -> None:
-        """`clock`: the time of day outcomes and policies go by; `sleep`: waits out
-        a transient failure's backoff (tests pass their own)."""
+        """`announce`: tells the system of the connection's pauses; `clock`: the time
+        of day outcomes and policies go by; `sleep`: waits out a transient
+        failure's backoff (tests pass their own)."""
         self.config = config
         self._reporter = reporter
         self._pacer = SendPacer(config.limits)
         self._slots = Slots(config.limits.max_in_flight)
         self._clients = PlatformClients(client_factory, config)
         self._ownership = Ownership(store)
-        self._pause = ConnectionPause(store, config)
+        self._pause = ConnectionPause(store, config, announce)
         self._inbox = Inbox(store, reporter)
         checks = SendChecks(
             config=lambda: self.config, cancelled=cancelled, pause=self._pause, policies=policies

@@ -73,6 +73,7 @@ def build_dispatcher_app(
     if inbound is not None:
         subscribe(runtime.broker, _inbound_binding(name), _inbound_recorder(channels, inbound))
     runtime.publishes(RoutingKey.DELIVERY_REPORTED)
+    runtime.publishes(RoutingKey.CONNECTION_STATE)
     runtime.on_started(dispatcher.start)
     runtime.on_stopping(dispatcher.stop)
     app = runtime.worker_app()

@@ -17,6 +17,7 @@ from contracts.dispatch import DeliveriesReportedV1
 from contracts.names import CAMPAIGNS_EXCHANGE as CAMPAIGNS
 from contracts.names import INTERNAL_EXCHANGE as INTERNAL
 from contracts.names import Queue, RoutingKey
+from contracts.tenants import ConnectionStateV1
 from pydantic import ValidationError
 from service_kit.errors import field_errors, summarize
 from service_kit.logs import get_logger
@@ -26,6 +27,7 @@ from service_kit.subscribers import consumes
 from .domain.model import Principal, Refusal
 from .repo import Pool
 from .repo import campaigns as campaigns_repo
+from .repo import connection_states as connection_states_repo
 from .repo import deliveries as deliveries_repo
 from .submissions import Submissions
 
@@ -136,3 +138,8 @@ class Handlers:
         await campaigns_repo.mark_finished(
             self._pool, event.campaign_id, "cancelled", event.finished_at, event.audience_size
         )
+
+    @consumes(Queue.API_CONNECTION_STATES, INTERNAL, RoutingKey.CONNECTION_STATE)
+    async def on_connection_state(self, event: ConnectionStateV1) -> None:
+        """A dispatcher paused a connection or lifted its pause: the console shows it."""
+        await connection_states_repo.record_state(self._pool, event)

@@ -10,10 +10,11 @@ import itertools
 import uuid
 from collections.abc import Awaitable, Callable
 
+import aio_pika
 import pytest
 from contracts.base import utc_now
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
-from contracts.tenants import ConnectionCheckedV1, credentials_digest
+from contracts.tenants import ConnectionCheckedV1, ConnectionStateV1, credentials_digest
 from dispatcher_whatsapp.settings import Settings
 from platform_sim import SimControl
 from service_kit.publishing import encode
@@ -53,12 +54,22 @@ async def test_a_restriction_holds_until_the_credentials_change(
     people_wrote_lately: Callable[[list[int]], Awaitable[None]],
 ) -> None:
     await people_wrote_lately([1, 2, 3, 4])
+    states = await harness.channel.declare_queue("", exclusive=True)
+    await states.bind(INTERNAL_EXCHANGE, RoutingKey.CONNECTION_STATE)
     await whatsapp.set_account(harness.phone_number_id, "spam_restricted")
     await harness.connect(**QUICK, **NO_WARMUP)
     campaign = uuid.uuid4()
     await harness.send([job(campaign, 1)])
     first = (await harness.collect(1))[1]
     assert first.error_code == "131048"
+    paused = await announced(states)  # campaign-api hears of the pause
+    assert (paused.connection_id, paused.paused, paused.code) == (
+        harness.connection_id,
+        True,
+        "131048",
+    )
+    assert paused.paused_until is not None
+    assert paused.paused_until > utc_now()
 
     # the same connection saved again, other limits: still restricted, no call
     await harness.connect(daily_recipient_cap=150, **QUICK, **NO_WARMUP)
@@ -90,6 +101,24 @@ async def test_a_restriction_holds_until_the_credentials_change(
     await harness.send([job(campaign, 3)])
     third = (await harness.collect(4))[3]
     assert third.status == "sent"
+    lifted = await announced(states)  # and of its end
+    assert (lifted.connection_id, lifted.paused) == (harness.connection_id, False)
+    assert lifted.changed_at > paused.changed_at
+
+
+async def announced(states: aio_pika.abc.AbstractQueue) -> ConnectionStateV1:
+    """The next connection.state.v1 the dispatcher published."""
+    found: list[ConnectionStateV1] = []
+
+    async def arrived() -> bool:
+        message = await states.get(fail=False)
+        if message is not None:
+            await message.ack()
+            found.append(ConnectionStateV1.model_validate_json(message.body))
+        return bool(found)
+
+    await eventually(arrived, timeout=20, what="the connection's state announced")
+    return found[0]
 
 
 def checked(harness: Harness) -> bytes:

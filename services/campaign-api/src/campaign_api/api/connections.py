@@ -12,12 +12,13 @@ from contracts.tenants import ConnectionLimits, ConnectionUpdatedV1
 from fastapi import APIRouter, HTTPException, Path, Response
 from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
-from service_kit.secrets import SecretBox, SecretUnreadable
+from service_kit.secrets import SecretBox
 
 from ..domain.connections import mask_credentials
 from ..domain.model import Refusal
 from ..repo import accounts as accounts_repo
 from ..repo.accounts import ConnectionDetails
+from ..usecases.connections import open_credentials
 from .credentials import ConnectionBody
 from .deps import Admin, Member, Services, tenant_of
 from .problems import MEMBER_CALL, problems
@@ -27,18 +28,6 @@ router = APIRouter(prefix="/v1/connections", tags=["connections"], responses=MEM
 log = get_logger(__name__)
 
 ConnectionPath = Annotated[str, Path(pattern=ID_PATTERN, description="The instance id")]
-
-
-def open_credentials(box: SecretBox, details: ConnectionDetails) -> dict[str, str] | None:
-    """The connection's credentials in clear, in memory; None when none of the keys
-    opens them (the key that sealed them was removed from `SECRETS_KEYS`)."""
-    if details.sealed_credentials is None:
-        return None
-    try:
-        return box.open_credentials(details.sealed_credentials)
-    except SecretUnreadable as error:
-        log.error(str(error), connection_id=details.connection.id)
-        return None
 
 
 def _out(details: ConnectionDetails, box: SecretBox) -> ConnectionOut:

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from contracts import allowance
-from contracts.allowance import daily_limits
-from contracts.tenants import ConnectionLimits
 
+from ..domain.connections import connection_daily_limits
 from ..domain.model import CampaignRecord, FailureReason, PlannedCampaign, Waiting
 from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
@@ -107,7 +106,7 @@ def sending_days(
     channel = details.connection.channel
     if channel != "whatsapp":
         return None
-    limits = daily_limits(channel, ConnectionLimits.model_validate(details.limits))
+    limits = connection_daily_limits(channel, details.limits)
     plan = allowance.sending_days(limits, details.first_used_at, start, recipients)
     return SendingDaysOut(
         connection_id=details.connection.id,

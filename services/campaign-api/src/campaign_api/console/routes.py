@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from .errors import install_console_errors
-from .pages import campaign, campaigns, signin, wizard
+from .pages import campaign, campaigns, connections, signin, templates, wizard
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -21,7 +21,8 @@ async def _home() -> RedirectResponse:
 def install_console(app: FastAPI) -> None:
     """Mount the console (after the API's error handlers are installed)."""
     router = APIRouter(prefix="/console", include_in_schema=False)
-    for module in (signin, campaigns, wizard, campaign):  # /campaigns/new before /{id}
+    # /campaigns/new before /campaigns/{id}
+    for module in (signin, campaigns, wizard, campaign, templates, connections):
         router.include_router(module.router)
     app.include_router(router)
     app.add_api_route("/console", _home, include_in_schema=False)

@@ -1,11 +1,24 @@
-"""How a connection's secrets are shown, and what a platform's answer to a check
-of its credentials means, in words (what works, or what to fix)."""
+"""How a connection's secrets are shown, what a platform's answer to a check of
+its credentials means, in words (what works, or what to fix), and where a
+connection stands today under its daily allowance."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from contracts.allowance import (
+    WARMUP_RULE,
+    Allowance,
+    DailyLimits,
+    allowance_at,
+    daily_limits,
+    utc_day,
+)
+from contracts.base import ConnectionChannel
+from contracts.tenants import ConnectionLimits
 
 _SHOWN = ("phone_number_id", "ig_id")
 
@@ -127,3 +140,33 @@ def _graph_answer(
     return _trouble(platform, status, said) or CheckAnswer(
         False, f"{platform} says {status} ({said})"
     )
+
+
+def connection_daily_limits(channel: ConnectionChannel, limits: Mapping[str, Any]) -> DailyLimits:
+    """A connection's daily rates: its channel's defaults with its own settings on top
+    (the arithmetic the WhatsApp dispatcher enforces, `contracts.allowance`)."""
+    return daily_limits(channel, ConnectionLimits.model_validate(limits))
+
+
+@dataclass(frozen=True)
+class DailyStanding:
+    """Where a connection stands today under its daily allowance."""
+
+    allowance: Allowance
+    """Today's allowance (recipients None: no limit), the rule and its words."""
+    day: int | None
+    """The UTC day since the number's first use, 1 on that day (None: unknown)."""
+    warming_up: bool
+    """Whether the warm-up, not the daily cap, sets today's allowance."""
+
+
+def daily_standing(
+    channel: ConnectionChannel,
+    limits: Mapping[str, Any],
+    first_used_at: datetime | None,
+    now: datetime,
+) -> DailyStanding:
+    """Today's allowance of a connection and its day since first use."""
+    today = allowance_at(connection_daily_limits(channel, limits), first_used_at, now)
+    day = (utc_day(now) - utc_day(first_used_at)).days + 1 if first_used_at else None
+    return DailyStanding(today, day, today.rule == WARMUP_RULE)

@@ -48,6 +48,16 @@ class Connection:
 
 
 @dataclass(frozen=True)
+class ConnectionPause:
+    """A connection its dispatcher paused: nothing is sent until `until`."""
+
+    until: datetime | None
+    code: str | None
+    reason: str | None
+    since: datetime
+
+
+@dataclass(frozen=True)
 class PlannedCampaign:
     """One campaign a request becomes: one per connection."""
 
