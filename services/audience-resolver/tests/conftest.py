@@ -22,6 +22,8 @@ from audience_resolver.app import create_app
 from audience_resolver.settings import Settings
 from contracts.audience import (
     Audience,
+    AudienceDialogsRequestedV1,
+    AudienceDialogsV1,
     AudienceEstimateRequestedV1,
     AudienceEstimateV1,
     AudienceListCloseRequestedV1,
@@ -31,6 +33,7 @@ from contracts.audience import (
     AudienceSnapshottedV1,
     ContactRecord,
     ContactsImportedV1,
+    FilterAudience,
     Recipient,
     RecipientsResolvedV1,
 )
@@ -54,6 +57,7 @@ RESOLVER_QUEUES = [
     Queue.RESOLVER_CONTACTS_IMPORTED,
     Queue.RESOLVER_SNAPSHOT,
     Queue.RESOLVER_ESTIMATE,
+    Queue.RESOLVER_DIALOGS,
     Queue.RESOLVER_LIST_UPLOADED,
     Queue.RESOLVER_LIST_CLOSE,
     Queue.RESOLVER_TENANTS,
@@ -182,6 +186,28 @@ class Resolver:
             content_type="application/json",
         )
         return AudienceEstimateV1.model_validate_json(reply.body)
+
+    async def dialogs(
+        self,
+        tenant_id: str,
+        *,
+        filters: FilterAudience | None = None,
+        q: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> AudienceDialogsV1:
+        """One page of the dialog list, asked as campaign-api asks it."""
+        request = AudienceDialogsRequestedV1(
+            tenant_id=tenant_id, filters=filters, q=q, cursor=cursor, limit=limit
+        )
+        reply = await self.client.request(
+            encode(request),
+            exchange=INTERNAL_EXCHANGE,
+            routing_key=RoutingKey.AUDIENCE_DIALOGS,
+            timeout=10,
+            content_type="application/json",
+        )
+        return AudienceDialogsV1.model_validate_json(reply.body)
 
     async def request_snapshot(
         self,

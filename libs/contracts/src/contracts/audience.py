@@ -262,6 +262,64 @@ class AudienceEstimateV1(Message):
     )
 
 
+MAX_DIALOG_PAGE = 200
+"""Dialogs in one `audience.dialogs.v1` reply, at most."""
+
+
+class AudienceDialogsRequestedV1(Message):
+    """`audience.dialogs.v1` (request/reply): one page of a tenant's dialogs, newest
+    first, that meet `filters` and whose name or external id contains `q` (any
+    case).  Opted-out dialogs are listed too, flagged: audiences leave them out."""
+
+    tenant_id: TenantId
+    filters: FilterAudience | None = Field(
+        default=None, description="The conditions of a filter audience; absent: every dialog"
+    )
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00]+$",
+        description="Text the dialog's name or external id contains, in any case",
+    )
+    cursor: str | None = Field(
+        default=None, max_length=64, description="The `next_cursor` of the previous page"
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_DIALOG_PAGE)
+
+
+class Dialog(Message):
+    """One dialog of a tenant as a list shows it.  `contact_id` is what a
+    `contacts` audience names it by."""
+
+    contact_id: str = Field(description="`<connection_id>:<external_id>`")
+    connection_id: str
+    channel: Messenger | None = Field(
+        default=None, description="None for a dialog known only from an inbound message"
+    )
+    external_id: str
+    name: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    functions_executed: list[str] = Field(default_factory=list)
+    last_inbound_at: UtcDatetime | None = None
+    locale: str | None = None
+    opted_out: bool = Field(
+        default=False, description="The person opted out: no campaign includes this dialog"
+    )
+
+
+class AudienceDialogsV1(Message):
+    """The reply to `audience.dialogs.v1`."""
+
+    items: list[Dialog] = Field(default_factory=list)
+    next_cursor: str | None = Field(
+        default=None, description="Where the next page starts; None on the last page"
+    )
+    error: str | None = Field(
+        default=None, description="Why the page cannot be given (a cursor it never gave)"
+    )
+
+
 class Recipient(Message):
     """One recipient of a campaign, numbered from 1 in snapshot order, with the
     contact's fields that personal fields, the composer and policies need."""

@@ -53,6 +53,7 @@ CATALOG: tuple[Entry, ...] = (
     _internal(RoutingKey.CONTACTS_IMPORTED, audience.ContactsImportedV1),
     _internal(RoutingKey.AUDIENCE_SNAPSHOT, audience.AudienceSnapshotRequestedV1),
     _internal(RoutingKey.AUDIENCE_ESTIMATE, audience.AudienceEstimateRequestedV1),
+    _internal(RoutingKey.AUDIENCE_DIALOGS, audience.AudienceDialogsRequestedV1),
     _internal(RoutingKey.RECIPIENTS_RESOLVED, audience.RecipientsResolvedV1),
     _internal(RoutingKey.AUDIENCE_SNAPSHOTTED, audience.AudienceSnapshottedV1),
     _internal(RoutingKey.AUDIENCE_LIST_UPLOADED, audience.AudienceListUploadedV1),

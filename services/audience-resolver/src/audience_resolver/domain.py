@@ -16,6 +16,8 @@ reported by reason: no dialog, or opted out.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -124,8 +126,9 @@ class Conditions:
     """What every contact of a filter audience meets; `None` is no condition.
 
     To add a condition: a field here, its line in `conditions_of`, and the same
-    `($n IS NULL OR ...)` line in the two statements that apply filters
-    (`insert_matching_recipients.sql`, `count_matching.sql`).
+    `($n IS NULL OR ...)` line in the three statements that apply filters
+    (`insert_matching_recipients.sql`, `count_matching.sql`,
+    `select_dialogs_page.sql`).
     """
 
     channels: list[str] | None = None
@@ -199,6 +202,45 @@ def conditions_of(audience: FilterAudience | AllAudience, *, now: datetime) -> C
         locales=None if locales is None else [normalized_locale(locale) for locale in locales],
         name_pattern=None if name is None else like_pattern(name),
     )
+
+
+@dataclass(frozen=True)
+class DialogPosition:
+    """A dialog's place in the dialog list (newest first): when it was first
+    stored, and its contact row for dialogs stored at the same moment.  Neither
+    ever changes, so pages never skip or repeat a dialog."""
+
+    created_at: datetime
+    ref: int
+
+
+def dialog_cursor(position: DialogPosition) -> str:
+    """The opaque cursor of the page after `position`."""
+    text = f"{position.created_at.isoformat()}|{position.ref}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def read_dialog_cursor(cursor: str | None) -> DialogPosition | None:
+    """Where the page `cursor` names starts (None: at the newest).  Raises
+    `Unresolvable` for a text `dialog_cursor` never made."""
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, ref = text.partition("|")
+        position = DialogPosition(datetime.fromisoformat(at), int(ref))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        position = None
+    if position is None or position.created_at.tzinfo is None:
+        raise Unresolvable(
+            "cursor: not a cursor of this list; give the next_cursor of the previous page"
+        )
+    return position
+
+
+def search_pattern(q: str | None) -> str | None:
+    """The ILIKE pattern of a dialog search: `q` anywhere, in any case."""
+    return None if q is None else like_pattern(q)
 
 
 def _dialog(contact_id: str) -> tuple[str, str]:

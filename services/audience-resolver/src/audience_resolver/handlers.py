@@ -10,6 +10,9 @@ from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
 
 from contracts.audience import (
+    AllAudience,
+    AudienceDialogsRequestedV1,
+    AudienceDialogsV1,
     AudienceEstimateRequestedV1,
     AudienceEstimateV1,
     AudienceListCloseRequestedV1,
@@ -37,8 +40,12 @@ from .domain import (
     activity_of,
     changes_of_import,
     changes_of_upsert,
+    conditions_of,
+    dialog_cursor,
     estimate_of,
+    read_dialog_cursor,
     refreshes_statistics,
+    search_pattern,
     selection_of,
     time_ahead,
     unresolvable_estimate,
@@ -46,6 +53,7 @@ from .domain import (
 from .metrics import ResolverMetrics
 from .repo import Pool
 from .repo import contacts as contacts_repo
+from .repo import dialogs as dialogs_repo
 from .repo import estimates as estimates_repo
 from .repo import lists as lists_repo
 from .repo import snapshots as snapshots_repo
@@ -238,6 +246,28 @@ class Handlers:
             except Unresolvable as problem:
                 return unresolvable_estimate(problem, connection_id=request.connection_id)
         return estimate_of(matching, unreached, connection_id=request.connection_id)
+
+    @consumes(Queue.RESOLVER_DIALOGS, INTERNAL, RoutingKey.AUDIENCE_DIALOGS)
+    @dead_letter_refused_values
+    async def on_dialogs_requested(self, request: AudienceDialogsRequestedV1) -> AudienceDialogsV1:
+        """The reply: one page of the tenant's dialogs, newest first, opted-out ones
+        flagged; a cursor this list never gave is named in `error`."""
+        try:
+            after = read_dialog_cursor(request.cursor)
+        except Unresolvable as problem:
+            return AudienceDialogsV1(error=problem.reason)
+        conditions = conditions_of(request.filters or AllAudience(), now=utc_now())
+        with self._metrics.dialogs_seconds.time():
+            items, following = await dialogs_repo.page(
+                self._pool,
+                request.tenant_id,
+                conditions,
+                search_pattern(request.q),
+                after,
+                request.limit,
+            )
+        cursor = None if following is None else dialog_cursor(following)
+        return AudienceDialogsV1(items=items, next_cursor=cursor)
 
     @consumes(
         Queue.RESOLVER_LIST_UPLOADED,

@@ -67,3 +67,9 @@ class ResolverMetrics:
             buckets=ESTIMATE_BUCKETS,
             registry=registry,
         )
+        self.dialogs_seconds = Histogram(
+            "audience_dialogs_seconds",
+            "Time to read a page of the dialog list",
+            buckets=ESTIMATE_BUCKETS,
+            registry=registry,
+        )

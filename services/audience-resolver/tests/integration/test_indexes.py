@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from audience_resolver.domain import conditions_of
+from audience_resolver.domain import Conditions, conditions_of, search_pattern
+from audience_resolver.repo.dialogs import SELECT_DIALOGS_PAGE
 from audience_resolver.repo.estimates import COUNT_MATCHING
 from audience_resolver.repo.selections import condition_arguments
 from audience_resolver.repo.snapshots import INSERT_MATCHING_RECIPIENTS
@@ -65,12 +66,16 @@ def _index_conditions(plan: Any) -> dict[str, str]:
     return found
 
 
-async def _indexes_used(resolver: Resolver, statement: str, *arguments: Any) -> dict[str, str]:
+async def _indexes_used(
+    resolver: Resolver, statement: str, *arguments: Any, bitmaps: bool = True
+) -> dict[str, str]:
     """The indexes of the plan PostgreSQL makes for `statement` when it must not
-    read the whole table (the test tenant is too small for that to be its choice)."""
+    read the whole table (the test tenant is too small for that to be its choice);
+    with `bitmaps`, from bitmap scans only, so any index can join."""
     async with resolver.runtime.pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL enable_seqscan = off")
-        await conn.execute("SET LOCAL enable_indexscan = off")  # bitmaps: any index can join
+        if bitmaps:
+            await conn.execute("SET LOCAL enable_indexscan = off")
         plan = await conn.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *arguments)
     return _index_conditions(json.loads(plan) if isinstance(plan, str) else plan)
 
@@ -96,3 +101,27 @@ async def test_each_condition_can_use_its_tenant_scoped_index(
         resolver, INSERT_MATCHING_RECIPIENTS, *arguments, big_tenant, "tg-main", uuid.uuid4()
     )
     assert "tenant_id" in snapshot[index]
+
+
+def _dialogs_page(tenant_id: str, q: str | None) -> tuple[Any, ...]:
+    """The arguments of `select_dialogs_page.sql` for a first page of 50."""
+    return (*condition_arguments(Conditions()), tenant_id, search_pattern(q), None, None, 51)
+
+
+async def test_the_dialog_list_reads_the_tenants_newest_dialogs_from_its_index(
+    resolver: Resolver, big_tenant: str
+) -> None:
+    used = await _indexes_used(
+        resolver, SELECT_DIALOGS_PAGE, *_dialogs_page(big_tenant, None), bitmaps=False
+    )
+    assert list(used) == ["contacts_listing"]
+    assert "tenant_id" in used["contacts_listing"]
+
+
+async def test_a_dialog_search_can_use_the_tenants_trigram_indexes(
+    resolver: Resolver, big_tenant: str
+) -> None:
+    used = await _indexes_used(resolver, SELECT_DIALOGS_PAGE, *_dialogs_page(big_tenant, "2999"))
+    for index in ("contacts_search_name", "contacts_search_external_id"):
+        assert "tenant_id" in used[index]
+        assert "~~*" in used[index]

@@ -1,5 +1,5 @@
 """Asking the audience-resolver (request/reply): how many an audience matches
-now, and whether an uploaded list is stored whole."""
+now, whether an uploaded list is stored whole, and a page of the dialog list."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from uuid import UUID
 
 from contracts.audience import (
     Audience,
+    AudienceDialogsRequestedV1,
+    AudienceDialogsV1,
     AudienceEstimateRequestedV1,
     AudienceEstimateV1,
     AudienceListCloseRequestedV1,
@@ -24,16 +26,18 @@ from .domain.model import Refusal
 LIST_POLL_SECONDS = 0.1
 
 
-def _unavailable() -> Refusal:
+def _unavailable(code: str) -> Refusal:
     return Refusal(
-        "the audience-resolver did not answer in time; try again in a moment",
-        "estimate_unavailable",
-        status=503,
+        "the audience-resolver did not answer in time; try again in a moment", code, status=503
     )
 
 
 async def _ask(
-    broker: RabbitBroker, request: BaseModel, routing_key: str, wait_seconds: float
+    broker: RabbitBroker,
+    request: BaseModel,
+    routing_key: str,
+    wait_seconds: float,
+    unavailable: str = "estimate_unavailable",
 ) -> bytes:
     try:
         reply = await broker.request(
@@ -45,7 +49,7 @@ async def _ask(
             message_type=routing_key,
         )
     except TimeoutError:
-        raise _unavailable() from None
+        raise _unavailable(unavailable) from None
     body: bytes = reply.body
     return body
 
@@ -94,3 +98,13 @@ async def close_list(
                 status=503,
             )
         await asyncio.sleep(LIST_POLL_SECONDS)
+
+
+async def dialogs(
+    broker: RabbitBroker, request: AudienceDialogsRequestedV1, *, wait_seconds: float
+) -> AudienceDialogsV1:
+    """One page of the dialog list, as the audience-resolver answers it."""
+    body = await _ask(
+        broker, request, RoutingKey.AUDIENCE_DIALOGS, wait_seconds, "dialogs_unavailable"
+    )
+    return AudienceDialogsV1.model_validate_json(body)

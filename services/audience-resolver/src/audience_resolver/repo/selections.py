@@ -35,7 +35,8 @@ def condition_arguments(
     list[str] | None,
     str | None,
 ]:
-    """$1-$8 of `insert_matching_recipients.sql` and `count_matching.sql`."""
+    """$1-$8 of `insert_matching_recipients.sql`, `count_matching.sql` and
+    `select_dialogs_page.sql`."""
     return (
         conditions.channels,
         conditions.connection_ids,
