@@ -6,10 +6,11 @@ HTML fragment rendered from the same use cases as the API."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
+from contracts.audience import FilterAudience
 from contracts.base import utc_now
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from service_kit.errors import field_errors
@@ -22,14 +23,17 @@ from ...usecases import audience as audience_usecases
 from ...usecases import campaigns, templates
 from ...usecases.access import admin_tenant
 from ...usecases.connections import list_connections
+from ...usecases.dialogs import list_dialogs
 from ..deps import Posting, Signed
 from ..labels import CHANNEL_LABELS
 from ..parameters import fields
 from ..rendering import render
+from ..sessions import ConsoleSession
 from ..wizard_form import campaign_spec, reach
 from ..wizard_views import connection_rows, planned_rows
 
 router = APIRouter(prefix="/campaigns/new")
+DIALOGS_PAGE = 50
 SUBSCRIPTION_CODES = ("subscription_ends_before_start", "subscription_ended")
 
 
@@ -47,7 +51,7 @@ async def wizard_page(request: Request, svc: Services, session: Signed) -> Respo
     return render(request, "wizard.html", session, context)
 
 
-async def _problems(request: Request, session: Posting, error: Exception) -> Response:
+async def _problems(request: Request, session: ConsoleSession, error: Exception) -> Response:
     """A fragment saying what is wrong with the form, field by field."""
     if isinstance(error, ValidationError):
         items = [(item.field, item.message) for item in field_errors(error)]
@@ -69,6 +73,25 @@ async def estimate(request: Request, svc: Services, session: Posting) -> Respons
     except (ValidationError, Refusal) as error:
         return await _problems(request, session, error)
     return render(request, "wizard/_estimate.html", session, {"reach": found})
+
+
+@router.get("/dialogs")
+async def dialog_list(
+    request: Request,
+    svc: Services,
+    session: Signed,
+    q: Annotated[str, Query(max_length=200)] = "",
+    connection_id: Annotated[str, Query(max_length=64)] = "",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    """A page of the tenant's dialogs to tick (the reference's launch "from
+    Dialogs"), searched by name or id, on the chosen connection."""
+    filters = FilterAudience(connection_ids=[connection_id]) if connection_id else None
+    try:
+        page = await list_dialogs(svc, session.principal, filters, q, cursor, DIALOGS_PAGE)
+    except Refusal as refusal:
+        return await _problems(request, session, refusal)
+    return render(request, "wizard/_dialogs.html", session, {"page": page, "q": q})
 
 
 @router.post("/check")

@@ -142,14 +142,27 @@ class Wizard {
       result ? formatNumber(Number(result.dataset.estimateResult)) : "—";
   }
 
-  async searchDialogs() {
+  async searchDialogs(cursor) {
     const holder = this.form.querySelector("[data-dialogs]");
     const query = new URLSearchParams();
     query.set("q", this.form.querySelector("[data-dialog-search]").value);
     const connection = this.form.querySelector("#connection_id").value;
     if (connection) query.set("connection_id", connection);
+    if (cursor) query.set("cursor", cursor);
     const answer = await fetch(`${holder.dataset.source}?${query}`);
-    holder.innerHTML = await answer.text();
+    const html = await answer.text();
+    if (cursor) {
+      // a further page: its rows join the list, its button replaces the old one
+      const more = document.createElement("div");
+      more.innerHTML = html;
+      holder.querySelector("[data-dialogs-more]").remove();
+      const rows = more.querySelector("[data-dialog-rows]");
+      if (rows) holder.querySelector("[data-dialog-rows]").append(...rows.children);
+      const next = more.querySelector("[data-dialogs-more]");
+      if (next) holder.append(next);
+    } else {
+      holder.innerHTML = html;
+    }
     for (const box of holder.querySelectorAll('input[name="contact_ids"]')) {
       box.checked = this.ticked.has(box.value);
     }
@@ -217,6 +230,7 @@ class Wizard {
       else if (target.matches("[data-back]")) this.back();
       else if (target.matches("[data-refresh-status]")) this.checkStart();
       else if (target.matches("[data-samples]")) this.samples(target);
+      else if (target.matches("[data-dialogs-more]")) this.searchDialogs(target.dataset.dialogsMore);
     });
     form.addEventListener("submit", (event) => {
       if (this.step !== this.steps.length) { event.preventDefault(); return; }
