@@ -124,8 +124,9 @@ class Conditions:
     """What every contact of a filter audience meets; `None` is no condition.
 
     To add a condition: a field here, its line in `conditions_of`, and the same
-    `($n IS NULL OR ...)` line in the two statements that apply filters
-    (`insert_matching_recipients.sql`, `count_matching.sql`).
+    `($n IS NULL OR ...)` line in the three statements that apply filters
+    (`insert_matching_recipients.sql`, `count_matching.sql`,
+    `select_matching_sample.sql`).
     """
 
     channels: list[str] | None = None
