@@ -295,3 +295,49 @@ async def test_the_built_in_writer_varies_texts_for_people_known_only_by_name(
         in (sent.campaign["composition_note"])
     )
     assert await world.sims.control("openai").calls(method="chat.completions") == []
+
+
+async def test_a_dry_run_shows_texts_the_model_wrote_for_real_recipients(
+    world: World, tenant: CampaignApi, composer: Composer
+) -> None:
+    """The dry run's samples: the first recipients of the audience, each text the
+    model's answer to the conversation a campaign's delivery would have; nothing
+    sent, nothing made."""
+    await composer.use()
+    audience = people(6, 840_000)
+    campaigns = AiCampaigns(world, tenant, bot_id=840000001)
+    await campaigns.set_up(audience)
+    dry = await tenant.call(
+        "POST",
+        "/v1/campaigns",
+        params={"dry_run": "true"},
+        json={
+            "connection_id": campaigns.connection,
+            "audience": {"kind": "all"},
+            "content": {"kind": "ai", "prompt": PROMPT, "fallback_text": FALLBACK},
+        },
+    )
+    assert (dry["dry_run"], dry["campaign_ids"], dry["samples_note"]) == (True, [], None)
+    samples = dry["samples"]
+    assert [s["external_id"] for s in samples] == [p.external_id for p in audience[:3]]
+    completions = await world.sims.control("openai").calls(method="chat.completions")
+    assert len(completions) == 3
+    answered = {
+        call["params"]["messages"][1]["content"]: call["response"]["choices"][0]["message"][
+            "content"
+        ].strip()
+        for call in completions
+    }
+    for sample, person in zip(samples, audience, strict=False):
+        assert (sample["name"], sample["connection_id"]) == (person.name, campaigns.connection)
+        assert (sample["composition"], sample["fallback_reason"]) == ("ai", None)
+        user = next(u for u in answered if f"name: {person.name}\n" in u)
+        assert f"prompt: {PROMPT}" in user
+        assert f"city: {person.city}" in user
+        assert sample["text"] == answered[user]
+        assert person.first_name in sample["text"]
+        assert_sendable(sample["text"])
+    telegram = world.sims.control("telegram")
+    assert await telegram.calls(method="sendMessage", account=str(campaigns.bot_id)) == []
+    listed = await tenant.call("GET", "/v1/campaigns")
+    assert listed["items"] == []

@@ -27,6 +27,8 @@ MAX_LISTED = 1_000_000
 MAX_LIST_PART = 10_000
 """Ids in one `audience.list.uploaded.v1` part."""
 MAX_EXTERNAL_ID = 128
+MAX_SAMPLE = 5
+"""Contacts an estimate names as a sample of its audience, at most."""
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -236,11 +238,38 @@ class AudienceSnapshotRequestedV1(Message):
 
 
 class AudienceEstimateRequestedV1(Message):
-    """`audience.estimate.v1` (request/reply): how many an audience matches now."""
+    """`audience.estimate.v1` (request/reply): how many an audience matches now,
+    and, with `sample_size`, the first contacts it reaches."""
 
     tenant_id: TenantId
     connection_id: ConnectionId | None = None
     audience: Audience
+    sample_size: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_SAMPLE,
+        description="Name this many contacts the audience reaches (the reply's `sample`)",
+    )
+
+
+class SampleContact(Message):
+    """A contact an audience reaches now, with the fields a message is personalised
+    with (those of a `Recipient`)."""
+
+    contact_id: ContactId
+    connection_id: ConnectionId
+    external_id: ExternalId
+    name: str | None = None
+    locale: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    attributes: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    last_inbound_at: UtcDatetime | None = None
+
+    def recipient(self, recipient_no: int) -> Recipient:
+        """This contact as the recipient numbered `recipient_no`."""
+        return Recipient.model_validate(
+            {**self.model_dump(exclude={"connection_id"}), "recipient_no": recipient_no}
+        )
 
 
 class AudienceEstimateV1(Message):
@@ -259,6 +288,12 @@ class AudienceEstimateV1(Message):
     opted_out_count: int = 0
     error: str | None = Field(
         default=None, description="Why the audience cannot be resolved (an unknown list_id)"
+    )
+    sample: list[SampleContact] = Field(
+        default_factory=list,
+        description="Up to the request's `sample_size` contacts the audience reaches, never "
+        "opted-out ones, the first in the order a snapshot numbers recipients (list order, "
+        "or contact order for filters)",
     )
 
 

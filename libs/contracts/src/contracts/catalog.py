@@ -59,6 +59,7 @@ CATALOG: tuple[Entry, ...] = (
     _internal(RoutingKey.AUDIENCE_LIST_UPLOADED, audience.AudienceListUploadedV1),
     _internal(RoutingKey.AUDIENCE_LIST_CLOSE, audience.AudienceListCloseRequestedV1),
     _internal(RoutingKey.COMPOSE, composer.ComposeRequestedV1),
+    _internal(RoutingKey.COMPOSE_SAMPLES, composer.ComposeSamplesRequestedV1),
     _internal(RoutingKey.DISPATCH_SEND, dispatch.DispatchRequestedV1),
     _internal(RoutingKey.DELIVERY_REPORTED, dispatch.DeliveriesReportedV1),
 )

@@ -49,6 +49,7 @@ class RoutingKey:
     AUDIENCE_LIST_UPLOADED: Final = "audience.list.uploaded.v1"
     AUDIENCE_LIST_CLOSE: Final = "audience.list.close.v1"
     COMPOSE: Final = "compose.request.v1"
+    COMPOSE_SAMPLES: Final = "compose.samples.v1"
     DISPATCH_SEND: Final = "dispatch.send.v1"
     DELIVERY_REPORTED: Final = "delivery.reported.v1"
 
@@ -83,6 +84,7 @@ class Queue:
     SCHEDULER_DELIVERIES: Final = "scheduler.deliveries"
 
     COMPOSER_COMPOSE: Final = "ai-composer.compose"
+    COMPOSER_SAMPLES: Final = "ai-composer.samples"
 
 
 DispatcherName = Literal["telegram", "whatsapp", "instagram"]

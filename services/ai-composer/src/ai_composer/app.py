@@ -1,4 +1,4 @@
-"""The AI composer: one handler, a backend to write with, and its store."""
+"""The AI composer: its handlers, a backend to write with, and its store."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .backends.openai_backend import OpenAIBackend
 from .composer import Composer
 from .handlers import Handlers
 from .metrics import ComposerMetrics
+from .samples import Samples
 from .settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -57,7 +58,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         chunk_seconds=settings.composer_chunk_seconds,
         deadline_seconds=settings.composer_deadline_seconds,
     )
-    handlers = Handlers(composer, runtime.publisher, prefetch=settings.composer_prefetch)
+    samples = Samples(
+        backend,
+        metrics,
+        max_attempts=settings.composer_max_attempts,
+        deadline_seconds=settings.composer_sample_deadline_seconds,
+    )
+    handlers = Handlers(composer, samples, runtime.publisher, prefetch=settings.composer_prefetch)
     runtime.include(*routers_of(handlers))
     runtime.publishes(RoutingKey.DISPATCH_SEND)
 

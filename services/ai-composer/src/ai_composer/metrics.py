@@ -34,6 +34,13 @@ class ComposerMetrics:
             ["reason"],
             registry=registry,
         )
+        self.samples = Counter(
+            "composer_samples",
+            "Sample texts written for dry runs (never sent nor counted above), by outcome: "
+            "written (by the backend), fallback (the fallback text)",
+            ["outcome"],
+            registry=registry,
+        )
         self.model_retries = Counter(
             "composer_model_retries",
             "Requests to the model retried, by cause: rate_limited, server_error, connection",

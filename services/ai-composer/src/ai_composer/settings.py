@@ -29,7 +29,9 @@ class Settings(ServiceSettings):
     one delivery's writing may take from its first request on, drafts, retries
     and waits together, before the fallback text goes; `COMPOSER_CHUNK_SIZE` jobs per dispatch
     message, sent at the latest `COMPOSER_CHUNK_SECONDS` after the first is ready;
-    `COMPOSER_PREFETCH`: compose requests worked on at once."""
+    `COMPOSER_PREFETCH`: compose requests worked on at once;
+    `COMPOSER_SAMPLE_DEADLINE_SECONDS`: the most a dry run's sample texts may take
+    (within the asker's wait) before the fallback text stands in."""
 
     ai_composer_port: int = 8086
     composer_backend: BackendName | None = None
@@ -45,6 +47,7 @@ class Settings(ServiceSettings):
     composer_chunk_size: int = Field(default=50, ge=1)
     composer_chunk_seconds: float = Field(default=0.25, ge=0)
     composer_prefetch: int = Field(default=4, ge=1)
+    composer_sample_deadline_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator(
         "composer_backend", "composer_openai_base_url", "composer_openai_api_key", mode="before"

@@ -126,9 +126,9 @@ class Conditions:
     """What every contact of a filter audience meets; `None` is no condition.
 
     To add a condition: a field here, its line in `conditions_of`, and the same
-    `($n IS NULL OR ...)` line in the three statements that apply filters
+    `($n IS NULL OR ...)` line in the four statements that apply filters
     (`insert_matching_recipients.sql`, `count_matching.sql`,
-    `select_dialogs_page.sql`).
+    `select_dialogs_page.sql`, `select_matching_sample.sql`).
     """
 
     channels: list[str] | None = None

@@ -56,6 +56,7 @@ from .repo import contacts as contacts_repo
 from .repo import dialogs as dialogs_repo
 from .repo import estimates as estimates_repo
 from .repo import lists as lists_repo
+from .repo import samples as samples_repo
 from .repo import snapshots as snapshots_repo
 from .repo import tenants as tenants_repo
 from .settings import Settings
@@ -234,7 +235,7 @@ class Handlers:
     async def on_estimate_requested(
         self, request: AudienceEstimateRequestedV1
     ) -> AudienceEstimateV1:
-        """The reply to the request (`reply_to`)."""
+        """The reply to the request (`reply_to`), with its sample when one is asked for."""
         with self._metrics.estimate_seconds.time():
             selection = selection_of(
                 request.audience, connection_id=request.connection_id, now=utc_now()
@@ -245,7 +246,15 @@ class Handlers:
                 )
             except Unresolvable as problem:
                 return unresolvable_estimate(problem, connection_id=request.connection_id)
-        return estimate_of(matching, unreached, connection_id=request.connection_id)
+            sample = await samples_repo.sample(
+                self._pool,
+                request.tenant_id,
+                request.connection_id,
+                selection,
+                request.sample_size,
+            )
+        estimate = estimate_of(matching, unreached, connection_id=request.connection_id)
+        return estimate.model_copy(update={"sample": sample})
 
     @consumes(Queue.RESOLVER_DIALOGS, INTERNAL, RoutingKey.AUDIENCE_DIALOGS)
     @dead_letter_refused_values

@@ -54,6 +54,7 @@ PUBLISHES = (
     RoutingKey.AUDIENCE_ESTIMATE,
     RoutingKey.AUDIENCE_LIST_UPLOADED,
     RoutingKey.AUDIENCE_LIST_CLOSE,
+    RoutingKey.COMPOSE_SAMPLES,
 )
 
 

@@ -32,6 +32,23 @@ def _unavailable(code: str) -> Refusal:
     )
 
 
+async def ask(
+    broker: RabbitBroker, request: BaseModel, routing_key: str, wait_seconds: float
+) -> bytes:
+    """The body of the reply to `request`; raises TimeoutError when none comes
+    within `wait_seconds`."""
+    reply = await broker.request(
+        encode(request),
+        exchange=INTERNAL_EXCHANGE,
+        routing_key=routing_key,
+        timeout=wait_seconds,
+        content_type="application/json",
+        message_type=routing_key,
+    )
+    body: bytes = reply.body
+    return body
+
+
 async def _ask(
     broker: RabbitBroker,
     request: BaseModel,
@@ -40,18 +57,9 @@ async def _ask(
     unavailable: str = "estimate_unavailable",
 ) -> bytes:
     try:
-        reply = await broker.request(
-            encode(request),
-            exchange=INTERNAL_EXCHANGE,
-            routing_key=routing_key,
-            timeout=wait_seconds,
-            content_type="application/json",
-            message_type=routing_key,
-        )
+        return await ask(broker, request, routing_key, wait_seconds)
     except TimeoutError:
         raise _unavailable(unavailable) from None
-    body: bytes = reply.body
-    return body
 
 
 async def estimate(
@@ -61,9 +69,11 @@ async def estimate(
     connection_id: str | None,
     audience: Audience,
     wait_seconds: float,
+    sample_size: int = 0,
 ) -> AudienceEstimateV1:
+    """How many `audience` reaches now, and its first `sample_size` contacts."""
     request = AudienceEstimateRequestedV1(
-        tenant_id=tenant_id, connection_id=connection_id, audience=audience
+        tenant_id=tenant_id, connection_id=connection_id, audience=audience, sample_size=sample_size
     )
     body = await _ask(broker, request, RoutingKey.AUDIENCE_ESTIMATE, wait_seconds)
     return AudienceEstimateV1.model_validate_json(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contracts.audience import MAX_SAMPLE
 from pydantic import Field
 from service_kit.settings import SecretsSettings
 
@@ -11,7 +12,9 @@ DEVELOPMENT_PLATFORM_KEY = "dev-platform-key"
 class Settings(SecretsSettings):
     """`CAMPAIGN_API_PORT` (8080), `PLATFORM_API_KEY` (the key that manages tenants;
     `dev-platform-key` for local development: set your own in production),
-    `ESTIMATE_TIMEOUT_SECONDS`, `IMPORT_BATCH_SIZE`; the platforms' API bases
+    `ESTIMATE_TIMEOUT_SECONDS`, `IMPORT_BATCH_SIZE`; `DRY_RUN_SAMPLES`, how many real
+    recipients a dry run of AI content shows sample texts for (0: none), which the
+    ai-composer is given `SAMPLE_TIMEOUT_SECONDS` to write; the platforms' API bases
     (`TELEGRAM_API_BASE`, `WHATSAPP_API_BASE`, `INSTAGRAM_API_BASE`), which a check of a
     connection's credentials asks, within `CONNECTION_CHECK_TIMEOUT_SECONDS`;
     `MAX_JSON_BODY_BYTES` (4 MiB), the largest request body, and `MAX_ID_LIST_BODY_BYTES`
@@ -24,6 +27,8 @@ class Settings(SecretsSettings):
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
     estimate_timeout_seconds: float = 10.0
     import_batch_size: int = 1000
+    dry_run_samples: int = Field(default=3, ge=0, le=MAX_SAMPLE)
+    sample_timeout_seconds: float = Field(default=15.0, gt=0)
     telegram_api_base: str = "https://api.telegram.org"
     whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
     instagram_api_base: str = "https://graph.instagram.com/v21.0"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from contracts.audience import SampleContact
 from contracts.base import utc_now
 from contracts.campaigns import CampaignRejectedV1, CampaignSpec, FieldError
 from contracts.content import TemplateContent
@@ -67,6 +68,15 @@ def aimed(spec: CampaignSpec, principal: Principal) -> CampaignSpec:
     return spec.model_copy(update={"audience": audience, "connection_id": connection_id})
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What a request would make, and the contacts its audience sample names:
+    None when the audience-resolver did not answer."""
+
+    planned: list[PlannedCampaign]
+    sample: list[SampleContact] | None = None
+
+
 class Submissions:
     def __init__(self, runtime: ServiceRuntime, *, estimate_seconds: float) -> None:
         self._runtime = runtime
@@ -84,6 +94,13 @@ class Submissions:
         self, principal: Principal, tenant_id: str, spec: CampaignSpec
     ) -> list[PlannedCampaign]:
         """What the request would make, or a Refusal."""
+        return (await self.preview(principal, tenant_id, spec)).planned
+
+    async def preview(
+        self, principal: Principal, tenant_id: str, spec: CampaignSpec, *, sample_size: int = 0
+    ) -> Preview:
+        """What the request would make, with the first `sample_size` contacts its
+        audience reaches; or a Refusal."""
         spec = aimed(spec, principal)
         tenant = await accounts_repo.get_tenant(self._pool, tenant_id)
         if tenant is None:
@@ -108,18 +125,19 @@ class Submissions:
             template=template,
             now=utc_now(),
         )
-        planned = await self._with_estimates(tenant_id, spec, planned)
+        planned, sample = await self._with_estimates(tenant_id, spec, planned, sample_size)
         committed = await campaigns_repo.month_commitment(
             self._pool, tenant_id, *month_bounds(planned[0].start_at)
         )
         check_monthly_limit(tenant, planned, committed)
-        return planned
+        return Preview(planned, sample)
 
     async def _with_estimates(
-        self, tenant_id: str, spec: CampaignSpec, planned: list[PlannedCampaign]
-    ) -> list[PlannedCampaign]:
-        """Each campaign's audience as it is now.  Without an answer from the
-        audience-resolver the limit is still enforced while sending."""
+        self, tenant_id: str, spec: CampaignSpec, planned: list[PlannedCampaign], sample_size: int
+    ) -> tuple[list[PlannedCampaign], list[SampleContact] | None]:
+        """Each campaign's audience as it is now, and its sample.  Without an answer
+        from the audience-resolver (no sample: None) the limit is still enforced
+        while sending."""
         single = planned[0].connection_id if len(planned) == 1 else None
         try:
             found = await estimate(
@@ -128,17 +146,19 @@ class Submissions:
                 connection_id=single,
                 audience=spec.audience,
                 wait_seconds=self._estimate_seconds,
+                sample_size=sample_size,
             )
         except Refusal as refusal:
             log.warning(
                 "no audience estimate; the monthly limit is checked while sending",
                 reason=refusal.reason,
             )
-            return planned
+            return planned, None
         if found.error is not None:  # e.g. an uploaded list that does not exist
             raise Refusal(found.error, "unknown_audience")
         sizes = found.by_connection or ({single: found.audience_size} if single else {})
-        return [replace(p, estimated_audience=sizes.get(p.connection_id, 0)) for p in planned]
+        estimated = [replace(p, estimated_audience=sizes.get(p.connection_id, 0)) for p in planned]
+        return estimated, found.sample
 
     async def submit(
         self,

@@ -231,6 +231,26 @@ class PlannedOut(BaseModel):
     )
 
 
+class SampleOut(BaseModel):
+    """A text written for one real recipient by the path the campaign's texts would
+    be written by (prompt, model, checks, fallback); never sent."""
+
+    connection_id: str
+    contact_id: str
+    external_id: str
+    name: str | None
+    text: str
+    composition: Literal["ai", "ai_builtin", "ai_fallback"] = Field(
+        description="ai: a model wrote it; ai_builtin: the built-in composer, not an LLM; "
+        "ai_fallback: the campaign's fallback text, its personal fields filled"
+    )
+    fallback_reason: str | None = Field(
+        default=None,
+        description="With ai_fallback: timeout, error, refusal, or rejected (every draft "
+        "failed the checks)",
+    )
+
+
 class CampaignCreated(BaseModel):
     request_id: str
     dry_run: bool
@@ -239,6 +259,16 @@ class CampaignCreated(BaseModel):
     campaign_ids: list[UUID]
     campaigns: list[CampaignDetail]
     planned: list[PlannedOut] = Field(description="Dry run: what creation would do")
+    samples: list[SampleOut] = Field(
+        default_factory=list,
+        description="Dry run of AI content: texts written for the first few recipients of "
+        "the audience as the campaign would write them",
+    )
+    samples_note: str | None = Field(
+        default=None,
+        description="Dry run of AI content: why there are no samples, or fewer than asked "
+        "(the composer did not answer in time, the audience reaches nobody, ...)",
+    )
 
 
 class DeliveryOut(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 
 from contracts import allowance
@@ -22,6 +23,7 @@ from .schemas import (
     FailureReasonOut,
     PlannedOut,
     Progress,
+    SampleOut,
     SendingDaysOut,
 )
 
@@ -193,6 +195,8 @@ def planned(dry: DryRun) -> CampaignCreated:
         campaign_ids=[],
         campaigns=[],
         planned=[planned_out(p, dry.connections.get(p.connection_id)) for p in dry.planned],
+        samples=[SampleOut(**asdict(sample)) for sample in dry.samples],
+        samples_note=dry.samples_note,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from uuid import UUID
 
 from contracts.base import ConnectionChannel
+from contracts.dispatch import Composition, FallbackReason
 from contracts.scheduling import CampaignStep
 
 Role = Literal["admin", "operator"]
@@ -78,6 +79,25 @@ class PlannedCampaign:
         if self.estimated_audience is None:
             return None
         return self.estimated_audience * len(self.steps)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A text the AI composer wrote for one real recipient of a dry run's audience,
+    by the path and rules a campaign's delivery is written by; never sent."""
+
+    connection_id: str
+    contact_id: str
+    """`<connection_id>:<external_id>`: the dialog."""
+    external_id: str
+    name: str | None
+    text: str
+    composition: Composition
+    """`ai` (a model wrote it), `ai_builtin` (the offline writer, not an LLM), or
+    `ai_fallback` (the campaign's fallback text, its personal fields filled)."""
+    fallback_reason: FallbackReason | None = None
+    """Set with `ai_fallback`: timeout, error, refusal, or rejected (every draft
+    failed the checks)."""
 
 
 class Refusal(Exception):

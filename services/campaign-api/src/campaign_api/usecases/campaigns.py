@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID
 
 from contracts.base import utc_now
 from contracts.campaigns import CampaignSpec
+from contracts.content import AiContent
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from contracts.scheduling import CampaignCancelRequestedV1
 from service_kit.outbox import OutgoingMessage, add_to_outbox
@@ -23,6 +24,7 @@ from ..domain.model import (
     PlannedCampaign,
     Principal,
     Refusal,
+    Sample,
     Waiting,
 )
 from ..domain.planning import check_may_change
@@ -33,6 +35,7 @@ from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
 from ..repo.deliveries import DeliveryRow
 from ..resends import Resend, ResendRequest
+from ..samples import Samples, sample_texts
 from ..submissions import Submission
 from .access import member_tenant
 from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
@@ -51,11 +54,18 @@ class Page(Generic[Item]):
 
 @dataclass(frozen=True)
 class DryRun:
-    """What a request would make, and the caller's connections (their limits)."""
+    """What a request would make, and the caller's connections (their limits).
+
+    For AI content, `samples`: texts written for the first few recipients of the
+    audience (in its order) as the campaign would write them, never sent; when
+    there are none, or fewer than the recipients asked for, `samples_note` says why
+    (the composer did not answer in time, nobody is reached, ...)."""
 
     request_id: str
     planned: list[PlannedCampaign]
     connections: dict[str, ConnectionDetails]
+    samples: list[Sample] = field(default_factory=list)
+    samples_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,12 +91,32 @@ async def create_campaign(
 async def dry_run(
     svc: AppServices, caller: Principal, spec: CampaignSpec, request_id: str | None = None
 ) -> DryRun:
-    """What `create_campaign` would make, checked as it would be, without making it."""
+    """What `create_campaign` would make, checked as it would be, without making it;
+    for AI content, with sample texts for a few real recipients (`DryRun.samples`),
+    waited for at most `sample_timeout_seconds`."""
     tenant_id = member_tenant(caller)
     request_id = request_id or str(uuid.uuid4())
-    planned = await svc.submissions.plan(caller, tenant_id, spec)
+    ai = spec.content if isinstance(spec.content, AiContent) else None
+    sample_size = svc.settings.dry_run_samples if ai is not None else 0
+    preview = await svc.submissions.preview(caller, tenant_id, spec, sample_size=sample_size)
     connections = await accounts_repo.list_connections(svc.pool, tenant_id)
-    return DryRun(request_id, planned, {d.connection.id: d for d in connections})
+    found = Samples()
+    if ai is not None and sample_size > 0:
+        found = await sample_texts(
+            svc.runtime.broker,
+            tenant_id=tenant_id,
+            content=ai,
+            planned=preview.planned,
+            contacts=preview.sample,
+            wait_seconds=svc.settings.sample_timeout_seconds,
+        )
+    return DryRun(
+        request_id,
+        preview.planned,
+        {d.connection.id: d for d in connections},
+        found.samples,
+        found.note,
+    )
 
 
 async def list_campaigns(
