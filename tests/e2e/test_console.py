@@ -225,3 +225,34 @@ async def test_russian_at_phone_width_and_signing_out(world: World, browser: Bro
         await page.wait_for_url("**/console/sign-in?next=/console/campaigns")
     finally:
         await context.close()
+
+
+async def test_a_person_ticks_dialogs_found_by_search(world: World, browser: Browser) -> None:
+    """The reference's launch "from Dialogs": the recipients are the dialogs ticked
+    in a searchable list, kept across searches."""
+    tenant = await console_tenant(world, people=6, blocked=0)
+    context, page = await signed_in(browser, world.system.api_url, tenant.admin_key)
+    try:
+        await page.goto("/console/campaigns/new")
+        await page.get_by_label("Campaign name").fill("Console: ticked")
+        await next_step(page)
+        await page.get_by_label("Dialogs I tick").check()
+        for person in tenant.people[1:3]:
+            await page.get_by_label("Search dialogs by name or id").fill(person)
+            row = page.locator("[data-dialog-rows] tr", has_text=person)
+            await expect(page.locator("[data-dialog-rows] tr")).to_have_count(1)
+            await row.get_by_role("checkbox").check()
+        await expect(page.locator("[data-dialogs-selected] b")).to_have_text("2")
+        await expect(page.locator("[data-estimate-total]")).to_have_text("2")
+        await next_step(page)
+        await next_step(page)
+        await page.get_by_label("Message", exact=True).fill("Hello, {name}")
+        for _ in range(3):
+            await next_step(page)
+        await expect(page.locator("[data-review]")).to_contain_text(tenant.people[1])
+        await page.get_by_role("button", name="Create campaign").click()
+        row = page.locator("tr", has_text="Console: ticked")
+        await expect(row.locator("[data-status]")).to_have_text("Completed", timeout=60_000)
+        await expect(row.locator('[data-count="delivered"]')).to_have_text("2")
+    finally:
+        await context.close()

@@ -111,6 +111,19 @@ async def check(request: Request, svc: Services, session: Posting) -> Response:
     return render(request, "wizard/_start_ok.html", session)
 
 
+@router.post("/samples")
+async def samples(request: Request, svc: Services, session: Posting) -> Response:
+    """Texts the AI agent writes for the first few real recipients (the dry run's
+    samples), or why there are none."""
+    form = await request.form()
+    try:
+        dry = await campaigns.dry_run(svc, session.principal, campaign_spec(form))
+    except (ValidationError, Refusal) as error:
+        return await _problems(request, session, error)
+    context = {"samples": dry.samples, "note": dry.samples_note}
+    return render(request, "wizard/_samples.html", session, context)
+
+
 @router.post("/review")
 async def review(request: Request, svc: Services, session: Posting) -> Response:
     """Every parameter of what "Create campaign" will make (a dry run)."""
