@@ -6,7 +6,7 @@ SIMULATED := SIMULATORS=1 \
 	WHATSAPP_API_BASE=http://127.0.0.1:9001/v21.0 \
 	INSTAGRAM_API_BASE=http://127.0.0.1:9002/v21.0
 
-.PHONY: install infra up down status demo test lint format schemas schemas-release asyncapi bench chaos clean
+.PHONY: install infra up down status demo test lint format schemas schemas-release asyncapi catalogues screenshots bench chaos clean
 
 install:  ## uv and the workspace (.venv)
 	@scripts/bootstrap.sh tools
@@ -49,6 +49,13 @@ schemas-release: install  ## record the events' schemas as released (later chang
 
 asyncapi: install  ## regenerate the checked-in AsyncAPI documents of the services (docs/asyncapi/)
 	$(PY) scripts/generate_asyncapi.py
+
+catalogues: install  ## update the console's message catalogues (then translate what is new in ru)
+	scripts/update_catalogues.sh
+
+screenshots: demo  ## a picture of every console page, into docs/console/ (in Debian's chromium)
+	@scripts/bootstrap.sh browser
+	$(PY) scripts/console_screenshots.py
 
 bench: install  ## throughput and latency figures (not tests)
 	$(PY) bench/run_all.py

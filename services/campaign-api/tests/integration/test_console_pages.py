@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import aio_pika
-import httpx
 from contracts.base import utc_now
 from contracts.names import INTERNAL_EXCHANGE, RoutingKey
 from contracts.tenants import ConnectionStateV1
@@ -20,48 +17,9 @@ from service_kit.publishing import encode
 from test_support.waiting import eventually
 
 from .conftest import Api, Tenant, new_tenant
+from .console_browser import signed_in
 
-ORIGIN = {"Origin": "http://campaign-api"}
 WA_TOKEN = {"access_token": "EAAG-console-token", "phone_number_id": "106540352242922"}
-
-
-class Browser:
-    """A signed-in console session: its client (cookies) and its CSRF token."""
-
-    def __init__(self, client: httpx.AsyncClient, csrf: str) -> None:
-        self.client = client
-        self.csrf = csrf
-
-    async def get(self, path: str, expect: int = 200) -> str:
-        page = await self.client.get(path)
-        assert page.status_code == expect, f"GET {path}: {page.status_code} {page.text[:500]}"
-        return page.text
-
-    async def post(
-        self, path: str, expect: int = 303, csrf: bool = True, **fields: str
-    ) -> httpx.Response:
-        data = {"csrf_token": self.csrf, **fields} if csrf else fields
-        answer = await self.client.post(path, data=data, headers=ORIGIN)
-        assert answer.status_code == expect, f"POST {path}: {answer.status_code} {answer.text}"
-        return answer
-
-
-@asynccontextmanager
-async def signed_in(api: Api, key: str) -> AsyncIterator[Browser]:
-    async with api.client(None) as client:
-        form = await client.get("/console/sign-in")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token, form.text
-        answer = await client.post(
-            "/console/sign-in",
-            data={"api_key": key, "csrf_token": token.group(1), "next": "/console/templates"},
-            headers=ORIGIN,
-        )
-        assert answer.status_code == 303, answer.text
-        page = await client.get("/console/templates")
-        csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)
-        assert csrf, page.text
-        yield Browser(client, csrf.group(1))
 
 
 async def template_json(api: Api, tenant: Tenant, name: str, expect: int = 200) -> dict:  # type: ignore[type-arg]
