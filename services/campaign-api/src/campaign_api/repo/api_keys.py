@@ -88,14 +88,18 @@ async def holder_by_key_hash(pool: Pool, key_hash: bytes) -> KeyHolder | None:
     row = await pool.fetchrow(SELECT_PRINCIPAL_BY_KEY_HASH, key_hash)
     if row is None:
         return None
-    principal = Principal(
+    return KeyHolder(principal_of(row), row["last_used_at"])
+
+
+def principal_of(row: Any) -> Principal:
+    """Who a key's row (id, tenant_id, role, connection_id, external_id) speaks for."""
+    return Principal(
         tenant_id=row["tenant_id"],
         role=row["role"],
         key_id=str(row["id"]),
         connection_id=row["connection_id"],
         external_id=row["external_id"],
     )
-    return KeyHolder(principal, row["last_used_at"])
 
 
 async def list_api_keys(pool: Pool, tenant_id: str) -> list[ApiKeyRecord]:

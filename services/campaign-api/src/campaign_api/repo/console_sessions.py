@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..domain.model import Principal
 from . import Pool, sql
+from .api_keys import principal_of
 
 INSERT_CONSOLE_SESSION = sql("insert_console_session")
 SELECT_CONSOLE_SESSION = sql("select_console_session")
@@ -32,14 +33,7 @@ async def session_by_hash(pool: Pool, token_hash: bytes) -> StoredSession | None
     row = await pool.fetchrow(SELECT_CONSOLE_SESSION, token_hash)
     if row is None:
         return None
-    principal = Principal(
-        tenant_id=row["tenant_id"],
-        role=row["role"],
-        key_id=str(row["id"]),
-        connection_id=row["connection_id"],
-        external_id=row["external_id"],
-    )
-    return StoredSession(principal, row["csrf_token"])
+    return StoredSession(principal_of(row), row["csrf_token"])
 
 
 async def delete_session(pool: Pool, token_hash: bytes) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from contracts.audience import FilterAudience
 from contracts.base import utc_now
+from contracts.campaigns import CampaignSpec
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -22,8 +23,10 @@ from ...domain.planning import default_name
 from ...usecases import audience as audience_usecases
 from ...usecases import campaigns, templates
 from ...usecases.access import admin_tenant
+from ...usecases.campaigns import DryRun
 from ...usecases.connections import list_connections
 from ...usecases.dialogs import list_dialogs
+from ...usecases.services import AppServices
 from ..deps import Posting, Signed
 from ..labels import CHANNEL_LABELS
 from ..parameters import fields
@@ -59,6 +62,14 @@ async def _problems(request: Request, session: ConsoleSession, error: Exception)
     assert isinstance(error, Refusal)
     context: dict[str, Any] = {"items": [("", error.reason)], "code": error.code}
     return render(request, "wizard/_problems.html", session, context)
+
+
+async def _dry_run(
+    request: Request, svc: AppServices, session: ConsoleSession
+) -> tuple[CampaignSpec, DryRun]:
+    """The form's campaign, checked as creating it would be, without making it."""
+    spec = campaign_spec(await request.form())
+    return spec, await campaigns.dry_run(svc, session.principal, spec)
 
 
 @router.post("/estimate")
@@ -98,9 +109,8 @@ async def dialog_list(
 async def check(request: Request, svc: Services, session: Posting) -> Response:
     """The whole campaign checked as creating it would; the start step shows the
     subscription's warning, and "Refresh status" asks again."""
-    form = await request.form()
     try:
-        await campaigns.dry_run(svc, session.principal, campaign_spec(form))
+        await _dry_run(request, svc, session)
     except Refusal as refusal:
         if refusal.code in SUBSCRIPTION_CODES:
             context = {"reason": refusal.reason}
@@ -115,9 +125,8 @@ async def check(request: Request, svc: Services, session: Posting) -> Response:
 async def samples(request: Request, svc: Services, session: Posting) -> Response:
     """Texts the AI agent writes for the first few real recipients (the dry run's
     samples), or why there are none."""
-    form = await request.form()
     try:
-        dry = await campaigns.dry_run(svc, session.principal, campaign_spec(form))
+        _, dry = await _dry_run(request, svc, session)
     except (ValidationError, Refusal) as error:
         return await _problems(request, session, error)
     context = {"samples": dry.samples, "note": dry.samples_note}
@@ -127,10 +136,8 @@ async def samples(request: Request, svc: Services, session: Posting) -> Response
 @router.post("/review")
 async def review(request: Request, svc: Services, session: Posting) -> Response:
     """Every parameter of what "Create campaign" will make (a dry run)."""
-    form = await request.form()
     try:
-        spec = campaign_spec(form)
-        dry = await campaigns.dry_run(svc, session.principal, spec)
+        spec, dry = await _dry_run(request, svc, session)
     except (ValidationError, Refusal) as error:
         return await _problems(request, session, error)
     context = {
