@@ -41,9 +41,16 @@ async def next_step(page: Page) -> None:
     await page.get_by_role("button", name="Next", exact=True).click()
 
 
+UNLABELLED = """() => [...document.querySelectorAll(
+    "input:not([type=hidden]), select, textarea, button")].filter(
+    (e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")
+        && !(e.tagName === "BUTTON" && e.textContent.trim())).map((e) => e.outerHTML)"""
+
+
 async def walk_the_wizard(page: Page, world: World, tenant: ConsoleTenant) -> None:
     """Every step of the wizard, as the reference describes them."""
     await page.get_by_role("link", name="Create campaign").click()
+    assert await page.evaluate(UNLABELLED) == [], "every control has a label"
     await page.get_by_label("Campaign name").fill("Console: winter offer")
     await next_step(page)
     # step 2: filters, with the live count
@@ -206,6 +213,34 @@ async def test_another_tenants_campaign_is_not_reachable(world: World, browser: 
         for path in ("", "/report.csv", "/cancel"):
             assert await status_of(page, f"/console/campaigns/{campaign_id}{path}") == 404, path
         await expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    finally:
+        await context.close()
+
+
+async def test_the_console_works_with_the_keyboard(world: World, browser: Browser) -> None:
+    """Sign in, open the wizard and step through it without a mouse."""
+    tenant = await console_tenant(world, people=2, blocked=0)
+    context = await browser.new_context(base_url=world.system.api_url)
+    page = await context.new_page()
+    try:
+        await page.goto("/console/")
+        await page.keyboard.type(tenant.admin_key)  # the key field has the focus
+        await page.keyboard.press("Enter")
+        await page.wait_for_url("**/console/campaigns")
+        for _ in range(30):
+            await page.keyboard.press("Tab")
+            if await page.evaluate("document.activeElement.textContent") == "Create campaign":
+                break
+        await page.keyboard.press("Enter")
+        await page.wait_for_url("**/console/campaigns/new")
+        await page.get_by_label("Campaign name").focus()
+        await page.keyboard.type("Keyboard only")
+        await page.keyboard.press("Tab")  # Back
+        await page.keyboard.press("Tab")  # Next
+        await page.keyboard.press("Enter")
+        await expect(page.get_by_text("Step 2 of 7: audience")).to_be_visible()
+        focused = await page.evaluate("document.activeElement.dataset.step")
+        assert focused == "2", "the new step takes the focus"
     finally:
         await context.close()
 

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from contracts.audience import MAX_DIALOG_PAGE, FilterAudience
 from contracts.base import ConnectionId, Messenger
-from contracts.timing import DURATION_PATTERN
+from contracts.timing import DURATION_PATTERN, TimeFormatError, parse_duration
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
+from ..domain.model import Refusal
 from ..usecases import dialogs
 from .deps import Member, Services
 from .problems import MEMBER_CALL
@@ -67,6 +68,9 @@ def filters_of(**conditions: Any) -> FilterAudience | None:
     given = {name: value for name, value in conditions.items() if value is not None}
     if not given:
         return None
+    within = given.get("last_inbound_within")
+    if within is not None:
+        _check_within(within)
     try:
         return FilterAudience(**given)
     except ValidationError as error:
@@ -75,6 +79,15 @@ def filters_of(**conditions: Any) -> FilterAudience | None:
             for detail in error.errors(include_url=False)
         ]
         raise RequestValidationError(details) from None
+
+
+def _check_within(text: str) -> None:
+    """A period the pattern allows but no rule does (over ten years) is refused
+    with the rule's code, as the same audience in a body is."""
+    try:
+        parse_duration(text)
+    except TimeFormatError as error:
+        raise Refusal(f"last_inbound_within: {error}", "bad_filter") from None
 
 
 def _query_location(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
