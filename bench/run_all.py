@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, one after another; each prints its figures.
 
-.venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer|consumers ...]
+.venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer|consumers|console ...]
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "composer": [str(HERE / "composer" / "run.py")],
     # 20,000 delivery outcomes through one typed handler and the dead-letter middleware
     "consumers": [str(HERE / "consumers" / "run.py")],
+    # the web console's pages for 10,000 campaigns, the newest of 1,000,000 recipients
+    "console": [str(HERE / "console" / "run.py")],
 }
 
 
