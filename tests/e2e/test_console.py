@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.async_api import Browser, Page, expect
 from test_support.api_client import CampaignApi
-from test_support.browser import PHONE, signed_in
+from test_support.browser import PHONE, at_path, signed_in
 
 from .conftest import World
 from .console_world import ConsoleTenant, console_tenant, extend_subscription, new_key
@@ -85,7 +85,7 @@ async def walk_the_wizard(page: Page, world: World, tenant: ConsoleTenant) -> No
     await expect(review).to_contain_text(tenant.label)
     await expect(page.locator("[data-review-box] table")).to_contain_text(tenant.connection)
     await page.get_by_role("button", name="Create campaign").click()
-    await page.wait_for_url("**/console/campaigns")
+    await page.wait_for_url(at_path("/console/campaigns"))
 
 
 async def start_step(page: Page, world: World, tenant: ConsoleTenant) -> None:
@@ -177,7 +177,7 @@ async def test_a_person_cancels_a_campaign_from_the_list(world: World, browser: 
         await page.get_by_role("link", name="Cancel campaign Console: to cancel").click()
         await expect(page.get_by_text("This cannot be undone")).to_be_visible()
         await page.get_by_role("button", name="Yes, cancel the campaign").click()
-        await page.wait_for_url(f"**/console/campaigns/{campaign_id}")
+        await page.wait_for_url(at_path(f"/console/campaigns/{campaign_id}"))
         banner = page.get_by_text("This campaign was cancelled on")
         await expect(banner).to_be_visible(timeout=60_000)
         await expect(page.get_by_role("link", name="Cancel campaign")).to_have_count(0)
@@ -226,13 +226,13 @@ async def test_the_console_works_with_the_keyboard(world: World, browser: Browse
         await page.goto("/console/")
         await page.keyboard.type(tenant.admin_key)  # the key field has the focus
         await page.keyboard.press("Enter")
-        await page.wait_for_url("**/console/campaigns")
+        await page.wait_for_url(at_path("/console/campaigns"))
         for _ in range(30):
             await page.keyboard.press("Tab")
             if await page.evaluate("document.activeElement.textContent") == "Create campaign":
                 break
         await page.keyboard.press("Enter")
-        await page.wait_for_url("**/console/campaigns/new")
+        await page.wait_for_url(at_path("/console/campaigns/new"))
         await page.get_by_label("Campaign name").focus()
         await page.keyboard.type("Keyboard only")
         await page.keyboard.press("Tab")  # Back
@@ -255,7 +255,7 @@ async def test_russian_at_phone_width_and_signing_out(world: World, browser: Bro
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], "the page scrolls sideways at phone width"
         await page.get_by_role("button", name="Выйти").click()
-        await page.wait_for_url("**/console/sign-in")
+        await page.wait_for_url(at_path("/console/sign-in"))
         await page.goto("/console/campaigns")
         await page.wait_for_url("**/console/sign-in?next=/console/campaigns")
     finally:

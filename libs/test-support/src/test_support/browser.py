@@ -7,8 +7,9 @@ launch the system's chromium (`CHROMIUM_PATH`, default /usr/bin/chromium), which
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
@@ -52,5 +53,11 @@ async def signed_in(
     await page.goto("/console/")
     await page.get_by_label("API key").fill(key)
     await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/console/campaigns")
+    await page.wait_for_url(at_path("/console/campaigns"))
     return context, page
+
+
+def at_path(path: str) -> Callable[[str], bool]:
+    """For `wait_for_url`: a page whose path is `path` (a glob like
+    `**/console/campaigns` also matches `/console/sign-in?next=/console/campaigns`)."""
+    return lambda url: urlsplit(url).path == path
