@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import audience, campaigns, composer, dispatch, scheduling, tenants
+from . import audience, campaigns, composer, dispatch, operator_groups, scheduling, tenants
 from .names import CAMPAIGNS_EXCHANGE, DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
 
 
@@ -44,6 +44,8 @@ CATALOG: tuple[Entry, ...] = (
     _public(RoutingKey.CAMPAIGN_CANCELLED, CAMPAIGNS_EXCHANGE, campaigns.CampaignCancelledV1),
     _public(RoutingKey.CONTACT_UPSERTED, DIALOGS_EXCHANGE, audience.ContactUpsertedV1),
     _public(RoutingKey.MESSAGE_INBOUND, DIALOGS_EXCHANGE, audience.MessageInboundV1),
+    _public(RoutingKey.DIALOG_TOPIC_BOUND, DIALOGS_EXCHANGE, operator_groups.DialogTopicBoundV1),
+    _internal(RoutingKey.OPERATOR_GROUP_LINKED, operator_groups.OperatorGroupLinkedV1),
     _internal(RoutingKey.CAMPAIGN_SCHEDULED, scheduling.CampaignScheduledV1),
     _internal(RoutingKey.CAMPAIGN_CANCEL, scheduling.CampaignCancelRequestedV1),
     _internal(RoutingKey.TENANT_UPDATED, tenants.TenantUpdatedV1),

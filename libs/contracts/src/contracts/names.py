@@ -41,6 +41,8 @@ class RoutingKey:
     CONNECTION_CHECKED: Final = "connection.checked.v1"
     CONNECTION_STATE: Final = "connection.state.v1"
     CONTACTS_IMPORTED: Final = "contacts.imported.v1"
+    OPERATOR_GROUP_LINKED: Final = "operator_group.linked.v1"
+    DIALOG_TOPIC_BOUND: Final = "dialog.topic.bound.v1"
     AUDIENCE_SNAPSHOT: Final = "audience.snapshot.v1"
     AUDIENCE_ESTIMATE: Final = "audience.estimate.v1"
     AUDIENCE_DIALOGS: Final = "audience.dialogs.v1"
