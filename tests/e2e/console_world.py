@@ -10,7 +10,8 @@ from test_support.api_client import CampaignApi
 
 from .conftest import World
 
-TOKEN = "323456789:AAE2Econsole-token-for-the-simulate"
+TOKEN = "623456789:AAE2Econsole-token-for-the-simulate"
+"""A bot of its own: the simulator counts calls by bot, and other tests count theirs."""
 
 
 @dataclass(frozen=True)
