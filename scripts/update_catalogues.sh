@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# The console's catalogues: extract every text of its templates and code, then
-# update each language's .po (new texts arrive untranslated: translate them in
-# the .po; tests/unit/test_catalogues.py fails while one is missing).
+# The message catalogues: extract every text of a part's templates and code, then
+# update each of its languages' .po (new texts arrive untranslated: translate them
+# in the .po; each part's catalogue test fails while one is missing).
 set -euo pipefail
-cd "$(dirname "$0")/../services/campaign-api"
-locales=src/campaign_api/console/locales
-pot=$(mktemp --suffix=.pot)
-trap 'rm -f "$pot"' EXIT
-../../.venv/bin/pybabel --quiet extract -F babel.cfg -k N_ --no-location --sort-output \
-  --project="Broadcast campaigns console" -o "$pot" .
-for lang in en ru; do
-  po="$locales/$lang/LC_MESSAGES/console.po"
-  if [ -f "$po" ]; then
-    ../../.venv/bin/pybabel --quiet update -D console -i "$pot" -d "$locales" -l "$lang" \
-      --no-fuzzy-matching --ignore-obsolete
-  else
-    ../../.venv/bin/pybabel --quiet init -D console -i "$pot" -d "$locales" -l "$lang"
-  fi
-done
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# part folder, its babel.cfg's domain, its locales folder (in the part), languages
+update() {
+  local part=$1 domain=$2 locales=$3; shift 3
+  local pot
+  pot=$(mktemp --suffix=.pot)
+  (cd "$part" && "$root/.venv/bin/pybabel" --quiet extract -F babel.cfg -k N_ \
+     --no-location --sort-output --project="Broadcast campaigns" -o "$pot" .)
+  for lang in "$@"; do
+    if [ -f "$part/$locales/$lang/LC_MESSAGES/$domain.po" ]; then
+      .venv/bin/pybabel --quiet update -D "$domain" -i "$pot" -d "$part/$locales" -l "$lang" \
+        --no-fuzzy-matching --ignore-obsolete
+    else
+      .venv/bin/pybabel --quiet init -D "$domain" -i "$pot" -d "$part/$locales" -l "$lang"
+    fi
+  done
+  rm -f "$pot"
+}
+
+update services/campaign-api console src/campaign_api/console/locales en ru
+update services/operator-bot bot src/operator_bot/locales en ru de

@@ -48,6 +48,7 @@ SERVICES = [
     ("dispatcher-whatsapp", "dispatcher_whatsapp", "DISPATCHER_WHATSAPP_PORT", 8084),
     ("dispatcher-instagram", "dispatcher_instagram", "DISPATCHER_INSTAGRAM_PORT", 8085),
     ("ai-composer", "ai_composer", "AI_COMPOSER_PORT", 8086),
+    ("operator-bot", "operator_bot", "OPERATOR_BOT_PORT", 8087),
 ]
 SIMULATOR_PORTS = {
     name: int(os.environ.get(f"{name.upper()}_SIM_PORT") or default)

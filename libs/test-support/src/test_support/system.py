@@ -33,6 +33,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("dispatcher-whatsapp", "dispatcher_whatsapp", "DISPATCHER_WHATSAPP_PORT"),
     ServiceSpec("dispatcher-instagram", "dispatcher_instagram", "DISPATCHER_INSTAGRAM_PORT"),
     ServiceSpec("ai-composer", "ai_composer", "AI_COMPOSER_PORT"),
+    ServiceSpec("operator-bot", "operator_bot", "OPERATOR_BOT_PORT"),
 )
 
 
@@ -86,16 +87,19 @@ async def running_system(
         **(env or {}),
     }
     log_dir.mkdir(parents=True, exist_ok=True)
-    processes = {}
-    for spec in services:
-        port = free_port()
-        processes[spec.name] = ServiceProcess(
+    ports = {spec.name: free_port() for spec in services}
+    if "campaign-api" in ports:  # where the operator bot carries out commands
+        common.setdefault("CAMPAIGN_API_URL", f"http://127.0.0.1:{ports['campaign-api']}")
+    processes = {
+        spec.name: ServiceProcess(
             spec.name,
             spec.module,
-            port,
-            env={**common, spec.port_setting: str(port)},
+            ports[spec.name],
+            env={**common, spec.port_setting: str(ports[spec.name])},
             log_dir=log_dir,
         )
+        for spec in services
+    }
     system = RunningSystem(processes)
     try:
         for process in processes.values():

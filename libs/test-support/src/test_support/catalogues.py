@@ -1,0 +1,50 @@
+"""Checks of a part's message catalogues: every text its code and templates show
+is in every language's catalogue, translated, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+Key = tuple[str | None, str]
+
+
+def extracted(folder: Path, templates: bool = False) -> set[Key]:
+    """(context, text) of every marked text under `folder`: `_`, `gettext`,
+    `pgettext`, `N_` in Python, and `_()` in its Jinja templates."""
+    methods = [("**.py", "python")]
+    options = {}
+    if templates:
+        methods.append(("templates/**.html", "jinja2"))
+        options["templates/**.html"] = {"extensions": "jinja2.ext.i18n"}
+    found = set()
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    for _, _, message, _, context in extract_from_dir(str(folder), methods, options, keywords):
+        found.add((context, message if isinstance(message, str) else message[0]))
+    return found
+
+
+def catalogue(path: Path, language: str) -> dict[Key, str]:
+    with path.open("rb") as source:
+        parsed = read_po(source, locale=language)
+    return {(m.context, str(m.id)): str(m.string) for m in parsed if m.id}
+
+
+def problems(texts: set[Key], path: Path, language: str, translated: bool) -> list[str]:
+    """What is wrong with one language's catalogue: texts it lacks, and (when it
+    must be `translated`) texts without a translation or with other placeholders."""
+    found = catalogue(path, language)
+    wrong = [
+        f"missing (run make catalogues): {text!r}" for text in sorted(texts - found.keys(), key=str)
+    ]
+    if translated:
+        for (_, text), translation in found.items():
+            if not translation:
+                wrong.append(f"untranslated: {text!r}")
+            elif set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(translation)):
+                wrong.append(f"other placeholders: {text!r}")
+    return wrong
