@@ -68,6 +68,32 @@ def chunks(text: str) -> list[str]:
     return [*parts, current]
 
 
+async def command_body(
+    message: Message, command: CommandObject, bot: Bot, place: dict[str, Any]
+) -> dict[str, Any]:
+    """`POST /v1/commands`'s body: the command, where it was typed, who typed it (their
+    own dialog, for `/send test`), what it replies to, and for `/send file` the ids in
+    the file sent with the command (its caption is the command)."""
+    text = f"/send {command.args or ''}".strip()
+    body: dict[str, Any] = {"command": text, "place": place}
+    if message.from_user is not None:
+        body["external_id"] = str(message.from_user.id)
+    if message.document is not None and text.split()[1:2] == ["file"]:
+        body["file"] = await read_document(bot, message)
+    source = replied_to(message)
+    if source is not None and (content := content_of(source)) is not None:
+        body["reply_to"] = content
+    return body
+
+
+async def read_document(bot: Bot, message: Message) -> str:
+    """The text of the document a message carries (a file of ids)."""
+    assert message.document is not None
+    downloaded = await bot.download(message.document)
+    assert downloaded is not None
+    return downloaded.read().decode("utf-8", errors="replace")
+
+
 @router.message(Command("send"))
 async def on_send(
     message: Message, command: CommandObject, bot: Bot, group: Group, deps: Deps, update_id: int
@@ -77,10 +103,7 @@ async def on_send(
     if place is None:
         await message.reply(say(group.language, NOT_BOUND))
         return
-    body: dict[str, Any] = {"command": f"/send {command.args or ''}".strip(), "place": place}
-    source = replied_to(message)
-    if source is not None and (content := content_of(source)) is not None:
-        body["reply_to"] = content
+    body = await command_body(message, command, bot, place)
     answer = await deps.api.command(
         await key_of(message, bot, group),
         body,
