@@ -1,15 +1,21 @@
-"""aiogram 3, pointed at the simulator by base URL, works unchanged."""
+"""aiogram 3, pointed at the simulator by base URL, works unchanged: as a sending bot, and as
+an operator bot taking updates by long polling or at a webhook."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramMigrateToChat,
     TelegramNotFound,
@@ -17,8 +23,19 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.filters import Command
 from aiogram.methods import TelegramMethod
-from aiogram.types import BufferedInputFile, InputMediaDocument, InputMediaPhoto
+from aiogram.types import (
+    BufferedInputFile,
+    ChatMemberAdministrator,
+    ChatMemberMember,
+    ChatMemberOwner,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+)
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
 from platform_sim import RunningSimulators, SimControl
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -160,3 +177,115 @@ async def test_unknown_method(bot: Bot) -> None:
 
     with pytest.raises(TelegramNotFound):
         await bot(SendTelepathy())
+
+
+GROUP = -1001234567890
+OLGA = {"id": 42, "first_name": "Olga", "username": "olga_ops"}
+
+
+async def until_called(telegram: SimControl, method: str, count: int = 1) -> list[dict[str, Any]]:
+    """The calls of `method` once there are `count`, polled with a deadline."""
+    deadline = time.monotonic() + 10
+    while len(calls := await telegram.calls(method=method)) < count:
+        assert time.monotonic() < deadline, f"{method} was not called {count} times"
+        await asyncio.sleep(0.02)
+    return calls
+
+
+def answering_send(dispatcher: Dispatcher, seen: list[Message]) -> None:
+    """A `/send` handler that answers as a reply in the command's topic."""
+
+    @dispatcher.message(Command("send"))
+    async def on_send(message: Message) -> None:
+        seen.append(message)
+        await message.reply("Sending to everyone")
+
+
+async def test_a_polling_bot_answers_a_send_in_its_topic(bot: Bot, telegram: SimControl) -> None:
+    topic = await bot.create_forum_topic(GROUP, "General sales")
+    photo = await telegram.post_message(
+        TOKEN,
+        OLGA,
+        GROUP,
+        media="photo",
+        caption="Sale!",
+        message_thread_id=topic.message_thread_id,
+    )
+    dispatcher, seen = Dispatcher(), list[Message]()
+    answering_send(dispatcher, seen)
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        command = await telegram.post_message(
+            TOKEN, OLGA, GROUP, "/send all", reply_to_message_id=photo["message"]["message_id"]
+        )
+        [answer] = await until_called(telegram, "sendMessage")
+    finally:
+        await dispatcher.stop_polling()
+        await polling
+    [message] = seen
+    assert message.reply_to_message is not None
+    assert message.reply_to_message.photo is not None
+    assert message.reply_to_message.photo[-1].file_id == (photo["message"]["photo"][-1]["file_id"])
+    assert message.reply_to_message.caption == "Sale!"
+    # aiogram posts a form: its values are recorded as the strings sent.
+    assert answer["params"]["message_thread_id"] == str(topic.message_thread_id)
+    assert answer["params"]["reply_parameters"]["message_id"] == command["message"]["message_id"]
+    assert answer["response"]["result"]["is_topic_message"] is True
+    polls = await telegram.calls(method="getUpdates")
+    delivered = [u for poll in polls for u in poll["response"].get("result", [])]
+    assert delivered == [photo, command]
+    assert polls[-1]["params"]["timeout"] == "10"
+
+
+async def test_a_webhook_bot_gets_updates_with_its_secret(bot: Bot, telegram: SimControl) -> None:
+    dispatcher, seen = Dispatcher(), list[Message]()
+    answering_send(dispatcher, seen)
+    app = web.Application()
+    SimpleRequestHandler(dispatcher, bot, secret_token="s3cret").register(app, path="/tg")
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/tg"
+        assert await bot.set_webhook(url, secret_token="s3cret")
+        with pytest.raises(TelegramConflictError):
+            await bot.get_updates()
+        await telegram.post_message(TOKEN, OLGA, GROUP, "/send all", is_forum=True)
+        await until_called(telegram, "sendMessage")
+    finally:
+        await bot.delete_webhook()
+        await runner.cleanup()
+    [message] = seen
+    assert message.chat.is_forum is True
+    assert message.from_user is not None
+    assert message.from_user.username == "olga_ops"
+
+
+async def test_chat_members_and_topics(bot: Bot, telegram: SimControl) -> None:
+    assert isinstance(await bot.get_chat_member(GROUP, 42), ChatMemberMember)
+    await telegram.set_chat_member(GROUP, 42, "administrator", first_name="Olga")
+    await telegram.set_chat_member(GROUP, 7, "creator")
+    admin = await bot.get_chat_member(GROUP, 42)
+    assert isinstance(admin, ChatMemberAdministrator)
+    assert admin.user.first_name == "Olga"
+    admins = await bot.get_chat_administrators(GROUP)
+    assert [type(member) for member in admins] == [ChatMemberAdministrator, ChatMemberOwner]
+    topic = await bot.create_forum_topic(GROUP, "Bob (Instagram)")
+    sent = await bot.send_message(GROUP, "hi", message_thread_id=topic.message_thread_id)
+    assert (sent.message_thread_id, sent.is_topic_message) == (topic.message_thread_id, True)
+
+
+async def test_a_csv_report_as_a_document(bot: Bot, telegram: SimControl) -> None:
+    report = b"recipient,status\n" + b"1001,delivered\n" * 1000
+    sent = await bot.send_document(
+        GROUP, BufferedInputFile(report, filename="campaign-7.csv"), caption="Report"
+    )
+    assert sent.document is not None
+    assert (sent.document.file_name, sent.document.file_size) == ("campaign-7.csv", len(report))
+    kept = await telegram.uploaded_file(sent.document.file_id)
+    assert (kept.file_name, kept.data) == ("campaign-7.csv", report)
+    too_big = BufferedInputFile(b"x" * (50 * 1024 * 1024 + 1), filename="huge.csv")
+    with pytest.raises(TelegramEntityTooLarge):
+        await bot.send_document(GROUP, too_big)

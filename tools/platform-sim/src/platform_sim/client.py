@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
@@ -14,6 +15,16 @@ from .server import PLATFORMS, RunningServer, split_config, start_server
 
 class SimControlError(RuntimeError):
     """The simulator refused a control request."""
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """A file a bot uploaded to the Telegram simulator, as kept."""
+
+    file_id: str
+    file_name: str
+    content_type: str
+    data: bytes
 
 
 class SimControl:
@@ -43,27 +54,38 @@ class SimControl:
             await self._session.close()
         self._session = None
 
-    async def _request(
-        self, method: str, path: str, body: Any = None, query: Mapping[str, str] | None = None
-    ) -> Any:
+    def _open_session(self) -> aiohttp.ClientSession:
         if self._session is None:
             self._session = aiohttp.ClientSession()
             self._owns_session = True
+        return self._session
+
+    async def _request(
+        self, method: str, path: str, body: Any = None, query: Mapping[str, str] | None = None
+    ) -> Any:
+        session = self._open_session()
         url = f"{self.root}/_sim/{path}"
-        async with self._session.request(method, url, json=body, params=query) as response:
+        async with session.request(method, url, json=body, params=query) as response:
             answer = await response.json()
             if response.status != 200:
                 raise SimControlError(f"{method} {url}: {response.status} {answer}")
             return answer
 
     async def calls(
-        self, method: str | None = None, since: int = 0, account: str | None = None
+        self,
+        method: str | None = None,
+        since: int = 0,
+        account: str | None = None,
+        recipient: str | int | None = None,
     ) -> list[dict[str, Any]]:
+        """Calls after `since`; `recipient` is the chat for Telegram's chat methods."""
         query = {"since": str(since)}
         if method is not None:
             query["method"] = method
         if account is not None:
             query["account"] = account
+        if recipient is not None:
+            query["recipient"] = str(recipient)
         answer = await self._request("GET", "calls", query=query)
         calls: list[dict[str, Any]] = answer["calls"]
         return calls
@@ -102,6 +124,63 @@ class SimControl:
     async def stats(self) -> dict[str, Any]:
         answer: dict[str, Any] = await self._request("GET", "stats")
         return answer
+
+    async def post_message(
+        self,
+        bot: int | str,
+        user: int | Mapping[str, Any],
+        chat_id: int | None = None,
+        text: str | None = None,
+        *,
+        media: str | None = None,
+        caption: str | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: int | None = None,
+        is_forum: bool | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Telegram: `user` (an id, or `{"id", "first_name", "username"}`) writes `text`, or
+        `media` ("photo", "video", ..., with `caption`), in `chat_id` (default: their private
+        chat with the bot) — in a forum topic, replying to a message — as an update for `bot`
+        (its id or token). `fields` go into the body as they are (`file_id`, `file_name`,
+        `entities`, `duration`, ...). Answers the Update: `update["message"]["message_id"]`."""
+        sender = {"id": user} if isinstance(user, int) else dict(user)
+        body: dict[str, Any] = {"bot_id": str(bot), "from": sender, **fields}
+        optional = {
+            "chat_id": chat_id,
+            "text": text,
+            "media": media,
+            "caption": caption,
+            "message_thread_id": message_thread_id,
+            "reply_to_message_id": reply_to_message_id,
+            "is_forum": is_forum,
+        }
+        body |= {key: value for key, value in optional.items() if value is not None}
+        answer: dict[str, Any] = await self._request("POST", "telegram/updates", body)
+        return answer
+
+    async def set_chat_member(
+        self, chat_id: int | str, user_id: int, status: str, **names: str
+    ) -> dict[str, Any]:
+        """Telegram: `user_id`'s status in the chat (creator, administrator, member, left,
+        kicked), as getChatMember answers it; `names` (first_name, username) name the user."""
+        body = {"status": status, "user": names}
+        answer: dict[str, Any] = await self._request(
+            "PUT", f"telegram/chats/{chat_id}/members/{user_id}", body
+        )
+        return answer
+
+    async def uploaded_file(self, file_id: str) -> UploadedFile:
+        """Telegram: a file a bot uploaded (its file id is in the call's params and answer)."""
+        session = self._open_session()
+        url = f"{self.root}/_sim/telegram/files/{quote(file_id, safe='')}"
+        async with session.get(url) as response:
+            if response.status != 200:
+                raise SimControlError(f"GET {url}: {response.status} {await response.text()}")
+            data = await response.read()
+            disposition = response.content_disposition
+            name = "" if disposition is None else disposition.filename or ""
+            return UploadedFile(file_id, name, response.content_type, data)
 
 
 class RunningSimulators:

@@ -14,7 +14,7 @@ from .faults import Fault
 from .simulator import Simulator
 
 SIMULATOR = web.AppKey("simulator", Simulator)
-Handler = Callable[[web.Request], Awaitable[web.Response]]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class ControlError(Exception):
@@ -33,7 +33,7 @@ def add_control_routes(app: web.Application) -> None:
         ("PUT", "/_sim/accounts/{account}", _put_account),
         ("GET", "/_sim/stats", _stats),
     ]
-    for method, path, handler in routes:
+    for method, path, handler in [*routes, *app[SIMULATOR].platform.control_routes()]:
         app.router.add_route(method, path, _answering_errors(handler))
 
 
@@ -41,7 +41,7 @@ def _answering_errors(handler: Handler) -> Handler:
     """Answer bad control input with 400 `{"error": reason}`."""
 
     @functools.wraps(handler)
-    async def guarded(request: web.Request) -> web.Response:
+    async def guarded(request: web.Request) -> web.StreamResponse:
         try:
             return await handler(request)
         except ControlError as exc:
@@ -50,11 +50,11 @@ def _answering_errors(handler: Handler) -> Handler:
     return guarded
 
 
-def _sim(request: web.Request) -> Simulator:
+def simulator(request: web.Request) -> Simulator:
     return request.app[SIMULATOR]
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
+async def read_body(request: web.Request) -> dict[str, Any]:
     try:
         body = json.loads(await request.read() or b"{}")
     except ValueError as exc:
@@ -65,7 +65,7 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 
 async def _calls(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = simulator(request)
     try:
         since = int(request.query.get("since", "0"))
     except ValueError as exc:
@@ -75,24 +75,25 @@ async def _calls(request: web.Request) -> web.Response:
         since=since,
         method=None if method is None else sim.platform.canonical_method(method),
         account=request.query.get("account"),
+        recipient=request.query.get("recipient"),
     )
     return web.json_response({"calls": calls})
 
 
 async def _reset(request: web.Request) -> web.Response:
-    _sim(request).reset()
+    simulator(request).reset()
     return web.json_response({"ok": True})
 
 
 async def _get_config(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = simulator(request)
     return web.json_response(sim.config.as_dict(sim.platform.config_keys))
 
 
 async def _put_config(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = simulator(request)
     try:
-        sim.configure(await _body(request))
+        sim.configure(await read_body(request))
     except ValueError as exc:
         raise ControlError(str(exc)) from exc
     return web.json_response(sim.config.as_dict(sim.platform.config_keys))
@@ -109,16 +110,16 @@ def _recipient_state(sim: Simulator, body: dict[str, Any]) -> tuple[str, float |
 
 
 async def _put_recipient(request: web.Request) -> web.Response:
-    sim = _sim(request)
-    state, last = _recipient_state(sim, await _body(request))
+    sim = simulator(request)
+    state, last = _recipient_state(sim, await read_body(request))
     recipient = sim.platform.recipient_key(request.match_info["recipient_id"])
     sim.recipients.set(recipient, state, last)
     return web.json_response({"recipient": recipient, "state": state, "last_inbound_at": last})
 
 
 async def _post_recipients(request: web.Request) -> web.Response:
-    sim = _sim(request)
-    body = await _body(request)
+    sim = simulator(request)
+    body = await read_body(request)
     ids = body.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, str | int) for i in ids):
         raise ControlError("ids must be a list of recipient ids")
@@ -129,10 +130,10 @@ async def _post_recipients(request: web.Request) -> web.Response:
 
 
 async def _post_fault(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = simulator(request)
     try:
         fault = Fault.from_json(
-            await _body(request), sim.platform.canonical_method, sim.platform.recipient_key
+            await read_body(request), sim.platform.canonical_method, sim.platform.recipient_key
         )
     except ValueError as exc:
         raise ControlError(str(exc)) from exc
@@ -141,8 +142,8 @@ async def _post_fault(request: web.Request) -> web.Response:
 
 
 async def _put_account(request: web.Request) -> web.Response:
-    sim = _sim(request)
-    state = (await _body(request)).get("state")
+    sim = simulator(request)
+    state = (await read_body(request)).get("state")
     if state not in sim.platform.account_states:
         raise ControlError(f"state must be one of {sorted(sim.platform.account_states)}")
     account = request.match_info["account"]
@@ -151,4 +152,4 @@ async def _put_account(request: web.Request) -> web.Response:
 
 
 async def _stats(request: web.Request) -> web.Response:
-    return web.json_response(_sim(request).stats.as_dict())
+    return web.json_response(simulator(request).stats.as_dict())

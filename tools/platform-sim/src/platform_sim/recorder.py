@@ -48,9 +48,13 @@ class Recorder:
         )
 
     def query(
-        self, since: int = 0, method: str | None = None, account: str | None = None
+        self,
+        since: int = 0,
+        method: str | None = None,
+        account: str | None = None,
+        recipient: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Calls with seq > since, optionally only one method or one account."""
+        """Calls with seq > since, optionally only one method, account or recipient."""
         start = 0
         if self._calls:
             start = min(max(since - self._calls[0]["seq"] + 1, 0), len(self._calls))
@@ -59,6 +63,7 @@ class Recorder:
             for call in itertools.islice(self._calls, start, None)
             if (method is None or call["method"] == method)
             and (account is None or call["account"] == account)
+            and (recipient is None or call["recipient"] == recipient)
         ]
 
     def clear(self) -> None:

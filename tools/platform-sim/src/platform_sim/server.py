@@ -44,6 +44,7 @@ def build_app(platform: str, config: Mapping[str, Any] | None = None) -> web.App
     for method, path in implementation.routes():
         app.router.add_route(method, path, simulator.handle)
     add_control_routes(app)
+    app.on_shutdown.append(lambda _: implementation.close())
     return app
 
 

@@ -11,7 +11,7 @@ import asyncio
 import random
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -22,6 +22,9 @@ from .faults import Accounts, Fault, FaultQueue, Recipients
 from .ratelimit import Limit, SlidingLog
 from .recorder import Recorder, Stats
 from .wire import json_answer
+
+ControlHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+"""A control route's handler; `request.app[control.SIMULATOR]` is the simulator."""
 
 HOLD_SECONDS = 30.0
 """How long a `timeout` fault keeps a request unanswered."""
@@ -108,8 +111,19 @@ class Platform(ABC):
     def answer(self, incoming: Incoming, config: SimConfig, now: float) -> Any:
         """The success body."""
 
+    async def hold(self, incoming: Incoming, sim: Simulator) -> None:  # noqa: B027
+        """Keep an accepted request waiting before its answer (Telegram's long polling); may
+        raise the platform's error when the wait ends badly."""
+
     def reset(self) -> None:  # noqa: B027 - most platforms keep no state of their own
         """Forget platform-specific state (message counters, ...)."""
+
+    def control_routes(self) -> list[tuple[str, str, ControlHandler]]:
+        """The platform's own `/_sim/<platform>/...` control routes: (method, path, handler)."""
+        return []
+
+    async def close(self) -> None:  # noqa: B027 - most platforms hold nothing open
+        """Stop background work (webhook deliveries, ...) when the server stops."""
 
 
 class Simulator:
@@ -153,7 +167,7 @@ class Simulator:
             await asyncio.sleep(delay_ms / 1000)
         headers: Mapping[str, str] | None = None
         try:
-            body = self._answer(incoming)
+            body = await self._answer(incoming)
             status = 200
         except SimError as error:
             status, body, headers = error.status, error.body, error.headers
@@ -165,7 +179,7 @@ class Simulator:
         self._record(at, incoming, status, body)
         return json_answer(status, body, headers)
 
-    def _answer(self, incoming: Incoming) -> Any:
+    async def _answer(self, incoming: Incoming) -> Any:
         platform, config = self.platform, self.config
         platform.authorize(incoming, self)
         if incoming.error is not None:
@@ -181,6 +195,7 @@ class Simulator:
                 raise platform.rate_limited(rule.scope, config.retry_after_seconds)
         if config.error_rate_5xx and self.rng.random() < config.error_rate_5xx:
             raise platform.server_error(500)
+        await platform.hold(incoming, self)
         body = platform.answer(incoming, config, now)
         if incoming.is_send:
             for rule in rules:

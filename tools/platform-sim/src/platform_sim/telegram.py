@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
-from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from . import telegram_control
 from . import telegram_objects as objects
 from .config import COMMON_KEYS, SimConfig
 from .faults import Fault
 from .ratelimit import Limit
-from .simulator import Incoming, Platform, RateRule, SimError, Simulator
+from .simulator import ControlHandler, Incoming, Platform, RateRule, SimError, Simulator
+from .telegram_chats import TOPIC_COLORS, Chats, is_group, is_supergroup
 from .telegram_objects import MEDIA_FIELDS, FileRef
-from .wire import BadBody, Upload, read_params
+from .telegram_updates import MAX_UPDATES, Superseded, Updates, Webhook
+from .wire import BadBody, Upload, UploadStore, read_params
 
 TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MAX_UPLOAD = 50 * 1024 * 1024
+"""Bots may upload files of up to 50 MB."""
+KEPT_UPLOAD_BYTES = 512 * 1024 * 1024
+MAX_TOPIC_NAME = 128
 SEND_METHODS = ("sendMessage", *MEDIA_FIELDS, "copyMessage", "sendMediaGroup")
-METHODS = {name.lower(): name for name in ("getMe", *SEND_METHODS)}
+CHAT_METHODS = (*SEND_METHODS, "getChatMember", "getChatAdministrators", "createForumTopic")
+"""Methods on a chat (`chat_id`): its state (kicked, not found, ...) answers for them."""
+BOT_METHODS = ("getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo")
+METHODS = {name.lower(): name for name in (*BOT_METHODS, *CHAT_METHODS)}
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 JSON_FIELDS = frozenset(
     {
         "reply_markup",
@@ -31,6 +43,7 @@ JSON_FIELDS = frozenset(
         "caption_entities",
         "link_preview_options",
         "reply_parameters",
+        "allowed_updates",
     }
 )
 GROUP_MEDIA_TYPES = frozenset({"photo", "video", "document", "audio"})
@@ -83,16 +96,42 @@ class TelegramPlatform(Platform):
         self._salt = os.urandom(6).hex()
         self._uploads = itertools.count(1)
         self._media_groups = itertools.count(10**17)
-        self._message_ids: defaultdict[tuple[str, str], int] = defaultdict(int)
+        self.chats = Chats()
+        self.updates = Updates()
+        self.files = UploadStore(KEPT_UPLOAD_BYTES)
+        self._answers: dict[str, Callable[[Incoming, float], Any]] = {
+            "getMe": lambda incoming, _: objects.get_me(int(incoming.account)),
+            "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": lambda incoming, _: self.updates.webhook_info(incoming.account),
+            "getChatMember": self._get_chat_member,
+            "getChatAdministrators": lambda incoming, _: self.chats.administrators(
+                incoming.recipient or ""
+            ),
+            "createForumTopic": self._create_forum_topic,
+        }
+        """The answer (`result`) of each method that is not a send."""
 
     def routes(self) -> list[tuple[str, str]]:
         return [("*", "/bot{token}/{method}")]
+
+    def control_routes(self) -> list[tuple[str, str, ControlHandler]]:
+        return [
+            (method, path, functools.partial(handler, self))
+            for method, path, handler in telegram_control.ROUTES
+        ]
 
     def canonical_method(self, name: str) -> str:
         return METHODS.get(name.lower(), name)
 
     def reset(self) -> None:
-        self._message_ids.clear()
+        self.chats.clear()
+        self.updates.clear()
+        self.files.clear()
+
+    async def close(self) -> None:
+        await self.updates.close()
 
     async def decode(self, request: web.Request) -> Incoming:
         token = request.match_info["token"]
@@ -110,6 +149,9 @@ class TelegramPlatform(Platform):
         except BadBody as exc:
             incoming.error = bad_request(str(exc))
             return incoming
+        except web.HTTPRequestEntityTooLarge:
+            incoming.error = error(413, "Request Entity Too Large")
+            return incoming
         files = {
             name: self._upload_ref(_upload_kind(method, name, params.values), upload)
             for name, upload in params.uploads.items()
@@ -125,10 +167,15 @@ class TelegramPlatform(Platform):
         }
         incoming.extra["files"] = files
         chat_id = params.values.get("chat_id")
-        if incoming.is_send and chat_id not in (None, ""):
+        if method in CHAT_METHODS and chat_id not in (None, ""):
             incoming.recipient = str(chat_id)
         if method not in METHODS.values():
             incoming.error = error(404, "Not Found: method not found")
+        elif any(upload.size > MAX_UPLOAD for upload in params.uploads.values()):
+            incoming.error = error(413, "Request Entity Too Large")
+        else:
+            for name, upload in params.uploads.items():
+                self.files.keep(files[name].file_id, upload)
         return incoming
 
     def _upload_ref(self, kind: str, upload: Upload) -> FileRef:
@@ -151,7 +198,8 @@ class TelegramPlatform(Platform):
             raise error(401, "Unauthorized")
 
     def check(self, incoming: Incoming, sim: Simulator, now: float) -> None:
-        if not incoming.is_send:
+        if incoming.method in BOT_METHODS:
+            self._check_bot_method(incoming)
             return
         chat_id = incoming.recipient
         if chat_id is None:
@@ -159,6 +207,8 @@ class TelegramPlatform(Platform):
         if not (chat_id.startswith("@") or _is_int(chat_id)):
             raise bad_request("chat not found")
         _validate(incoming.method, incoming.params, incoming.extra["files"])
+        if incoming.is_send:
+            self._check_placement(incoming.account, chat_id, incoming.params)
         state = sim.recipients.get(chat_id).state
         if state in RECIPIENT_ERRORS:
             status, description = RECIPIENT_ERRORS[state]
@@ -201,14 +251,15 @@ class TelegramPlatform(Platform):
         return error(status, description, **parameters)
 
     def answer(self, incoming: Incoming, config: SimConfig, now: float) -> Any:
-        bot_id = int(incoming.account)
-        if incoming.method == "getMe":
-            return {"ok": True, "result": objects.get_me(bot_id)}
+        other = self._answers.get(incoming.method)
+        if other is not None:
+            return {"ok": True, "result": other(incoming, now)}
         chat_id = incoming.recipient or ""
         params: dict[str, Any] = incoming.params
         files: dict[str, FileRef] = incoming.extra["files"]
         if incoming.method == "copyMessage":
-            return {"ok": True, "result": {"message_id": self._next_id(incoming.account, chat_id)}}
+            message_id = self.chats.next_message_id(incoming.account, chat_id)
+            return {"ok": True, "result": {"message_id": message_id}}
         if incoming.method == "sendMediaGroup":
             group_id = str(next(self._media_groups))
             result = [
@@ -229,20 +280,110 @@ class TelegramPlatform(Platform):
     def _message(
         self, incoming: Incoming, now: float, content: dict[str, Any], params: dict[str, Any]
     ) -> dict[str, Any]:
-        chat_id = incoming.recipient or ""
-        return objects.message(
-            message_id=self._next_id(incoming.account, chat_id),
-            bot_id=int(incoming.account),
-            chat_id=chat_id,
+        """A message the bot sent: in a topic or reply thread, replying, as `params` ask."""
+        account, chat_id = incoming.account, incoming.recipient or ""
+        message = objects.message(
+            message_id=self.chats.next_message_id(account, chat_id),
+            bot_id=int(account),
+            chat=self.chats.chat(chat_id),
             date=int(now),
             content=content,
             params=params,
         )
+        reply_id, _ = _reply_target(params)
+        replied = None if reply_id is None else self.chats.find(account, chat_id, reply_id)
+        message |= self.chats.placement(account, chat_id, _thread(params), replied)
+        if is_group(chat_id):
+            self.chats.keep(account, message)
+        return message
 
-    def _next_id(self, account: str, chat_id: str) -> int:
-        key = (account, chat_id)
-        self._message_ids[key] += 1
-        return self._message_ids[key]
+    def _check_placement(self, account: str, chat_id: str, params: dict[str, Any]) -> None:
+        """A topic must exist in a forum; a message replied to must exist unless
+        `allow_sending_without_reply`."""
+        thread_id = _thread(params)
+        if (
+            thread_id is not None
+            and self.chats.is_forum(chat_id)
+            and self.chats.topic(chat_id, thread_id) is None
+        ):
+            raise bad_request("message thread not found")
+        reply_id, without_reply = _reply_target(params)
+        reply_missing = reply_id is not None and not self.chats.exists(account, chat_id, reply_id)
+        if reply_missing and not without_reply:
+            raise bad_request("message to be replied not found")
+
+    def _check_bot_method(self, incoming: Incoming) -> None:
+        params, account = incoming.params, incoming.account
+        if incoming.method == "getUpdates" and self.updates.mailbox(account).webhook is not None:
+            raise error(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        if incoming.method == "setWebhook":
+            url = str(params.get("url") or "")
+            if url and not url.startswith(("http://", "https://")):
+                raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+            secret = params.get("secret_token")
+            if secret is not None and not SECRET_TOKEN.match(str(secret)):
+                raise bad_request("secret token contains unallowed characters")
+
+    async def hold(self, incoming: Incoming, sim: Simulator) -> None:
+        """getUpdates: forget updates before `offset`; with none left, wait up to `timeout`
+        seconds for one. A newer getUpdates or a setWebhook ends the wait with 409."""
+        if incoming.method != "getUpdates":
+            return
+        box = self.updates.mailbox(incoming.account)
+        box.confirm(_optional_int(incoming.params.get("offset")))
+        timeout = _optional_int(incoming.params.get("timeout")) or 0
+        if timeout > 0 and not box.pending:
+            try:
+                await box.wait(timeout)
+            except Superseded as ended:
+                raise error(409, f"Conflict: {ended.reason}") from None
+
+    def _get_updates(self, incoming: Incoming, now: float) -> list[dict[str, Any]]:
+        limit = _optional_int(incoming.params.get("limit")) or MAX_UPDATES
+        return self.updates.mailbox(incoming.account).take(min(max(limit, 1), MAX_UPDATES))
+
+    def _set_webhook(self, incoming: Incoming, now: float) -> bool:
+        params = incoming.params
+        drop = _flag(params.get("drop_pending_updates"))
+        if not params.get("url"):
+            self.updates.delete_webhook(incoming.account, drop_pending=drop)
+            return True
+        allowed = params.get("allowed_updates")
+        webhook = Webhook(
+            url=str(params["url"]),
+            secret_token=None
+            if params.get("secret_token") is None
+            else str(params["secret_token"]),
+            max_connections=_optional_int(params.get("max_connections")) or 40,
+            allowed_updates=allowed if isinstance(allowed, list) else None,
+        )
+        self.updates.set_webhook(incoming.account, webhook, drop_pending=drop)
+        return True
+
+    def _delete_webhook(self, incoming: Incoming, now: float) -> bool:
+        drop = _flag(incoming.params.get("drop_pending_updates"))
+        self.updates.delete_webhook(incoming.account, drop_pending=drop)
+        return True
+
+    def _get_chat_member(self, incoming: Incoming, now: float) -> dict[str, Any]:
+        user_id = int(incoming.params["user_id"])
+        bot = objects.bot_user(int(incoming.account))
+        return self.chats.member(incoming.recipient or "", user_id, bot)
+
+    def _create_forum_topic(self, incoming: Incoming, now: float) -> dict[str, Any]:
+        chat_id, params = incoming.recipient or "", incoming.params
+        topic: dict[str, Any] = {
+            "name": str(params["name"]),
+            "icon_color": _optional_int(params.get("icon_color")) or TOPIC_COLORS[0],
+        }
+        if params.get("icon_custom_emoji_id"):
+            topic["icon_custom_emoji_id"] = str(params["icon_custom_emoji_id"])
+        creator = objects.bot_user(int(incoming.account))
+        return self.chats.create_topic(incoming.account, chat_id, topic, creator, int(now))
 
 
 def _media(item: dict[str, Any], files: dict[str, FileRef], params: dict[str, Any]) -> Any:
@@ -293,6 +434,13 @@ def _validate(method: str, params: dict[str, Any], files: dict[str, FileRef]) ->
         _check_caption(params)
     elif method == "sendMediaGroup":
         _check_media_group(params.get("media"), files)
+    elif method == "getChatMember" and _optional_int(params.get("user_id")) is None:
+        raise bad_request("invalid user_id specified")
+    elif method == "createForumTopic":
+        if not is_supergroup(str(params.get("chat_id"))):
+            raise bad_request("the chat is not a forum")
+        if not 1 <= len(str(params.get("name") or "")) <= MAX_TOPIC_NAME:
+            raise bad_request("invalid forum topic name specified")
 
 
 def _check_file(value: Any, field: str, files: dict[str, FileRef]) -> None:
@@ -322,6 +470,35 @@ def _check_media_group(media: Any, files: dict[str, FileRef]) -> None:
             raise bad_request("can't parse InputMedia: unsupported media type")
         _check_file(item.get("media"), "media", files)
         _check_caption(item)
+
+
+def _thread(params: dict[str, Any]) -> int | None:
+    return _optional_int(params.get("message_thread_id"))
+
+
+def _reply_target(params: dict[str, Any]) -> tuple[int | None, bool]:
+    """The message id a send replies to (`reply_parameters` or the older
+    `reply_to_message_id`), and whether it may be sent should that message not exist."""
+    reply = params.get("reply_parameters")
+    if isinstance(reply, dict):
+        return (
+            _optional_int(reply.get("message_id")),
+            _flag(reply.get("allow_sending_without_reply")),
+        )
+    return (
+        _optional_int(params.get("reply_to_message_id")),
+        _flag(params.get("allow_sending_without_reply")),
+    )
+
+
+def _optional_int(value: Any) -> int | None:
+    """An integer parameter given as a number or a string; None when absent or not one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _flag(value: Any) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -174,7 +175,7 @@ def message(
     *,
     message_id: int,
     bot_id: int,
-    chat_id: str,
+    chat: dict[str, Any],
     date: int,
     content: dict[str, Any],
     params: dict[str, Any],
@@ -183,7 +184,7 @@ def message(
     result: dict[str, Any] = {
         "message_id": message_id,
         "from": bot_user(bot_id),
-        "chat": chat(chat_id),
+        "chat": chat,
         "date": date,
         **content,
     }
@@ -194,3 +195,52 @@ def message(
     if isinstance(markup, dict) and "inline_keyboard" in markup:
         result["reply_markup"] = {"inline_keyboard": markup["inline_keyboard"]}
     return result
+
+
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_send_welcome_messages",
+    "can_pin_messages",
+    "can_manage_topics",
+)
+
+
+def chat_member(status: str, user: dict[str, Any]) -> dict[str, Any]:
+    """The ChatMember object of `status` (creator, administrator, member, left, kicked)."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member |= {"can_be_edited": False, "is_anonymous": False, "can_promote_members": False}
+        member |= dict.fromkeys(_ADMIN_RIGHTS, True)
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
+_COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w@/])")
+
+
+def command_entities(text: str) -> list[dict[str, Any]]:
+    """`bot_command` entities for every `/command` (or `/command@bot`) in `text`, as a Telegram
+    client marks them; offsets and lengths count UTF-16 code units."""
+    return [
+        {
+            "type": "bot_command",
+            "offset": _utf16_length(text[: found.start()]),
+            "length": _utf16_length(found.group()),
+        }
+        for found in _COMMAND.finditer(text)
+    ]
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

@@ -23,6 +23,7 @@ class Upload:
     filename: str
     size: int
     content_type: str
+    data: bytes = b""
 
 
 @dataclass(slots=True)
@@ -74,9 +75,10 @@ def _field(key: str, value: str, json_fields: frozenset[str]) -> Any:
 
 def _upload(field: web.FileField) -> Upload:
     stream = field.file
-    size = stream.seek(0, 2)
+    stream.seek(0)
+    data = stream.read()
     stream.close()
-    return Upload(field.filename, size, field.content_type)
+    return Upload(field.filename, len(data), field.content_type, data)
 
 
 def bearer_token(request: web.Request) -> str:
@@ -95,3 +97,26 @@ def json_answer(status: int, body: Any, headers: Mapping[str, str] | None = None
         content_type="application/json",
         headers=headers,
     )
+
+
+class UploadStore:
+    """The newest uploaded files by file id, up to `max_bytes` in all (older ones forgotten)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._files: dict[str, Upload] = {}
+        self._bytes = 0
+
+    def keep(self, file_id: str, upload: Upload) -> None:
+        self._files[file_id] = upload
+        self._bytes += upload.size
+        while self._bytes > self.max_bytes and len(self._files) > 1:
+            oldest = next(iter(self._files))
+            self._bytes -= self._files.pop(oldest).size
+
+    def get(self, file_id: str) -> Upload | None:
+        return self._files.get(file_id)
+
+    def clear(self) -> None:
+        self._files.clear()
+        self._bytes = 0
