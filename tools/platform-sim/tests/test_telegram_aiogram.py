@@ -289,3 +289,25 @@ async def test_a_csv_report_as_a_document(bot: Bot, telegram: SimControl) -> Non
     too_big = BufferedInputFile(b"x" * (50 * 1024 * 1024 + 1), filename="huge.csv")
     with pytest.raises(TelegramEntityTooLarge):
         await bot.send_document(GROUP, too_big)
+
+
+async def test_a_users_document_downloads_through_get_file(bot: Bot, telegram: SimControl) -> None:
+    """A file a user sends with its content given (`data`) is what aiogram downloads."""
+    update = await telegram.post_message(
+        TOKEN,
+        {"id": 701, "first_name": "Ann"},
+        -1001234500077,
+        media="document",
+        caption="/send file",
+        file_name="ids.txt",
+        mime_type="text/plain",
+        data="1001, 1002\n1003",
+    )
+    document = update["message"]["document"]
+    found = await bot.get_file(document["file_id"])
+    assert found.file_path is not None
+    downloaded = await bot.download_file(found.file_path)
+    assert downloaded is not None
+    assert downloaded.read() == b"1001, 1002\n1003"
+    with pytest.raises(TelegramBadRequest, match="invalid file_id"):
+        await bot.get_file("no-such-file")

@@ -31,9 +31,10 @@ KEPT_UPLOAD_BYTES = 512 * 1024 * 1024
 MAX_TOPIC_NAME = 128
 SEND_METHODS = ("sendMessage", *MEDIA_FIELDS, "copyMessage", "sendMediaGroup")
 CHAT_METHODS = (*SEND_METHODS, "getChatMember", "getChatAdministrators", "createForumTopic")
+FILE_METHODS = ("getFile",)
 """Methods on a chat (`chat_id`): its state (kicked, not found, ...) answers for them."""
 BOT_METHODS = ("getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo")
-METHODS = {name.lower(): name for name in (*BOT_METHODS, *CHAT_METHODS)}
+METHODS = {name.lower(): name for name in (*BOT_METHODS, *CHAT_METHODS, *FILE_METHODS)}
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 JSON_FIELDS = frozenset(
     {
@@ -110,8 +111,24 @@ class TelegramPlatform(Platform):
                 incoming.recipient or ""
             ),
             "createForumTopic": self._create_forum_topic,
+            "getFile": self._get_file,
         }
         """The answer (`result`) of each method that is not a send."""
+
+    def _get_file(self, incoming: Incoming, _: float) -> dict[str, Any]:
+        """A file kept (a user's message's, or one a bot uploaded), with the path its bytes
+        are downloaded from (`/file/bot<token>/<file_path>`)."""
+        file_id = str(incoming.params.get("file_id") or "")
+        kept = self.files.get(file_id)
+        if kept is None:
+            raise bad_request("invalid file_id")
+        unique = objects.known_file(file_id).file_unique_id
+        return {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            "file_size": kept.size,
+            "file_path": f"files/{file_id}",
+        }
 
     def routes(self) -> list[tuple[str, str]]:
         return [("*", "/bot{token}/{method}")]
@@ -198,7 +215,7 @@ class TelegramPlatform(Platform):
             raise error(401, "Unauthorized")
 
     def check(self, incoming: Incoming, sim: Simulator, now: float) -> None:
-        if incoming.method in BOT_METHODS:
+        if incoming.method in (*BOT_METHODS, *FILE_METHODS):
             self._check_bot_method(incoming)
             return
         chat_id = incoming.recipient

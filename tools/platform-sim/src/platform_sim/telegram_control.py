@@ -19,6 +19,7 @@ from . import telegram_objects as objects
 from .control import ControlError, read_body, simulator
 from .telegram_chats import MEMBER_STATUSES, TOPIC_COLORS, Chats, is_supergroup
 from .telegram_objects import MEDIA_FIELDS, FileRef, command_entities
+from .wire import Upload
 
 if TYPE_CHECKING:
     from .telegram import TelegramPlatform
@@ -38,6 +39,7 @@ async def post_update(platform: TelegramPlatform, request: web.Request) -> web.R
     user = _user(body)
     chat_id = _chat_id(body, user)
     content = _content(body)
+    _keep_data(platform, body, content)
     now = int(simulator(request).clock())
     chats = platform.chats
     chats.remember_user(user)
@@ -94,11 +96,21 @@ async def get_file(platform: TelegramPlatform, request: web.Request) -> web.Resp
     )
 
 
+async def download(platform: TelegramPlatform, request: web.Request) -> web.Response:
+    """A file's bytes at the path `getFile` gave (`/file/bot<token>/files/<file_id>`)."""
+    file_id = request.match_info["file_path"].removeprefix("files/")
+    upload = platform.files.get(file_id)
+    if upload is None:
+        return web.json_response({"ok": False, "error_code": 404}, status=404)
+    return web.Response(body=upload.data, content_type=upload.content_type)
+
+
 Route = Callable[["TelegramPlatform", web.Request], Awaitable[web.Response]]
 ROUTES: list[tuple[str, str, Route]] = [
     ("POST", "/_sim/telegram/updates", post_update),
     ("PUT", "/_sim/telegram/chats/{chat_id}/members/{user_id}", put_member),
     ("GET", "/_sim/telegram/files/{file_id}", get_file),
+    ("GET", "/file/bot{token}/{file_path:.+}", download),
 ]
 
 
@@ -156,6 +168,21 @@ def _content(body: dict[str, Any]) -> dict[str, Any]:
             raise ControlError("caption must be a non-empty string")
         content |= {"caption": caption, **_entities("caption_entities", caption, body)}
     return content
+
+
+def _keep_data(platform: TelegramPlatform, body: dict[str, Any], content: dict[str, Any]) -> None:
+    """A sent file's bytes, when the body gives them (`data`, text): then a bot can
+    download it (getFile, `/file/bot<token>/<path>`)."""
+    data, kind = body.get("data"), body.get("media")
+    if data is None or kind is None:
+        return
+    if not isinstance(data, str):
+        raise ControlError("data must be the file's content as text")
+    media = content[kind]
+    file_id = (media[-1] if isinstance(media, list) else media)["file_id"]
+    raw = data.encode()
+    content_type = body.get("mime_type") or "application/octet-stream"
+    platform.files.keep(file_id, Upload(body.get("file_name") or kind, len(raw), content_type, raw))
 
 
 def _file(kind: str, body: dict[str, Any]) -> FileRef:
