@@ -8,7 +8,10 @@ each channel against its simulator (scripts/demo_channels/):
   its progress, final counters, the `/send` language's answer and the CSV report;
 * WhatsApp: a campaign larger than the number's daily allowance: the dry run's
   sending days, then 20 sent today and the rest waiting for the next days;
-* Instagram: people outside the 24-hour window skipped, never attempted.
+* Instagram: people outside the 24-hour window skipped, never attempted;
+* the operator bot: a scripted admin in a simulated Telegram group replies
+  `/send all demo-bot` to a photo and asks `/send sid<n>`; the bot's answers, its
+  notices and its report.
 
 The simulators are told who wrote when, so the platforms and the product agree
 about the 24-hour windows.
@@ -19,7 +22,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from demo_channels import instagram, telegram, whatsapp
+from demo_channels import instagram, operator_bot, telegram, whatsapp
 from demo_channels.common import API, PLATFORM_KEY, call
 
 TENANT = "demo"
@@ -58,6 +61,7 @@ def main() -> None:
         telegram.run(api)
         whatsapp.run(api)
         instagram.run(api)
+        operator_bot.run(api)
         slow = telegram.start_slow_campaign(api)
     print(
         f"\nthe web console: {API}/console/ (sign in with the API key {key});\n"

@@ -30,7 +30,7 @@ def webhook_route(fleet: Fleet) -> Route:
     async def receive(request: Request) -> Response:
         member = fleet.by_bot(int(request.path_params["bot_id"]))
         presented = request.headers.get(SECRET_HEADER, "")
-        if member is None or not hmac.compare_digest(presented, member.group.webhook_secret):
+        if member is None or not hmac.compare_digest(presented, member.webhook_secret):
             return JSONResponse({"ok": False}, status_code=403)
         await fleet.receive(member, await request.json())
         return JSONResponse({"ok": True})

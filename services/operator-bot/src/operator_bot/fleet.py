@@ -22,7 +22,7 @@ from service_kit.secrets import SecretBox, SecretUnreadable
 
 from . import repo
 from .commands import Deps, router
-from .groups import Group, open_group
+from .groups import Group, open_group, webhook_secret
 from .settings import Settings
 
 log = get_logger(__name__)
@@ -33,12 +33,18 @@ RETRY_SECONDS = 2.0
 
 @dataclass
 class Member:
-    """A running bot of one group."""
+    """A running bot and the groups it serves (a tenant's bot may be in several)."""
 
-    group: Group
+    bot_id: int
+    token: str
     bot: Bot
+    groups: dict[int, Group]
     lock: asyncio.Lock
     task: asyncio.Task[Any] | None = None
+
+    @property
+    def webhook_secret(self) -> str:
+        return webhook_secret(self.token)
 
 
 class Fleet:
@@ -51,26 +57,36 @@ class Fleet:
         self._dispatcher = Dispatcher()
         self._dispatcher.include_router(router)
         self._members: dict[int, Member] = {}
+        """By bot id."""
         self._server = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
 
-    def member(self, chat_id: int) -> Member | None:
-        return self._members.get(chat_id)
+    def group(self, chat_id: int) -> tuple[Member, Group] | None:
+        """The group (and its bot) with this chat id, if it is served."""
+        for member in self._members.values():
+            if chat_id in member.groups:
+                return member, member.groups[chat_id]
+        return None
 
     def by_bot(self, bot_id: int) -> Member | None:
-        return next((m for m in self._members.values() if m.group.bot_id == bot_id), None)
+        return self._members.get(bot_id)
 
     async def start(self) -> None:
         for stored in await repo.groups(self._pool()):
             await self.apply(stored)
 
     async def stop(self) -> None:
-        for chat_id in list(self._members):
-            await self._retire(chat_id)
+        for bot_id in list(self._members):
+            await self._retire(bot_id)
 
     async def apply(self, stored: repo.StoredGroup) -> None:
-        """Serve the group as it now is: a new or changed one starts afresh, an
-        unlinked one stops."""
-        await self._retire(stored.chat_id)
+        """Serve the group as it now is: its bot started if it is new (or its token
+        changed), the group dropped when unlinked (and its bot stopped with its last group)."""
+        served = self.group(stored.chat_id)
+        if served is not None:
+            member, _ = served
+            del member.groups[stored.chat_id]
+            if not member.groups:
+                await self._retire(member.bot_id)
         if stored.unlinked:
             return
         try:
@@ -78,18 +94,24 @@ class Fleet:
         except SecretUnreadable as error:
             log.error(str(error), chat_id=stored.chat_id, tenant_id=stored.tenant_id)
             return
-        bot = Bot(group.token, session=AiohttpSession(api=self._server))
-        member = Member(group, bot, asyncio.Lock())
-        self._members[group.chat_id] = member
+        member = self._members.get(group.bot_id) or await self._enlist(group.token)
+        member.groups[group.chat_id] = group
+        log.info("serving the group", chat_id=group.chat_id, tenant_id=group.tenant_id)
+
+    async def _enlist(self, token: str) -> Member:
+        """A group's bot, started: polling, or its webhook set."""
+        bot = Bot(token, session=AiohttpSession(api=self._server))
+        member = Member(int(token.split(":", 1)[0]), token, bot, {}, asyncio.Lock())
+        self._members[member.bot_id] = member
         if self._settings.operator_bot_mode == "webhook":
             await self._set_webhook(member)
             member.task = asyncio.create_task(self.handle_pending(member))
         else:
             member.task = asyncio.create_task(self._poll(member))
-        log.info("serving the group", chat_id=group.chat_id, tenant_id=group.tenant_id)
+        return member
 
-    async def _retire(self, chat_id: int) -> None:
-        member = self._members.pop(chat_id, None)
+    async def _retire(self, bot_id: int) -> None:
+        member = self._members.pop(bot_id, None)
         if member is None:
             return
         if member.task is not None:
@@ -101,15 +123,15 @@ class Fleet:
     async def _set_webhook(self, member: Member) -> None:
         base = (self._settings.operator_bot_webhook_url or "").rstrip("/")
         await member.bot.set_webhook(
-            f"{base}/telegram/{member.group.bot_id}",
-            secret_token=member.group.webhook_secret,
+            f"{base}/telegram/{member.bot_id}",
+            secret_token=member.webhook_secret,
             allowed_updates=["message"],
         )
 
     async def _poll(self, member: Member) -> None:
         """Long polling: keep what Telegram gives, confirm it with the next call's
         offset, then handle what is kept."""
-        pool, bot_id = self._pool(), member.group.bot_id
+        pool, bot_id = self._pool(), member.bot_id
         offset = (await repo.last_update_id(pool, bot_id) or 0) + 1
         waiting = not await self.handle_pending(member)
         while True:
@@ -134,7 +156,7 @@ class Fleet:
 
     async def receive(self, member: Member, payload: dict[str, Any]) -> None:
         """A webhook's update: kept now, handled in the background in order."""
-        await repo.receive_update(self._pool(), member.group.bot_id, payload)
+        await repo.receive_update(self._pool(), member.bot_id, payload)
         asyncio.create_task(self.handle_pending(member))  # noqa: RUF006 - it logs its own failures
 
     async def handle_pending(self, member: Member) -> bool:
@@ -142,25 +164,27 @@ class Fleet:
         passing failure), with it and those after it still kept."""
         async with member.lock:
             pool = self._pool()
-            for payload in await repo.pending_updates(pool, member.group.bot_id):
+            for payload in await repo.pending_updates(pool, member.bot_id):
                 if not await self._handle(member, payload):
                     return False
-                await repo.mark_handled(pool, member.group.bot_id, payload["update_id"])
+                await repo.mark_handled(pool, member.bot_id, payload["update_id"])
             return True
 
     async def _handle(self, member: Member, payload: dict[str, Any]) -> bool:
+        """One update, given the group it was written in; one from a chat the bot
+        serves no group in is passed over."""
+        chat_id = payload.get("message", {}).get("chat", {}).get("id")
+        group = member.groups.get(chat_id) if isinstance(chat_id, int) else None
+        if group is None:
+            return True
         try:
             await self._dispatcher.feed_raw_update(
-                member.bot,
-                payload,
-                group=member.group,
-                deps=self._deps(),
-                update_id=payload["update_id"],
+                member.bot, payload, group=group, deps=self._deps(), update_id=payload["update_id"]
             )
         except PASSING as error:
-            log.warning("an update waits: %s", error, chat_id=member.group.chat_id)
+            log.warning("an update waits: %s", error, chat_id=chat_id)
             await asyncio.sleep(RETRY_SECONDS)
             return False
         except Exception:  # a failure that would come back the same: not retried
-            log.exception("an update could not be handled", chat_id=member.group.chat_id)
+            log.exception("an update could not be handled", chat_id=chat_id)
         return True

@@ -29,18 +29,18 @@ class Group:
         """The bot's id: the number its token starts with."""
         return int(self.token.split(":", 1)[0])
 
-    @property
-    def webhook_secret(self) -> str:
-        """What Telegram sends back with each webhook post of this bot (derived from
-        its token, so it needs no storing and changes with it)."""
-        return hmac.new(self.token.encode(), b"operator-bot webhook", hashlib.sha256).hexdigest()
-
     def key_for(self, user_id: int | None, status: str | None) -> str:
         """The administrators' key for the group's administrators and the users the
         tenant allows; the operators' key for everyone else."""
         if user_id is not None and (user_id in self.allowed_user_ids or status in ADMIN_STATUSES):
             return self.admin_key
         return self.operator_key
+
+
+def webhook_secret(token: str) -> str:
+    """What Telegram sends back with each webhook post of a bot (derived from its
+    token, so it needs no storing and changes with it)."""
+    return hmac.new(token.encode(), b"operator-bot webhook", hashlib.sha256).hexdigest()
 
 
 def open_group(stored: StoredGroup, box: SecretBox) -> Group:

@@ -46,12 +46,13 @@ class Handlers:
     @consumes(STARTED, CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_STARTED)
     async def on_started(self, event: CampaignStartedV1) -> None:
         place = await repo.claim_start_notice(self._pool(), event.campaign_id)
-        member = self._fleet.member(place.chat_id) if place else None
-        if place is None or member is None:
+        served = self._fleet.group(place.chat_id) if place else None
+        if place is None or served is None:
             return
-        campaign = await self._api.campaign(member.group.admin_key, event.campaign_id)
+        member, group = served
+        campaign = await self._api.campaign(group.admin_key, event.campaign_id)
         text = notices.started(
-            member.group.language, campaign.get("sending_id"), event.name, event.audience_size
+            group.language, campaign.get("sending_id"), event.name, event.audience_size
         )
         await _post(member, place, text)
 
@@ -66,13 +67,13 @@ class Handlers:
     async def _finished(self, campaign_id: UUID, *, cancelled: bool) -> None:
         """The end notice, then the report; marked posted once both are."""
         place = await repo.unfinished_sending(self._pool(), campaign_id)
-        member = self._fleet.member(place.chat_id) if place else None
-        if place is None or member is None:
+        served = self._fleet.group(place.chat_id) if place else None
+        if place is None or served is None:
             return
-        key = member.group.admin_key
-        campaign = await self._api.campaign(key, campaign_id)
-        await _post(member, place, notices.finished(member.group.language, campaign, cancelled))
-        report = await self._api.report(key, campaign_id)
+        member, group = served
+        campaign = await self._api.campaign(group.admin_key, campaign_id)
+        await _post(member, place, notices.finished(group.language, campaign, cancelled))
+        report = await self._api.report(group.admin_key, campaign_id)
         for document in notices.report_documents(str(campaign_id), report):
             try:
                 await member.bot.send_document(
