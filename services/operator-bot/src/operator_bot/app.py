@@ -20,6 +20,7 @@ from .campaign_api import CampaignApi
 from .commands import Deps
 from .fleet import Fleet
 from .handlers import Handlers
+from .metrics import BotMetrics
 from .settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -43,8 +44,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     box = SecretBox.from_settings(settings)
     runtime = ServiceRuntime("operator-bot", settings, schema="operator_bot", migrations=MIGRATIONS)
     api = CampaignApi(settings.campaign_api_url, settings.operator_bot_command_timeout_seconds)
-    fleet = Fleet(settings, lambda: runtime.pool, box, lambda: Deps(runtime.pool, api))
-    runtime.include(*routers_of(Handlers(lambda: runtime.pool, fleet, api)))
+    metrics = BotMetrics(runtime.registry)
+    fleet = Fleet(settings, lambda: runtime.pool, box, lambda: Deps(runtime.pool, api, metrics))
+    runtime.include(*routers_of(Handlers(lambda: runtime.pool, fleet, api, metrics)))
     runtime.on_started(fleet.start)
     runtime.on_stopping(fleet.stop)
 

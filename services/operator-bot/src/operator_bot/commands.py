@@ -16,6 +16,7 @@ from . import repo
 from .campaign_api import CampaignApi
 from .content import content_of, replied_to
 from .groups import Group
+from .metrics import BotMetrics
 from .texts import NOT_BOUND, say
 
 log = get_logger(__name__)
@@ -29,6 +30,7 @@ class Deps:
 
     pool: repo.Pool
     api: CampaignApi
+    metrics: BotMetrics
 
 
 async def place_of(message: Message, group: Group, deps: Deps) -> dict[str, Any] | None:
@@ -102,6 +104,7 @@ async def on_send(
     place = await place_of(message, group, deps)
     if place is None:
         await message.reply(say(group.language, NOT_BOUND))
+        deps.metrics.commands.labels("unbound_topic").inc()
         return
     body = await command_body(message, command, bot, place)
     answer = await deps.api.command(
@@ -116,4 +119,5 @@ async def on_send(
         await repo.record_sending(deps.pool, campaign_id, where)
     for part in chunks(answer.text):
         await message.reply(part)
+    deps.metrics.commands.labels("answered" if answer.ok else "refused").inc()
     log.info("command answered", action=answer.action, ok=answer.ok, chat_id=group.chat_id)

@@ -175,7 +175,9 @@ class Fleet:
         serves no group in is passed over."""
         chat_id = payload.get("message", {}).get("chat", {}).get("id")
         group = member.groups.get(chat_id) if isinstance(chat_id, int) else None
+        metrics = self._deps().metrics
         if group is None:
+            metrics.updates.labels("passed_over").inc()
             return True
         try:
             await self._dispatcher.feed_raw_update(
@@ -183,8 +185,12 @@ class Fleet:
             )
         except PASSING as error:
             log.warning("an update waits: %s", error, chat_id=chat_id)
+            metrics.updates.labels("waiting").inc()
             await asyncio.sleep(RETRY_SECONDS)
             return False
         except Exception:  # a failure that would come back the same: not retried
             log.exception("an update could not be handled", chat_id=chat_id)
+            metrics.updates.labels("failed").inc()
+            return True
+        metrics.updates.labels("handled").inc()
         return True

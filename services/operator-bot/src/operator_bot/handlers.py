@@ -17,6 +17,7 @@ from service_kit.subscribers import consumes
 from . import notices, repo
 from .campaign_api import CampaignApi
 from .fleet import Fleet, Member
+from .metrics import BotMetrics
 
 GROUPS = "operator-bot.groups"
 TOPICS = "operator-bot.topics"
@@ -28,10 +29,13 @@ GONE = (TelegramForbiddenError, TelegramBadRequest)
 
 
 class Handlers:
-    def __init__(self, pool: Callable[[], repo.Pool], fleet: Fleet, api: CampaignApi) -> None:
+    def __init__(
+        self, pool: Callable[[], repo.Pool], fleet: Fleet, api: CampaignApi, metrics: BotMetrics
+    ) -> None:
         self._pool = pool
         self._fleet = fleet
         self._api = api
+        self._metrics = metrics
 
     @consumes(GROUPS, INTERNAL_EXCHANGE, RoutingKey.OPERATOR_GROUP_LINKED)
     async def on_group_linked(self, event: OperatorGroupLinkedV1) -> None:
@@ -55,6 +59,7 @@ class Handlers:
             group.language, campaign.get("sending_id"), event.name, event.audience_size
         )
         await _post(member, place, text)
+        self._metrics.notices.labels("started").inc()
 
     @consumes(COMPLETED, CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_COMPLETED)
     async def on_completed(self, event: CampaignCompletedV1) -> None:
@@ -73,6 +78,7 @@ class Handlers:
         member, group = served
         campaign = await self._api.campaign(group.admin_key, campaign_id)
         await _post(member, place, notices.finished(group.language, campaign, cancelled))
+        self._metrics.notices.labels("finished").inc()
         report = await self._api.report(group.admin_key, campaign_id)
         for document in notices.report_documents(str(campaign_id), report):
             try:
@@ -84,6 +90,7 @@ class Handlers:
                 )
             except GONE as error:
                 raise Unprocessable(f"Telegram refused the report: {error}") from None
+            self._metrics.notices.labels("report").inc()
         await repo.mark_finish_notice(self._pool(), campaign_id)
 
 
