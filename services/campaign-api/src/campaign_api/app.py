@@ -25,6 +25,7 @@ from .api import (
     dialogs,
     lists,
     openapi,
+    operator_groups,
     templates,
     tenants,
 )
@@ -55,6 +56,8 @@ PUBLISHES = (
     RoutingKey.AUDIENCE_LIST_UPLOADED,
     RoutingKey.AUDIENCE_LIST_CLOSE,
     RoutingKey.COMPOSE_SAMPLES,
+    RoutingKey.OPERATOR_GROUP_LINKED,
+    RoutingKey.DIALOG_TOPIC_BOUND,
 )
 
 
@@ -136,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         campaigns,
         templates,
         commands,
+        operator_groups,
     ):
         app.include_router(module.router)
     app.include_router(connection_check.router)

@@ -20,6 +20,10 @@ CAMPAIGN = {
     "start_at": "2098-01-01 00:00:00",
 }
 
+GROUP_TOKEN = "1:AAoperator-group-token-000000000000"
+TOPIC = {"connection_id": "tg-main", "external_id": "9001"}
+CHAT = "-1009876543210"
+
 # (method, path, body) for each operation; {c} a campaign of tenant A, {t} a template of A.
 OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("PUT", "/v1/tenants/{tenant_id}"): {"plan": "free"},
@@ -54,6 +58,12 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("PATCH", "/v1/templates/{name}/steps/{step_id}"): {"delay": 5},
     ("DELETE", "/v1/templates/{name}/steps/{step_id}"): None,
     ("POST", "/v1/commands"): {"command": "/send templates"},
+    ("PUT", "/v1/operator-groups/{chat_id}"): {"bot_token": GROUP_TOKEN, "language": "de"},
+    ("GET", "/v1/operator-groups"): None,
+    ("GET", "/v1/operator-groups/{chat_id}"): None,
+    ("DELETE", "/v1/operator-groups/{chat_id}"): None,
+    ("PUT", "/v1/operator-groups/{chat_id}/topics/{thread_id}"): TOPIC,
+    ("DELETE", "/v1/operator-groups/{chat_id}/topics/{thread_id}"): None,
 }
 OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 404
     ("GET", "/v1/connections/{connection_id}"),
@@ -69,6 +79,10 @@ OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 40
     ("POST", "/v1/templates/{name}/steps"),
     ("PATCH", "/v1/templates/{name}/steps/{step_id}"),
     ("DELETE", "/v1/templates/{name}/steps/{step_id}"),
+    ("GET", "/v1/operator-groups/{chat_id}"),
+    ("DELETE", "/v1/operator-groups/{chat_id}"),
+    ("PUT", "/v1/operator-groups/{chat_id}/topics/{thread_id}"),
+    ("DELETE", "/v1/operator-groups/{chat_id}/topics/{thread_id}"),
 }
 
 
@@ -112,7 +126,8 @@ def test_every_operation_of_the_api_is_in_the_table(api: Api) -> None:
 
 
 async def tenant_with_things(api: Api) -> tuple[Tenant, str]:
-    """A tenant with a connection, a one-step template `promo` and a campaign."""
+    """A tenant with a connection, a one-step template `promo`, a campaign and an
+    operator group with a topic bound."""
     tenant = await new_tenant(api)
     await api.call(
         tenant.admin,
@@ -129,6 +144,10 @@ async def tenant_with_things(api: Api) -> tuple[Tenant, str]:
         expect=201,
     )
     created = await api.call(tenant.admin, "POST", "/v1/campaigns", json=CAMPAIGN, expect=201)
+    group = {"bot_token": GROUP_TOKEN}
+    await api.call(tenant.admin, "PUT", f"/v1/operator-groups/{CHAT}", json=group, expect=201)
+    topic = f"/v1/operator-groups/{CHAT}/topics/5"
+    await api.call(tenant.admin, "PUT", topic, json=TOPIC, expect=201)
     return tenant, created.json()["campaign_id"]
 
 
@@ -140,6 +159,8 @@ def _path(path: str, tenant: Tenant, campaign_id: str) -> str:
         .replace("{name}", "promo")
         .replace("{step_id}", "1")
         .replace("{key_id}", tenant.key_ids["operator"])
+        .replace("{chat_id}", CHAT)
+        .replace("{thread_id}", "5")
     )
 
 

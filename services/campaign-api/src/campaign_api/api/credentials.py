@@ -51,15 +51,20 @@ class Credentials(NulFree):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+BotToken = Annotated[
+    str,
+    Field(
+        description="The bot token from @BotFather: `<digits>:<35 characters>`",
+        json_schema_extra={"pattern": BOT_TOKEN.pattern},
+    ),
+    AfterValidator(_bot_token),
+]
+"""A Telegram bot's token, in the form @BotFather gives it (a connection's, an
+operator group's)."""
+
+
 class TelegramBotCredentials(Credentials):
-    token: Annotated[
-        str,
-        Field(
-            description="The bot token from @BotFather: `<digits>:<35 characters>`",
-            json_schema_extra={"pattern": BOT_TOKEN.pattern},
-        ),
-        AfterValidator(_bot_token),
-    ]
+    token: BotToken
 
 
 class TelegramUserCredentials(Credentials):

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.model import Principal, Role
-from . import Pool, sql
+from . import Conn, Pool, sql
 
 INSERT_API_KEY = sql("insert_api_key")
 SELECT_PRINCIPAL_BY_KEY_HASH = sql("select_principal_by_key_hash")
@@ -57,7 +57,7 @@ def _record(row: Any) -> ApiKeyRecord:
 
 
 async def insert_api_key(
-    pool: Pool,
+    pool: Pool | Conn,
     *,
     tenant_id: str,
     role: Role,
