@@ -15,7 +15,7 @@ from .telegram import CONNECTION
 
 GROUP = -1009990000001
 BOT_ID = "9900000001"
-BOT_TOKEN = f"{BOT_ID}:AAdemo-operator-group-bot-token-00000"
+BOT_TOKEN = f"{BOT_ID}:AAdemo-operator-group-bot-token-000"
 ADMIN = {"id": 555001, "first_name": "Alla", "username": "alla_admin"}
 WAIT_SECONDS = 90
 
@@ -57,11 +57,12 @@ def sending_id(found: list[dict[str, Any]]) -> str:
 def show(found: list[dict[str, Any]], sim: httpx.Client) -> None:
     for reply in found:
         if reply["method"] == "sendDocument":
-            file_id = reply["response"]["document"]["file_id"]
-            report = sim.get(f"/_sim/telegram/files/{file_id}").text
+            document = reply["response"]["result"]["document"]
+            report = sim.get(f"/_sim/telegram/files/{document['file_id']}").text
             rows = report.splitlines()
-            print(f"  bot posted the report {reply['response']['document'].get('file_name')}: "
-                  f"{len(rows) - 1} rows, e.g. {rows[1] if len(rows) > 1 else ''}")  # fmt: skip
+            example = rows[1] if len(rows) > 1 else ""
+            print(f"  bot posted the report {document.get('file_name')}: {len(rows) - 1} rows")
+            print(f"    e.g. {example}")
         else:
             print("  bot: " + str(reply["params"].get("text", "")).replace("\n", "\n       "))
 

@@ -15,8 +15,8 @@ from test_support.waiting import eventually
 
 from .conftest import World
 
-CUSTOMER_BOT = "723456789:AAE2Ecustomer-bot-of-the-operator-te"
-GROUP_TOKEN_TAIL = "AAE2Eoperator-group-bot-token-000000"
+CUSTOMER_BOT = "723456789:AAE2Ecustomer-bot-of-the-operator-t"
+GROUP_TOKEN_TAIL = "AAE2Eoperator-group-bot-token-00000"
 ADMIN = {"id": 91001, "first_name": "Alla", "username": "alla_admin"}
 OPERATOR = {"id": 91002, "first_name": "Oleg", "username": "oleg_operator"}
 
