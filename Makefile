@@ -50,7 +50,7 @@ schemas-release: install  ## record the events' schemas as released (later chang
 asyncapi: install  ## regenerate the checked-in AsyncAPI documents of the services (docs/asyncapi/)
 	$(PY) scripts/generate_asyncapi.py
 
-catalogues: install  ## update the console's message catalogues (then translate what is new in ru)
+catalogues: install  ## update campaign-api's message catalogues, the console's and the commands' (then translate what is new)
 	scripts/update_catalogues.sh
 
 screenshots: demo  ## a picture of every console page, into docs/console/ (in Debian's chromium)

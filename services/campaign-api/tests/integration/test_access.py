@@ -21,7 +21,7 @@ CAMPAIGN = {
 }
 
 GROUP_TOKEN = "1:AAoperator-group-token-000000000000"
-TOPIC = {"connection_id": "tg-main", "external_id": "9001"}
+TOPIC: dict[str, object] = {"connection_id": "tg-main", "external_id": "9001"}
 CHAT = "-1009876543210"
 
 # (method, path, body) for each operation; {c} a campaign of tenant A, {t} a template of A.

@@ -124,7 +124,8 @@ async def test_without_an_instance_id_every_connection_sends_on_its_own(
 async def test_operators_send_a_template_to_one_dialog_only(api: Api, tenant: Tenant) -> None:
     await send(api, tenant.admin, "/send promo", reply_to=HELLO)
     refused = await send(api, tenant.operator, "/send all promo", expect=403)
-    assert "operators may not start mass campaigns" in refused["detail"]
+    assert "operators may not start mass campaigns" in refused["reason"]  # the API's words
+    assert "/send TEMPLATE [TIME]" in refused["detail"], "what to type instead"
     refused = await send(api, tenant.operator, "/send list 1,2 promo tg-main", expect=403)
     assert refused["code"] == "operator_forbidden"
     one = await send(api, tenant.operator, "/send list 9001 promo tg-main")
@@ -168,7 +169,8 @@ async def test_malformed_commands_get_a_precise_422(api: Api, tenant: Tenant) ->
     late = await send(
         api, tenant.admin, "/send all 2099-06-01 10:00:00", reply_to=HELLO, expect=422
     )
-    assert "after the subscription ends" in late["detail"]
+    assert "after the subscription ends" in late["reason"]
+    assert "an earlier time" in late["detail"]
 
 
 async def test_a_file_of_ids_is_uploaded_then_sent_to(api: Api, tenant: Tenant) -> None:
@@ -199,3 +201,48 @@ async def test_a_file_of_ids_is_uploaded_then_sent_to(api: Api, tenant: Tenant) 
     assert unknown.json()["code"] == "unknown_audience"
     empty = await send(api, tenant.admin, "/send file promo", file=" \n ", expect=422)
     assert "needs the file of ids" in empty["detail"]
+
+
+FRENCH = "fr-FR, en;q=0.5"
+"""A language the commands do not speak: English answers."""
+
+
+async def answered_in(
+    api: Api, key: str, language: str, command: str, expect: int = 200, **extra: Any
+) -> Any:
+    answered = await api.call(
+        key,
+        "POST",
+        "/v1/commands",
+        json={"command": command, **extra},
+        headers={"Accept-Language": language},
+    )
+    assert answered.status_code == expect, answered.text
+    assert answered.headers["Content-Language"] == (language[:2] if language != FRENCH else "en")
+    return answered.json()
+
+
+async def test_commands_answer_in_the_callers_language(api: Api, tenant: Tenant) -> None:
+    ru, de = "ru-RU,ru;q=0.9", "de"
+    empty = await answered_in(api, tenant.admin, ru, "/send templates")
+    assert empty["answer"].startswith("Шаблонов пока нет: ответьте на сообщение командой /send")
+    made = await answered_in(api, tenant.admin, de, "/send promo", reply_to=HELLO)
+    assert made["lines"][0] == "Vorlage promo: 1 Schritt(e)"
+    assert made["result"]["name"] == "promo", "the result is the API's, untranslated"
+    started = await answered_in(api, tenant.admin, ru, "/send all promo 2098-01-01 00:00")
+    assert "начало 2098-01-01 00:00:00 UTC" in started["answer"]
+    sid = started["result"]["campaigns"][0]["sending_id"]
+    shown = await answered_in(api, tenant.admin, de, f"/send sid{sid}")
+    assert shown["lines"][1].startswith("geplant, ")
+    assert shown["lines"][-1].startswith("Bericht: ")
+
+    refused = await answered_in(api, tenant.operator, de, "/send all promo", expect=403)
+    assert refused["detail"].startswith("Massensendungen sind für die Administratoren")
+    assert "operators may not start mass campaigns" in refused["reason"]
+    unreadable = await answered_in(api, tenant.admin, ru, "/send all promo promo", expect=422)
+    assert unreadable["detail"].startswith("лишнее 'promo': не больше одного шаблона")
+    assert unreadable["detail"].endswith("(символ 17)")
+    unknown = await answered_in(api, tenant.admin, de, "/send sid99999", expect=404)
+    assert unknown["detail"] == "unbekannte Sendung sid99999"
+    english = await answered_in(api, tenant.admin, FRENCH, "/send templates")
+    assert english["answer"] == "promo: 1 step(s)"

@@ -142,7 +142,8 @@ async def test_an_operator_cancels_only_what_they_started(api: Api, tenant: Tena
     mass = await send(api, tenant.admin, "/send all welcome 2098-01-01 00:00:00")
     mass_sid = mass["result"]["campaigns"][0]["sending_id"]
     refused = await send(api, tenant.operator, f"/send sid{mass_sid} del", expect=403)
-    assert "only the campaigns they started" in refused["detail"]
+    assert "only the campaigns they started" in refused["reason"]
+    assert f"/send sid{mass_sid}" in refused["detail"]
     own = await send(api, tenant.operator, "/send welcome 2098-01-01 00:00:00", place=DIALOG)
     own_sid = own["result"]["campaigns"][0]["sending_id"]
     cancelled = await send(api, tenant.operator, f"/send sid{own_sid} del")

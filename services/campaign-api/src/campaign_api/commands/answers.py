@@ -1,12 +1,35 @@
 """What a person reads back from a `/send` command: the API's answers as text.
 
-Pure: takes the API's JSON bodies, returns lines.
+Pure: takes the API's JSON bodies, returns lines, each a `Text` (English message
+ids, rendered in the caller's language by `texts`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+
+from .texts import Text
+
+STATUSES = {
+    "scheduled": Text("scheduled"),
+    "running": Text("running"),
+    "completed": Text("completed"),
+    "cancelled": Text("cancelled"),
+}
+DELIVERY_STATUSES = {
+    "sent": Text("sent"),
+    "failed": Text("failed"),
+    "skipped": Text("skipped"),
+    "cancelled": Text("cancelled"),
+    "unknown": Text("unknown"),
+    "deferred": Text("deferred"),
+}
+
+
+def status(value: str) -> Text | str:
+    """A campaign's status in words."""
+    return STATUSES.get(value, value)
 
 
 def _when(value: str | None) -> str:
@@ -20,125 +43,185 @@ def _count(n: int | None) -> str:
     return "?" if n is None else f"{n:,}"
 
 
-def describe_content(content: dict[str, Any], limit: int = 60) -> str:
+def describe_content(content: dict[str, Any], limit: int = 60) -> Text | str:
     kind = content.get("kind")
     if kind == "text":
         text = str(content.get("text", ""))
         return repr(text if len(text) <= limit else text[: limit - 1] + "…")
     if kind == "media":
         caption = content.get("caption")
-        return f"{content.get('media_type')} {content.get('file')}" + (
-            f" with caption {caption!r}" if caption else ""
-        )
+        what = f"{content.get('media_type')} {content.get('file')}"
+        if caption:
+            return Text("%(media)s with caption %(caption)r", media=what, caption=caption)
+        return what
     if kind == "ai":
-        return f"AI-written text from the prompt {str(content.get('prompt', ''))[:limit]!r}"
+        prompt = str(content.get("prompt", ""))[:limit]
+        return Text("AI-written text from the prompt %(prompt)r", prompt=prompt)
     if kind == "whatsapp_template":
-        return f"WhatsApp template {content.get('template_name')}"
+        return Text("WhatsApp template %(name)s", name=content.get("template_name"))
     if kind == "template":
-        return f"template {content.get('template')}"
+        return Text("template %(name)s", name=content.get("template"))
     return str(kind)
 
 
-def _audience(audience: dict[str, Any]) -> str:
+def _audience(audience: dict[str, Any]) -> Text | str:
     kind = audience.get("kind")
     if kind == "all":
-        return "everyone"
+        return Text("everyone")
     if kind == "test":
-        return f"your own dialog ({audience.get('external_id')})"
+        return Text("your own dialog (%(id)s)", id=audience.get("external_id"))
     if kind == "list":
         ids = audience.get("external_ids") or []
-        return f"{len(ids):,} listed ids" if ids else "the uploaded list"
+        return (
+            Text("%(count)s listed ids", count=_count(len(ids)))
+            if ids
+            else Text("the uploaded list")
+        )
     if kind == "contacts":
-        return f"{len(audience.get('contact_ids') or []):,} selected dialogs"
+        count = _count(len(audience.get("contact_ids") or []))
+        return Text("%(count)s selected dialogs", count=count)
     if kind == "filter":
         labels = audience.get("labels_any") or audience.get("labels_all")
-        return f"dialogs labelled {', '.join(labels)}" if labels else "the filtered dialogs"
+        if labels:
+            return Text("dialogs labelled %(labels)s", labels=", ".join(labels))
+        return Text("the filtered dialogs")
     return str(kind)
 
 
-def campaign_created(body: dict[str, Any]) -> list[str]:
+def campaign_created(body: dict[str, Any]) -> list[Text]:
     lines = []
     for campaign in body.get("campaigns", []):
         steps = campaign.get("steps", [])
         what = describe_content(campaign.get("content", {}))
         if len(steps) > 1:
-            what += f" ({len(steps)} messages)"
-        sid = campaign["sending_id"]
-        estimated = campaign["progress"].get("estimated_audience")
+            what = Text("%(what)s (%(count)s messages)", what=what, count=len(steps))
         lines.append(
-            f"sid{sid} {campaign['name']!r} on {campaign['connection_id']}: {what} to "
-            f"{_audience(campaign.get('audience', {}))} (about {_count(estimated)} recipients), "
-            f"starting {_when(campaign.get('start_at'))}, "
-            f"{campaign.get('interval_seconds', 0):g} s between messages. "
-            f"Status: /send sid{sid}; cancel before it starts: /send sid{sid} del"
+            Text(
+                "sid%(sid)s %(name)r on %(connection)s: %(what)s to %(audience)s (about "
+                "%(estimated)s recipients), starting %(start)s, %(interval)s s between "
+                "messages. Status: /send sid%(sid)s; cancel before it starts: /send sid%(sid)s del",
+                sid=campaign["sending_id"],
+                name=campaign["name"],
+                connection=campaign["connection_id"],
+                what=what,
+                audience=_audience(campaign.get("audience", {})),
+                estimated=_count(campaign["progress"].get("estimated_audience")),
+                start=_when(campaign.get("start_at")),
+                interval=format(campaign.get("interval_seconds", 0), "g"),
+            )
         )
     if not body.get("created", True):
-        lines.insert(0, "This request was made before; nothing new was created.")
+        lines.insert(0, Text("This request was made before; nothing new was created."))
     return lines
 
 
-def _progress(campaign: dict[str, Any]) -> str:
+def _progress(campaign: dict[str, Any]) -> Text:
     p = campaign["progress"]
     audience = p.get("audience_size")
     if audience is None:
         audience = p.get("estimated_audience")
-    return (
-        f"{campaign['status']}, {_count(audience)} "
-        f"recipients: {p['sent']:,} sent, {p['failed']:,} failed, {p['skipped']:,} skipped, "
-        f"{p['cancelled']:,} cancelled, {_count(p.get('remaining'))} remaining"
+    return Text(
+        "%(status)s, %(audience)s recipients: %(sent)s sent, %(failed)s failed, %(skipped)s "
+        "skipped, %(cancelled)s cancelled, %(remaining)s remaining",
+        status=status(campaign["status"]),
+        audience=_count(audience),
+        sent=_count(p["sent"]),
+        failed=_count(p["failed"]),
+        skipped=_count(p["skipped"]),
+        cancelled=_count(p["cancelled"]),
+        remaining=_count(p.get("remaining")),
     )
 
 
-def sendings(body: dict[str, Any]) -> list[str]:
+def sendings(body: dict[str, Any]) -> list[Text]:
     items = body.get("items", [])
     if not items:
-        return ["No sendings yet."]
+        return [Text("No sendings yet.")]
     return [
-        f"sid{c['sending_id']} {c['name']!r} on {c['connection_id']}, "
-        f"start {_when(c.get('start_at'))}: {_progress(c)}"
+        Text(
+            "sid%(sid)s %(name)r on %(connection)s, start %(start)s: %(progress)s",
+            sid=c["sending_id"],
+            name=c["name"],
+            connection=c["connection_id"],
+            start=_when(c.get("start_at")),
+            progress=_progress(c),
+        )
         for c in items
     ]
 
 
-def sending(campaign: dict[str, Any], *, report: bool = True) -> list[str]:
-    """A sending's status; with `report`, where its CSV report is."""
-    lines = [
-        f"sid{campaign['sending_id']} {campaign['name']!r} on {campaign['connection_id']}: "
-        f"{describe_content(campaign.get('content', {}))} to "
-        f"{_audience(campaign.get('audience', {}))}, start {_when(campaign.get('start_at'))}",
-        _progress(campaign),
-    ]
+def _failures(campaign: dict[str, Any]) -> list[Text]:
+    lines = []
     for reason in campaign.get("failure_reasons", []):
-        code = f" [{reason['error_code']}]" if reason.get("error_code") else ""
-        lines.append(f"  {reason['count']:,} {reason['status']}{code}: {reason['error_reason']}")
-    if report:
-        lines.append(f"Report: {campaign['links']['report']}")
-    return lines
-
-
-def cancelled(campaign: dict[str, Any]) -> list[str]:
-    return [
-        f"sid{campaign['sending_id']} {campaign['name']!r} is cancelled: none of it will be sent."
-    ]
-
-
-def templates(body: dict[str, Any]) -> list[str]:
-    items = body.get("items", [])
-    if not items:
-        return ["No templates yet: reply to a message with /send NAME to start one."]
-    return [f"{t['name']}: {len(t['steps'])} step(s)" for t in items]
-
-
-def template(body: dict[str, Any]) -> list[str]:
-    steps = body.get("steps", [])
-    lines = [f"Template {body['name']}: {len(steps)} step(s)"]
-    for step in steps:
+        code = " [" + str(reason["error_code"]) + "]" if reason.get("error_code") else ""
         lines.append(
-            f"  step {step['step_id']} (#{step['position']}, {step['when']}): "
-            f"{describe_content(step['content'])}"
+            Text(
+                "  %(count)s %(status)s%(code)s: %(reason)s",
+                count=_count(reason["count"]),
+                status=DELIVERY_STATUSES.get(reason["status"], reason["status"]),
+                code=code,
+                reason=reason["error_reason"],
+            )
         )
     return lines
 
 
-def template_deleted(name: str) -> list[str]:
-    return [f"Template {name} is deleted; campaigns made from it keep their messages."]
+def sending(campaign: dict[str, Any], *, report: bool = True) -> list[Text]:
+    """A sending's status; with `report`, where its CSV report is."""
+    lines = [
+        Text(
+            "sid%(sid)s %(name)r on %(connection)s: %(what)s to %(audience)s, start %(start)s",
+            sid=campaign["sending_id"],
+            name=campaign["name"],
+            connection=campaign["connection_id"],
+            what=describe_content(campaign.get("content", {})),
+            audience=_audience(campaign.get("audience", {})),
+            start=_when(campaign.get("start_at")),
+        ),
+        _progress(campaign),
+        *_failures(campaign),
+    ]
+    if report:
+        lines.append(Text("Report: %(link)s", link=campaign["links"]["report"]))
+    return lines
+
+
+def cancelled(campaign: dict[str, Any]) -> list[Text]:
+    return [
+        Text(
+            "sid%(sid)s %(name)r is cancelled: none of it will be sent.",
+            sid=campaign["sending_id"],
+            name=campaign["name"],
+        )
+    ]
+
+
+def templates(body: dict[str, Any]) -> list[Text]:
+    items = body.get("items", [])
+    if not items:
+        return [Text("No templates yet: reply to a message with /send NAME to start one.")]
+    return [
+        Text("%(name)s: %(count)s step(s)", name=t["name"], count=len(t["steps"])) for t in items
+    ]
+
+
+def template(body: dict[str, Any]) -> list[Text]:
+    steps = body.get("steps", [])
+    lines = [Text("Template %(name)s: %(count)s step(s)", name=body["name"], count=len(steps))]
+    for step in steps:
+        lines.append(
+            Text(
+                "  step %(id)s (#%(position)s, %(when)s): %(what)s",
+                id=step["step_id"],
+                position=step["position"],
+                when=step["when"],
+                what=describe_content(step["content"]),
+            )
+        )
+    return lines
+
+
+def template_deleted(name: str) -> list[Text]:
+    return [
+        Text("Template %(name)s is deleted; campaigns made from it keep their messages.", name=name)
+    ]

@@ -28,9 +28,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from babel.support import Translations
 from contracts.audience import split_id_list
 from contracts.content import TEMPLATE_NAME_PATTERN
 from contracts.timing import START_HELP, TimeFormatError, parse_start_time
+
+from .texts import Text
 
 USAGE = (
     "/send test|all|file [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]; "
@@ -56,13 +59,24 @@ AUDIENCE_WORDS = ("test", "all", "file", "list", "mark")
 
 
 class CommandError(ValueError):
-    """A command that cannot be read; the message says what to fix."""
+    """A command that cannot be read; the message says what to fix (`message` in
+    English, `render` in a catalogue's language)."""
 
-    def __init__(self, message: str, position: int | None = None) -> None:
-        where = f" (at character {position + 1})" if position is not None else ""
-        super().__init__(f"{message}{where}")
-        self.message = message
+    def __init__(self, message: str | Text, position: int | None = None) -> None:
+        self.text = message if isinstance(message, Text) else Text(message)
+        self.message = str(self.text)
         self.position = position
+        super().__init__(self.render())
+
+    def render(self, translations: Translations | None = None) -> str:
+        """The message, and where in the command (if known), in the catalogue's language."""
+        message = self.text.render(translations)
+        if self.position is None:
+            return message
+        where = Text(
+            "%(message)s (at character %(position)s)", message=message, position=self.position + 1
+        )
+        return where.render(translations)
 
 
 @dataclass(frozen=True)
@@ -223,15 +237,17 @@ def _checked_time(text: str, token: Token) -> str:
 def parse(text: str, vocabulary: Vocabulary = Vocabulary()) -> Command:
     """`/send ...` -> what it asks for; raises CommandError."""
     if not text.strip():
-        raise CommandError(f"empty command: use {USAGE}")
+        raise CommandError(Text("empty command: use %(usage)s", usage=USAGE))
     if len(text) > MAX_COMMAND_LENGTH:
-        raise CommandError(f"a command is at most {MAX_COMMAND_LENGTH} characters")
+        raise CommandError(
+            Text("a command is at most %(length)s characters", length=MAX_COMMAND_LENGTH)
+        )
     prefix = _PREFIX.match(text)
     if prefix is None:
-        raise CommandError(f"a command starts with /send: {USAGE}", 0)
+        raise CommandError(Text("a command starts with /send: %(usage)s", usage=USAGE), 0)
     tokens = _tokens(text, prefix.end())
     if not tokens:
-        raise CommandError(f"/send needs more: {USAGE}", prefix.end())
+        raise CommandError(Text("/send needs more: %(usage)s", usage=USAGE), prefix.end())
     head, rest = tokens[0], tokens[1:]
     word = head.text.lower()
     if word == "templates":
@@ -246,32 +262,39 @@ def parse(text: str, vocabulary: Vocabulary = Vocabulary()) -> Command:
     if _NAME.match(head.text):
         return _template_command(head.text, rest)
     raise CommandError(
-        f"{head.text!r} is not a /send word, a template name or sid<number>: {USAGE}",
+        Text(
+            "%(word)r is not a /send word, a template name or sid<number>: %(usage)s",
+            word=head.text,
+            usage=USAGE,
+        ),
         head.position,
     )
 
 
 def _nothing_after(rest: list[Token], what: str) -> None:
     if rest:
-        raise CommandError(f"{what} takes nothing after it, not {rest[0].text!r}", rest[0].position)
+        raise CommandError(
+            Text("%(what)s takes nothing after it, not %(word)r", what=what, word=rest[0].text),
+            rest[0].position,
+        )
 
 
 def _optional_instance(rest: list[Token], vocabulary: Vocabulary, what: str) -> str | None:
     if not rest:
         return None
     if len(rest) > 1:
-        raise CommandError(f"{what} takes one instance id at most", rest[1].position)
+        raise CommandError(
+            Text("%(what)s takes one instance id at most", what=what), rest[1].position
+        )
     return _instance(rest[0], vocabulary)
 
 
 def _instance(token: Token, vocabulary: Vocabulary) -> str:
     if not _INSTANCE.match(token.text):
-        raise CommandError(f"{token.text!r} is not an instance id", token.position)
+        raise CommandError(Text("%(word)r is not an instance id", word=token.text), token.position)
     if vocabulary.connections and token.text not in vocabulary.connections:
         known = ", ".join(sorted(vocabulary.connections))
-        raise CommandError(
-            f"unknown instance id {token.text!r} (this tenant's: {known})", token.position
-        )
+        raise CommandError(_unknown_instance(token.text, known), token.position)
     return token.text
 
 
@@ -282,7 +305,12 @@ def _sending_command(sending_id: int, rest: list[Token]) -> Command:
         _nothing_after(rest[1:], f"/send sid{sending_id} del")
         return CancelSending(sending_id)
     raise CommandError(
-        f"after sid{sending_id} only `del` may follow, not {rest[0].text!r}", rest[0].position
+        Text(
+            "after sid%(sid)s only `del` may follow, not %(word)r",
+            sid=sending_id,
+            word=rest[0].text,
+        ),
+        rest[0].position,
     )
 
 
@@ -295,7 +323,7 @@ def _start_sending(
     if word == "mark":
         if not rest or rest[0].text.lower() == "template" or _is_time_word(rest[0].text):
             raise CommandError(
-                "`mark` needs the label to send to: /send mark LABEL ...", head.position
+                Text("`mark` needs the label to send to: /send mark LABEL ..."), head.position
             )
         label, rest = rest[0].text, rest[1:]
     parts = _Parts(word, vocabulary)
@@ -338,7 +366,11 @@ class _Parts:
         if token.is_time:
             if self.time is not None:
                 raise CommandError(
-                    "give one time at most (now, a delay or a date and time)", token.position
+                    Text(
+                        "give one time at most (now, a delay or a date and time): "
+                        "/send AUDIENCE [TEMPLATE] [TIME] [INSTANCE_ID]"
+                    ),
+                    token.position,
                 )
             self.time = token
             self.seen.append("time")
@@ -365,7 +397,14 @@ class _Parts:
             self._take_template(token)
         elif is_instance:
             if self.instance is not None:
-                raise CommandError(f"unexpected {text!r}: one instance id at most", token.position)
+                raise CommandError(
+                    Text(
+                        "unexpected %(word)r: one instance id at most (/send AUDIENCE [TEMPLATE] "
+                        "[TIME] [INSTANCE_ID])",
+                        word=text,
+                    ),
+                    token.position,
+                )
             _instance(token, self.vocabulary)
             self.instance = token
             self.seen.append("instance")
@@ -375,33 +414,48 @@ class _Parts:
 
     def _take_template(self, token: Token) -> None:
         if self.template is not None:
-            raise CommandError(f"unexpected {token.text!r}: one template at most", token.position)
+            raise CommandError(
+                Text(
+                    "unexpected %(word)r: one template at most (/send AUDIENCE [TEMPLATE] [TIME] "
+                    "[INSTANCE_ID])",
+                    word=token.text,
+                ),
+                token.position,
+            )
         _template(token, self.vocabulary)
         self.template = token
         self.seen.append("template")
 
-    def _unknown(self, token: Token) -> str:
+    def _unknown(self, token: Token) -> Text:
         """What a word that is no name of the tenant's was probably meant to be."""
         text = token.text
-        see = "(see /send templates and GET /v1/connections)"
         if self.template is not None and _INSTANCE.match(text):
-            known = ", ".join(sorted(self.vocabulary.connections)) or "none"
-            return f"unknown instance id {text!r} (this tenant's: {known})"
+            known = ", ".join(sorted(self.vocabulary.connections)) or Text("none")
+            return _unknown_instance(text, known)
         if self.instance is not None and token.position < self.instance.position:
-            return f"unknown template {text!r} (see /send templates)"
+            return _unknown_template(text)
         if self.word == "list":
-            return (
-                f"{text!r} is not a template, an instance id of this tenant or a user id "
-                f"(user ids are numbers separated by commas) {see}"
+            return Text(
+                "%(word)r is not a template, an instance id of this tenant or a user id "
+                "(user ids are numbers separated by commas) "
+                "(see /send templates and GET /v1/connections)",
+                word=text,
             )
-        return f"{text!r} is neither a template nor an instance id of this tenant {see}"
+        return Text(
+            "%(word)r is neither a template nor an instance id of this tenant "
+            "(see /send templates and GET /v1/connections)",
+            word=text,
+        )
 
     def sending(self, head: Token, label: str | None) -> StartSending:
         if self.unknown:
             raise CommandError(self._unknown(self.unknown[0]), self.unknown[0].position)
         template, time = self.template, self.time
         if template is not None and time is not None and template.position > time.position:
-            raise CommandError("the template comes before the time", template.position)
+            raise CommandError(
+                Text("the template comes before the time: /send AUDIENCE TEMPLATE TIME"),
+                template.position,
+            )
         choice = AudienceChoice(kind=self.word, label=label)
         if self.word == "list":
             choice = AudienceChoice(kind="list", ids=self._list_ids(head))
@@ -416,36 +470,51 @@ class _Parts:
         """The ids stand together, right after `list` or at the end."""
         if not self.ids:
             raise CommandError(
-                "`list` needs the ids to send to, separated by commas: "
-                "/send list [TEMPLATE] [TIME] [INSTANCE_ID] 123,456",
+                Text(
+                    "`list` needs the ids to send to, separated by commas: "
+                    "/send list [TEMPLATE] [TIME] [INSTANCE_ID] 123,456"
+                ),
                 head.position,
             )
         first = self.seen.index("ids")
         together = self.seen[first : first + len(self.ids)] == ["ids"] * len(self.ids)
         if not together or (first != 0 and first + len(self.ids) != len(self.seen)):
             raise CommandError(
-                "the user ids stand together, at the end (or right after `list`): "
-                "/send list [TEMPLATE] [TIME] [INSTANCE_ID] 123,456",
+                Text(
+                    "the user ids stand together, at the end (or right after `list`): "
+                    "/send list [TEMPLATE] [TIME] [INSTANCE_ID] 123,456"
+                ),
                 self.ids[0].position,
             )
         ids = tuple(split_id_list(" ".join(t.text for t in self.ids).replace(";", ",")))
         for value in ids:
             if value in self.vocabulary.connections:
                 raise CommandError(
-                    f"{value!r} is an instance id, not a user id", self.ids[0].position
+                    Text("%(word)r is an instance id, not a user id", word=value),
+                    self.ids[0].position,
                 )
             if not re.match(r"^[^\s,:]{1,128}$", value):
-                raise CommandError(f"{value!r} is not a platform user id", self.ids[0].position)
+                raise CommandError(
+                    Text("%(word)r is not a platform user id", word=value), self.ids[0].position
+                )
         if not ids:
-            raise CommandError("`list` needs at least one id", head.position)
+            raise CommandError(Text("`list` needs at least one id"), head.position)
         return ids
+
+
+def _unknown_instance(word: str, known: str | Text) -> Text:
+    return Text("unknown instance id %(word)r (this tenant's: %(known)s)", word=word, known=known)
+
+
+def _unknown_template(word: str) -> Text:
+    return Text("unknown template %(word)r (see /send templates)", word=word)
 
 
 def _template(token: Token, vocabulary: Vocabulary) -> str:
     if not _NAME.match(token.text):
-        raise CommandError(f"{token.text!r} is not a template name", token.position)
+        raise CommandError(Text("%(word)r is not a template name", word=token.text), token.position)
     if token.text not in vocabulary.templates:
-        raise CommandError(f"unknown template {token.text!r} (see /send templates)", token.position)
+        raise CommandError(_unknown_template(token.text), token.position)
     return token.text
 
 
@@ -455,18 +524,24 @@ def _template_command(name: str, rest: list[Token]) -> Command:
     verb = rest[0].text.lower()
     if verb == "name":
         if len(rest) != 2:
-            raise CommandError(f"rename with /send {name} name NEW_NAME", rest[0].position)
+            raise CommandError(
+                Text("rename with /send %(name)s name NEW_NAME", name=name), rest[0].position
+            )
         if not _NAME.match(rest[1].text):
             raise CommandError(
-                f"{rest[1].text!r} is not a template name: a Latin letter first, then letters, "
-                "digits, `-` or `_`",
+                Text(
+                    "%(word)r is not a template name: a Latin letter first, then letters, "
+                    "digits, `-` or `_`",
+                    word=rest[1].text,
+                ),
                 rest[1].position,
             )
         return RenameTemplate(name, rest[1].text)
     if verb == "for":
         if len(rest) < 3 or not _STEP_ID.match(rest[1].text):
             raise CommandError(
-                f"change a step's time with /send {name} for STEP_ID TIME", rest[0].position
+                Text("change a step's time with /send %(name)s for STEP_ID TIME", name=name),
+                rest[0].position,
             )
         time = _one_time(rest[2:], f"/send {name} for {rest[1].text}")
         return RetimeStep(name, int(rest[1].text), time)
@@ -476,7 +551,11 @@ def _template_command(name: str, rest: list[Token]) -> Command:
         if len(rest) == 2 and _STEP_ID.match(rest[1].text):
             return DeleteStep(name, int(rest[1].text))
         raise CommandError(
-            f"/send {name} del deletes the template; /send {name} del STEP_ID deletes a step",
+            Text(
+                "/send %(name)s del deletes the template; /send %(name)s del STEP_ID deletes "
+                "a step",
+                name=name,
+            ),
             rest[1].position,
         )
     return TemplateCommand(name, _one_time(rest, f"/send {name}"))
@@ -486,5 +565,13 @@ def _one_time(tokens: list[Token], what: str) -> str:
     grouped = _group_times(tokens)
     if len(grouped) != 1 or not grouped[0].is_time:
         bad = next((t for t in grouped if not t.is_time), grouped[-1])
-        raise CommandError(f"{what} takes one time ({START_HELP}), not {bad.text!r}", bad.position)
+        raise CommandError(
+            Text(
+                "%(what)s takes one time (%(help)s), not %(word)r",
+                what=what,
+                help=START_HELP,
+                word=bad.text,
+            ),
+            bad.position,
+        )
     return grouped[0].text

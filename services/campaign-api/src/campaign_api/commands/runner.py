@@ -25,6 +25,7 @@ from .grammar import (
     TemplateCommand,
     Vocabulary,
 )
+from .texts import Text
 
 if TYPE_CHECKING:
     from .actions import Actions
@@ -48,11 +49,6 @@ class Dialog:
     external_id: str
 
 
-DIALOG_FORMS = (
-    "in a dialog, /send takes TEMPLATE [now|DELAY|DATETIME], templates, sendings or sid<number>"
-)
-
-
 @dataclass(frozen=True)
 class Context:
     """What travels beside the command text."""
@@ -72,20 +68,26 @@ class Context:
 @dataclass
 class Outcome:
     action: str
-    lines: list[str]
+    lines: list[Text]
     result: Any
     calls: list[tuple[ApiCall, int]] = field(default_factory=list)
 
 
 class CallFailed(Exception):
-    """A call the command made was refused: its status and what to fix."""
+    """A call the command made was refused: its status and what to fix (`detail`
+    in English, `text` to render in the caller's language)."""
 
     def __init__(
-        self, status: int, detail: str, code: str | None, calls: list[tuple[ApiCall, int]]
+        self,
+        status: int,
+        detail: str | Text,
+        code: str | None,
+        calls: list[tuple[ApiCall, int]],
     ):
-        super().__init__(detail)
+        self.text = detail if isinstance(detail, Text) else Text(detail)
+        super().__init__(str(self.text))
         self.status = status
-        self.detail = detail
+        self.detail = str(self.text)
         self.code = code
         self.calls = calls
 
@@ -93,7 +95,7 @@ class CallFailed(Exception):
 def upload_list(context: Context) -> ApiCall:
     """`/send file`: the file of ids becomes an uploaded list first."""
     if not context.file or not context.file.strip():
-        raise CommandError("/send file needs the file of ids sent with the command (`file`)")
+        raise CommandError(Text("/send file needs the file of ids sent with the command (`file`)"))
     return ApiCall("POST", "/v1/audience/lists", content=context.file)
 
 
@@ -121,7 +123,9 @@ def campaign_body(
     elif context.reply_to is not None:
         content = context.reply_to
     else:
-        raise CommandError("what should be sent? Reply to the message to send, or name a template")
+        raise CommandError(
+            Text("what should be sent? Reply to the message to send, or name a template")
+        )
     body: dict[str, Any] = {"audience": audience, "content": content}
     if command.instance is not None:
         body["connection_id"] = command.instance
@@ -142,20 +146,32 @@ def check_place(command: Command, context: Context, vocabulary: Vocabulary) -> N
     if isinstance(command, ListSendings):
         if command.instance is not None:
             raise CommandError(
-                "in a dialog, /send sendings lists this dialog's sendings: it takes no instance id"
+                Text(
+                    "in a dialog, /send sendings lists this dialog's sendings: it takes no "
+                    "instance id"
+                )
             )
         return
     if isinstance(command, TemplateCommand):
         if context.reply_to is not None:
             raise CommandError(
-                "in a dialog, /send sends a prepared template to this customer; to add a "
-                f"message to {command.template}, reply to it with /send {command.template} "
-                "in General"
+                Text(
+                    "in a dialog, /send sends a prepared template to this customer; to add a "
+                    "message to %(name)s, reply to it with /send %(name)s in General",
+                    name=command.template,
+                )
             )
         if command.template not in vocabulary.templates:
-            raise CommandError(f"unknown template {command.template!r} (see /send templates)")
+            raise CommandError(
+                Text("unknown template %(word)r (see /send templates)", word=command.template)
+            )
         return
-    raise CommandError(f"{DIALOG_FORMS}; anything else is typed in General")
+    raise CommandError(
+        Text(
+            "in a dialog, /send takes TEMPLATE [now|DELAY|DATETIME], templates, sendings or "
+            "sid<number>; anything else is typed in General"
+        )
+    )
 
 
 def _dialog_calls(command: Command, dialog: Dialog) -> list[ApiCall]:
@@ -213,8 +229,11 @@ def _template_call(command: TemplateCommand, context: Context, vocabulary: Vocab
     if context.reply_to is None:
         if command.time is not None:
             raise CommandError(
-                f"reply to the message to add to {command.template} as a step "
-                f"(or /send {command.template} alone to see it)"
+                Text(
+                    "reply to the message to add to %(name)s as a step "
+                    "(or /send %(name)s alone to see it)",
+                    name=command.template,
+                )
             )
         return ApiCall("GET", f"/v1/templates/{command.template}")
     step = {"content": context.reply_to, "delay": command.time or 0}
@@ -248,10 +267,12 @@ async def _on_sending(
     """`/send sidN` and `/send sidN del`: look the sending up, then act on it."""
     found = await act.list_campaigns(_lookup(command.sending_id, context.dialog))
     if not found["items"]:
-        where = " in this dialog" if context.dialog else ""
-        raise CallFailed(
-            404, f"unknown sending sid{command.sending_id}{where}", "unknown_sending", act.calls
+        unknown = (
+            Text("unknown sending sid%(sid)s in this dialog", sid=command.sending_id)
+            if context.dialog
+            else Text("unknown sending sid%(sid)s", sid=command.sending_id)
         )
+        raise CallFailed(404, unknown, "unknown_sending", act.calls)
     item = found["items"][0]
     campaign_id = UUID(item["id"])
     if isinstance(command, ShowSending):
@@ -263,9 +284,13 @@ async def _on_sending(
     if item["status"] != "scheduled":
         raise CallFailed(
             409,
-            f"sid{command.sending_id} is {item['status']}: /send sid{command.sending_id} del "
-            f"cancels a sending that has not started (stop a running one with "
-            f"POST /v1/campaigns/{campaign_id}/cancel)",
+            Text(
+                "sid%(sid)s is %(status)s: /send sid%(sid)s del cancels a sending that has not "
+                "started (stop a running one with POST /v1/campaigns/%(id)s/cancel)",
+                sid=command.sending_id,
+                status=answers.status(item["status"]),
+                id=campaign_id,
+            ),
             "already_started",
             act.calls,
         )
