@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import asyncpg
@@ -139,3 +140,65 @@ async def test_an_update_handled_again_after_a_restart_starts_one_sending(world:
     assert "sid" in again[1], again
     campaigns = await group.api("GET", "/v1/campaigns")
     assert len(campaigns["items"]) == 1
+
+
+def sid_in(answer: str) -> str:
+    found = re.search(r"sid(\d+)", answer)
+    assert found, answer
+    return found.group(0)
+
+
+async def test_every_form_of_the_reference_in_its_place(world: World) -> None:
+    """The reference's forms, typed where it says: General replying to a message,
+    General without a reply, a customer's topic."""
+    group = await operator_group(world)
+    await group.api(
+        "POST",
+        "/v1/contacts/import",
+        content=f"connection_id,external_id,name\n{group.connection},{ADMIN['id']},Alla\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    await build_chain(group, "onboarding")
+    first, second = group.customers[:2]
+
+    async def ask(text: str, expected: str, **where: Any) -> str:
+        answer = await group.answer_text(await group.say(ADMIN, text, **where))
+        assert expected in answer, (text, answer)
+        return answer
+
+    note = await group.say(ADMIN, "Dear customers! A new offer is on our site.")
+    replying = {"reply_to": note["message_id"]}
+    await ask("/send test", "sid", **replying)
+    await ask(f"/send list {first},{second}", "sid", **replying)
+    await ask("/send mark vip", "sid", **replying)
+    ids = await group.say(
+        ADMIN, media="document", caption="/send file", file_name="ids.txt",
+        mime_type="text/plain", data=f"{first}\n{second}", reply_to=note["message_id"],
+    )  # fmt: skip
+    assert "sid" in await group.answer_text(ids)
+    await ask("/send templates", "onboarding")
+    await ask("/send sendings", "sid")
+    await ask("/send onboarding", "onboarding")
+    await ask("/send test onboarding", "sid")
+    await ask(f"/send list onboarding {first},{second}", "sid")
+    await ask("/send mark vip template onboarding", "sid")
+    later = sid_in(await ask("/send all onboarding 2h", "sid"))
+    await ask(f"/send {later}", later)
+    await ask(f"/send {later} del", later)
+    await ask("/send onboarding for 2 10m", "onboarding")
+    await ask("/send onboarding name welcome", "welcome")
+    await ask("/send welcome del 3", "welcome")
+    in_topic = {"thread": group.topic}
+    sent = sid_in(await ask("/send welcome", "sid", **in_topic))
+    await ask("/send templates", "welcome", **in_topic)
+    await ask("/send sendings", sent, **in_topic)
+    await ask(f"/send {sent}", sent, **in_topic)
+    await ask("/send welcome del", "welcome")
+
+
+async def test_the_bot_answers_in_the_groups_language(world: World) -> None:
+    group = await operator_group(world, customers=1, language="de")
+    answer = await group.answer_text(await group.say(ADMIN, "/send templates"))
+    assert answer.startswith("Noch keine Vorlagen"), answer
+    unbound = await group.say(ADMIN, "/send templates", thread=group.topic + 500)
+    assert "Kundendialog" in await group.answer_text(unbound)
