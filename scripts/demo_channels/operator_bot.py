@@ -33,7 +33,8 @@ def replies(sim: httpx.Client, message: dict[str, Any], count: int) -> list[dict
     """The bot's messages replying to `message`, once there are `count` of them."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        calls = call(sim, "GET", "/_sim/calls", params={"account": BOT_ID, "recipient": GROUP})
+        query = {"account": BOT_ID, "recipient": GROUP}
+        calls = call(sim, "GET", "/_sim/calls", params=query)["calls"]
         found = [c for c in calls if c["status"] == 200 and _replies_to(c, message)]
         if len(found) >= count or time.monotonic() > deadline:
             return found

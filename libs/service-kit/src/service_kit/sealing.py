@@ -7,7 +7,8 @@ The table's own statements say where the secrets are; each row is a connection,
 named by its tenant and id:
 
 - `select_clear`: rows whose secret is still in clear (key, key, a JSON object);
-- `seal_clear`: `$1`, `$2` the row, `$3` the sealed secret (and the clear one gone);
+- `seal_clear`: `$1`, `$2` the row, `$3` the sealed secret (and the clear one gone)
+  (neither, for a column that was sealed from its first row);
 - `select_sealed`: every row with a sealed secret (key, key, the sealed text);
 - `reseal`: `$1`, `$2` the row, `$3` the sealed text read, `$4` the new one (a
   row changed since it was read keeps its newer secret).
@@ -28,10 +29,10 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True)
 class SealedColumn:
-    select_clear: str
-    seal_clear: str
     select_sealed: str
     reseal: str
+    select_clear: str | None = None
+    seal_clear: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,10 @@ async def seal_stored(pool: asyncpg.Pool[Any], box: SecretBox, column: SealedCol
     """Every secret in `column` sealed, with the newest key; one that no key opens
     is logged (by its row, never its text) and left for its owner to save again."""
     clear = 0
-    for first, second, credentials in await pool.fetch(column.select_clear):
-        await pool.execute(column.seal_clear, first, second, box.seal_credentials(credentials))
-        clear += 1
+    if column.select_clear is not None and column.seal_clear is not None:
+        for first, second, credentials in await pool.fetch(column.select_clear):
+            await pool.execute(column.seal_clear, first, second, box.seal_credentials(credentials))
+            clear += 1
     resealed = unreadable = 0
     for first, second, sealed in await pool.fetch(column.select_sealed):
         if box.sealed_with_newest(sealed):

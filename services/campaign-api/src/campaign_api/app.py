@@ -35,6 +35,7 @@ from .auth import Authenticator
 from .console.routes import install_console
 from .handlers import REQUESTS, Handlers
 from .repo.accounts import CREDENTIALS
+from .repo.operator_groups import SEALED_COLUMNS as OPERATOR_GROUP_SECRETS
 from .resends import Resends
 from .settings import Settings
 from .submissions import Submissions
@@ -100,7 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async def seal() -> None:
-            await seal_stored(runtime.pool, box, CREDENTIALS)
+            for column in (CREDENTIALS, *OPERATOR_GROUP_SECRETS):
+                await seal_stored(runtime.pool, box, column)
 
         async def expose() -> None:
             app.state.services = AppServices(

@@ -258,3 +258,91 @@ async def test_the_pages_speak_russian(api: Api, tenant: Tenant) -> None:
         connections = await admin.client.get("/console/connections", headers=russian)
         assert "Проверить доступы" in connections.text
         assert "Работает" in connections.text
+
+
+# the operator group
+
+GROUP_TOKEN = "555000111:AAconsole-group-bot-token-000000001"
+
+
+async def test_an_admin_links_relinks_and_unlinks_the_operator_group(
+    api: Api, tenant: Tenant
+) -> None:
+    async with signed_in(api, tenant.admin) as admin:
+        empty = await admin.get("/console/operator-group")
+        assert 'href="/console/operator-group" aria-current="page"' in empty
+        assert 'action="/console/operator-group"' in empty
+        linked = await admin.post(
+            "/console/operator-group",
+            chat_id=" -1005550001112 ",
+            bot_token=GROUP_TOKEN,
+            language="de",
+            allowed_user_ids="111, 222\n333",
+        )
+        assert linked.headers["location"] == "/console/operator-group"
+        shown = await api.call(
+            tenant.admin, "GET", "/v1/operator-groups/-1005550001112", expect=200
+        )
+        assert shown.json()["language"] == "de"
+        assert shown.json()["allowed_user_ids"] == [111, 222, 333]
+        topic = {"connection_id": "tg-main", "external_id": "77"}
+        path = "/v1/operator-groups/-1005550001112/topics/9"
+        await api.call(tenant.admin, "PUT", path, json=topic, expect=201)
+        page = await admin.get("/console/operator-group")
+        assert "****" + GROUP_TOKEN[-4:] in page
+        assert GROUP_TOKEN not in page
+        assert "111, 222, 333" in page
+        assert '<tr data-topic="9"><td>9</td><td>tg-main</td><td>77</td>' in page
+
+        await admin.post("/console/operator-group", chat_id="-1005550001112", bot_token=GROUP_TOKEN)
+        again = await api.call(tenant.admin, "GET", "/v1/operator-groups/-1005550001112")
+        assert again.json()["language"] == "en"
+        assert again.json()["allowed_user_ids"] == []
+
+        confirm = await admin.get("/console/operator-group/-1005550001112/unlink")
+        assert "its 1 bound topics are forgotten" in confirm
+        gone = await admin.post("/console/operator-group/-1005550001112/unlink")
+        assert gone.headers["location"] == "/console/operator-group"
+        await api.call(tenant.admin, "GET", "/v1/operator-groups/-1005550001112", expect=404)
+
+
+async def test_a_refused_link_names_the_field_and_keeps_what_was_typed(
+    api: Api, tenant: Tenant
+) -> None:
+    async with signed_in(api, tenant.admin) as admin:
+        for fields, said in [
+            ({"chat_id": "12345"}, "chat_id: 12345 is not a supergroup&#39;s chat id"),
+            ({"chat_id": "my group"}, "chat_id: &#39;my group&#39; is not a supergroup"),
+            ({"bot_token": "not-a-token"}, "bot_token: Value error, a bot token is"),
+            ({"allowed_user_ids": "111, bob"}, "allowed_user_ids: Telegram user ids are numbers"),
+            ({"language": "fr"}, "language: "),
+        ]:
+            form = {
+                "chat_id": "-1005550001113",
+                "bot_token": GROUP_TOKEN,
+                "language": "ru",
+                "allowed_user_ids": "5",
+                **fields,
+            }
+            page = (await admin.post("/console/operator-group", expect=422, **form)).text
+            assert said in page, fields
+            assert 'id="link-error"' in page
+            assert f'value="{form["chat_id"]}"' in page
+            assert GROUP_TOKEN not in page, "the token is never written back"
+        await api.call(tenant.admin, "GET", "/v1/operator-groups/-1005550001113", expect=404)
+
+
+async def test_an_operator_reads_the_operator_group_without_forms(api: Api, tenant: Tenant) -> None:
+    body = {"bot_token": GROUP_TOKEN, "language": "ru"}
+    await api.call(tenant.admin, "PUT", "/v1/operator-groups/-1005550001114", json=body)
+    async with signed_in(api, tenant.operator) as operator:
+        page = await operator.get("/console/operator-group")
+        assert "-1005550001114" in page
+        assert 'action="/console/operator-group"' not in page
+        assert "/unlink" not in page
+        await operator.get("/console/operator-group/-1005550001114/unlink", expect=403)
+        await operator.post("/console/operator-group/-1005550001114/unlink", expect=403)
+        await operator.post(
+            "/console/operator-group", expect=403, chat_id="-1005550001114", bot_token=GROUP_TOKEN
+        )
+    await api.call(tenant.admin, "GET", "/v1/operator-groups/-1005550001114", expect=200)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -15,10 +16,14 @@ from typing import Any, TypeVar
 import aio_pika
 import asyncpg
 import pytest
+from campaign_api.repo.operator_groups import SEALED_COLUMNS
 from contracts.names import DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
 from contracts.operator_groups import DialogTopicBoundV1, OperatorGroupLinkedV1
 from pydantic import BaseModel
-from test_support.secrets import run_box
+from service_kit.database import create_pool
+from service_kit.sealing import seal_stored
+from service_kit.secrets import SecretBox, parse_keys
+from test_support.secrets import new_secrets_key, run_box
 
 from .conftest import PLATFORM_KEY, Api, Tenant, new_tenant
 
@@ -212,3 +217,30 @@ async def test_another_tenant_sees_and_touches_nothing(api: Api, tenant: Tenant)
     assert shown.json()["language"] == "ru"
     assert shown.json()["topics"] == []
     assert json.loads(shown.text)["bot_token"].startswith("****")
+
+
+async def test_a_groups_secrets_are_sealed_again_with_a_new_key(api: Api, tenant: Tenant) -> None:
+    """What the service does at start-up after a new key is put first in SECRETS_KEYS
+    (every group of the shared database is sealed back with the run's key after)."""
+    await link(api, tenant)
+    old = run_box()
+    new_key = new_secrets_key()
+    run_keys = parse_keys(os.environ["SECRETS_KEYS"])
+    pool = await create_pool(api.database_url, "campaign_api", application_name="test")
+    try:
+        for column in SEALED_COLUMNS:
+            done = await seal_stored(pool, SecretBox([new_key, *run_keys]), column)
+            assert done.resealed >= 1
+            assert done.unreadable == 0
+        row = await pool.fetchrow(
+            "SELECT sealed_bot_token, sealed_keys FROM operator_groups WHERE tenant_id = $1",
+            tenant.id,
+        )
+    finally:
+        for column in SEALED_COLUMNS:
+            await seal_stored(pool, SecretBox([*run_keys, new_key]), column)
+        await pool.close()
+    assert row is not None
+    assert SecretBox([new_key]).open(row["sealed_bot_token"]) == GROUP_TOKEN
+    assert set(SecretBox([new_key]).open_credentials(row["sealed_keys"])) == {"admin", "operator"}
+    assert not old.sealed_with_newest(row["sealed_bot_token"])

@@ -86,6 +86,24 @@ def _tags_required(node: Any, schemas: dict[str, Any]) -> None:
             _tags_required(value, schemas)
 
 
+NOT_SPACE = r"[^\s,:]"
+NOT_SPACE_READ = r"[^\s\x85,:]"
+r"""An id's pattern as the validators read it: their `\s` (Rust's regex, Unicode)
+takes U+0085 (NEL) for a space, where a JSON Schema's (ECMAScript's) does not."""
+
+
+def _spaces_as_read(node: Any) -> None:
+    if isinstance(node, dict):
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and NOT_SPACE in pattern:
+            node["pattern"] = pattern.replace(NOT_SPACE, NOT_SPACE_READ)
+        for value in node.values():
+            _spaces_as_read(value)
+    elif isinstance(node, list):
+        for value in node:
+            _spaces_as_read(value)
+
+
 def finish(document: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI `document` as this module says; changed in place and returned."""
     for operations in document.get("paths", {}).values():
@@ -94,6 +112,7 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document.get("components", {}).get("schemas", {})
     _tags_required(document, schemas)
     _what_validators_read(schemas)
+    _spaces_as_read(document)
     return document
 
 

@@ -30,9 +30,13 @@ SUPERGROUP_HELP = (
 MAX_ALLOWED_USERS = 1000
 
 
+LOWEST_CHAT_ID = -(2**53)
+"""Telegram's ids fit in 52 bits (and in a JSON number)."""
+
+
 def supergroup_id(value: int) -> int:
     """A Telegram supergroup's id: `-100` followed by at least ten digits."""
-    if value > -1_000_000_000_000:
+    if not LOWEST_CHAT_ID <= value <= -1_000_000_000_000:
         raise ValueError(f"{value} is not {SUPERGROUP_HELP}")
     return value
 
@@ -41,7 +45,7 @@ ChatPath = Annotated[
     int,
     Path(
         description="The group's chat id (a supergroup's: `-100...`)",
-        json_schema_extra={"maximum": -1_000_000_000_000},
+        json_schema_extra={"minimum": LOWEST_CHAT_ID, "maximum": -1_000_000_000_000},
     ),
     AfterValidator(supergroup_id),
 ]

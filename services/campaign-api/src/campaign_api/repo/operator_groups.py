@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from contracts.operator_groups import BotLanguage
+from service_kit.sealing import SealedColumn
 
 from . import Conn, Pool, sql
 
@@ -20,6 +21,18 @@ REVOKE_OPERATOR_GROUP_KEYS = sql("revoke_operator_group_keys")
 UPSERT_OPERATOR_GROUP_TOPIC = sql("upsert_operator_group_topic")
 DELETE_OPERATOR_GROUP_TOPIC = sql("delete_operator_group_topic")
 SELECT_OPERATOR_GROUP_TOPICS = sql("select_operator_group_topics")
+SEALED_COLUMNS = (
+    SealedColumn(
+        select_sealed=sql("select_sealed_operator_group_tokens"),
+        reseal=sql("update_sealed_operator_group_token"),
+    ),
+    SealedColumn(
+        select_sealed=sql("select_sealed_operator_group_keys"),
+        reseal=sql("update_sealed_operator_group_keys"),
+    ),
+)
+"""The groups' bot tokens and keys, sealed again with the newest of `SECRETS_KEYS`
+when the service starts (`service_kit.sealing`), as connections' credentials are."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+SELECT tenant_id, chat_id, sealed_bot_token FROM operator_groups
