@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .announcer import Announcer
 from .campaign_api import CampaignApi
 from .commands import Deps
 from .fleet import Fleet
@@ -45,8 +46,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     runtime = ServiceRuntime("operator-bot", settings, schema="operator_bot", migrations=MIGRATIONS)
     api = CampaignApi(settings.campaign_api_url, settings.operator_bot_command_timeout_seconds)
     metrics = BotMetrics(runtime.registry)
-    fleet = Fleet(settings, lambda: runtime.pool, box, lambda: Deps(runtime.pool, api, metrics))
-    runtime.include(*routers_of(Handlers(lambda: runtime.pool, fleet, api, metrics)))
+
+    def deps() -> Deps:
+        return Deps(runtime.pool, api, metrics, announcer)
+
+    fleet = Fleet(settings, lambda: runtime.pool, box, deps)
+    announcer = Announcer(lambda: runtime.pool, fleet, api, metrics)
+    runtime.include(*routers_of(Handlers(lambda: runtime.pool, fleet, announcer)))
     runtime.on_started(fleet.start)
     runtime.on_stopping(fleet.stop)
 

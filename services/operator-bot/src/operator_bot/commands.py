@@ -5,7 +5,7 @@ campaign-api and answered as a reply in the same topic."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
@@ -17,7 +17,11 @@ from .campaign_api import CampaignApi
 from .content import content_of, replied_to
 from .groups import Group
 from .metrics import BotMetrics
+from .telegram_calls import patiently
 from .texts import NOT_BOUND, say
+
+if TYPE_CHECKING:
+    from .announcer import Announcer
 
 log = get_logger(__name__)
 router = Router(name="send")
@@ -31,6 +35,7 @@ class Deps:
     pool: repo.Pool
     api: CampaignApi
     metrics: BotMetrics
+    announcer: Announcer
 
 
 async def place_of(message: Message, group: Group, deps: Deps) -> dict[str, Any] | None:
@@ -103,7 +108,7 @@ async def on_send(
     """Carry out the command once per update (the update is its idempotency key)."""
     place = await place_of(message, group, deps)
     if place is None:
-        await message.reply(say(group.language, NOT_BOUND))
+        await patiently(lambda: message.reply(say(group.language, NOT_BOUND)))
         deps.metrics.commands.labels("unbound_topic").inc()
         return
     body = await command_body(message, command, bot, place)
@@ -113,11 +118,13 @@ async def on_send(
         language=group.language,
         idempotency_key=f"tg-{group.bot_id}-{update_id}",
     )
+    thread = message.message_thread_id if message.is_topic_message else None
+    where = repo.Sending(group.tenant_id, group.chat_id, thread, message.message_id)
     for campaign_id in answer.campaign_ids:
-        thread = message.message_thread_id if message.is_topic_message else None
-        where = repo.Sending(group.tenant_id, group.chat_id, thread, message.message_id)
         await repo.record_sending(deps.pool, campaign_id, where)
     for part in chunks(answer.text):
-        await message.reply(part)
+        await patiently(lambda part=part: message.reply(part))  # type: ignore[misc]
+    for campaign_id in answer.campaign_ids:
+        await deps.announcer.catch_up(campaign_id)
     deps.metrics.commands.labels("answered" if answer.ok else "refused").inc()
     log.info("command answered", action=answer.action, ok=answer.ok, chat_id=group.chat_id)

@@ -19,13 +19,11 @@ about tenfold), and one still too large is split into parts."""
 MAX_REASONS = 10
 
 
-def started(language: str, sending_id: int | None, name: str, audience: int) -> str:
+def started(language: str, campaign: dict[str, Any]) -> str:
+    progress = campaign["progress"]
+    audience = progress.get("audience_size") or progress.get("estimated_audience") or 0
     return say(
-        language,
-        texts.STARTED,
-        sid=sending_id if sending_id is not None else "?",
-        name=name,
-        count=audience,
+        language, texts.STARTED, sid=campaign["sending_id"], name=campaign["name"], count=audience
     )
 
 

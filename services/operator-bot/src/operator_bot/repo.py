@@ -17,11 +17,13 @@ if TYPE_CHECKING:
 
 Pool: TypeAlias = "asyncpg.Pool[Any]"
 sql = sql_loader(Path(__file__).resolve().parent / "sql")
+CLAIM_FINISH_NOTICE = sql("claim_finish_notice")
 CLAIM_START_NOTICE = sql("claim_start_notice")
 INSERT_SENDING = sql("insert_sending")
 INSERT_UPDATE = sql("insert_update")
-MARK_FINISH_NOTICE = sql("mark_finish_notice")
 MARK_UPDATE_HANDLED = sql("mark_update_handled")
+RELEASE_FINISH_NOTICE = sql("release_finish_notice")
+RELEASE_START_NOTICE = sql("release_start_notice")
 SELECT_GROUPS = sql("select_groups")
 SELECT_LAST_UPDATE = sql("select_last_update")
 SELECT_PENDING_UPDATES = sql("select_pending_updates")
@@ -157,5 +159,17 @@ async def unfinished_sending(pool: Pool, campaign_id: UUID) -> Sending | None:
     return _sending(row) if row else None
 
 
-async def mark_finish_notice(pool: Pool, campaign_id: UUID) -> None:
-    await pool.execute(MARK_FINISH_NOTICE, campaign_id)
+async def release_start_notice(pool: Pool, campaign_id: UUID) -> None:
+    """Give back the claim of a start notice that could not be posted."""
+    await pool.execute(RELEASE_START_NOTICE, campaign_id)
+
+
+async def claim_finish_notice(pool: Pool, campaign_id: UUID) -> Sending | None:
+    """The sending's place if the bot started it and no one has claimed its end notice."""
+    row = await pool.fetchrow(CLAIM_FINISH_NOTICE, campaign_id)
+    return _sending(row) if row else None
+
+
+async def release_finish_notice(pool: Pool, campaign_id: UUID) -> None:
+    """Give back the claim of an end notice that could not be posted whole."""
+    await pool.execute(RELEASE_FINISH_NOTICE, campaign_id)

@@ -1,1 +1,0 @@
-UPDATE sendings SET finished_notice_at = now() WHERE campaign_id = $1

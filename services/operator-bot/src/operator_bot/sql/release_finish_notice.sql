@@ -1,0 +1,1 @@
+UPDATE sendings SET finished_notice_at = NULL WHERE campaign_id = $1
