@@ -6,17 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import Message
+from contracts.content import MEDIA_TYPES
 
-MEDIA_KINDS = (
-    "photo",
-    "video",
-    "voice",
-    "video_note",
-    "sticker",
-    "document",
-    "animation",
-    "audio",
-)
+MEDIA_KINDS = MEDIA_TYPES
+"""Every media type a `/send` carries: a Telegram message's field of each name."""
 
 
 def file_id_of(message: Message, kind: str) -> str | None:
