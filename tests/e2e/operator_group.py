@@ -132,9 +132,9 @@ async def operator_group(world: World, customers: int = 4, language: str = "en")
 
 
 async def serving(group: Group) -> None:
-    """Wait until the bot polls for the group's bot (it heard the group linked)."""
+    """Wait until the group's bot started (the bot heard the group linked)."""
 
-    async def polled() -> bool:
-        return bool(await group.telegram.calls(method="getUpdates", account=group.bot_id))
+    async def started() -> bool:
+        return bool(await group.telegram.calls(method="getMe", account=group.bot_id))
 
-    await eventually(polled, timeout=30, interval=0.3, what="the bot to serve the group")
+    await eventually(started, timeout=30, interval=0.2, what="the bot to serve the group")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -99,15 +100,19 @@ class Fleet:
         log.info("serving the group", chat_id=group.chat_id, tenant_id=group.tenant_id)
 
     async def _enlist(self, token: str) -> Member:
-        """A group's bot, started: polling, or its webhook set."""
+        """A group's bot, started: polling, or its webhook set.  Its tasks run in a
+        context of their own, not that of the event that linked the group."""
         bot = Bot(token, session=AiohttpSession(api=self._server))
         member = Member(int(token.split(":", 1)[0]), token, bot, {}, asyncio.Lock())
         self._members[member.bot_id] = member
+        me = await bot.me()  # the bot's @username: `/send@username` is read as `/send`
+        log.info("the group's bot is serving", bot_id=member.bot_id, username=me.username)
+        fresh = contextvars.Context()
         if self._settings.operator_bot_mode == "webhook":
             await self._set_webhook(member)
-            member.task = asyncio.create_task(self.handle_pending(member))
+            member.task = asyncio.create_task(self.handle_pending(member), context=fresh)
         else:
-            member.task = asyncio.create_task(self._poll(member))
+            member.task = asyncio.create_task(self._poll(member), context=fresh)
         return member
 
     async def _retire(self, bot_id: int) -> None:
@@ -157,7 +162,9 @@ class Fleet:
     async def receive(self, member: Member, payload: dict[str, Any]) -> None:
         """A webhook's update: kept now, handled in the background in order."""
         await repo.receive_update(self._pool(), member.bot_id, payload)
-        asyncio.create_task(self.handle_pending(member))  # noqa: RUF006 - it logs its own failures
+        asyncio.create_task(  # noqa: RUF006 - it logs its own failures
+            self.handle_pending(member), context=contextvars.Context()
+        )
 
     async def handle_pending(self, member: Member) -> bool:
         """Handle the group's kept updates in order; False when one must wait (a
