@@ -83,7 +83,7 @@ async def pages(page: Page) -> None:
     await page.goto("/console/campaigns")
     await page.locator("[data-cancel]").first.click()
     await shot(page, "cancel-confirmation")
-    for name in ("templates", "connections"):
+    for name in ("templates", "connections", "operator-group"):
         await page.goto(f"/console/{name}")
         await shot(page, name)
 
