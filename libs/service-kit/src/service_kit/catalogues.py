@@ -14,6 +14,12 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 
+def N_(message: str) -> str:  # noqa: N802 - the name gettext's extractors look for
+    """Mark a text for the catalogues (`make catalogues` extracts it); the code that
+    shows it translates it then."""
+    return message
+
+
 def catalogue_path(locales: Path, domain: str, language: str) -> Path:
     """Where a language's catalogue is: `<locales>/<language>/LC_MESSAGES/<domain>.po`."""
     return locales / language / "LC_MESSAGES" / f"{domain}.po"

@@ -5,27 +5,41 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sr]")
 Key = tuple[str | None, str]
 
 
-def extracted(folder: Path, templates: bool = False) -> set[Key]:
-    """(context, text) of every marked text under `folder`: `_`, `gettext`,
-    `pgettext`, `N_` in Python, and `_()` in its Jinja templates."""
+def extracted(
+    folder: Path,
+    templates: bool = False,
+    keywords: dict[str, Any] | None = None,
+    files: tuple[Path, ...] = (),
+) -> set[Key]:
+    """(context, text) of every marked text under `folder` and in `files`: by default
+    `_`, `gettext`, `pgettext`, `N_` in Python (`keywords` names others instead), and
+    `_()` in its Jinja templates."""
     methods = [("**.py", "python")]
     options = {}
     if templates:
         methods.append(("templates/**.html", "jinja2"))
         options["templates/**.html"] = {"extensions": "jinja2.ext.i18n"}
-    found = set()
-    keywords = {**DEFAULT_KEYWORDS, "N_": None}
-    for _, _, message, _, context in extract_from_dir(str(folder), methods, options, keywords):
-        found.add((context, message if isinstance(message, str) else message[0]))
+    marks = keywords if keywords is not None else {**DEFAULT_KEYWORDS, "N_": None}
+    found: set[Key] = set()
+    for _, _, message, _, context in extract_from_dir(str(folder), methods, options, marks):
+        found.add(_key(context, message))
+    for path in files:
+        for _, message, _, context in extract_from_file("python", str(path), keywords=marks):
+            found.add(_key(context, message))
     return found
+
+
+def _key(context: str | None, message: str | tuple[str, ...]) -> Key:
+    return context, message if isinstance(message, str) else message[0]
 
 
 def catalogue(path: Path, language: str) -> dict[Key, str]:

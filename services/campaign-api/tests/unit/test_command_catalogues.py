@@ -4,11 +4,9 @@ every refusal says what to type instead, in every language."""
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir, extract_from_file
-from babel.messages.pofile import read_po
 from campaign_api.api import commands as commands_api
 from campaign_api.commands import refusals, texts
 from campaign_api.commands.grammar import AudienceChoice as Audience
@@ -21,49 +19,24 @@ from campaign_api.commands.grammar import (
     TemplateCommand,
     parse,
 )
+from service_kit.catalogues import catalogue_path
+from test_support.catalogues import extracted, problems
 
 from .vocabulary import WORDS
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sr]")
-KEYWORDS = {"Text": None}
 
-
-def extracted() -> set[str]:
-    found = {
-        str(message)
-        for _, _, message, _, _ in extract_from_dir(
-            str(texts.LOCALES.parent), [("**.py", "python")], keywords=KEYWORDS
-        )
-    }
-    found |= {
-        str(message)
-        for _, message, _, _ in extract_from_file(
-            "python", commands_api.__file__, keywords=KEYWORDS
-        )
-    }
-    return found
-
-
-def catalogue(language: str) -> dict[str, str]:
-    path = texts.LOCALES / language / "LC_MESSAGES" / f"{texts.DOMAIN}.po"
-    with path.open("rb") as source:
-        parsed = read_po(source, locale=language)
-    return {str(m.id): str(m.string) for m in parsed if m.id}
+def extracted_texts() -> set[tuple[str | None, str]]:
+    return extracted(
+        texts.LOCALES.parent, keywords={"Text": None}, files=(Path(commands_api.__file__),)
+    )
 
 
 def test_every_text_is_in_every_catalogue() -> None:
-    found = extracted()
+    found = extracted_texts()
     assert len(found) > 80
     for language in texts.LANGUAGES:
-        missing = found - catalogue(language).keys()
-        assert not missing, f"run scripts/update_catalogues.sh: {language} lacks {missing}"
-
-
-@pytest.mark.parametrize("language", ["ru", "de"])
-def test_every_text_is_translated_with_its_placeholders(language: str) -> None:
-    for text, translated in catalogue(language).items():
-        assert translated, f"untranslated in {language}: {text!r}"
-        assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(translated)), text
+        path = catalogue_path(texts.LOCALES, texts.DOMAIN, language)
+        assert problems(found, path, language, translated=language != "en") == []
 
 
 COMMANDS: list[Command] = [

@@ -7,16 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service_kit.catalogues import load_catalogue
+from service_kit.catalogues import N_, load_catalogue
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "bot"
 LANGUAGES = ("en", "ru", "de")
-
-
-def N_(message: str) -> str:  # noqa: N802 - the name gettext's extractors look for
-    """Mark a text for the catalogues; `say` translates it when the bot says it."""
-    return message
 
 
 NOT_BOUND = N_(

@@ -31,8 +31,3 @@ def pick_language(chosen: str | None, accept_language: str | None) -> str:
     """The language the person chose (cookie), else the first of their browser's
     languages the console has, else English."""
     return catalogues.pick_language(chosen, accept_language, LANGUAGES, DEFAULT_LANGUAGE)
-
-
-def N_(message: str) -> str:  # noqa: N802 - the name gettext's extractors look for
-    """Mark a text for the catalogues; the page translates it when it shows it."""
-    return message

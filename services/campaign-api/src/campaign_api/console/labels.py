@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .i18n import N_, translations
+from service_kit.catalogues import N_
+
+from .i18n import translations
 
 STATUS_LABELS = {
     "scheduled": N_("Scheduled"),

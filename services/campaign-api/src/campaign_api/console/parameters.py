@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from service_kit.catalogues import N_
+
 from ..domain.model import CampaignRecord
-from .i18n import N_
 
 FIELD_LABELS = {
     "kind": N_("Kind"),

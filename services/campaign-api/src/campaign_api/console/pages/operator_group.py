@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from service_kit.catalogues import N_
 from starlette.responses import Response
 
 from ...api.deps import Services
@@ -28,7 +29,6 @@ from ...usecases import operator_groups
 from ...usecases.access import admin_tenant
 from ...usecases.operator_groups import GroupLink
 from ..deps import Posting, Signed
-from ..i18n import N_
 from ..rendering import render
 from ..sessions import ConsoleSession
 
