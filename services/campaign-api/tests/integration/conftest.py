@@ -184,3 +184,20 @@ async def complete(api: Api, tenant: Tenant, campaign_id: str, *, timeout: float
         return bool(found.json()["status"] == "completed")
 
     await eventually(done, timeout=timeout, what="the campaign to be completed")
+
+
+async def scheduled_campaign(
+    api: Api, tenant: Tenant, external_ids: list[str], name: str | None = None
+) -> uuid.UUID:
+    """A text campaign on `tg-main` to `external_ids`, starting decades from now
+    (so it stays scheduled), made by the tenant's admin."""
+    body: dict[str, Any] = {
+        "connection_id": "tg-main",
+        "audience": {"kind": "list", "external_ids": external_ids},
+        "content": {"kind": "text", "text": "Hi {name}"},
+        "start_at": "2098-01-01 00:00:00",
+    }
+    if name is not None:
+        body["name"] = name
+    created = await api.call(tenant.admin, "POST", "/v1/campaigns", json=body, expect=201)
+    return uuid.UUID(created.json()["campaign_id"])

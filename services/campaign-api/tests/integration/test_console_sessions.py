@@ -8,28 +8,8 @@ from __future__ import annotations
 
 import uuid
 
-from .conftest import PLATFORM_KEY, Api, Tenant, new_tenant
+from .conftest import PLATFORM_KEY, Api, Tenant, new_tenant, scheduled_campaign
 from .console_browser import ORIGIN, sign_in, signed_in
-
-LATER = "2098-06-01T10:00:00Z"
-
-
-async def scheduled_campaign(api: Api, tenant: Tenant, name: str) -> str:
-    created = await api.call(
-        tenant.admin,
-        "POST",
-        "/v1/campaigns",
-        json={
-            "name": name,
-            "connection_id": "tg-main",
-            "audience": {"kind": "list", "external_ids": ["5001", "5002"]},
-            "content": {"kind": "text", "text": "Hi"},
-            "start_at": LATER,
-        },
-        expect=201,
-    )
-    campaign_id: str = created.json()["campaign_id"]
-    return campaign_id
 
 
 async def test_an_unknown_key_and_the_platform_key_are_refused_on_the_form(api: Api) -> None:
@@ -87,7 +67,7 @@ async def test_revoking_the_key_ends_its_sessions(api: Api) -> None:
 
 
 async def test_a_cancel_needs_the_sessions_token_and_this_origin(api: Api, tenant: Tenant) -> None:
-    campaign_id = await scheduled_campaign(api, tenant, "to cancel")
+    campaign_id = str(await scheduled_campaign(api, tenant, ["5001", "5002"], "to cancel"))
     path = f"/console/campaigns/{campaign_id}/cancel"
     async with signed_in(api, tenant.admin) as admin:
         await admin.post(path, expect=403, csrf=False)
@@ -104,7 +84,9 @@ async def test_a_cancel_needs_the_sessions_token_and_this_origin(api: Api, tenan
 
 
 async def test_another_tenants_campaign_is_on_no_page(api: Api, tenant: Tenant) -> None:
-    theirs = await scheduled_campaign(api, tenant, f"private {uuid.uuid4().hex[:6]}")
+    theirs = str(
+        await scheduled_campaign(api, tenant, ["5001", "5002"], f"private {uuid.uuid4().hex[:6]}")
+    )
     other = await new_tenant(api)
     async with signed_in(api, other.admin) as stranger:
         listing = await stranger.get("/console/campaigns")

@@ -19,28 +19,12 @@ from contracts.audience import Recipient
 from contracts.base import utc_now
 from contracts.dispatch import DeliveryResult
 
-from .conftest import Api, Tenant
+from .conftest import Api, Tenant, scheduled_campaign
 from .test_usecases import services
 
 pytestmark = pytest.mark.integration
 
 LONG_REASON = "Bad Request: " + "x" * 400
-
-
-async def new_campaign(api: Api, tenant: Tenant) -> UUID:
-    created = await api.call(
-        tenant.admin,
-        "POST",
-        "/v1/campaigns",
-        json={
-            "connection_id": "tg-main",
-            "audience": {"kind": "list", "external_ids": ["1", "2"]},
-            "content": {"kind": "text", "text": "Hi {name}"},
-            "start_at": "2098-01-01 00:00:00",
-        },
-        expect=201,
-    )
-    return UUID(created.json()["campaign_id"])
 
 
 def people(first: int, last: int) -> list[Recipient]:
@@ -99,7 +83,7 @@ async def tallied(api: Api, tenant: Tenant, campaign: UUID) -> dict[str, Any]:
 async def test_tallies_answer_what_counting_the_deliveries_answers(
     api: Api, tenant: Tenant
 ) -> None:
-    campaign = await new_campaign(api, tenant)
+    campaign = await scheduled_campaign(api, tenant, ["1", "2"])
     pool = services(api).pool
     later = utc_now() + timedelta(hours=3)
     # an outcome that comes before its recipient's row
@@ -134,7 +118,7 @@ async def test_tallies_answer_what_counting_the_deliveries_answers(
 
 
 async def test_reports_at_once_leave_right_tallies(api: Api, tenant: Tenant) -> None:
-    campaign = await new_campaign(api, tenant)
+    campaign = await scheduled_campaign(api, tenant, ["1", "2"])
     pool = services(api).pool
     await deliveries_repo.add_recipients(pool, campaign, people(1, 400), steps=1)
     outcomes = ["sent", "failed", "skipped", "sent"]
