@@ -135,9 +135,11 @@ class Fleet:
 
     async def _poll(self, member: Member) -> None:
         """Long polling: keep what Telegram gives, confirm it with the next call's
-        offset, then handle what is kept."""
+        offset, then handle what is kept.  The first call takes what Telegram has not
+        seen confirmed, not an offset from the table: update ids may start afresh (a
+        bot idle for a week gets random ones), and one kept twice is kept once."""
         pool, bot_id = self._pool(), member.bot_id
-        offset = (await repo.last_update_id(pool, bot_id) or 0) + 1
+        offset: int | None = None  # Telegram's own: what it has not seen confirmed
         waiting = not await self.handle_pending(member)
         while True:
             try:

@@ -25,7 +25,6 @@ MARK_UPDATE_HANDLED = sql("mark_update_handled")
 RELEASE_FINISH_NOTICE = sql("release_finish_notice")
 RELEASE_START_NOTICE = sql("release_start_notice")
 SELECT_GROUPS = sql("select_groups")
-SELECT_LAST_UPDATE = sql("select_last_update")
 SELECT_PENDING_UPDATES = sql("select_pending_updates")
 SELECT_TOPIC = sql("select_topic")
 SELECT_UNFINISHED_SENDING = sql("select_unfinished_sending")
@@ -125,11 +124,6 @@ async def pending_updates(pool: Pool, bot_id: int) -> list[dict[str, Any]]:
 
 async def mark_handled(pool: Pool, bot_id: int, update_id: int) -> None:
     await pool.execute(MARK_UPDATE_HANDLED, bot_id, update_id)
-
-
-async def last_update_id(pool: Pool, bot_id: int) -> int | None:
-    found: int | None = await pool.fetchval(SELECT_LAST_UPDATE, bot_id)
-    return found
 
 
 async def record_sending(pool: Pool, campaign_id: UUID, place: Sending) -> None:

@@ -1,1 +1,0 @@
-SELECT max(update_id) FROM updates WHERE bot_id = $1
