@@ -9,6 +9,7 @@ from pydantic import Field
 from .audience import Audience
 from .base import ConnectionId, Input, Message, TenantId, UtcDatetime
 from .content import Content
+from .quiet_hours import QuietHours
 from .timing import StartAt
 
 MAX_INTERVAL_SECONDS = 86_400.0
@@ -33,6 +34,11 @@ class CampaignSpec(Input):
         description="Seconds between consecutive messages (start to start); 0 sends at once",
     )
     start_at: StartAt = None
+    quiet_hours: QuietHours | None = Field(
+        default=None,
+        description="This campaign's quiet hours in the recipient's time zone; absent: the "
+        "tenant's; null: none for this campaign even if the tenant has them",
+    )
     requested_by: str | None = Field(default=None, max_length=128)
 
 

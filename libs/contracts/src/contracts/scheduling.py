@@ -9,6 +9,7 @@ from pydantic import Field
 from .audience import Audience
 from .base import ConnectionChannel, ConnectionId, Message, TenantId, UtcDatetime
 from .content import StepContent
+from .quiet_hours import DEFAULT_TIMEZONE, QuietHours
 
 
 class CampaignStep(Message):
@@ -49,6 +50,16 @@ class CampaignScheduledV1(Message):
         ),
     )
     created_at: UtcDatetime
+    quiet_hours: QuietHours | None = Field(
+        default=None,
+        description="The effective quiet hours (the campaign's own, else the tenant's): a "
+        "delivery due inside them waits until they end in the recipient's time zone",
+    )
+    timezone: str = Field(
+        default=DEFAULT_TIMEZONE,
+        description="The tenant's default IANA time zone, for recipients without a valid "
+        "`timezone` attribute",
+    )
 
 
 class CampaignCancelRequestedV1(Message):

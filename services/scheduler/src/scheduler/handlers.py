@@ -12,6 +12,7 @@ from contracts.base import utc_now
 from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
 from contracts.names import INTERNAL_EXCHANGE as INTERNAL
 from contracts.names import Queue, RoutingKey
+from contracts.quiet_hours import TIMEZONE_ATTRIBUTE
 from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1
 from contracts.tenants import TenantUpdatedV1
 from service_kit.logs import get_logger
@@ -19,8 +20,9 @@ from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 from service_kit.subscribers import consumes
 
-from .domain.model import Applied
+from .domain.model import Applied, CampaignRun
 from .domain.outcomes import cancelled_results, skipped_results, tally
+from .domain.quiet import load_due_times, still_quiet
 from .lifecycle import cancel, finish_if_due
 from .metrics import SchedulerMetrics
 from .releaser import Releaser
@@ -100,6 +102,7 @@ class Handlers:
                 event.recipients,
                 run.start_at,
                 store=not cancelled,
+                due_times=load_due_times(run, event.recipients, run.start_at),
             )
             if cancelled and loaded:
                 # a batch of a campaign cancelled while its snapshot was streaming:
@@ -154,6 +157,8 @@ class Handlers:
             )
             if not applied:
                 return
+            if not cancelled:
+                await self._keep_next_steps_quiet(conn, run, applied)
             await self._hold_for_deferrals(conn, run.id, results, applied, cancelled)
             counts = tally(applied, run.step_count, cancelled=cancelled)
             await campaigns_repo.add_outcomes(
@@ -178,6 +183,21 @@ class Handlers:
         for status, count in Counter(item.status for item in applied).items():
             self._metrics.outcomes.labels(status).inc(count)
         self._published(events)
+
+    async def _keep_next_steps_quiet(
+        self, conn: Conn, run: CampaignRun, applied: list[Applied]
+    ) -> None:
+        """A next step that becomes due inside the recipient's quiet hours waits
+        until they end."""
+        going_on = [
+            (a.recipient_no, {TIMEZONE_ATTRIBUTE: a.timezone}, a.due_at)
+            for a in applied
+            if a.status == "sent" and not a.done and a.due_at is not None
+        ]
+        moved = still_quiet(run, going_on)
+        if moved:
+            await recipients_repo.wait_again(conn, run.id, moved)
+            log.info("next steps wait for the end of quiet hours", recipients=len(moved))
 
     async def _hold_for_deferrals(
         self,

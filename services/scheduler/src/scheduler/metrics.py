@@ -35,3 +35,8 @@ class SchedulerMetrics:
             buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5),
             registry=registry,
         )
+        self.quiet_waits = Counter(
+            "scheduler_quiet_hours_waits",
+            "Released deliveries put back to wait because the recipient's quiet hours had begun",
+            registry=registry,
+        )

@@ -52,6 +52,7 @@ from .domain.jobs import build_work
 from .domain.model import CampaignRun, Released
 from .domain.outcomes import MONTHLY_LIMIT_RULE, monthly_limit_reason, skipped_results
 from .domain.pacing import current_slot, held, next_slot_after_release, release_budget
+from .domain.quiet import quiet_at
 from .lifecycle import finish_if_due, started_event
 from .metrics import SchedulerMetrics
 from .repo import Conn, Pool
@@ -290,6 +291,7 @@ class Releaser:
                 if usage.limit is None:
                     return 0  # held until the tenant's limit is known
             released = await recipients_repo.claim_due(conn, campaign_id, budget)
+            released = await self._outside_quiet_hours(conn, run, released)
             if not released:
                 return 0
             over_limit: list[Released] = []
@@ -323,6 +325,27 @@ class Releaser:
                 lateness = (released[0].released_at - current_slot(run)).total_seconds()
                 self._metrics.release_lateness.observe(max(lateness, 0.0))
         return len(released) + len(over_limit)
+
+    async def _outside_quiet_hours(
+        self, conn: Conn, run: CampaignRun, released: list[Released]
+    ) -> list[Released]:
+        """Those released whose local time is not inside quiet hours now; the others
+        (a release that came late) wait again until their quiet hours end."""
+        if run.quiet_hours is None or not released:
+            return released
+        moved = quiet_at(
+            run, self._clock(), ((r.recipient_no, r.recipient.attributes) for r in released)
+        )
+        if not moved:
+            return released
+        await recipients_repo.wait_again(conn, run.id, moved)
+        self._metrics.quiet_waits.inc(len(moved))
+        log.info(
+            "recipients inside their quiet hours wait again",
+            campaign_id=str(run.id),
+            recipients=len(moved),
+        )
+        return [r for r in released if r.recipient_no not in moved]
 
     async def _publish_now(self, campaign_id: UUID, jobs: list[int]) -> None:
         """Publish an interval campaign's release as soon as it is committed, and

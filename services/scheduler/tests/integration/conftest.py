@@ -30,6 +30,7 @@ from contracts.dispatch import (
     DispatchRequestedV1,
 )
 from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.quiet_hours import QuietHours
 from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1, CampaignStep
 from contracts.tenants import TenantUpdatedV1
 from pydantic import BaseModel
@@ -234,12 +235,20 @@ class Harness:
         counts_toward_quota: bool = True,
         monthly_limit: int | None = 1_000_000,
         campaign_id: uuid.UUID | None = None,
+        quiet_hours: QuietHours | None = None,
+        timezone: str = "UTC",
+        attributes: Sequence[dict[str, Any]] = (),
     ) -> uuid.UUID:
+        """`attributes`: the first recipients' attributes, in order."""
         campaign_id = campaign_id or uuid.uuid4()
         self.start_at[campaign_id] = utc_now() + timedelta(seconds=start_in)
         self.audiences[campaign_id] = [
             Recipient(
-                recipient_no=n, contact_id=f"{CONNECTION}:{n}", external_id=str(n), name=f"P{n}"
+                recipient_no=n,
+                contact_id=f"{CONNECTION}:{n}",
+                external_id=str(n),
+                name=f"P{n}",
+                attributes=attributes[n - 1] if n <= len(attributes) else {},
             )
             for n in range(1, recipients + 1)
         ]
@@ -259,6 +268,8 @@ class Harness:
                 counts_toward_quota=counts_toward_quota,
                 monthly_limit=monthly_limit,
                 created_at=utc_now(),
+                quiet_hours=quiet_hours,
+                timezone=timezone,
             ),
             RoutingKey.CAMPAIGN_SCHEDULED,
         )

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from contracts.audience import Recipient
 from contracts.base import ConnectionChannel
+from contracts.quiet_hours import DEFAULT_TIMEZONE, QuietHours
 from contracts.scheduling import CampaignStep
 
 CampaignStatus = Literal["scheduled", "snapshotting", "running", "completed", "cancelled"]
@@ -47,6 +48,10 @@ class CampaignRun:
     held_until: datetime | None = None
     """Nothing is released before this: a rate (a WhatsApp number's daily cap)
     deferred one of its deliveries until its next allowance."""
+    quiet_hours: QuietHours | None = None
+    """Deliveries due inside these, in the recipient's zone, wait until they end."""
+    default_timezone: str = DEFAULT_TIMEZONE
+    """The zone of a recipient without a valid `timezone` attribute."""
 
     @property
     def step_count(self) -> int:
@@ -81,6 +86,10 @@ class Applied:
     step_no: int
     status: str
     done: bool
+    due_at: datetime | None = None
+    """When its next step (or its deferred one) is due, if it waits."""
+    timezone: str | None = None
+    """The recipient's `timezone` attribute, as it was given."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from contracts.base import STORED
+from contracts.quiet_hours import QuietHours
 from contracts.scheduling import CampaignScheduledV1, CampaignStep
 from contracts.tenants import TenantUpdatedV1
 
@@ -67,6 +68,16 @@ def _run(row: Any) -> CampaignRun:
         monthly_limit=row["monthly_limit"],
         snapshot_requested=row["snapshot_requested"],
         held_until=row["held_until"],
+        quiet_hours=_quiet_hours(row),
+        default_timezone=row["default_timezone"],
+    )
+
+
+def _quiet_hours(row: Any) -> QuietHours | None:
+    if row["quiet_start"] is None or row["quiet_end"] is None:
+        return None
+    return QuietHours.model_validate(
+        {"start": row["quiet_start"], "end": row["quiet_end"]}, context=STORED
     )
 
 
@@ -96,6 +107,9 @@ async def insert_campaign(conn: Conn, event: CampaignScheduledV1) -> bool:
         event.start_at,
         event.counts_toward_quota,
         event.monthly_limit,
+        event.quiet_hours.start if event.quiet_hours else None,
+        event.quiet_hours.end if event.quiet_hours else None,
+        event.timezone,
     )
     return bool(status.endswith(" 1"))
 

@@ -19,6 +19,7 @@ CLAIM_DUE_RECIPIENTS = sql("claim_due_recipients")
 APPLY_RESULTS = sql("apply_results")
 CLOSE_WAITING_RECIPIENTS = sql("close_waiting_recipients")
 CLOSE_RECIPIENTS = sql("close_recipients")
+WAIT_AGAIN = sql("wait_again")
 
 RECIPIENTS = TypeAdapter(list[Recipient])
 RELEASED = TypeAdapter(list[Released])
@@ -32,16 +33,17 @@ async def load_batch(
     due_at: datetime,
     *,
     store: bool = True,
+    due_times: list[datetime] | None = None,
 ) -> bool:
     """Store one snapshot batch once; False when it was stored before.
-    `store=False` (a cancelled campaign) counts the batch in without its rows."""
+    `store=False` (a cancelled campaign) counts the batch in without its rows;
+    `due_times` (one per recipient, in order) replace `due_at` (quiet hours)."""
     if await conn.fetchval(INSERT_SNAPSHOT_BATCH, campaign_id, batch_no) is None:
         return False
     if store:
         # one JSON array, serialised in one go, rather than a jsonb value per row
-        await conn.execute(
-            INSERT_RECIPIENTS, campaign_id, RECIPIENTS.dump_json(recipients).decode(), due_at
-        )
+        rows = RECIPIENTS.dump_json(recipients).decode()
+        await conn.execute(INSERT_RECIPIENTS, campaign_id, rows, due_at, due_times)
     await conn.execute(ADD_LOADED_BATCH, campaign_id, len(recipients))
     return True
 
@@ -84,6 +86,8 @@ async def apply_results(
             step_no=row["step_no"],
             status=row["status"],
             done=row["state"] == "done",
+            due_at=row["due_at"],
+            timezone=row["timezone"],
         )
         for row in rows
     ]
@@ -98,3 +102,8 @@ async def close_waiting(conn: Conn, campaign_id: UUID) -> list[tuple[int, int]]:
 async def close(conn: Conn, campaign_id: UUID, recipient_nos: list[int]) -> None:
     """End released recipients' chains without sending (a limit was reached)."""
     await conn.execute(CLOSE_RECIPIENTS, campaign_id, recipient_nos)
+
+
+async def wait_again(conn: Conn, campaign_id: UUID, due: dict[int, datetime]) -> None:
+    """Recipients (released or waiting) wait again, each until its own time."""
+    await conn.execute(WAIT_AGAIN, campaign_id, list(due), list(due.values()))

@@ -38,4 +38,5 @@ SET state = CASE WHEN m.goes_on OR m.waits THEN 'waiting' ELSE 'done' END,
 FROM matched m
 WHERE r.ctid = m.row_id AND r.state = 'released'
   AND r.step_no = m.step_no  -- re-checked: not a later step released meanwhile
-RETURNING r.recipient_no, m.step_no, m.status, r.state
+RETURNING r.recipient_no, m.step_no, m.status, r.state, r.due_at,
+          r.recipient -> 'attributes' ->> 'timezone' AS timezone

@@ -2,7 +2,8 @@ SELECT id, tenant_id, connection_id, channel, name, steps, step_count, interval_
        start_at, counts_toward_quota, status, audience_size, batch_count, batches_received,
        recipients_loaded, recipients_done, outstanding, next_slot_at, sent, failed, skipped,
        cancelled, unknown, final_event_at, monthly_limit, held_until,
-       snapshot_requested_at IS NOT NULL AS snapshot_requested, clock_timestamp() AS now
+       snapshot_requested_at IS NOT NULL AS snapshot_requested, clock_timestamp() AS now,
+       quiet_start, quiet_end, default_timezone
 FROM campaigns
 WHERE id = $1
 FOR UPDATE
