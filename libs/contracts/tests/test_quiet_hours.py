@@ -52,6 +52,11 @@ def test_a_period_within_a_day() -> None:
     assert quiet_until(at("2026-12-06T11:59"), LUNCH, UTC_ZONE) is None
 
 
+def test_the_same_time_twice_is_no_quiet_hours() -> None:
+    empty = QuietHours(start="09:00", end="09:00")
+    assert quiet_until(at("2026-12-06T09:00"), empty, UTC_ZONE) is None
+
+
 def test_due_outside_moves_only_what_is_inside() -> None:
     assert due_outside(at("2026-12-06T22:00"), None, UTC_ZONE) == at("2026-12-06T22:00")
     assert due_outside(at("2026-12-06T10:00"), NIGHT, UTC_ZONE) == at("2026-12-06T10:00")
@@ -71,7 +76,6 @@ def test_the_recipients_zone_or_the_default() -> None:
     [
         {"start": "25:00", "end": "09:00"},
         {"start": "9:00", "end": "10:00"},
-        {"start": "09:00", "end": "09:00"},
         {"start": "09:00"},
     ],
 )

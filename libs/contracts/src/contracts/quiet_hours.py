@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from .base import Input
 
@@ -25,16 +25,11 @@ CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class QuietHours(Input):
-    """A daily quiet period in local time, `HH:MM` to `HH:MM` (the end is excluded)."""
+    """A daily quiet period in local time, `HH:MM` to `HH:MM` (the end is excluded;
+    the same time twice is an empty period: no quiet hours)."""
 
     start: str = Field(pattern=CLOCK_PATTERN, examples=["21:00"])
     end: str = Field(pattern=CLOCK_PATTERN, examples=["09:00"])
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> QuietHours:
-        if self.start == self.end:
-            raise ValueError("start and end must differ (an empty period is no quiet hours)")
-        return self
 
     @property
     def starts(self) -> time:
@@ -69,6 +64,8 @@ def recipient_zone(attribute: object, default: ZoneInfo) -> ZoneInfo:
 
 def _inside(local: time, quiet: QuietHours) -> bool:
     start, end = quiet.starts, quiet.ends
+    if start == end:
+        return False
     if start < end:
         return start <= local < end
     return local >= start or local < end

@@ -54,6 +54,8 @@ def scheduled_event(plan: PlannedCampaign, audience: Audience, now: datetime) ->
             counts_toward_quota=plan.counts_toward_quota,
             monthly_limit=plan.monthly_limit,
             created_at=now,
+            quiet_hours=plan.quiet_hours,
+            timezone=plan.timezone,
         ),
         message_id=f"scheduled-{plan.id}",
     )

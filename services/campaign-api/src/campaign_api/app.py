@@ -29,6 +29,7 @@ from .api import (
     templates,
     tenants,
 )
+from .api import settings as settings_api
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.errors import install_error_handlers
 from .auth import Authenticator
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         templates,
         commands,
         operator_groups,
+        settings_api,
     ):
         app.include_router(module.router)
     app.include_router(connection_check.router)

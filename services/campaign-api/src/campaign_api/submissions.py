@@ -28,6 +28,7 @@ from .estimates import estimate
 from .repo import Pool
 from .repo import accounts as accounts_repo
 from .repo import campaigns as campaigns_repo
+from .repo import settings as settings_repo
 from .repo import templates as templates_repo
 
 log = get_logger(__name__)
@@ -44,7 +45,9 @@ class Submission:
 
 
 def fingerprint(spec: CampaignSpec) -> str:
-    body = spec.model_dump_json(exclude={"request_id", "tenant_id"})
+    # a request without quiet hours prints as it did before they existed
+    unset = set() if "quiet_hours" in spec.model_fields_set else {"quiet_hours"}
+    body = spec.model_dump_json(exclude={"request_id", "tenant_id", *unset})
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -124,6 +127,7 @@ class Submissions:
             connections=connections,
             template=template,
             now=utc_now(),
+            settings=await settings_repo.get_settings(self._pool, tenant_id),
         )
         planned, sample = await self._with_estimates(tenant_id, spec, planned, sample_size)
         committed = await campaigns_repo.month_commitment(

@@ -42,6 +42,8 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("POST", "/v1/audience/estimate"): {"audience": {"kind": "all"}},
     ("POST", "/v1/audience/lists"): None,
     ("GET", "/v1/dialogs"): None,
+    ("GET", "/v1/settings"): None,
+    ("PATCH", "/v1/settings"): {"timezone": "Europe/Berlin"},
     ("GET", "/v1/campaigns"): None,
     ("POST", "/v1/campaigns"): CAMPAIGN,
     ("GET", "/v1/campaigns/{campaign_id}"): None,

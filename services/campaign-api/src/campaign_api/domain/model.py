@@ -9,6 +9,7 @@ from uuid import UUID
 
 from contracts.base import ConnectionChannel
 from contracts.dispatch import Composition, FallbackReason
+from contracts.quiet_hours import DEFAULT_TIMEZONE, QuietHours
 from contracts.scheduling import CampaignStep
 
 Role = Literal["admin", "operator"]
@@ -73,6 +74,10 @@ class PlannedCampaign:
     counts_toward_quota: bool
     estimated_audience: int | None = None
     monthly_limit: int | None = None
+    quiet_hours: QuietHours | None = None
+    """The effective quiet hours: the campaign's own, else the tenant's."""
+    timezone: str = DEFAULT_TIMEZONE
+    """The tenant's default zone, for recipients without a valid `timezone` attribute."""
 
     @property
     def estimated_messages(self) -> int | None:

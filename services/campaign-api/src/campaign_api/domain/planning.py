@@ -30,10 +30,12 @@ from contracts.content import (
     WhatsAppTemplateContent,
 )
 from contracts.personal_fields import PLACEHOLDER
+from contracts.quiet_hours import QuietHours
 from contracts.scheduling import CampaignStep
 from contracts.timing import TimeFormatError, parse_start_time
 
 from .model import CampaignRecord, Connection, PlannedCampaign, Principal, Refusal, Tenant
+from .settings import TenantSettings
 from .templates import Template
 from .templates import campaign_steps as template_steps
 
@@ -307,8 +309,11 @@ def plan_campaigns(
     connections: Sequence[Connection],
     template: Template | None,
     now: datetime,
+    settings: TenantSettings | None = None,
 ) -> list[PlannedCampaign]:
-    """The campaigns `spec` becomes, one per connection, or a Refusal."""
+    """The campaigns `spec` becomes, one per connection, or a Refusal; with the
+    effective quiet hours (the request's, even `null`, else the tenant's)."""
+    settings = settings or TenantSettings()
     check_role(principal, spec)
     steps = campaign_steps(spec, template)
     start_at = first_step_at(resolve_start(spec.start_at, now), steps[0])
@@ -330,9 +335,18 @@ def plan_campaigns(
                 start_at=start_at,
                 counts_toward_quota=not isinstance(spec.audience, TestAudience),
                 monthly_limit=tenant.monthly_limit,
+                quiet_hours=effective_quiet_hours(spec, settings),
+                timezone=settings.timezone,
             )
         )
     return planned
+
+
+def effective_quiet_hours(spec: CampaignSpec, settings: TenantSettings) -> QuietHours | None:
+    """The request's own quiet hours when it gives them (null: none), else the tenant's."""
+    if "quiet_hours" in spec.model_fields_set:
+        return spec.quiet_hours
+    return settings.quiet_hours
 
 
 def month_bounds(moment: datetime) -> tuple[datetime, datetime]:
