@@ -173,10 +173,17 @@ class Resolver:
         await eventually(reached, what=f"{count:.0f} messages of {queue} to be handled")
 
     async def estimate(
-        self, tenant_id: str, audience: Audience, connection_id: str | None = None
+        self,
+        tenant_id: str,
+        audience: Audience,
+        connection_id: str | None = None,
+        window_since: datetime | None = None,
     ) -> AudienceEstimateV1:
         request = AudienceEstimateRequestedV1(
-            tenant_id=tenant_id, connection_id=connection_id, audience=audience
+            tenant_id=tenant_id,
+            connection_id=connection_id,
+            audience=audience,
+            window_since=window_since,
         )
         reply = await self.client.request(
             encode(request),

@@ -59,6 +59,39 @@ connection's `min_gap_seconds` overrides it): the dispatchers hold it whatever
 interval a campaign asks for."""
 
 
+RATE_DEFAULTS: dict[str, float | None] = {
+    "telegram_bot": 30.0,
+    "telegram_user": 0.2,
+    "whatsapp": None,
+    "instagram": 250.0,
+}
+"""Messages per second from one account, by channel (None: no rate; a connection's
+`rate_per_second` overrides it)."""
+
+REPLY_WINDOW_DEFAULTS: dict[str, float | None] = {
+    "telegram_bot": None,
+    "telegram_user": 24.0,
+    "whatsapp": 24.0,
+    "instagram": 24.0,
+}
+"""Only people who wrote within this many hours, by channel (None: anyone; WhatsApp
+outside approved templates only; a connection's `reply_window_hours` overrides it)."""
+
+
+def rate_per_second(channel: ConnectionChannel, overrides: ConnectionLimits) -> float | None:
+    """The connection's messages per second at most (None: no rate)."""
+    if overrides.rate_per_second is not None:
+        return overrides.rate_per_second
+    return RATE_DEFAULTS[channel]
+
+
+def reply_window_hours(channel: ConnectionChannel, overrides: ConnectionLimits) -> float | None:
+    """The connection's reply window in hours (None: it may message anyone)."""
+    if overrides.reply_window_hours is not None:
+        return overrides.reply_window_hours
+    return REPLY_WINDOW_DEFAULTS[channel]
+
+
 def min_gap_seconds(channel: ConnectionChannel, overrides: ConnectionLimits) -> float:
     """The connection's least gap between two of its messages."""
     if overrides.min_gap_seconds is not None:

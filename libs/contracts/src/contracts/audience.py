@@ -250,6 +250,25 @@ class AudienceEstimateRequestedV1(Message):
         le=MAX_SAMPLE,
         description="Name this many contacts the audience reaches (the reply's `sample`)",
     )
+    window_since: UtcDatetime | None = Field(
+        default=None,
+        description="Pre-flight: also count, per connection and `timezone` attribute, "
+        "those who last wrote before this moment or never (the reply's `groups`)",
+    )
+
+
+class AudienceGroup(Message):
+    """Pre-flight: the contacts an audience reaches on one connection with one value
+    of the `timezone` attribute, in one count."""
+
+    connection_id: ConnectionId
+    timezone: str | None = Field(
+        default=None, description="The contacts' `timezone` attribute as given (None: absent)"
+    )
+    matching: int = Field(ge=0)
+    window_closed: int = Field(
+        ge=0, description="Of these, those who last wrote before `window_since`, or never"
+    )
 
 
 class SampleContact(Message):
@@ -288,6 +307,11 @@ class AudienceEstimateV1(Message):
     opted_out_count: int = 0
     error: str | None = Field(
         default=None, description="Why the audience cannot be resolved (an unknown list_id)"
+    )
+    groups: list[AudienceGroup] = Field(
+        default_factory=list,
+        description="With the request's `window_since`: the matching contacts by connection "
+        "and `timezone` attribute",
     )
     sample: list[SampleContact] = Field(
         default_factory=list,

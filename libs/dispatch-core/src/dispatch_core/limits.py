@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from contracts.allowance import DAILY_DEFAULTS, MIN_GAP_DEFAULTS, DailyLimits
+from contracts.allowance import (
+    DAILY_DEFAULTS,
+    MIN_GAP_DEFAULTS,
+    RATE_DEFAULTS,
+    REPLY_WINDOW_DEFAULTS,
+    DailyLimits,
+)
 from contracts.base import ConnectionChannel
 from contracts.tenants import ConnectionLimits
 
@@ -54,42 +60,42 @@ def _daily(channel: ConnectionChannel) -> dict[str, Any]:
 DEFAULTS: dict[str, Limits] = {
     # Bot API: ~30 messages/s per bot, 1 per second per chat; identical mass messages are fine
     "telegram_bot": Limits(
-        rate_per_second=30,
+        rate_per_second=RATE_DEFAULTS["telegram_bot"],
         per_recipient_interval_seconds=1.0,
         max_in_flight=1,
         min_gap_seconds=MIN_GAP_DEFAULTS["telegram_bot"],
         **_daily("telegram_bot"),
-        reply_window_hours=None,
+        reply_window_hours=REPLY_WINDOW_DEFAULTS["telegram_bot"],
     ),
     # personal accounts are watched for spam: slow, and only people who wrote lately
     "telegram_user": Limits(
-        rate_per_second=0.2,
+        rate_per_second=RATE_DEFAULTS["telegram_user"],
         per_recipient_interval_seconds=5.0,
         max_in_flight=1,
         min_gap_seconds=MIN_GAP_DEFAULTS["telegram_user"],
         **_daily("telegram_user"),
-        reply_window_hours=24,
+        reply_window_hours=REPLY_WINDOW_DEFAULTS["telegram_user"],
     ),
     # this product's anti-ban defaults for WhatsApp numbers
     "whatsapp": Limits(
-        rate_per_second=None,
+        rate_per_second=RATE_DEFAULTS["whatsapp"],
         per_recipient_interval_seconds=6.0,
         max_in_flight=1,
         min_gap_seconds=MIN_GAP_DEFAULTS["whatsapp"],
         **_daily("whatsapp"),
-        reply_window_hours=24,
+        reply_window_hours=REPLY_WINDOW_DEFAULTS["whatsapp"],
     ),
     # Send API: ~300 calls/s per account; never outside the 24-hour window.  One
     # call at a time: at the Graph API's round trip that is a few messages a
     # second, plenty for an audience of people who wrote in the last 24 hours,
     # and a crash leaves at most one message 'unknown' (raise it per connection)
     "instagram": Limits(
-        rate_per_second=250,
+        rate_per_second=RATE_DEFAULTS["instagram"],
         per_recipient_interval_seconds=1.0,
         max_in_flight=1,
         min_gap_seconds=MIN_GAP_DEFAULTS["instagram"],
         **_daily("instagram"),
-        reply_window_hours=24,
+        reply_window_hours=REPLY_WINDOW_DEFAULTS["instagram"],
     ),
 }
 

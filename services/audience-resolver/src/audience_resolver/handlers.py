@@ -241,8 +241,12 @@ class Handlers:
                 request.audience, connection_id=request.connection_id, now=utc_now()
             )
             try:
-                matching, unreached = await estimates_repo.count(
-                    self._pool, request.tenant_id, request.connection_id, selection
+                matching, unreached, groups = await estimates_repo.count(
+                    self._pool,
+                    request.tenant_id,
+                    request.connection_id,
+                    selection,
+                    request.window_since,
                 )
             except Unresolvable as problem:
                 return unresolvable_estimate(problem, connection_id=request.connection_id)
@@ -254,7 +258,7 @@ class Handlers:
                 request.sample_size,
             )
         estimate = estimate_of(matching, unreached, connection_id=request.connection_id)
-        return estimate.model_copy(update={"sample": sample})
+        return estimate.model_copy(update={"sample": sample, "groups": groups})
 
     @consumes(Queue.RESOLVER_DIALOGS, INTERNAL, RoutingKey.AUDIENCE_DIALOGS)
     @dead_letter_refused_values
@@ -302,7 +306,7 @@ class Handlers:
         if state is None or not state.complete:
             stored = 0 if state is None else state.stored_parts
             return AudienceListV1(list_id=request.list_id, complete=False, stored_parts=stored)
-        matching, unreached = await estimates_repo.count(
+        matching, unreached, _ = await estimates_repo.count(
             self._pool, request.tenant_id, request.connection_id, Uploaded(request.list_id)
         )
         log.info("uploaded list complete", ids=state.ids, duplicates=state.duplicates)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from contracts.audience import AllAudience, ContactsAudience, FilterAudience, ListAudience
+from contracts.base import utc_now
 
 from ..conftest import ContactFactory, Resolver
 
@@ -99,3 +101,37 @@ async def test_a_tenant_sees_only_its_own_contacts(
     await resolver.import_contacts(other, [contact("1"), contact("9")])
     assert (await resolver.estimate(seeded, AllAudience(), "tg-main")).audience_size == 2
     assert (await resolver.estimate(other, AllAudience(), "tg-main")).audience_size == 2
+
+
+async def test_the_preflight_counts_by_zone_and_window_in_the_same_answer(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    now = utc_now()
+    recent, old = now - timedelta(hours=2), now - timedelta(days=3)
+    await resolver.import_contacts(
+        tenant_id,
+        [
+            contact("1", attributes={"timezone": "Asia/Tokyo"}, last_inbound_at=recent),
+            contact("2", attributes={"timezone": "Asia/Tokyo"}, last_inbound_at=old),
+            contact("3", attributes={"timezone": "America/New_York"}),
+            contact("4", last_inbound_at=recent),
+            contact("5", attributes={"timezone": "Mars/Olympus_Mons"}, last_inbound_at=old),
+            contact("6", opted_out=True, attributes={"timezone": "Asia/Tokyo"}),
+            contact("7", "wa-main", attributes={"timezone": "Asia/Tokyo"}, last_inbound_at=recent),
+        ],
+    )
+    since = now - timedelta(hours=24)
+    for audience in (AllAudience(), ListAudience(external_ids=[str(n) for n in range(1, 8)])):
+        estimate = await resolver.estimate(tenant_id, audience, window_since=since)
+        groups = {
+            (g.connection_id, g.timezone): (g.matching, g.window_closed) for g in estimate.groups
+        }
+        assert groups == {
+            ("tg-main", "Asia/Tokyo"): (2, 1),
+            ("tg-main", "America/New_York"): (1, 1),  # never wrote
+            ("tg-main", None): (2, 1),  # no attribute, and one that names no zone
+            ("wa-main", "Asia/Tokyo"): (1, 0),
+        }, audience
+        assert estimate.by_connection == {"tg-main": 5, "wa-main": 1}
+    without = await resolver.estimate(tenant_id, AllAudience())
+    assert without.groups == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 from uuid import UUID
 
 from contracts.audience import (
@@ -70,10 +71,16 @@ async def estimate(
     audience: Audience,
     wait_seconds: float,
     sample_size: int = 0,
+    window_since: datetime | None = None,
 ) -> AudienceEstimateV1:
-    """How many `audience` reaches now, and its first `sample_size` contacts."""
+    """How many `audience` reaches now, and its first `sample_size` contacts; with
+    `window_since`, the pre-flight's counts by zone and reply window (`groups`)."""
     request = AudienceEstimateRequestedV1(
-        tenant_id=tenant_id, connection_id=connection_id, audience=audience, sample_size=sample_size
+        tenant_id=tenant_id,
+        connection_id=connection_id,
+        audience=audience,
+        sample_size=sample_size,
+        window_since=window_since,
     )
     body = await _ask(broker, request, RoutingKey.AUDIENCE_ESTIMATE, wait_seconds)
     return AudienceEstimateV1.model_validate_json(body)

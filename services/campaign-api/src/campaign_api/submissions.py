@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from contracts.audience import SampleContact
+from contracts.audience import AudienceEstimateV1, SampleContact
 from contracts.base import utc_now
 from contracts.campaigns import CampaignRejectedV1, CampaignSpec, FieldError
 from contracts.content import TemplateContent
@@ -24,6 +24,7 @@ from service_kit.runtime import ServiceRuntime
 from .acceptance import Accepted, accepted_event, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
 from .domain.planning import aim_test_send, check_monthly_limit, month_bounds, plan_campaigns
+from .domain.preflight import window_start
 from .estimates import estimate
 from .repo import Pool
 from .repo import accounts as accounts_repo
@@ -78,6 +79,8 @@ class Preview:
 
     planned: list[PlannedCampaign]
     sample: list[SampleContact] | None = None
+    found: AudienceEstimateV1 | None = None
+    """The audience-resolver's answer, with the pre-flight's groups (None: no answer)."""
 
 
 class Submissions:
@@ -129,19 +132,19 @@ class Submissions:
             now=utc_now(),
             settings=await settings_repo.get_settings(self._pool, tenant_id),
         )
-        planned, sample = await self._with_estimates(tenant_id, spec, planned, sample_size)
+        planned, found = await self._with_estimates(tenant_id, spec, planned, sample_size)
         committed = await campaigns_repo.month_commitment(
             self._pool, tenant_id, *month_bounds(planned[0].start_at)
         )
         check_monthly_limit(tenant, planned, committed)
-        return Preview(planned, sample)
+        return Preview(planned, found.sample if found else None, found)
 
     async def _with_estimates(
         self, tenant_id: str, spec: CampaignSpec, planned: list[PlannedCampaign], sample_size: int
-    ) -> tuple[list[PlannedCampaign], list[SampleContact] | None]:
-        """Each campaign's audience as it is now, and its sample.  Without an answer
-        from the audience-resolver (no sample: None) the limit is still enforced
-        while sending."""
+    ) -> tuple[list[PlannedCampaign], AudienceEstimateV1 | None]:
+        """Each campaign's audience as it is now, and the answer (its sample, the
+        pre-flight's groups).  Without an answer from the audience-resolver (None)
+        the limit is still enforced while sending."""
         single = planned[0].connection_id if len(planned) == 1 else None
         try:
             found = await estimate(
@@ -151,6 +154,7 @@ class Submissions:
                 audience=spec.audience,
                 wait_seconds=self._estimate_seconds,
                 sample_size=sample_size,
+                window_since=window_start(planned[0].start_at),
             )
         except Refusal as refusal:
             log.warning(
@@ -162,7 +166,7 @@ class Submissions:
             raise Refusal(found.error, "unknown_audience")
         sizes = found.by_connection or ({single: found.audience_size} if single else {})
         estimated = [replace(p, estimated_audience=sizes.get(p.connection_id, 0)) for p in planned]
-        return estimated, found.sample
+        return estimated, found
 
     async def submit(
         self,

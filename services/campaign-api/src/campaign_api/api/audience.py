@@ -8,8 +8,8 @@ from pydantic import Field
 from ..usecases import audience
 from .deps import Member, Services
 from .problems import MEMBER_CALL
-from .schemas import EstimateIn, EstimateOut
-from .views import sending_days
+from .schemas import EstimateIn, EstimateOut, PreflightOut
+from .views import preflight_out, sending_days
 
 router = APIRouter(prefix="/v1/audience", tags=["audience"], responses=MEMBER_CALL)
 
@@ -20,6 +20,11 @@ class AudienceEstimateOut(EstimateOut):
         description="Listed ids whose dialogs opted out (the first 1000)"
     )
     opted_out_count: int = Field(description="Listed ids whose dialogs opted out (all counted)")
+    preflight: list[PreflightOut] = Field(
+        default_factory=list,
+        description="Per connection, if sent now at full pace with the tenant's quiet hours: "
+        "what each rule keeps out, how long it takes and when it ends, warnings",
+    )
 
 
 @router.post("/estimate", response_model=AudienceEstimateOut)
@@ -38,4 +43,5 @@ async def estimate_audience(body: EstimateIn, svc: Services, caller: Member) -> 
         opted_out_external_ids=found.opted_out_external_ids,
         opted_out_count=found.opted_out_count,
         sending_days=[d for d in days if d is not None],
+        preflight=[preflight_out(p) for p in reach.preflight],
     )

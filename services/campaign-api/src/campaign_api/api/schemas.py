@@ -215,6 +215,43 @@ class SendingDaysOut(BaseModel):
     note: str
 
 
+class QuietWaitOut(BaseModel):
+    count: int = Field(description="Recipients whose local time at the start is inside quiet hours")
+    until: datetime = Field(description="When the last of them may go (UTC)")
+
+
+class PreflightWarningOut(BaseModel):
+    code: str = Field(
+        description="interval_below_min_gap, starts_in_quiet_hours, step_after_reply_window "
+        "or ai_without_model"
+    )
+    message: str
+
+
+class PreflightOut(BaseModel):
+    """One connection's pre-flight: figures of sending now (the audience is
+    snapshotted at launch)."""
+
+    connection_id: str
+    matching: int = Field(description="Recipients the audience matches on this connection")
+    kept_out: dict[str, int] = Field(
+        description="How many each rule keeps out: `reply_window` (last wrote over the "
+        "window ago, or never: Instagram, personal Telegram accounts, WhatsApp outside a "
+        "template), `opted_out` and `unknown` (listed ids), `monthly_limit`"
+    )
+    will_send: int = Field(description="Recipients the campaign will message")
+    seconds_apart: float = Field(
+        description="Least time between two messages (rate, interval, minimum gap)"
+    )
+    duration_seconds: float = Field(description="From the start to the expected finish")
+    finish_at: datetime = Field(description="The expected finish (UTC)")
+    summary: str = Field(examples=["1,000 on wa-main: 200 a day, done around 2026-12-11 00:00 UTC"])
+    quiet: QuietWaitOut | None = Field(
+        default=None, description="Recipients waiting for their quiet hours to end"
+    )
+    warnings: list[PreflightWarningOut] = Field(default_factory=list)
+
+
 class PlannedOut(BaseModel):
     connection_id: str
     channel: ConnectionChannel
@@ -228,6 +265,11 @@ class PlannedOut(BaseModel):
         default=None,
         description="WhatsApp: how many recipients go on the first day, and on how many "
         "days the rest go (the number's daily allowance)",
+    )
+    preflight: PreflightOut | None = Field(
+        default=None,
+        description="What each rule keeps out, how long it takes, warnings (none when the "
+        "audience-resolver did not answer)",
     )
 
 

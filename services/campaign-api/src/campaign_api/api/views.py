@@ -11,6 +11,7 @@ from contracts import allowance
 
 from ..domain.connections import connection_daily_limits
 from ..domain.model import CampaignRecord, FailureReason, PlannedCampaign, Waiting
+from ..domain.preflight import Preflight
 from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
 from ..submissions import Submission
@@ -22,7 +23,10 @@ from .schemas import (
     CampaignSummary,
     FailureReasonOut,
     PlannedOut,
+    PreflightOut,
+    PreflightWarningOut,
     Progress,
+    QuietWaitOut,
     SampleOut,
     SendingDaysOut,
 )
@@ -194,14 +198,37 @@ def planned(dry: DryRun) -> CampaignCreated:
         campaign_id=None,
         campaign_ids=[],
         campaigns=[],
-        planned=[planned_out(p, dry.connections.get(p.connection_id)) for p in dry.planned],
+        planned=[
+            planned_out(p, dry.connections.get(p.connection_id), dry.preflight.get(p.connection_id))
+            for p in dry.planned
+        ],
         samples=[SampleOut(**asdict(sample)) for sample in dry.samples],
         samples_note=dry.samples_note,
     )
 
 
-def planned_out(plan: PlannedCampaign, connection: ConnectionDetails | None) -> PlannedOut:
+def preflight_out(found: Preflight) -> PreflightOut:
+    return PreflightOut(
+        connection_id=found.connection_id,
+        matching=found.matching,
+        kept_out=found.kept_out,
+        will_send=found.will_send,
+        seconds_apart=found.seconds_apart,
+        duration_seconds=found.duration_seconds,
+        finish_at=found.finish_at,
+        summary=found.summary,
+        quiet=QuietWaitOut(count=found.quiet.count, until=found.quiet.until)
+        if found.quiet
+        else None,
+        warnings=[PreflightWarningOut(code=w.code, message=w.message) for w in found.warnings],
+    )
+
+
+def planned_out(
+    plan: PlannedCampaign, connection: ConnectionDetails | None, checked: Preflight | None = None
+) -> PlannedOut:
     return PlannedOut(
+        preflight=preflight_out(checked) if checked else None,
         connection_id=plan.connection_id,
         channel=plan.channel,
         name=plan.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from contracts.audience import Audience, AudienceEstimateV1
@@ -10,9 +10,12 @@ from contracts.base import utc_now
 
 from ..domain.model import Principal, Refusal
 from ..domain.planning import aim_test_send
+from ..domain.preflight import Preflight, window_start
 from ..estimates import estimate
 from ..repo import accounts as accounts_repo
+from ..repo import settings as settings_repo
 from ..repo.accounts import ConnectionDetails
+from . import preflight
 from .access import member_tenant
 from .services import AppServices
 
@@ -25,6 +28,9 @@ class Reach:
     found: AudienceEstimateV1
     by_connection: list[tuple[ConnectionDetails, int]]
     at: datetime
+    preflight: list[Preflight] = field(default_factory=list)
+    """Per connection, if it were sent now at full pace: what each rule keeps out,
+    how long it takes, warnings."""
 
 
 async def estimate_audience(
@@ -34,12 +40,14 @@ async def estimate_audience(
     test send counts the caller's own dialog."""
     tenant_id = member_tenant(caller)
     audience, connection_id = aim_test_send(audience, connection_id, caller)
+    now = utc_now()
     found = await estimate(
         svc.runtime.broker,
         tenant_id=tenant_id,
         connection_id=connection_id,
         audience=audience,
         wait_seconds=svc.settings.estimate_timeout_seconds,
+        window_since=window_start(now),
     )
     if found.error is not None:
         raise Refusal(found.error, "unknown_audience")
@@ -48,4 +56,11 @@ async def estimate_audience(
     )
     connections = await accounts_repo.list_connections(svc.pool, tenant_id)
     reached = [(d, sizes[d.connection.id]) for d in connections if d.connection.id in sizes]
-    return Reach(found, reached, utc_now())
+    settings = await settings_repo.get_settings(svc.pool, tenant_id)
+    tenant = await accounts_repo.get_tenant(svc.pool, tenant_id)
+    remaining = await preflight.remaining_this_month(svc.pool, tenant, now) if tenant else None
+    sending = preflight.Sending(
+        start_at=now, quiet_hours=settings.quiet_hours, timezone=settings.timezone
+    )
+    checks = preflight.plans_of(found, connections, sending, remaining)
+    return Reach(found, reached, now, checks)

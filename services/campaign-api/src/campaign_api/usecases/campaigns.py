@@ -28,15 +28,18 @@ from ..domain.model import (
     Waiting,
 )
 from ..domain.planning import check_may_change
+from ..domain.preflight import Preflight
 from ..repo import accounts as accounts_repo
 from ..repo import campaigns as campaigns_repo
 from ..repo import deliveries as deliveries_repo
+from ..repo import settings as settings_repo
 from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
 from ..repo.deliveries import DeliveryRow
 from ..resends import Resend, ResendRequest
 from ..samples import Samples, sample_texts
 from ..submissions import Submission
+from . import preflight
 from .access import member_tenant
 from .cursors import campaign_cursor, delivery_cursor, read_campaign_cursor, read_delivery_cursor
 from .services import AppServices
@@ -66,6 +69,8 @@ class DryRun:
     connections: dict[str, ConnectionDetails]
     samples: list[Sample] = field(default_factory=list)
     samples_note: str | None = None
+    preflight: dict[str, Preflight] = field(default_factory=dict)
+    """By connection: what each rule keeps out, how long it takes, warnings."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +115,14 @@ async def dry_run(
             contacts=preview.sample,
             wait_seconds=svc.settings.sample_timeout_seconds,
         )
+    settings = await settings_repo.get_settings(svc.pool, tenant_id)
     return DryRun(
         request_id,
         preview.planned,
         {d.connection.id: d for d in connections},
         found.samples,
         found.note,
+        preflight.of_dry_run(preview.found, preview.planned, connections, settings, found.samples),
     )
 
 
