@@ -100,6 +100,16 @@ def interval(form: Form) -> str:
     return text(form, "interval_seconds") or "0"
 
 
+def quiet_hours(form: Form) -> dict[str, Any]:
+    """The campaign's own quiet hours (`own`), none (`none`), or the tenant's (no field)."""
+    mode = text(form, "quiet_mode") or "tenant"
+    if mode == "none":
+        return {"quiet_hours": None}
+    if mode == "own":
+        return {"quiet_hours": {"start": text(form, "quiet_start"), "end": text(form, "quiet_end")}}
+    return {}
+
+
 class Reach(BaseModel):
     """The part of the form the live estimate reads."""
 
@@ -125,5 +135,6 @@ def campaign_spec(form: Form) -> CampaignSpec:
             "interval_seconds": interval(form),
             "start_at": start_at(form),
             "requested_by": "console",
+            **quiet_hours(form),
         }
     )

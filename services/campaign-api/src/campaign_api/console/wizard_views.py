@@ -10,6 +10,7 @@ from contracts.tenants import ConnectionLimits
 from ..api.schemas import SendingDaysOut
 from ..api.views import sending_days
 from ..domain.model import PlannedCampaign
+from ..domain.preflight import Preflight
 from ..repo.accounts import ConnectionDetails
 from ..usecases.campaigns import DryRun
 
@@ -27,6 +28,8 @@ class PlannedRow:
     plan: PlannedCampaign
     days: SendingDaysOut | None
     """For WhatsApp: over how many days the daily allowance lets it send."""
+    preflight: Preflight | None = None
+    """What each rule keeps out, how long it takes, warnings."""
 
 
 def connection_rows(connections: list[ConnectionDetails]) -> list[ConnectionRow]:
@@ -47,5 +50,5 @@ def planned_rows(dry: DryRun) -> list[PlannedRow]:
         days = None
         if details is not None and plan.estimated_audience is not None:
             days = sending_days(details, plan.estimated_audience, plan.start_at)
-        rows.append(PlannedRow(plan, days))
+        rows.append(PlannedRow(plan, days, dry.preflight.get(plan.connection_id)))
     return rows

@@ -29,6 +29,10 @@ from contracts.tenants import ConnectionLimits
 WINDOW_ASKED = timedelta(hours=24)
 """The reply window the audience-resolver counts against (every channel's default)."""
 
+LONGEST = timedelta(days=3650)
+"""A sending that would take longer is shown as ending this far on (a connection's
+limits allow gaps of any length)."""
+
 REPLY_WINDOW = "reply_window"
 OPTED_OUT = "opted_out"
 UNKNOWN = "unknown"
@@ -108,7 +112,7 @@ def seconds_apart(plan: Plan) -> float:
     rate = allowance.rate_per_second(plan.channel, plan.limits)
     by_rate = 1.0 / rate if rate else 0.0
     gap = allowance.min_gap_seconds(plan.channel, plan.limits)
-    return max(plan.interval_seconds, gap, by_rate)
+    return min(max(plan.interval_seconds, gap, by_rate), LONGEST.total_seconds())
 
 
 def quiet_wait(plan: Plan, people: Sequence[tuple[str | None, int]]) -> QuietWait | None:
@@ -143,6 +147,13 @@ def _kept_out(plan: Plan) -> dict[str, int]:
     return kept
 
 
+def _later(moment: datetime, seconds: float) -> datetime:
+    """`moment` plus `seconds`, at most `LONGEST` later."""
+    if not seconds > 0:  # also NaN
+        return moment
+    return moment + min(LONGEST, timedelta(seconds=min(seconds, LONGEST.total_seconds())))
+
+
 def preflight(plan: Plan) -> Preflight:
     """The pre-flight of one connection's campaign."""
     kept = _kept_out(plan)
@@ -152,7 +163,7 @@ def preflight(plan: Plan) -> Preflight:
     begin = plan.start_at
     if quiet is not None and quiet.count >= will_send:
         begin = quiet.until  # nobody may go before their quiet hours end
-    finish = begin + timedelta(seconds=apart * max(0, will_send - 1))
+    finish = _later(begin, apart * will_send - apart if will_send > 1 else 0.0)
     if quiet is not None:
         finish = max(finish, quiet.until)
     days_note = ""
@@ -162,7 +173,7 @@ def preflight(plan: Plan) -> Preflight:
         if days.last_day is not None and days.days > 1:
             finish = max(finish, allowance.day_start(days.last_day))
             days_note = f": {allowance.sending_days_note(limits, days)}"
-    finish += timedelta(seconds=sum(s.delay_seconds for s in plan.steps[1:]))
+    finish = _later(finish, sum(s.delay_seconds for s in plan.steps[1:]))
     summary = (
         f"{will_send:,} on {plan.connection_id}{days_note}, done around {finish:%Y-%m-%d %H:%M} UTC"
     )
