@@ -10,7 +10,7 @@ in one transaction (the outbox), so a crash never loses one half.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from contracts.audience import AudienceEstimateV1, SampleContact
 from contracts.base import utc_now
@@ -24,13 +24,14 @@ from service_kit.runtime import ServiceRuntime
 from .acceptance import Accepted, accepted_event, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
 from .domain.planning import aim_test_send, check_monthly_limit, month_bounds, plan_campaigns
-from .domain.preflight import window_start
+from .domain.preflight import Preflight, window_start
 from .estimates import estimate
 from .repo import Pool
 from .repo import accounts as accounts_repo
 from .repo import campaigns as campaigns_repo
 from .repo import settings as settings_repo
 from .repo import templates as templates_repo
+from .usecases.preflight import preflight_of
 
 log = get_logger(__name__)
 
@@ -43,6 +44,8 @@ class Submission:
     created: bool
     campaigns: list[CampaignRecord]
     planned: list[PlannedCampaign]
+    preflight: dict[str, Preflight] = field(default_factory=dict)
+    """By connection, what the pre-flight said when the request was accepted."""
 
 
 def fingerprint(spec: CampaignSpec) -> str:
@@ -81,6 +84,8 @@ class Preview:
     sample: list[SampleContact] | None = None
     found: AudienceEstimateV1 | None = None
     """The audience-resolver's answer, with the pre-flight's groups (None: no answer)."""
+    preflight: dict[str, Preflight] = field(default_factory=dict)
+    """By connection: what each rule keeps out, how long it takes, warnings."""
 
 
 class Submissions:
@@ -115,9 +120,9 @@ class Submissions:
                 f"PUT /v1/tenants/{tenant_id}",
                 "unknown_tenant",
             )
-        connections = [
-            c.connection for c in await accounts_repo.list_connections(self._pool, tenant_id)
-        ]
+        details = await accounts_repo.list_connections(self._pool, tenant_id)
+        connections = [c.connection for c in details]
+        settings = await settings_repo.get_settings(self._pool, tenant_id)
         template = None
         if isinstance(spec.content, TemplateContent):
             template = await templates_repo.get_template(
@@ -130,14 +135,15 @@ class Submissions:
             connections=connections,
             template=template,
             now=utc_now(),
-            settings=await settings_repo.get_settings(self._pool, tenant_id),
+            settings=settings,
         )
         planned, found = await self._with_estimates(tenant_id, spec, planned, sample_size)
         committed = await campaigns_repo.month_commitment(
             self._pool, tenant_id, *month_bounds(planned[0].start_at)
         )
         check_monthly_limit(tenant, planned, committed)
-        return Preview(planned, found.sample if found else None, found)
+        checks = preflight_of(found, planned, details, settings)
+        return Preview(planned, found.sample if found else None, found, checks)
 
     async def _with_estimates(
         self, tenant_id: str, spec: CampaignSpec, planned: list[PlannedCampaign], sample_size: int
@@ -186,7 +192,8 @@ class Submissions:
         earlier = await self._earlier(tenant_id, request_id, spec_print, announce_repeat)
         if earlier is not None:
             return earlier
-        planned = await self.plan(principal, tenant_id, spec)
+        preview = await self.preview(principal, tenant_id, spec)
+        planned = preview.planned
         campaigns = await store_accepted(
             self._runtime,
             Accepted(
@@ -203,7 +210,13 @@ class Submissions:
             earlier = await self._earlier(tenant_id, request_id, spec_print, announce_repeat)
             assert earlier is not None
             return earlier
-        return Submission(request_id=request_id, created=True, campaigns=campaigns, planned=planned)
+        return Submission(
+            request_id=request_id,
+            created=True,
+            campaigns=campaigns,
+            planned=planned,
+            preflight=preview.preflight,
+        )
 
     async def _earlier(
         self, tenant_id: str, request_id: str, spec_print: str, announce: bool

@@ -301,6 +301,11 @@ class CampaignCreated(BaseModel):
     campaign_ids: list[UUID]
     campaigns: list[CampaignDetail]
     planned: list[PlannedOut] = Field(description="Dry run: what creation would do")
+    preflight: list[PreflightOut] = Field(
+        default_factory=list,
+        description="A campaign just made: its pre-flight per connection, as it stood at "
+        "acceptance (a dry run has it in `planned`)",
+    )
     samples: list[SampleOut] = Field(
         default_factory=list,
         description="Dry run of AI content: texts written for the first few recipients of "

@@ -186,6 +186,7 @@ def created(submission: Submission) -> CampaignCreated:
         campaign_ids=ids,
         campaigns=[detail(c, []) for c in submission.campaigns],
         planned=[],
+        preflight=[preflight_out(p) for p in submission.preflight.values()],
     )
 
 

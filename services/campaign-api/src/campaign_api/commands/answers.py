@@ -110,9 +110,73 @@ def campaign_created(body: dict[str, Any]) -> list[Text]:
                 interval=format(campaign.get("interval_seconds", 0), "g"),
             )
         )
+    for check in body.get("preflight", []):
+        lines += preflight(check)
     if not body.get("created", True):
         lines.insert(0, Text("This request was made before; nothing new was created."))
     return lines
+
+
+KEPT_OUT = {
+    "reply_window": Text("reply window closed"),
+    "opted_out": Text("opted out"),
+    "unknown": Text("no dialog"),
+    "monthly_limit": Text("monthly limit"),
+}
+WARNINGS = {
+    "interval_below_min_gap": Text("the interval is below the connection's minimum gap"),
+    "starts_in_quiet_hours": Text("the start is inside quiet hours for some recipients"),
+    "step_after_reply_window": Text("a step of the chain goes past the 24-hour reply window"),
+    "ai_without_model": Text("no language model is configured: the built-in writer writes"),
+}
+
+
+def preflight(check: dict[str, Any]) -> list[Text]:
+    """One connection's pre-flight: who is messaged, kept out by rule, when it ends,
+    who waits for quiet hours, warnings."""
+    lines = [
+        Text(
+            "Pre-flight on %(connection)s: %(count)s of %(matching)s will be messaged, "
+            "at least %(seconds)s s apart, done around %(finish)s.",
+            connection=check["connection_id"],
+            count=_count(check["will_send"]),
+            matching=_count(check["matching"]),
+            seconds=format(check["seconds_apart"], ".3g"),
+            finish=_when(check["finish_at"]),
+        )
+    ]
+    kept = [(KEPT_OUT.get(rule, rule), n) for rule, n in check["kept_out"].items() if n]
+    if kept:
+        parts = [Text("%(rule)s: %(count)s", rule=rule, count=_count(n)) for rule, n in kept]
+        lines.append(Text("Kept out: %(rules)s.", rules=_joined(parts)))
+    quiet = check.get("quiet")
+    if quiet:
+        lines.append(
+            Text(
+                "%(count)s wait for their quiet hours to end, until %(until)s at the latest.",
+                count=_count(quiet["count"]),
+                until=_when(quiet["until"]),
+            )
+        )
+    for warning in check.get("warnings", []):
+        said = WARNINGS.get(warning["code"], warning["message"])
+        lines.append(Text("Warning: %(warning)s.", warning=said))
+    return lines
+
+
+class _Joined(Text):
+    """Texts joined by commas, each rendered in the caller's language."""
+
+    def __init__(self, parts: list[Text]) -> None:
+        super().__init__("", parts=parts)
+
+    def render(self, translations: Any = None) -> str:
+        parts: list[Text] = list(self.values["parts"])  # type: ignore[call-overload]
+        return ", ".join(part.render(translations) for part in parts)
+
+
+def _joined(parts: list[Text]) -> Text:
+    return _Joined(parts)
 
 
 def _progress(campaign: dict[str, Any]) -> Text:

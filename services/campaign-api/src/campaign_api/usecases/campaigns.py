@@ -32,7 +32,6 @@ from ..domain.preflight import Preflight
 from ..repo import accounts as accounts_repo
 from ..repo import campaigns as campaigns_repo
 from ..repo import deliveries as deliveries_repo
-from ..repo import settings as settings_repo
 from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
 from ..repo.deliveries import DeliveryRow
@@ -115,14 +114,13 @@ async def dry_run(
             contacts=preview.sample,
             wait_seconds=svc.settings.sample_timeout_seconds,
         )
-    settings = await settings_repo.get_settings(svc.pool, tenant_id)
     return DryRun(
         request_id,
         preview.planned,
         {d.connection.id: d for d in connections},
         found.samples,
         found.note,
-        preflight.of_dry_run(preview.found, preview.planned, connections, settings, found.samples),
+        preflight.with_samples(preview.preflight, found.samples),
     )
 
 

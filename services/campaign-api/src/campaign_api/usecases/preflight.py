@@ -81,12 +81,11 @@ def plans_of(
     return answers
 
 
-def of_dry_run(
+def preflight_of(
     found: AudienceEstimateV1 | None,
     planned: Sequence[PlannedCampaign],
     connections: Sequence[ConnectionDetails],
     settings: TenantSettings,
-    samples: Sequence[Sample] = (),
 ) -> dict[str, Preflight]:
     """Each planned campaign's pre-flight, by connection (none without an answer)."""
     if found is None or not planned:
@@ -103,6 +102,12 @@ def of_dry_run(
     answers = plans_of(
         found, [d for d in connections if d.connection.id in chosen], sending, remaining=None
     )
-    if any(s.composition == "ai_builtin" for s in samples):
-        answers = [replace(a, warnings=[*a.warnings, AI_WITHOUT_MODEL]) for a in answers]
     return {a.connection_id: a for a in answers}
+
+
+def with_samples(checks: dict[str, Preflight], samples: Sequence[Sample]) -> dict[str, Preflight]:
+    """A dry run's pre-flight with what its AI samples show: written by the built-in
+    writer, no language model is configured."""
+    if not any(s.composition == "ai_builtin" for s in samples):
+        return checks
+    return {c: replace(a, warnings=[*a.warnings, AI_WITHOUT_MODEL]) for c, a in checks.items()}
