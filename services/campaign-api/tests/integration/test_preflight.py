@@ -15,6 +15,7 @@ from contracts.base import utc_now
 
 from .audience_base import add_whatsapp, import_rows, stored
 from .conftest import Api, Tenant
+from .console_browser import signed_in
 from .test_daily_allowance import put_whatsapp
 
 pytestmark = pytest.mark.integration
@@ -111,3 +112,56 @@ async def test_the_dry_run_warns_of_a_short_interval_and_a_step_past_the_window(
     assert check["quiet"] is None  # this campaign has none, whatever the tenant's
     assert _codes(check) == {"interval_below_min_gap", "step_after_reply_window"}
     assert check["duration_seconds"] >= 2 * 86400  # the second step goes two days on
+
+
+async def test_the_wizard_shows_the_preflight_and_keeps_a_campaigns_own_quiet_hours(
+    api: Api, audience: Tenant
+) -> None:
+    form = {
+        "audience_kind": "all",
+        "connection_id": "wa-main",
+        "content_kind": "text",
+        "text": "Hi {name}",
+        "interval_seconds": "5",
+        "start_mode": "now",
+    }
+    async with signed_in(api, audience.admin) as admin:
+        estimate = await admin.post("/console/campaigns/new/estimate", expect=200, **form)
+        assert 'data-preflight="wa-main"' in estimate.text
+        review = await admin.post("/console/campaigns/new/review", expect=200, **form)
+        assert "data-preflight-duration" in review.text
+        assert 'data-preflight-warning="interval_below_min_gap"' in review.text
+        assert 'data-preflight-warning="starts_in_quiet_hours"' in review.text
+        # the campaign's own choice: none
+        quiet_none = await admin.post(
+            "/console/campaigns/new/review", expect=200, quiet_mode="none", **form
+        )
+        assert "starts_in_quiet_hours" not in quiet_none.text
+
+
+async def test_the_settings_page_shows_and_saves_the_settings(api: Api, tenant: Tenant) -> None:
+    async with signed_in(api, tenant.admin) as admin:
+        page = await admin.get("/console/settings")
+        assert 'href="/console/settings"' in page  # the menu links it
+        saved = await admin.post(
+            "/console/settings",
+            quiet_enabled="1",
+            quiet_start="22:00",
+            quiet_end="07:30",
+            timezone="Europe/Berlin",
+            failure_percent="25",
+            window="100",
+        )
+        assert saved.headers["location"] == "/console/settings"
+        refused = await admin.post("/console/settings", expect=422, timezone="Mars/Olympus_Mons")
+        assert "timezone: unknown time zone" in refused.text
+    shown = await api.call(tenant.operator, "GET", "/v1/settings", expect=200)
+    assert shown.json() == {
+        "quiet_hours": {"start": "22:00", "end": "07:30"},
+        "timezone": "Europe/Berlin",
+        "auto_pause": {"failure_ratio": 0.25, "window": 100},
+    }
+    async with signed_in(api, tenant.operator) as operator:
+        page = await operator.get("/console/settings")
+        assert "An administrator changes them." in page
+        assert 'value="Europe/Berlin"' in page
