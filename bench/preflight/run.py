@@ -129,7 +129,10 @@ def _details(connection_id: str) -> Any:
 
 
 async def measure(database_url: str) -> bool:
-    conn = await asyncpg.connect(database_url, server_settings={"search_path": "audience"})
+    conn = await asyncpg.connect(
+        database_url,
+        server_settings={"search_path": "audience", "plan_cache_mode": "force_custom_plan"},
+    )
     ok = True
     try:
         for name, audience in AUDIENCES.items():

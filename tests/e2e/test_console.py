@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -78,19 +78,33 @@ async def walk_the_wizard(page: Page, world: World, tenant: ConsoleTenant) -> No
     await expect(page.get_by_text("at least 0 s between messages")).to_be_visible()
     await page.get_by_label("Seconds between messages").fill("0")
     await next_step(page)
-    await start_step(page, world, tenant)
-    # step 7: the review, then create
+    await start_step(page, world, tenant, quiet_now=True)
+    # step 7: the review with its pre-flight (the pace and finish; quiet hours of the
+    # campaign's own around now warn), then back to the settings' quiet hours, and create
     review = page.locator("[data-review]")
     await expect(review).to_contain_text("Console: winter offer")
     await expect(review).to_contain_text(tenant.label)
     await expect(page.locator("[data-review-box] table")).to_contain_text(tenant.connection)
+    preflight = page.locator("[data-review-box] [data-preflight]")
+    await expect(preflight.locator("[data-preflight-duration]")).to_contain_text("done around")
+    await expect(preflight.locator("[data-preflight-warning]")).to_contain_text(
+        "The start is inside quiet hours"
+    )
+    await page.get_by_role("button", name="Back").click()
+    await page.get_by_label("As in the settings").check()
+    await next_step(page)
+    await expect(page.locator("[data-review-box] [data-preflight-warning]")).to_have_count(0)
     await page.get_by_role("button", name="Create campaign").click()
     await page.wait_for_url(at_path("/console/campaigns"))
 
 
-async def start_step(page: Page, world: World, tenant: ConsoleTenant) -> None:
+async def start_step(
+    page: Page, world: World, tenant: ConsoleTenant, *, quiet_now: bool = False
+) -> None:
     """A start after the subscription ends warns and blocks Next until the
-    subscription is extended and "Refresh status" checks again."""
+    subscription is extended and "Refresh status" checks again.  `quiet_now`: the
+    campaign's own quiet hours from three hours ago to two hours on (UTC, the
+    recipients' zone)."""
     await page.get_by_label("At a date and time").check()
     await page.get_by_label("Date and time", exact=True).fill(
         local(datetime.now(MOSCOW) + timedelta(days=30))
@@ -107,6 +121,11 @@ async def start_step(page: Page, world: World, tenant: ConsoleTenant) -> None:
         local(datetime.now(MOSCOW) - timedelta(hours=1))
     )
     await expect(page.locator("[data-start-ok]")).to_be_visible()
+    if quiet_now:
+        now = datetime.now(UTC)
+        await page.get_by_label("This campaign's own").check()
+        await page.get_by_label("Quiet from").fill(f"{(now - timedelta(hours=3)):%H:%M}")
+        await page.get_by_label("Quiet until").fill(f"{(now + timedelta(hours=2)):%H:%M}")
     await next_step(page)
 
 
