@@ -1,6 +1,7 @@
 """`make bench`: every benchmark, one after another; each prints its figures.
 
-.venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer|consumers|console|preflight ...]
+.venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer|consumers|console
+                                   |preflight ...]
 """
 
 from __future__ import annotations

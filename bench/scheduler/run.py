@@ -19,7 +19,11 @@ Reported, against the issue's targets:
   start time, as it is with the default 5 s lead).
 
     .venv/bin/python bench/scheduler/run.py [--interval-recipients 200] [--interval 0.2]
-        [--recipients 100000] [--lead 20] [--only interval|rate]
+        [--recipients 100000] [--lead 20] [--only interval|rate] [--quiet-hours]
+
+`--quiet-hours` gives the campaigns quiet hours that do not hold now (4 to 5 hours
+on, in UTC) and the recipients a `timezone` attribute (Europe/Berlin, UTC or none),
+so every release checks them: the release path's cost of quiet hours.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from contracts.base import utc_now
 from contracts.content import TextContent
 from contracts.dispatch import DeliveriesReportedV1, DeliveryResult, DispatchRequestedV1
 from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.quiet_hours import QuietHours
 from contracts.scheduling import CampaignScheduledV1, CampaignStep
 from pydantic import BaseModel
 from service_kit.publishing import encode
@@ -85,6 +90,7 @@ class StandIns:
     """The audience-resolver and the dispatcher, played by this process."""
 
     channel: aio_pika.abc.AbstractChannel
+    quiet_hours: QuietHours | None = None
     audiences: dict[uuid.UUID, int] = field(default_factory=dict)
     arrivals: dict[uuid.UUID, list[Arrival]] = field(default_factory=dict)
     finished: dict[uuid.UUID, asyncio.Event] = field(default_factory=dict)
@@ -119,7 +125,13 @@ class StandIns:
             for first in range(1, size + 1, request.batch_size):
                 batches += 1
                 recipients = [
-                    Recipient(recipient_no=n, contact_id=f"c:{n}", external_id=str(n), name=f"P{n}")
+                    Recipient(
+                        recipient_no=n,
+                        contact_id=f"c:{n}",
+                        external_id=str(n),
+                        name=f"P{n}",
+                        attributes=ZONES[n % len(ZONES)] if self.quiet_hours else {},
+                    )
                     for n in range(first, min(first + request.batch_size, size + 1))
                 ]
                 await self.publish(
@@ -196,6 +208,7 @@ class StandIns:
                 start_at=start_at,
                 monthly_limit=10_000_000,
                 created_at=utc_now(),
+                quiet_hours=self.quiet_hours,
             ),
             RoutingKey.CAMPAIGN_SCHEDULED,
         )
@@ -300,6 +313,22 @@ async def rate_figures(
     return rate >= RATE_TARGET and first_job < FIRST_TARGET
 
 
+ZONES: list[dict[str, str | int | float | bool | None]] = [
+    {"timezone": "Europe/Berlin"},
+    {"timezone": "UTC"},
+    {},
+]
+
+
+def _quiet(arguments: argparse.Namespace) -> QuietHours | None:
+    """Quiet hours 4 to 5 hours on (UTC): none of `ZONES` is inside them now."""
+    if not arguments.quiet_hours:
+        return None
+    now = utc_now()
+    start, end = now + timedelta(hours=4), now + timedelta(hours=5)
+    return QuietHours(start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+
+
 async def main(arguments: argparse.Namespace) -> int:
     database_url = await create_fresh_database(DATABASE_URL, prefix="bench")
     dispatch = dispatch_queue("telegram", TENANT, CONNECTION)
@@ -326,7 +355,7 @@ async def main(arguments: argparse.Namespace) -> int:
     try:
         scheduler.start()
         await scheduler.wait_healthy()
-        standins = StandIns(await connection.channel())
+        standins = StandIns(await connection.channel(), quiet_hours=_quiet(arguments))
         await standins.start()
         if arguments.only in (None, "interval"):
             passed &= await interval_figures(
@@ -361,4 +390,5 @@ if __name__ == "__main__":
         "is loaded meanwhile)",
     )
     parser.add_argument("--only", choices=["interval", "rate"])
+    parser.add_argument("--quiet-hours", action="store_true")
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -3,7 +3,7 @@
 -- How many of the listed people ($3, each on connection $4[i] or, when NULL, on
 -- any) have a dialog with tenant $1 (on connection $2, or on each when NULL) and
 -- have not opted out.
-SELECT c.connection_id, c.attributes ->> 'timezone' AS timezone, count(*) AS matching,
+SELECT c.connection_id, c.timezone, count(*) AS matching,
        count(*) FILTER (WHERE c.last_inbound_at IS NULL OR c.last_inbound_at < $5) AS window_closed
 FROM unnest($3::text[], $4::text[]) AS listed (external_id, connection_id)
 JOIN contacts c
@@ -12,4 +12,4 @@ JOIN contacts c
    AND c.connection_id = COALESCE(listed.connection_id, c.connection_id)
 WHERE ($2::text IS NULL OR c.connection_id = $2)
   AND c.opted_out_at IS NULL
-GROUP BY c.connection_id, c.attributes ->> 'timezone'
+GROUP BY c.connection_id, c.timezone

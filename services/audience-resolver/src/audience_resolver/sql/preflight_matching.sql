@@ -3,7 +3,7 @@
 -- How many contacts of tenant $9 (on connection $10, or on each when NULL) meet
 -- every condition ($1-$8; NULL is no condition) and have not opted out.  The
 -- conditions are those of insert_matching_recipients.sql, line for line.
-SELECT c.connection_id, c.attributes ->> 'timezone' AS timezone, count(*) AS matching,
+SELECT c.connection_id, c.timezone, count(*) AS matching,
        count(*) FILTER (WHERE c.last_inbound_at IS NULL OR c.last_inbound_at < $11) AS window_closed
 FROM contacts c
 WHERE c.tenant_id = $9
@@ -19,4 +19,4 @@ WHERE c.tenant_id = $9
        OR lower(replace(c.locale, '_', '-')) = ANY($7)
        OR split_part(lower(replace(c.locale, '_', '-')), '-', 1) = ANY($7))
   AND ($8::text IS NULL OR c.name ILIKE $8)
-GROUP BY c.connection_id, c.attributes ->> 'timezone'
+GROUP BY c.connection_id, c.timezone
