@@ -17,6 +17,10 @@ see `handlers`) releases nothing until then, by the injected `clock`; its
 deferred deliveries wait with their original due times, so they go first, in
 order, and their monthly usage is not taken twice.
 
+A campaign with quiet hours releases nobody whose local time is inside them (a
+release that came late): they wait again until their quiet hours end, each zone
+worked out once per release, so the release path stays cheap.
+
 An error in one campaign is logged with its id and that campaign is retried
 with a backoff; the others go on.  /health answers 503 if the loop has died or
 made no progress for `release_loop_stall_seconds`.
@@ -290,10 +294,10 @@ class Releaser:
                 )
                 if usage.limit is None:
                     return 0  # held until the tenant's limit is known
-            released = await recipients_repo.claim_due(conn, campaign_id, budget)
-            released = await self._outside_quiet_hours(conn, run, released)
+            claimed = await recipients_repo.claim_due(conn, campaign_id, budget)
+            released = await self._outside_quiet_hours(conn, run, claimed)
             if not released:
-                return 0
+                return len(claimed)  # any put back to wait: look again at once
             over_limit: list[Released] = []
             if usage is not None:
                 # a deferred delivery released again took its usage the first time
