@@ -33,4 +33,3 @@ def test_a_template_is_its_name_language_and_parameters() -> None:
     assert sent_text(template) == "[spring_offer (de)] Anna; 20%; 9,90 €"
     bare = OutboundTemplate(template_name="hello_world", language="en_US")
     assert sent_text(bare) == "[hello_world (en_US)]"
-

@@ -131,6 +131,7 @@ async def list_deliveries(
             finished_at=r.finished_at,
             fallback_reason=r.fallback_reason,
             waiting_until=r.waiting_until,
+            text=r.text,
         )
         for r in page.items
     ]
