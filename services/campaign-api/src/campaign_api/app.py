@@ -99,10 +99,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
     keep_texts = settings.delivery_text_retention_days > 0
     _wire(runtime, Handlers(runtime, submissions, keep_texts=keep_texts))
-    retention = TextRetention(runtime, settings)
-    if keep_texts:
-        runtime.on_started(retention.start)
-        runtime.on_stopping(retention.stop)
+    retention = TextRetention(runtime, settings)  # with 0 days it erases what was kept before
+    runtime.on_started(retention.start)
+    runtime.on_stopping(retention.stop)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
