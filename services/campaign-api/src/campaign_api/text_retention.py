@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from contracts.base import utc_now
+from prometheus_client import Counter
 from service_kit.logs import get_logger
 from service_kit.retry import keep_running
 from service_kit.runtime import ServiceRuntime
@@ -35,6 +36,16 @@ class TextRetention:
         self._batch = settings.delivery_text_erase_batch
         self._clock = clock
         self._task: asyncio.Task[None] | None = None
+        self._erased = Counter(
+            "campaign_api_delivery_texts_erased",
+            "Texts of deliveries erased for their age (DELIVERY_TEXT_RETENTION_DAYS)",
+            registry=runtime.registry,
+        )
+        runtime.add_health_check("text_retention", self.alive)
+
+    def alive(self) -> bool:
+        """The loop runs (or was not started yet)."""
+        return self._task is None or not self._task.done()
 
     async def erase_expired(self) -> int:
         """Erase every text older than the retention now; answers how many."""
@@ -46,6 +57,7 @@ class TextRetention:
             if erased < self._batch:
                 break
         if total:
+            self._erased.inc(total)
             log.info("texts past their retention erased", count=total, finished_before=before)
         return total
 

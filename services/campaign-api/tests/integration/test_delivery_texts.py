@@ -108,6 +108,10 @@ async def test_the_text_sent_is_shown_and_erased_after_its_retention(
     assert await retention.erase_expired() >= 1
     assert [d["text"] for d in await deliveries(api, tenant, campaign)] == [None, NEW_TEXT, None]
     assert await retention.erase_expired() == 0
+    metrics = await api.call(None, "GET", "/metrics/", expect=200)
+    assert "campaign_api_delivery_texts_erased_total" in metrics.text
+    health = await api.call(None, "GET", "/health", expect=200)
+    assert health.json()["checks"]["text_retention"] is True
 
     # with DELIVERY_TEXT_RETENTION_DAYS=0 the outcomes are written without their text
     pool = api.app.state.runtime.pool
