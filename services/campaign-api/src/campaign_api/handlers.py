@@ -38,9 +38,13 @@ REQUESTS = "requests"
 
 
 class Handlers:
-    def __init__(self, runtime: ServiceRuntime, submissions: Submissions) -> None:
+    def __init__(
+        self, runtime: ServiceRuntime, submissions: Submissions, *, keep_texts: bool = True
+    ) -> None:
+        """`keep_texts`: store the text each sent delivery's person got."""
         self._runtime = runtime
         self._submissions = submissions
+        self._keep_texts = keep_texts
         self._steps: dict[UUID, int] = {}
 
     @property
@@ -119,7 +123,7 @@ class Handlers:
 
     @consumes(Queue.API_DELIVERIES, INTERNAL, RoutingKey.DELIVERY_REPORTED, prefetch=64)
     async def on_deliveries(self, event: DeliveriesReportedV1) -> None:
-        await deliveries_repo.record_results(self._pool, event.results)
+        await deliveries_repo.record_results(self._pool, event.results, keep_texts=self._keep_texts)
 
     @consumes(Queue.API_CAMPAIGN_STARTED, CAMPAIGNS, RoutingKey.CAMPAIGN_STARTED)
     async def on_started(self, event: CampaignStartedV1) -> None:

@@ -14,6 +14,7 @@ from ..domain.model import CampaignRecord, FailureReason, PlannedCampaign, Waiti
 from ..domain.preflight import Preflight
 from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
+from ..resends import Resend
 from ..submissions import Submission
 from ..usecases.campaigns import CampaignShown, DryRun, Page
 from .schemas import (
@@ -27,6 +28,7 @@ from .schemas import (
     PreflightWarningOut,
     Progress,
     QuietWaitOut,
+    ResendOut,
     SampleOut,
     SendingDaysOut,
 )
@@ -252,3 +254,20 @@ def campaign_list(page: Page[CampaignRecord]) -> CampaignList:
 
 def shown(found: CampaignShown) -> CampaignDetail:
     return detail(found.record, found.reasons, found.compositions, found.waiting)
+
+
+def resent(resend: Resend) -> ResendOut:
+    """A resend as the API answers it."""
+    ids = [c.id for c in resend.campaigns]
+    return ResendOut(
+        resend_of=resend.original.id,
+        request_id=resend.request_id,
+        created=resend.created,
+        recipients=resend.recipients,
+        picked=dict(sorted(resend.selection.picked_by_class.items())),
+        left_out=dict(sorted(resend.selection.left_by_class.items())),
+        campaign_id=ids[0] if ids else None,
+        campaign_ids=ids,
+        campaigns=[detail(c, []) for c in resend.campaigns],
+        note=resend.note,
+    )
