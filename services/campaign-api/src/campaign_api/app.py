@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from contracts.base import utc_now
 from contracts.names import RoutingKey
 from fastapi import FastAPI
 from service_kit.dead_letters import AnswerInvalid
@@ -28,6 +29,7 @@ from .api import (
     operator_groups,
     templates,
     tenants,
+    webhooks,
 )
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.errors import install_error_handlers
@@ -40,6 +42,8 @@ from .resends import Resends
 from .settings import Settings
 from .submissions import Submissions
 from .usecases.services import AppServices
+from .webhooks.sender import WebhookSender, sender_config
+from .webhooks.store import SEALED_SECRETS as WEBHOOK_SECRETS
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -97,11 +101,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
     submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
     _wire(runtime, Handlers(runtime, submissions))
+    sender = WebhookSender(lambda: runtime.pool, box, sender_config(settings), clock=utc_now)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async def seal() -> None:
-            for column in (CREDENTIALS, *OPERATOR_GROUP_SECRETS):
+            for column in (CREDENTIALS, *OPERATOR_GROUP_SECRETS, WEBHOOK_SECRETS):
                 await seal_stored(runtime.pool, box, column)
 
         async def expose() -> None:
@@ -113,10 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 submissions=submissions,
                 resends=Resends(runtime),
                 box=box,
+                webhooks=sender,
             )
 
         runtime.on_connected(seal)
         runtime.on_connected(expose)
+        runtime.on_started(sender.start)
+        runtime.on_stopping(sender.stop)
         async with runtime.running():
             yield
 
@@ -142,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         templates,
         commands,
         operator_groups,
+        webhooks,
     ):
         app.include_router(module.router)
     app.include_router(connection_check.router)

@@ -21,7 +21,8 @@ class Settings(SecretsSettings):
     (64 MiB), that of the calls that carry lists of ids (creating a campaign, an estimate,
     a command); `SECRETS_KEYS` and `ENVIRONMENT`, which seal the connections'
     credentials (`service_kit.settings.SecretsSettings`); `CONSOLE_SESSION_HOURS` (12), how
-    long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`."""
+    long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`; the webhooks' sender
+    (`WEBHOOK_*`, `WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`: `campaign_api.webhooks`)."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
@@ -38,3 +39,16 @@ class Settings(SecretsSettings):
     console_session_hours: float = Field(default=12.0, gt=0)
     console_secure_cookies: bool = False
     """Mark the console's cookies `Secure` (set it where the console is served over HTTPS)."""
+    webhooks_allow_private_addresses: bool = False
+    """Let webhooks point at private and loopback addresses, over http too (local
+    development and tests only: otherwise a tenant could reach the internal network)."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long one delivery's POST may take, connecting included."""
+    webhook_retry_first_seconds: float = Field(default=30.0, ge=0)
+    webhook_retry_longest_seconds: float = Field(default=3600.0, ge=0)
+    """The waits between attempts (service-kit's backoff, doubling from the first)."""
+    webhook_give_up_hours: float = Field(default=24.0, gt=0)
+    """A delivery not answered with a 2xx by then has failed for good."""
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_batch: int = Field(default=20, gt=0)
+    """Deliveries attempted at once by each replica."""

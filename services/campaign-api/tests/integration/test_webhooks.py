@@ -1,0 +1,340 @@
+"""Webhooks (issue 17): a tenant admin registers a URL; campaign events reach it
+signed (verified here as a receiver would), retried with backoff until a 2xx or
+24 hours, and logged; addresses in private ranges are refused unless allowed;
+another tenant's webhook is not found.  The receiver is a real local HTTP server;
+the API's settings allow loopback and retry within a fraction of a second."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import aio_pika
+import pytest
+from campaign_api.domain.model import Refusal
+from campaign_api.webhooks import manage
+from campaign_api.webhooks.sender import WebhookSender, sender_config
+from campaign_api.webhooks.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
+from campaign_api.webhooks.store import Claimed
+from contracts.audience import Recipient, RecipientsResolvedV1
+from contracts.base import utc_now
+from contracts.campaigns import CampaignStartedV1
+from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
+from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
+from pydantic import BaseModel
+from service_kit.publishing import encode
+from test_support.waiting import eventually
+
+from .conftest import Api, Tenant, complete, new_tenant, scheduled_campaign
+from .test_usecases import admin, services
+from .webhook_receiver import Receiver, receiving
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    async with receiving() as running:
+        yield running
+
+
+async def register(api: Api, tenant: Tenant, url: str, **fields: Any) -> dict[str, Any]:
+    created = await api.call(
+        tenant.admin, "POST", "/v1/webhooks", json={"url": url, **fields}, expect=201
+    )
+    body: dict[str, Any] = created.json()
+    return body
+
+
+async def publish(api: Api, exchange: str, routing_key: str, event: BaseModel) -> None:
+    connection = await aio_pika.connect(api.rabbitmq_url)
+    async with connection:
+        channel = await connection.channel()
+        found = await channel.get_exchange(exchange)
+        await found.publish(
+            aio_pika.Message(encode(event), content_type="application/json"), routing_key
+        )
+
+
+async def log_of(api: Api, tenant: Tenant, webhook_id: str) -> list[dict[str, Any]]:
+    found = await api.call(tenant.admin, "GET", f"/v1/webhooks/{webhook_id}/deliveries", expect=200)
+    items: list[dict[str, Any]] = found.json()["items"]
+    return items
+
+
+def signed(received: Any, secret: str) -> bool:
+    header = received.headers[SIGNATURE_HEADER]
+    return verify(secret, header, received.body, now=int(time.time()))
+
+
+async def test_a_test_event_is_signed_answered_and_logged(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(api, tenant, receiver.url("/hook"), events=["campaign.completed"])
+    secret = created["secret"]
+    assert secret.startswith("whsec_")
+    assert created["events"] == ["campaign.completed"]
+    listed = await api.call(tenant.admin, "GET", "/v1/webhooks", expect=200)
+    assert [w["id"] for w in listed.json()] == [created["id"]]
+    assert "secret" not in listed.json()[0]
+    stored = await services(api).pool.fetchval(
+        "SELECT sealed_secret FROM webhooks WHERE id = $1", uuid.UUID(created["id"])
+    )
+    assert secret not in stored
+
+    answered = await api.call(
+        tenant.admin, "POST", f"/v1/webhooks/{created['id']}/test", expect=200
+    )
+    outcome = answered.json()
+    assert (outcome["status"], outcome["attempts"], outcome["last_status_code"]) == (
+        "delivered",
+        1,
+        200,
+    )
+    (got,) = receiver.at("/hook")
+    assert signed(got, secret)
+    assert not verify(secret, got.headers[SIGNATURE_HEADER], got.body + b" ", now=int(time.time()))
+    assert not signed(got, "whsec_another")
+    assert got.headers[EVENT_ID_HEADER] == outcome["id"]
+    body = json.loads(got.body)
+    assert (body["id"], body["type"], body["tenant_id"]) == (
+        outcome["id"],
+        "webhook.test",
+        tenant.id,
+    )
+    assert [row["id"] for row in await log_of(api, tenant, created["id"])] == [outcome["id"]]
+
+    rotated = await api.call(
+        tenant.admin, "POST", f"/v1/webhooks/{created['id']}/rotate-secret", expect=200
+    )
+    await api.call(tenant.admin, "POST", f"/v1/webhooks/{created['id']}/test", expect=200)
+    assert signed(receiver.at("/hook")[-1], rotated.json()["secret"])
+    assert not signed(receiver.at("/hook")[-1], secret)
+
+
+async def test_an_accepted_campaign_is_retried_with_backoff_until_answered(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(api, tenant, receiver.url("/flaky"))
+    receiver.answers["/flaky"] = [500, 503, 404]
+    campaign = await scheduled_campaign(api, tenant, ["1", "2"])
+
+    async def delivered() -> dict[str, Any] | None:
+        rows = await log_of(api, tenant, created["id"])
+        return rows[0] if rows and rows[0]["status"] == "delivered" else None
+
+    row = await eventually(delivered, timeout=15, what="the accepted event delivered")
+    assert (row["event_type"], row["campaign_id"], row["attempts"]) == (
+        "campaign.accepted",
+        str(campaign),
+        4,
+    )
+    attempts = receiver.at("/flaky")
+    assert len(attempts) == 4
+    assert {a.headers[EVENT_ID_HEADER] for a in attempts} == {row["id"]}
+    assert all(signed(a, created["secret"]) for a in attempts)
+    waits = [later.at - earlier.at for earlier, later in itertools.pairwise(attempts)]
+    # backoff 0.2 s doubling (up to 10% jitter off), at most 1 s; polled every 0.1 s
+    assert 0.15 <= waits[0] < waits[2]
+    assert waits[1] >= 0.3
+    assert waits[2] >= 0.6
+    body = json.loads(attempts[0].body)
+    assert body["data"]["campaign_ids"] == [str(campaign)]
+
+
+async def test_a_delivery_not_answered_in_24_hours_fails(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(api, tenant, receiver.url("/down"), events=["campaign.accepted"])
+    receiver.answers["/down"] = [500] * 1000
+    await scheduled_campaign(api, tenant, ["1"])
+    pool = services(api).pool
+    # the clock moved on 24 hours: the event is that old
+    await pool.execute(
+        "UPDATE webhook_deliveries SET created_at = created_at - interval '24 hours' "
+        "WHERE webhook_id = $1",
+        uuid.UUID(created["id"]),
+    )
+
+    async def failed() -> dict[str, Any] | None:
+        rows = await log_of(api, tenant, created["id"])
+        return rows[0] if rows and rows[0]["status"] == "failed" else None
+
+    row = await eventually(failed, timeout=10, what="the delivery given up")
+    assert row["last_status_code"] == 500
+    assert "HTTP 500" in row["last_error"]
+    assert row["next_attempt_at"] is None
+    count = len(receiver.at("/down"))
+    await api.call(tenant.admin, "GET", "/v1/webhooks", expect=200)
+    assert len(receiver.at("/down")) == count  # no attempt after the last
+
+
+async def test_campaign_life_and_progress_reach_the_webhook_once_each(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(
+        api,
+        tenant,
+        receiver.url("/life"),
+        events=["campaign.started", "campaign.progress", "campaign.completed"],
+        progress_step=25,
+    )
+    campaign = await scheduled_campaign(api, tenant, [str(n) for n in range(1, 11)])
+    started = CampaignStartedV1(
+        campaign_id=campaign,
+        tenant_id=tenant.id,
+        connection_id="tg-main",
+        name="n",
+        audience_size=10,
+        started_at=utc_now(),
+    )
+    for _ in range(2):  # redelivered: told once
+        await publish(api, CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_STARTED, started)
+    people = [
+        Recipient(recipient_no=n, contact_id=f"tg-main:{n}", external_id=str(n), name=f"P{n}")
+        for n in range(1, 11)
+    ]
+    resolved = RecipientsResolvedV1(
+        campaign_id=campaign, tenant_id=tenant.id, batch_no=1, recipients=people
+    )
+    await publish(api, INTERNAL_EXCHANGE, RoutingKey.RECIPIENTS_RESOLVED, resolved)
+    pool = services(api).pool
+
+    async def stored() -> bool:
+        found = await pool.fetchval(
+            "SELECT count(*) FROM deliveries WHERE campaign_id = $1", campaign
+        )
+        return bool(found == 10)
+
+    await eventually(stored, what="the recipients stored")
+    for first, last in ((1, 3), (4, 6), (7, 7), (8, 10)):
+        outcomes = DeliveriesReportedV1(
+            tenant_id=tenant.id,
+            connection_id="tg-main",
+            results=[
+                DeliveryResult(
+                    campaign_id=campaign,
+                    recipient_no=n,
+                    step_no=1,
+                    status="sent",
+                    finished_at=utc_now(),
+                )
+                for n in range(first, last + 1)
+            ],
+        )
+        await publish(api, INTERNAL_EXCHANGE, RoutingKey.DELIVERY_REPORTED, outcomes)
+
+        async def counted(last: int = last) -> bool:
+            found = await pool.fetchval(
+                "SELECT count(*) FROM deliveries WHERE campaign_id = $1 AND status = 'sent'",
+                campaign,
+            )
+            return bool(found == last)
+
+        await eventually(counted, what="the outcomes recorded")
+    await complete(api, tenant, str(campaign))
+    await complete(api, tenant, str(campaign))
+
+    async def all_delivered() -> list[dict[str, Any]] | None:
+        rows = await log_of(api, tenant, created["id"])
+        done = rows and all(r["status"] == "delivered" for r in rows) and len(rows) >= 5
+        return rows if done else None
+
+    await eventually(all_delivered, timeout=15, what="the events delivered")
+    bodies = [json.loads(r.body) for r in receiver.at("/life")]
+    told = sorted((b["type"], b["data"].get("percent")) for b in bodies)
+    assert told == [
+        ("campaign.completed", None),
+        ("campaign.progress", 25),
+        ("campaign.progress", 50),
+        ("campaign.progress", 100),
+        ("campaign.started", None),
+    ]
+    assert all(b["campaign_id"] == str(campaign) for b in bodies)
+
+
+async def test_private_and_loopback_addresses_are_refused_unless_allowed(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    svc = services(api)
+    strict = replace(
+        svc, settings=svc.settings.model_copy(update={"webhooks_allow_private_addresses": False})
+    )
+    for url in (
+        "https://127.0.0.1/hook",
+        "https://10.1.2.3/hook",
+        "https://192.168.0.10/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/hook",
+        "https://[::ffff:10.0.0.1]/hook",
+        "https://localhost/hook",  # a name that resolves to 127.0.0.1
+        "http://example.com/hook",  # https only
+    ):
+        with pytest.raises(Refusal) as refused:
+            await manage.register(strict, admin(tenant), manage.Registration(url, (), 10))
+        assert refused.value.reason.startswith("url: "), url
+    answered = await api.call(
+        tenant.admin, "POST", "/v1/webhooks", json={"url": "ftp://127.0.0.1/x"}, expect=422
+    )
+    assert "url" in answered.json()["detail"]
+    assert (await api.call(tenant.admin, "GET", "/v1/webhooks", expect=200)).json() == []
+
+    # checked again when sending: a name that resolves to a loopback address
+    sender = WebhookSender(
+        lambda: svc.pool,
+        svc.box,
+        replace(sender_config(svc.settings), allow_private=False),
+        clock=utc_now,
+    )
+    claimed = Claimed(
+        id=uuid.uuid4(),
+        webhook_id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        url=f"https://localhost:{receiver.port}/hook",
+        sealed_secret=svc.box.seal("whsec_x"),
+        event_type="webhook.test",
+        payload={},
+        attempts=0,
+        created_at=utc_now() - timedelta(seconds=1),
+    )
+    try:
+        outcome = await sender.attempt(claimed)
+    finally:
+        await sender.stop()
+    assert outcome.status_code is None
+    assert "address refused" in str(outcome.error)
+    assert receiver.received == []
+
+
+async def test_webhooks_are_the_tenant_admins_own(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(api, tenant, receiver.url("/mine"))
+    other = await new_tenant(api)
+    path = f"/v1/webhooks/{created['id']}"
+    for method, suffix in (
+        ("GET", ""),
+        ("PATCH", ""),
+        ("DELETE", ""),
+        ("GET", "/deliveries"),
+        ("POST", "/test"),
+        ("POST", "/rotate-secret"),
+    ):
+        kw: dict[str, Any] = {"json": {"enabled": False}} if method == "PATCH" else {}
+        await api.call(other.admin, method, path + suffix, expect=404, **kw)
+        await api.call(tenant.operator, method, path + suffix, expect=403, **kw)
+    assert (await api.call(other.admin, "GET", "/v1/webhooks", expect=200)).json() == []
+    assert receiver.received == []
+
+    changed = await api.call(
+        tenant.admin, "PATCH", path, json={"enabled": False, "progress_step": 5}, expect=200
+    )
+    assert (changed.json()["enabled"], changed.json()["progress_step"]) == (False, 5)
+    await api.call(tenant.admin, "DELETE", path, expect=204)
+    await api.call(tenant.admin, "GET", path, expect=404)
