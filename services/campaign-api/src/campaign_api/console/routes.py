@@ -9,7 +9,16 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from .errors import install_console_errors
-from .pages import campaign, campaigns, connections, operator_group, signin, templates, wizard
+from .pages import (
+    campaign,
+    campaigns,
+    connections,
+    operator_group,
+    signin,
+    templates,
+    webhooks,
+    wizard,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -22,7 +31,16 @@ def install_console(app: FastAPI) -> None:
     """Mount the console (after the API's error handlers are installed)."""
     router = APIRouter(prefix="/console", include_in_schema=False)
     # /campaigns/new before /campaigns/{id}
-    for module in (signin, campaigns, wizard, campaign, templates, connections, operator_group):
+    for module in (
+        signin,
+        campaigns,
+        wizard,
+        campaign,
+        templates,
+        connections,
+        operator_group,
+        webhooks,
+    ):
         router.include_router(module.router)
     app.include_router(router)
     app.add_api_route("/console", _home, include_in_schema=False)
