@@ -42,6 +42,7 @@ from .resends import Resends
 from .settings import Settings
 from .submissions import Submissions
 from .usecases.services import AppServices
+from .webhooks.metrics import WebhookMetrics
 from .webhooks.sender import WebhookSender, sender_config
 from .webhooks.store import SEALED_SECRETS as WEBHOOK_SECRETS
 
@@ -101,7 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
     submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
     _wire(runtime, Handlers(runtime, submissions))
-    sender = WebhookSender(lambda: runtime.pool, box, sender_config(settings), clock=utc_now)
+    sender = WebhookSender(
+        lambda: runtime.pool,
+        box,
+        sender_config(settings),
+        clock=utc_now,
+        metrics=WebhookMetrics(runtime.registry),
+    )
+    runtime.add_health_check("webhook_sender", lambda: sender.alive)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -24,7 +24,7 @@ from campaign_api.webhooks.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, ver
 from campaign_api.webhooks.store import Claimed
 from contracts.audience import Recipient, RecipientsResolvedV1
 from contracts.base import utc_now
-from contracts.campaigns import CampaignStartedV1
+from contracts.campaigns import CampaignRequestedV1, CampaignStartedV1
 from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
 from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
 from pydantic import BaseModel
@@ -109,6 +109,11 @@ async def test_a_test_event_is_signed_answered_and_logged(
         tenant.id,
     )
     assert [row["id"] for row in await log_of(api, tenant, created["id"])] == [outcome["id"]]
+
+    metrics = await api.call(None, "GET", "/metrics/", expect=200)
+    assert 'webhook_attempts_total{event_type="webhook.test",outcome="delivered"}' in metrics.text
+    health = await api.call(None, "GET", "/health", expect=200)
+    assert health.json()["checks"]["webhook_sender"] is True
 
     rotated = await api.call(
         tenant.admin, "POST", f"/v1/webhooks/{created['id']}/rotate-secret", expect=200
@@ -257,6 +262,33 @@ async def test_campaign_life_and_progress_reach_the_webhook_once_each(
         ("campaign.started", None),
     ]
     assert all(b["campaign_id"] == str(campaign) for b in bodies)
+
+
+async def test_a_refused_campaign_request_is_told_as_rejected(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(api, tenant, receiver.url("/rejected"), events=["campaign.rejected"])
+    request = CampaignRequestedV1.model_validate(
+        {
+            "request_id": f"r-{uuid.uuid4().hex[:8]}",
+            "tenant_id": tenant.id,
+            "connection_id": "no-such-connection",
+            "audience": {"kind": "list", "external_ids": ["1"]},
+            "content": {"kind": "text", "text": "Hi"},
+        }
+    )
+    await publish(api, CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_REQUESTED, request)
+
+    async def delivered() -> list[dict[str, Any]] | None:
+        rows = await log_of(api, tenant, created["id"])
+        return rows if rows and rows[0]["status"] == "delivered" else None
+
+    (row,) = await eventually(delivered, timeout=15, what="the rejection delivered")
+    assert (row["event_type"], row["campaign_id"]) == ("campaign.rejected", None)
+    (got,) = receiver.at("/rejected")
+    data = json.loads(got.body)["data"]
+    assert data["request_id"] == request.request_id
+    assert "no-such-connection" in data["reason"]
 
 
 async def test_private_and_loopback_addresses_are_refused_unless_allowed(

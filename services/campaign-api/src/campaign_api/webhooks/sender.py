@@ -30,6 +30,7 @@ from ..repo import Pool
 from ..settings import Settings
 from . import store
 from .addresses import AddressRefused, Target, resolve
+from .metrics import WebhookMetrics
 from .retries import Attempted, RetryPolicy
 from .signing import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signature_header
 
@@ -72,8 +73,10 @@ class WebhookSender:
         config: SenderConfig,
         *,
         clock: Callable[[], datetime],
+        metrics: WebhookMetrics | None = None,
     ) -> None:
         self._pool = pool
+        self._metrics = metrics
         self._box = box
         self._config = config
         self._clock = clock
@@ -85,6 +88,11 @@ class WebhookSender:
 
     async def start(self) -> None:
         self._task = asyncio.create_task(keep_running(self._loop, what="webhook sender"))
+
+    @property
+    def alive(self) -> bool:
+        """Whether the loop runs (for `/health`)."""
+        return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -121,6 +129,7 @@ class WebhookSender:
 
     async def deliver(self, claimed: store.Claimed) -> None:
         """Attempt a claimed delivery and record what came of it."""
+        began = time.monotonic()
         outcome = await self.attempt(claimed)
         now = self._clock()
         attempts = claimed.attempts + 1
@@ -135,6 +144,10 @@ class WebhookSender:
             status_code=outcome.status_code,
             error=outcome.error,
         )
+        if self._metrics is not None:
+            self._metrics.seconds.observe(time.monotonic() - began)
+            shown = {"pending": "retrying"}.get(then.status, then.status)
+            self._metrics.attempts.labels(claimed.event_type, shown).inc()
         log.info(
             "webhook delivery attempted",
             webhook_id=str(claimed.webhook_id),
