@@ -52,3 +52,5 @@ class Settings(SecretsSettings):
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_batch: int = Field(default=20, gt=0)
     """Deliveries attempted at once by each replica."""
+    webhook_log_days: float = Field(default=30.0, gt=0)
+    """Delivered and failed deliveries are erased from the log this long after they ended."""

@@ -18,7 +18,8 @@ from typing import Any
 import aio_pika
 import pytest
 from campaign_api.domain.model import Refusal
-from campaign_api.webhooks import manage
+from campaign_api.webhooks import manage, store
+from campaign_api.webhooks.manage import MAX_WEBHOOKS
 from campaign_api.webhooks.sender import WebhookSender, sender_config
 from campaign_api.webhooks.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
 from campaign_api.webhooks.store import Claimed
@@ -370,3 +371,45 @@ async def test_webhooks_are_the_tenant_admins_own(
     assert (changed.json()["enabled"], changed.json()["progress_step"]) == (False, 5)
     await api.call(tenant.admin, "DELETE", path, expect=204)
     await api.call(tenant.admin, "GET", path, expect=404)
+
+
+async def test_what_a_webhook_may_subscribe_to_and_how_many_a_tenant_has(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    body = {"url": receiver.url("/x"), "events": ["webhook.test"]}
+    refused = await api.call(tenant.admin, "POST", "/v1/webhooks", json=body, expect=422)
+    assert refused.json()["code"] == "webhook_event_not_subscribable"
+    assert refused.json()["detail"].startswith("events: ")
+    unknown = {"url": receiver.url("/x"), "events": ["campaign.exploded"]}
+    await api.call(tenant.admin, "POST", "/v1/webhooks", json=unknown, expect=422)
+    for n in range(MAX_WEBHOOKS):
+        await register(api, tenant, receiver.url(f"/{n}"))
+    over = await api.call(
+        tenant.admin, "POST", "/v1/webhooks", json={"url": receiver.url("/over")}, expect=409
+    )
+    assert over.json()["code"] == "too_many_webhooks"
+
+
+async def test_the_log_forgets_what_ended_long_ago_and_keeps_what_is_pending(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(api, tenant, receiver.url("/old"))
+    webhook = uuid.UUID(created["id"])
+    await api.call(tenant.admin, "POST", f"/v1/webhooks/{created['id']}/test", expect=200)
+    pool = services(api).pool
+    await pool.execute(
+        "UPDATE webhook_deliveries SET finished_at = now() - interval '31 days' "
+        "WHERE webhook_id = $1",
+        webhook,
+    )
+    receiver.answers["/old"] = [500] * 100
+    await scheduled_campaign(api, tenant, ["1"])  # an accepted event, failing: pending
+
+    async def attempted() -> bool:
+        return len(receiver.at("/old")) >= 2
+
+    await eventually(attempted, what="the accepted event attempted")
+    erased = await store.erase_ended(pool, utc_now() - timedelta(days=30), 1000)
+    assert erased >= 1
+    rows = await log_of(api, tenant, created["id"])
+    assert [(r["event_type"], r["status"]) for r in rows] == [("campaign.accepted", "pending")]

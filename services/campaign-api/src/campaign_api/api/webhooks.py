@@ -150,7 +150,8 @@ async def edit_webhook(
     webhook_id: WebhookPath, body: WebhookPatch, svc: Services, caller: Admin
 ) -> WebhookOut:
     """Change the URL, the events, the progress step or whether it is enabled (a
-    disabled webhook keeps its undelivered events until it is enabled again)."""
+    disabled webhook is told of nothing new; what it had pending waits until it is
+    enabled again)."""
     change = manage.Edit(
         url=body.url,
         events=tuple(body.events) if body.events is not None else None,

@@ -40,3 +40,6 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
     WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, created_at DESC, id);
+-- What the log's retention erases (WEBHOOK_LOG_DAYS).
+CREATE INDEX webhook_deliveries_ended ON webhook_deliveries (finished_at)
+    WHERE status <> 'pending';

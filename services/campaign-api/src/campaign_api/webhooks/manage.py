@@ -16,6 +16,9 @@ from .events import SUBSCRIBABLE, WebhookEvent, envelope
 from .signing import new_secret
 from .store import Change, DeliveryLog, Webhook
 
+MAX_WEBHOOKS = 20
+"""Per tenant: each event is sent to each of them."""
+
 
 @dataclass(frozen=True)
 class Registration:
@@ -42,6 +45,12 @@ async def check_address(svc: AppServices, url: str) -> None:
 
 
 def _events(events: tuple[WebhookEvent, ...]) -> tuple[str, ...]:
+    if WebhookEvent.TEST in events:
+        raise Refusal(
+            "events: webhook.test is sent only when asked for (POST /v1/webhooks/{id}/test); "
+            "leave it out",
+            "webhook_event_not_subscribable",
+        )
     chosen = events or SUBSCRIBABLE
     return tuple(dict.fromkeys(event.value for event in chosen))
 
@@ -51,13 +60,20 @@ async def register(
 ) -> tuple[Webhook, str]:
     """A new webhook and its secret, which is never shown again."""
     tenant_id = admin_tenant(caller)
+    events = _events(registration.events)
+    if await store.count_webhooks(svc.pool, tenant_id) >= MAX_WEBHOOKS:
+        raise Refusal(
+            f"a tenant has at most {MAX_WEBHOOKS} webhooks: delete one first",
+            "too_many_webhooks",
+            status=409,
+        )
     await check_address(svc, registration.url)
     secret = new_secret()
     webhook = await store.insert_webhook(
         svc.pool,
         tenant_id=tenant_id,
         url=registration.url,
-        events=_events(registration.events),
+        events=events,
         progress_step=registration.progress_step,
         sealed_secret=svc.box.seal(secret),
         enabled=registration.enabled,

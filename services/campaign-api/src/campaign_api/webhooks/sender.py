@@ -38,6 +38,9 @@ log = get_logger(__name__)
 
 USER_AGENT = "campaigns-webhooks/1"
 ERROR_LENGTH = 300
+ERASE_BATCH = 5000
+ERASE_EVERY = 600.0
+"""Seconds between passes that erase the log's old deliveries."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class SenderConfig:
     poll_seconds: float
     batch: int
     policy: RetryPolicy
+    keep_log: timedelta
 
 
 def sender_config(settings: Settings) -> SenderConfig:
@@ -62,6 +66,7 @@ def sender_config(settings: Settings) -> SenderConfig:
         poll_seconds=settings.webhook_poll_seconds,
         batch=settings.webhook_batch,
         policy=RetryPolicy(backoff, timedelta(hours=settings.webhook_give_up_hours)),
+        keep_log=timedelta(days=settings.webhook_log_days),
     )
 
 
@@ -81,6 +86,7 @@ class WebhookSender:
         self._config = config
         self._clock = clock
         self._wake = asyncio.Event()
+        self._next_erase = 0.0
         self._task: asyncio.Task[None] | None = None
         self._client = httpx.AsyncClient(
             timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
@@ -106,6 +112,7 @@ class WebhookSender:
 
     async def _loop(self) -> None:
         while True:
+            await self._erase_old()
             if await self.run_once() < self._config.batch:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
@@ -118,6 +125,17 @@ class WebhookSender:
 
     def now(self) -> datetime:
         return self._clock()
+
+    async def _erase_old(self) -> None:
+        """The log's ended deliveries past `WEBHOOK_LOG_DAYS`, erased every few minutes."""
+        if time.monotonic() < self._next_erase:
+            return
+        erased = await store.erase_ended(
+            self._pool(), self._clock() - self._config.keep_log, ERASE_BATCH
+        )
+        if erased:
+            log.info("webhook log erased", deliveries=erased)
+        self._next_erase = time.monotonic() + (0 if erased == ERASE_BATCH else ERASE_EVERY)
 
     async def run_once(self) -> int:
         """One pass: what was due, attempted.  How many were."""

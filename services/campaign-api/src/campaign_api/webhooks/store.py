@@ -25,6 +25,8 @@ CLAIM_WEBHOOK_DELIVERY = sql("claim_webhook_delivery")
 UPDATE_WEBHOOK_DELIVERY_OUTCOME = sql("update_webhook_delivery_outcome")
 SELECT_WEBHOOK_DELIVERIES_PAGE = sql("select_webhook_deliveries_page")
 SELECT_WEBHOOK_DELIVERY = sql("select_webhook_delivery")
+DELETE_ENDED_WEBHOOK_DELIVERIES = sql("delete_ended_webhook_deliveries")
+COUNT_WEBHOOKS = sql("count_webhooks")
 
 SEALED_SECRETS = SealedColumn(
     select_sealed=sql("select_sealed_webhook_secrets"),
@@ -224,3 +226,13 @@ async def deliveries_page(
 async def get_delivery(conn: Pool | Conn, delivery_id: UUID) -> DeliveryLog | None:
     row = await conn.fetchrow(SELECT_WEBHOOK_DELIVERY, delivery_id)
     return DeliveryLog(**dict(row)) if row else None
+
+
+async def erase_ended(conn: Pool | Conn, before: datetime, limit: int) -> int:
+    """Up to `limit` deliveries that ended before `before`, erased: how many."""
+    status: str = await conn.execute(DELETE_ENDED_WEBHOOK_DELIVERIES, before, limit)
+    return int(status.split()[-1])
+
+
+async def count_webhooks(conn: Pool | Conn, tenant_id: str) -> int:
+    return int(await conn.fetchval(COUNT_WEBHOOKS, tenant_id))
