@@ -43,7 +43,7 @@ class Settings(SecretsSettings):
     """Let webhooks point at private and loopback addresses, over http too (local
     development and tests only: otherwise a tenant could reach the internal network)."""
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
-    """How long one delivery's POST may take, connecting included."""
+    """How long one delivery may take: the lookup, connecting, sending and the answer."""
     webhook_retry_first_seconds: float = Field(default=30.0, ge=0)
     webhook_retry_longest_seconds: float = Field(default=3600.0, ge=0)
     """The waits between attempts (service-kit's backoff, doubling from the first)."""

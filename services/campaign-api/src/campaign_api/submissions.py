@@ -230,12 +230,19 @@ class Submissions:
         errors: list[FieldError] | None = None,
     ) -> None:
         """Publish `campaign.rejected.v1` (event path only), and tell the tenant's
-        webhooks (in the same transaction)."""
+        webhooks in the same transaction (once per request and reason: a redelivered
+        request refused again the same way is not told twice)."""
         rejected = rejected_event(request_id, tenant_id, reason, errors)
         async with self._pool.acquire() as conn, conn.transaction():
             await add_to_outbox(conn, [rejected])
             if tenant_id is not None:
+                reason_print = hashlib.sha256(reason.encode()).hexdigest()[:16]
                 await webhooks.enqueue(
-                    conn, tenant_id, WebhookEvent.REJECTED, None, rejected.message
+                    conn,
+                    tenant_id,
+                    WebhookEvent.REJECTED,
+                    None,
+                    rejected.message,
+                    key=f"{WebhookEvent.REJECTED.value}:{request_id}:{reason_print}",
                 )
         self._outbox.notify()

@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -319,30 +320,53 @@ async def test_private_and_loopback_addresses_are_refused_unless_allowed(
     assert (await api.call(tenant.admin, "GET", "/v1/webhooks", expect=200)).json() == []
 
     # checked again when sending: a name that resolves to a loopback address
+    async with sender_of(api, allow_private=False) as sender:
+        outcome = await sender.attempt(claimed(api, f"https://localhost:{receiver.port}/hook"))
+    assert outcome.status_code is None
+    assert "address refused" in str(outcome.error)
+    assert receiver.received == []
+
+
+@asynccontextmanager
+async def sender_of(api: Api, **config: Any) -> AsyncIterator[WebhookSender]:
+    """A sender of the test's own (not running its loop), its settings changed."""
+    svc = services(api)
     sender = WebhookSender(
-        lambda: svc.pool,
-        svc.box,
-        replace(sender_config(svc.settings), allow_private=False),
-        clock=utc_now,
+        lambda: svc.pool, svc.box, replace(sender_config(svc.settings), **config), clock=utc_now
     )
-    claimed = Claimed(
+    try:
+        yield sender
+    finally:
+        await sender.stop()
+
+
+def claimed(api: Api, url: str) -> Claimed:
+    """A delivery to `url` as the sender claims it (no row behind it)."""
+    return Claimed(
         id=uuid.uuid4(),
         webhook_id=uuid.uuid4(),
-        tenant_id=tenant.id,
-        url=f"https://localhost:{receiver.port}/hook",
-        sealed_secret=svc.box.seal("whsec_x"),
+        tenant_id="t",
+        url=url,
+        sealed_secret=services(api).box.seal("whsec_x"),
         event_type="webhook.test",
         payload={},
         attempts=0,
         created_at=utc_now() - timedelta(seconds=1),
     )
-    try:
-        outcome = await sender.attempt(claimed)
-    finally:
-        await sender.stop()
-    assert outcome.status_code is None
-    assert "address refused" in str(outcome.error)
-    assert receiver.received == []
+
+
+async def test_a_slow_or_talkative_receiver_is_cut_short(api: Api, receiver: Receiver) -> None:
+    receiver.slow["/slow"] = 2.0
+    receiver.answers["/long"] = [500]
+    receiver.texts["/long"] = "x" * 1_000_000
+    async with sender_of(api, timeout_seconds=0.3) as sender:
+        began = time.monotonic()
+        slow = await sender.attempt(claimed(api, receiver.url("/slow")))
+        assert time.monotonic() - began < 1.0
+        long = await sender.attempt(claimed(api, receiver.url("/long")))
+    assert (slow.status_code, slow.error) == (None, "no answer within 0.3 s")
+    assert long.status_code == 500
+    assert long.error == "HTTP 500: " + "x" * 200
 
 
 async def test_webhooks_are_the_tenant_admins_own(

@@ -3,6 +3,7 @@ answers each path with the statuses it is told to (then 200)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +26,10 @@ class Receiver:
     port: int = 0
     received: list[Received] = field(default_factory=list)
     answers: dict[str, list[int]] = field(default_factory=dict)
+    slow: dict[str, float] = field(default_factory=dict)
+    """Seconds a path waits before it answers."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """What a path answers with (default "ok", or "not now" for an error)."""
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -35,9 +40,11 @@ class Receiver:
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
         self.received.append(Received(request.path, dict(request.headers), body, time.monotonic()))
+        await asyncio.sleep(self.slow.get(request.path, 0))
         statuses = self.answers.get(request.path)
         status = statuses.pop(0) if statuses else 200
-        return web.Response(status=status, text="ok" if status < 300 else "not now")
+        text = self.texts.get(request.path, "ok" if status < 300 else "not now")
+        return web.Response(status=status, text=text)
 
 
 @asynccontextmanager

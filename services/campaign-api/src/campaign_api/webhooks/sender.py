@@ -11,7 +11,6 @@ the Host header and TLS's server name."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -38,6 +37,8 @@ log = get_logger(__name__)
 
 USER_AGENT = "campaigns-webhooks/1"
 ERROR_LENGTH = 300
+ANSWER_SHOWN = 200
+"""Bytes of a refusing answer's body kept in the log."""
 ERASE_BATCH = 5000
 ERASE_EVERY = 600.0
 """Seconds between passes that erase the log's old deliveries."""
@@ -85,7 +86,6 @@ class WebhookSender:
         self._box = box
         self._config = config
         self._clock = clock
-        self._wake = asyncio.Event()
         self._next_erase = 0.0
         self._task: asyncio.Task[None] | None = None
         self._client = httpx.AsyncClient(
@@ -106,17 +106,11 @@ class WebhookSender:
             await asyncio.gather(self._task, return_exceptions=True)
         await self._client.aclose()
 
-    def notify(self) -> None:
-        """Something is due now (a test event): look at once."""
-        self._wake.set()
-
     async def _loop(self) -> None:
         while True:
             await self._erase_old()
             if await self.run_once() < self._config.batch:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
+                await asyncio.sleep(self._config.poll_seconds)
 
     @property
     def claim_seconds(self) -> float:
@@ -179,16 +173,25 @@ class WebhookSender:
         )
 
     async def attempt(self, claimed: store.Claimed) -> Attempted:
-        """One signed POST of the delivery; its outcome, never an exception."""
+        """One signed POST of the delivery, the lookup included, within
+        `WEBHOOK_TIMEOUT_SECONDS`; its outcome, never an exception."""
+        limit = self._config.timeout_seconds
+        try:
+            async with asyncio.timeout(limit):
+                return await self._attempt(claimed)
+        except TimeoutError:
+            return Attempted(None, f"no answer within {limit:g} s")
+
+    async def _attempt(self, claimed: store.Claimed) -> Attempted:
         try:
             target = await resolve(claimed.url, allow_private=self._config.allow_private)
         except AddressRefused as refused:
             return Attempted(None, f"address refused: {refused}"[:ERROR_LENGTH])
-        body = json.dumps(claimed.payload, separators=(",", ":")).encode()
         try:
             secret = self._box.open(claimed.sealed_secret)
         except SecretUnreadable:
             return Attempted(None, "the webhook's secret is unreadable: rotate it")
+        body = json.dumps(claimed.payload, separators=(",", ":")).encode()
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
@@ -198,20 +201,31 @@ class WebhookSender:
             EVENT_TYPE_HEADER: claimed.event_type,
         }
         try:
-            response = await self._client.post(
-                _pinned(target),
-                content=body,
-                headers=headers,
-                extensions={"sni_hostname": target.host},
-            )
+            return await self._post(target, body, headers)
         except httpx.HTTPError as error:
             reason = str(error) or type(error).__name__
             return Attempted(None, f"{type(error).__name__}: {reason}"[:ERROR_LENGTH])
-        if 200 <= response.status_code < 300:
-            return Attempted(response.status_code, None)
+
+    async def _post(self, target: Target, body: bytes, headers: dict[str, str]) -> Attempted:
+        """The POST to the checked address; of the answer's body, only its start
+        is read (for the log)."""
+        async with self._client.stream(
+            "POST",
+            _pinned(target),
+            content=body,
+            headers=headers,
+            extensions={"sni_hostname": target.host},
+        ) as response:
+            if 200 <= response.status_code < 300:
+                return Attempted(response.status_code, None)
+            start = b""
+            async for chunk in response.aiter_bytes():
+                start += chunk
+                if len(start) >= ANSWER_SHOWN:
+                    break
+        shown = start[:ANSWER_SHOWN].decode("utf-8", "replace")
         return Attempted(
-            response.status_code,
-            f"HTTP {response.status_code}: {response.text[:200]}"[:ERROR_LENGTH],
+            response.status_code, f"HTTP {response.status_code}: {shown}"[:ERROR_LENGTH]
         )
 
 
