@@ -123,8 +123,8 @@ class Handlers:
 
     @consumes(Queue.API_DELIVERIES, INTERNAL, RoutingKey.DELIVERY_REPORTED, prefetch=64)
     async def on_deliveries(self, event: DeliveriesReportedV1) -> None:
-        """The outcomes, and the progress steps they reach for the webhooks that
-        ask (in the same transaction)."""
+        """Outcomes of deliveries: recorded, and the progress steps they reach told
+        to the tenant's webhooks that ask (in the same transaction)."""
         campaign_ids = list(dict.fromkeys(r.campaign_id for r in event.results))
         async with self._pool.acquire() as conn, conn.transaction():
             await deliveries_repo.record_results(conn, event.results)
