@@ -6,6 +6,7 @@ the API's settings allow loopback and retry within a fraction of a second."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -19,7 +20,7 @@ from typing import Any
 import aio_pika
 import pytest
 from campaign_api.domain.model import Refusal
-from campaign_api.webhooks import manage, store
+from campaign_api.webhooks import WebhookEvent, enqueue, manage, store
 from campaign_api.webhooks.manage import MAX_WEBHOOKS
 from campaign_api.webhooks.sender import WebhookSender, sender_config
 from campaign_api.webhooks.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
@@ -437,3 +438,33 @@ async def test_the_log_forgets_what_ended_long_ago_and_keeps_what_is_pending(
     assert erased >= 1
     rows = await log_of(api, tenant, created["id"])
     assert [(r["event_type"], r["status"]) for r in rows] == [("campaign.accepted", "pending")]
+
+
+async def test_replicas_share_the_due_deliveries_and_send_each_once(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    created = await register(api, tenant, receiver.url("/shared"), events=["campaign.rejected"])
+    pool = services(api).pool
+    async with pool.acquire() as conn, conn.transaction():
+        for n in range(40):
+            await enqueue(conn, tenant.id, WebhookEvent.REJECTED, None, {"n": n})
+    async with sender_of(api) as second, sender_of(api) as third:  # beside the app's own
+
+        async def work(sender: WebhookSender) -> int:
+            done = 0
+            for _ in range(20):
+                done += await sender.run_once()
+            return done
+
+        await asyncio.gather(work(second), work(third))
+
+    async def all_delivered() -> bool:
+        page = await api.call(
+            tenant.admin, "GET", f"/v1/webhooks/{created['id']}/deliveries?limit=100"
+        )
+        rows = page.json()["items"]
+        return len(rows) == 40 and all(r["status"] == "delivered" for r in rows)
+
+    await eventually(all_delivered, what="every delivery sent")
+    ids = [r.headers[EVENT_ID_HEADER] for r in receiver.at("/shared")]
+    assert len(ids) == len(set(ids)) == 40
