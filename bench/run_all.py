@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, one after another; each prints its figures.
 
-.venv/bin/python bench/run_all.py [throughput|scheduler|audience|composer|consumers|console ...]
+.venv/bin/python bench/run_all.py [NAME ...]    (the names: BENCHMARKS below)
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "consumers": [str(HERE / "consumers" / "run.py")],
     # the web console's pages for 10,000 campaigns, the newest of 1,000,000 recipients
     "console": [str(HERE / "console" / "run.py")],
+    # campaign-api writing 100,000 outcomes 1,000 at a time, with and without the text sent
+    "outcomes": [str(HERE / "outcomes" / "run.py")],
 }
 
 

@@ -72,6 +72,7 @@ async def walk_the_wizard(page: Page, world: World, tenant: ConsoleTenant) -> No
     await page.get_by_role("button", name="Show sample texts").click()
     samples = page.locator("[data-sample]")
     await expect(samples.first).to_be_visible(timeout=30_000)
+    await expect(samples).to_have_count(5)  # DRY_RUN_SAMPLES
     assert "Person" in (await samples.first.inner_text())
     await next_step(page)
     # step 5: the interval, with the channel's minimum shown
@@ -150,6 +151,16 @@ async def read_results(page: Page, tenant: ConsoleTenant) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(tenant.people)
     assert sum(r["status"] == "failed" for r in rows) == len(tenant.blocked)
+    # every message sent, with its text; none for those it did not reach
+    assert all(r["text"].strip() for r in rows if r["status"] == "sent")
+    assert not any(r["text"] for r in rows if r["status"] == "failed")
+    await page.get_by_label("Status", exact=True).select_option("sent")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.get_by_role("columnheader", name="Text sent")).to_be_visible()
+    texts = page.locator("table.results tbody td.sent-text")
+    await expect(texts).to_have_count(len(tenant.people) - len(tenant.blocked))
+    sent = {r["text"] for r in rows if r["status"] == "sent"}
+    assert (await texts.first.inner_text()).strip() in {t.strip() for t in sent}
 
 
 async def slow_campaign(world: World, tenant: ConsoleTenant, name: str) -> str:

@@ -115,6 +115,11 @@ async def test_a_resend_picks_exactly_the_failures_that_may_pass_and_the_unknown
             UNKNOWN: ("unknown", "dispatch.interrupted"),
         }
 
+        # every message sent, with the text the person got (personal fields filled)
+        page = await api.call("GET", f"/v1/campaigns/{original}/deliveries?limit=1000")
+        texts = {d["external_id"]: d["text"] for d in page["items"]}
+        assert texts == {p: (f"Resend test for Person {p}" if p in SENT else None) for p in PEOPLE}
+
         before = max((c["seq"] for c in await telegram.calls()), default=0)
         resent = await api.call("POST", f"/v1/campaigns/{original}/resend", expect=201)
         assert resent["created"] is True

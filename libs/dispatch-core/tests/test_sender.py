@@ -380,6 +380,8 @@ async def test_transient_failures_are_retried_up_to_max_attempts_then_fail_with_
     assert (failed.status, failed.attempts, failed.error_code) == ("failed", 3, "http.502")
     assert failed.error_reason == "Bad Gateway (gave up after 3 attempts)"
     assert (sent.status, sent.attempts) == ("sent", 3)
+    # the text the person got goes with the outcome, only when it was sent
+    assert (sent.text, failed.text) == (work[1].content.text, None)  # type: ignore[union-attr]
     assert s.platform.delivered == [recovering]
     assert s.backoff.slept == [1.0, 2.0, 1.0, 2.0]
 

@@ -97,6 +97,11 @@ class DeliveryResult(DeliveryKey):
     retry_at: UtcDatetime | None = None
     """Set with status `deferred`: when the delivery may go (the rate's next allowance);
     it is released again then, in its original order."""
+    text: str | None = None
+    """Set with status `sent`: the text the person got, as the platform was given it
+    (personal fields filled, an AI text as written, WhatsApp's STOP hint appended); a
+    media message's caption, a WhatsApp template's name and parameters.  None for a
+    media message without caption, and from dispatchers older than this field."""
 
 
 class DeliveriesReportedV1(Message):

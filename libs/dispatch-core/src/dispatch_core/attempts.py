@@ -47,7 +47,7 @@ from .ownership import LeaseLost, Ownership
 from .pacing import Booking, SendPacer
 from .pauses import ConnectionPause
 from .ports import Clock
-from .results import backoff_seconds, outcome
+from .results import backoff_seconds, outcome, sent_text
 from .send_checks import SendChecks
 
 log = get_logger(__name__)
@@ -247,6 +247,7 @@ class Attempts:
             now=now,
             attempts=message.calls,
             platform_message_id=message.delivered.platform_message_id or answer.platform_message_id,
+            text=answer.text if answer.text is not None else sent_text(message.job.content),
         )
 
     def _redirected(self, message: _Message, moved_to: str, now: datetime) -> DeliveryResult | None:

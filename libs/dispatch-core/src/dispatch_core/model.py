@@ -29,6 +29,9 @@ class ConnectionConfig:
 @dataclass(frozen=True)
 class Sent:
     platform_message_id: str
+    text: str | None = None
+    """The text as the platform was given it, when the client changed the job's (a
+    hint appended); None: the job's own (`results.sent_text`)."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from contracts.dispatch import DeliveryResult, DeliveryStatus, DispatchJob
+from contracts.dispatch import (
+    DeliveryResult,
+    DeliveryStatus,
+    DispatchJob,
+    OutboundContent,
+    OutboundMedia,
+    OutboundTemplate,
+)
 from service_kit.backoff import Backoff
 
 
@@ -18,6 +26,7 @@ def outcome(
     code: str | None = None,
     reason: str | None = None,
     retry_at: datetime | None = None,
+    text: str | None = None,
 ) -> DeliveryResult:
     return DeliveryResult(
         campaign_id=job.campaign_id,
@@ -33,7 +42,36 @@ def outcome(
         composition=job.composition,
         fallback_reason=job.fallback_reason,
         retry_at=retry_at,
+        text=text,
     )
+
+
+def sent_text(content: OutboundContent) -> str | None:
+    """What a person reads of a message, as text: a text itself, a media message's
+    caption (None without one), a WhatsApp template's name, language and
+    parameters (`[offer (en)] Anna; 20%`)."""
+    if isinstance(content, OutboundMedia):
+        return content.caption
+    if isinstance(content, OutboundTemplate):
+        values = [
+            _parameter_text(parameter)
+            for component in content.components
+            for parameter in component.get("parameters", [])
+            if isinstance(parameter, dict)
+        ]
+        shown = "; ".join(value for value in values if value)
+        return f"[{content.template_name} ({content.language})] {shown}".rstrip()
+    return content.text
+
+
+def _parameter_text(parameter: dict[str, Any]) -> str:
+    """A template parameter as read: its text, or a currency's or date's fallback."""
+    if "text" in parameter:
+        return str(parameter["text"])
+    value = parameter.get(str(parameter.get("type", "")))
+    if isinstance(value, dict):
+        return str(value.get("fallback_value", ""))
+    return "" if value is None else str(value)
 
 
 UNKNOWN_REASON = (

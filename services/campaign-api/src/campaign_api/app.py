@@ -41,6 +41,7 @@ from .repo.operator_groups import SEALED_COLUMNS as OPERATOR_GROUP_SECRETS
 from .resends import Resends
 from .settings import Settings
 from .submissions import Submissions
+from .text_retention import TextRetention
 from .usecases.services import AppServices
 from .webhooks.metrics import WebhookMetrics
 from .webhooks.sender import WebhookSender, sender_config
@@ -101,7 +102,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     box = SecretBox.from_settings(settings)
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
     submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
-    _wire(runtime, Handlers(runtime, submissions))
+    keep_texts = settings.delivery_text_retention_days > 0
+    _wire(runtime, Handlers(runtime, submissions, keep_texts=keep_texts))
+    retention = TextRetention(runtime, settings)  # with 0 days it erases what was kept before
+    runtime.on_started(retention.start)
+    runtime.on_stopping(retention.stop)
     sender = WebhookSender(
         lambda: runtime.pool,
         box,
@@ -166,4 +171,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.extend(runtime.routes())
     openapi.install(app)
     app.state.runtime = runtime
+    app.state.text_retention = retention
     return app

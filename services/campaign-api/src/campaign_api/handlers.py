@@ -42,9 +42,13 @@ REQUESTS = "requests"
 
 
 class Handlers:
-    def __init__(self, runtime: ServiceRuntime, submissions: Submissions) -> None:
+    def __init__(
+        self, runtime: ServiceRuntime, submissions: Submissions, *, keep_texts: bool = True
+    ) -> None:
+        """`keep_texts`: store the text each sent delivery's person got."""
         self._runtime = runtime
         self._submissions = submissions
+        self._keep_texts = keep_texts
         self._steps: dict[UUID, int] = {}
 
     @property
@@ -127,7 +131,7 @@ class Handlers:
         to the tenant's webhooks that ask (in the same transaction)."""
         campaign_ids = list(dict.fromkeys(r.campaign_id for r in event.results))
         async with self._pool.acquire() as conn, conn.transaction():
-            await deliveries_repo.record_results(conn, event.results)
+            await deliveries_repo.record_results(conn, event.results, keep_texts=self._keep_texts)
             await webhooks.enqueue_progress(conn, campaign_ids)
 
     @consumes(Queue.API_CAMPAIGN_STARTED, CAMPAIGNS, RoutingKey.CAMPAIGN_STARTED)

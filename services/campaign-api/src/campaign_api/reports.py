@@ -32,6 +32,7 @@ COLUMNS = (
     "attempts",
     "composition",
     "fallback_reason",
+    "text",
 )
 
 
@@ -57,6 +58,7 @@ def rows(channel: str, deliveries: Iterable[DeliveryRow]) -> str:
                 d.attempts,
                 d.composition or "",
                 d.fallback_reason or "",
+                d.text or "",
             )
         )
         for d in deliveries

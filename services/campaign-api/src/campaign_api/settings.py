@@ -21,14 +21,17 @@ class Settings(SecretsSettings):
     (64 MiB), that of the calls that carry lists of ids (creating a campaign, an estimate,
     a command); `SECRETS_KEYS` and `ENVIRONMENT`, which seal the connections'
     credentials (`service_kit.settings.SecretsSettings`); `CONSOLE_SESSION_HOURS` (12), how
-    long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`; the webhooks' sender
-    (`WEBHOOK_*`, `WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`: `campaign_api.webhooks`)."""
+    long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`; `DELIVERY_TEXT_RETENTION_DAYS`
+    (90), how long the text a person was sent is kept with the delivery after it finished
+    (0: texts are not kept at all), erased every `DELIVERY_TEXT_ERASE_INTERVAL_SECONDS`
+    (3600) in statements of `DELIVERY_TEXT_ERASE_BATCH` (5000) deliveries; the webhooks'
+    sender (`WEBHOOK_*`, `WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`: `campaign_api.webhooks`)."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
     estimate_timeout_seconds: float = 10.0
     import_batch_size: int = 1000
-    dry_run_samples: int = Field(default=3, ge=0, le=MAX_SAMPLE)
+    dry_run_samples: int = Field(default=5, ge=0, le=MAX_SAMPLE)
     sample_timeout_seconds: float = Field(default=15.0, gt=0)
     telegram_api_base: str = "https://api.telegram.org"
     whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
@@ -39,6 +42,9 @@ class Settings(SecretsSettings):
     console_session_hours: float = Field(default=12.0, gt=0)
     console_secure_cookies: bool = False
     """Mark the console's cookies `Secure` (set it where the console is served over HTTPS)."""
+    delivery_text_retention_days: float = Field(default=90.0, ge=0)
+    delivery_text_erase_interval_seconds: float = Field(default=3600.0, gt=0)
+    delivery_text_erase_batch: int = Field(default=5000, gt=0)
     webhooks_allow_private_addresses: bool = False
     """Let webhooks point at private and loopback addresses, over http too (local
     development and tests only: otherwise a tenant could reach the internal network)."""

@@ -245,6 +245,8 @@ async def attempt(api: Api, tenant: Tenant, how: str, key: str | None, target: T
     found = re.match(r"^`(/send [^`]*)` \((General|dialog)(, replying)?\)$", how)
     assert found, f"a command row is `/send ...` (General|dialog[, replying]): {how}"
     command = re.sub(r"\bsid\b", f"sid{target.sid}", found.group(1))
+    if command.endswith(" resend") and key is not None:
+        await complete(api, tenant, target.campaign_id)  # only a finished one is resent
     body: dict[str, object] = {"command": command, "external_id": "9001"}
     if found.group(2) == "dialog":
         body["place"] = {"kind": "dialog", "connection_id": "tg-main", "external_id": "9001"}

@@ -74,19 +74,25 @@ async def test_a_dry_run_of_ai_content_shows_texts_for_real_recipients(
     answer = dry.json()
     assert (answer["dry_run"], answer["campaign_ids"], answer["samples_note"]) == (True, [], None)
     samples = answer["samples"]
-    assert [s["external_id"] for s in samples] == ["502", "503", "504"]  # 501 opted out
-    for sample, first_name in zip(samples, ["Bruno", "Chiara", "Dmitri"], strict=True):
+    # DRY_RUN_SAMPLES (5) of the audience; 501 opted out, so four
+    assert [s["external_id"] for s in samples] == ["502", "503", "504", "505"]
+    for sample, first_name in zip(samples, ["Bruno", "Chiara", "Dmitri", "Elena"], strict=True):
         assert sample["contact_id"] == f"tg-main:{sample['external_id']}"
         assert (sample["connection_id"], sample["composition"]) == ("tg-main", "ai_builtin")
         assert sample["fallback_reason"] is None
         assert first_name in sample["text"]
-    assert len({s["text"] for s in samples}) == 3
+    assert len({s["text"] for s in samples}) == 4
 
     spec = CampaignSpec.model_validate(body())
     svc: AppServices = api.app.state.services
     found = await campaigns.dry_run(svc, admin(tenant), spec)
     assert all(isinstance(sample, Sample) for sample in found.samples)
-    assert [s.name for s in found.samples] == ["Bruno Costa", "Chiara Rossi", "Dmitri Ivanov"]
+    assert [s.name for s in found.samples] == [
+        "Bruno Costa",
+        "Chiara Rossi",
+        "Dmitri Ivanov",
+        "Elena Diaz",
+    ]
     listed = await api.call(tenant.admin, "GET", "/v1/campaigns", expect=200)
     assert listed.json()["items"] == []  # a dry run makes nothing
 

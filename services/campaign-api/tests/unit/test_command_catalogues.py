@@ -15,6 +15,7 @@ from campaign_api.commands.grammar import (
     Command,
     CommandError,
     RenameTemplate,
+    ResendSending,
     StartSending,
     TemplateCommand,
     parse,
@@ -44,6 +45,7 @@ COMMANDS: list[Command] = [
     TemplateCommand("promo", "5m"),
     RenameTemplate("promo", "spring"),
     CancelSending(7),
+    ResendSending(7),
 ]
 
 

@@ -15,6 +15,7 @@ from campaign_api.commands.grammar import (
     ListSendings,
     ListTemplates,
     RenameTemplate,
+    ResendSending,
     RetimeStep,
     ShowSending,
     StartSending,
@@ -83,6 +84,8 @@ HELLO = {"kind": "text", "text": "Hello, {name}!"}
         ("/send promo del", DeleteTemplate("promo")),
         ("/send sid17", ShowSending(17)),
         ("/send SID17 del", CancelSending(17)),
+        ("/send sid17 resend", ResendSending(17)),
+        ("/send sid17 RESEND blocked Opted_Out", ResendSending(17, ("blocked", "opted_out"))),
     ],
 )
 def test_every_form(text: str, expected: object) -> None:
@@ -107,7 +110,8 @@ def test_every_form(text: str, expected: object) -> None:
         ("/send all promo 2024-13-45 10:00", "cannot read"),
         ("/send templates promo", "takes nothing after it"),
         ("/send sendings wa-1 tg-main", "one instance id at most"),
-        ("/send sid3 now", "only `del` may follow"),
+        ("/send sid3 now", "only `del` or `resend` may follow"),
+        ("/send sid3 resend everyone", "'everyone' is no failure class"),
         ("/send promo name", "rename with"),
         ("/send promo name 9lives", "not a template name"),
         ("/send promo for x 1h", "for STEP_ID TIME"),

@@ -57,6 +57,7 @@ def test_every_text_cell_is_neutralised() -> None:
         platform_message_id="+m",
         composition="=x",
         fallback_reason="-f",
+        text="=1+1 is two",
     )
     (row,) = parsed(reports.rows("telegram_bot", [danger]))
     for column in (
@@ -69,6 +70,7 @@ def test_every_text_cell_is_neutralised() -> None:
         "platform_message_id",
         "composition",
         "fallback_reason",
+        "text",
     ):
         assert row[column].startswith("'"), column
     assert row["recipient"] == "'+4915123456789"
@@ -81,7 +83,14 @@ def test_ordinary_values_and_quoting_are_kept() -> None:
     assert (row["recipient_no"], row["attempts"], row["recipient"]) == ("1", "1", "42")
     assert row["sent_at"] == "2098-01-01T00:00:00+00:00"
     assert text.startswith('1,1,tg-main:42,42,"Ann ""A"", B=1\nsecond line",telegram_bot,sent')
-    assert text.endswith(",static,\n")
+    assert text.endswith(",static,,\n")
+
+
+def test_the_text_that_was_sent_is_the_last_column_as_it_was() -> None:
+    sent = 'Hi Ann, "20%" off;\nreply STOP to opt out'
+    (row,) = parsed(reports.rows("whatsapp", [delivery(text=sent)]))
+    assert list(row)[-1] == "text"
+    assert row["text"] == sent
 
 
 def test_a_carriage_return_inside_a_cell_is_quoted() -> None:

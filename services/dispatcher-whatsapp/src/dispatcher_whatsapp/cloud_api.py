@@ -101,6 +101,17 @@ def message_payload(job: DispatchJob, to: str, stop_hint: str) -> dict[str, Any]
     return payload
 
 
+def sent_text(payload: dict[str, Any]) -> str | None:
+    """The text or caption of a payload, STOP hint and all (None for a template or a
+    media message without caption: the job's own rendering says those)."""
+    kind = payload["type"]
+    if kind == "text":
+        return str(payload["text"]["body"])
+    if kind in CAPTIONED and "caption" in payload[kind]:
+        return str(payload[kind]["caption"])
+    return None
+
+
 def too_long(payload: dict[str, Any]) -> Failed | None:
     """A text or caption WhatsApp would refuse for its length, refused without a call."""
     kind = payload["type"]
@@ -178,7 +189,12 @@ class WhatsAppClient:
         if refused is not None:
             return refused
         answer = await self._session.post(f"{self._phone_number_id}/messages", payload)
-        return answer if isinstance(answer, Retry) else interpret(answer, self._backoff)
+        if isinstance(answer, Retry):
+            return answer
+        outcome = interpret(answer, self._backoff)
+        if isinstance(outcome, Sent):
+            return Sent(outcome.platform_message_id, text=sent_text(payload))
+        return outcome
 
     async def close(self) -> None:
         await self._session.close()

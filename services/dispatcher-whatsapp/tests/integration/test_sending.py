@@ -123,11 +123,13 @@ async def test_the_stop_hint_is_in_the_recipients_language_or_the_connections_ow
             speaking("fr", job(campaign, 6)),
         ]
     )
-    await harness.collect(6)
+    outcomes = await harness.collect(6)
     body = {
         c["recipient"]: c["params"]["text"]["body"]
         for c in await whatsapp.calls(account=harness.phone_number_id)
     }
+    # each outcome carries the text as WhatsApp was given it, the hint included
+    assert {phone(n): r.text for n, r in outcomes.items()} == body
     assert body == {
         phone(1): f"hello 1\n\n{STOP_HINTS['ru']}",
         phone(2): "hello 2\n\nResponda PARAR para cancelar a inscrição.",

@@ -24,7 +24,7 @@ from .schemas import (
     ResendIn,
     ResendOut,
 )
-from .views import campaign_list, created, detail, planned, shown
+from .views import campaign_list, created, planned, resent, shown
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"], responses=MEMBER_CALL)
 
@@ -131,6 +131,7 @@ async def list_deliveries(
             finished_at=r.finished_at,
             fallback_reason=r.fallback_reason,
             waiting_until=r.waiting_until,
+            text=r.text,
         )
         for r in page.items
     ]
@@ -193,16 +194,4 @@ async def resend_campaign(
     resend = await campaigns.resend_campaign(svc, caller, campaign_id, request)
     if not resend.created:
         response.status_code = 200
-    ids = [c.id for c in resend.campaigns]
-    return ResendOut(
-        resend_of=campaign_id,
-        request_id=resend.request_id,
-        created=resend.created,
-        recipients=resend.recipients,
-        picked=dict(sorted(resend.selection.picked_by_class.items())),
-        left_out=dict(sorted(resend.selection.left_by_class.items())),
-        campaign_id=ids[0] if ids else None,
-        campaign_ids=ids,
-        campaigns=[detail(c, []) for c in resend.campaigns],
-        note=resend.note,
-    )
+    return resent(resend)

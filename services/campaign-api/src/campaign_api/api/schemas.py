@@ -293,6 +293,12 @@ class DeliveryOut(BaseModel):
     waiting_until: datetime | None = Field(
         default=None, description="Status waiting: when it may go (the next daily allowance)"
     )
+    text: str | None = Field(
+        default=None,
+        description="Status sent: the text the person got (personal fields filled, the AI's "
+        "text, WhatsApp's STOP hint; a media message's caption; a WhatsApp template's name "
+        "and parameters); null once erased, DELIVERY_TEXT_RETENTION_DAYS after it finished",
+    )
 
 
 class DeliveryPage(BaseModel):

@@ -13,6 +13,7 @@ from ..domain.connections import connection_daily_limits
 from ..domain.model import CampaignRecord, FailureReason, PlannedCampaign, Waiting
 from ..repo.accounts import ConnectionDetails
 from ..repo.campaigns import CompositionCount
+from ..resends import Resend
 from ..submissions import Submission
 from ..usecases.campaigns import CampaignShown, DryRun, Page
 from .schemas import (
@@ -23,6 +24,7 @@ from .schemas import (
     FailureReasonOut,
     PlannedOut,
     Progress,
+    ResendOut,
     SampleOut,
     SendingDaysOut,
 )
@@ -224,3 +226,20 @@ def campaign_list(page: Page[CampaignRecord]) -> CampaignList:
 
 def shown(found: CampaignShown) -> CampaignDetail:
     return detail(found.record, found.reasons, found.compositions, found.waiting)
+
+
+def resent(resend: Resend) -> ResendOut:
+    """A resend as the API answers it."""
+    ids = [c.id for c in resend.campaigns]
+    return ResendOut(
+        resend_of=resend.original.id,
+        request_id=resend.request_id,
+        created=resend.created,
+        recipients=resend.recipients,
+        picked=dict(sorted(resend.selection.picked_by_class.items())),
+        left_out=dict(sorted(resend.selection.left_by_class.items())),
+        campaign_id=ids[0] if ids else None,
+        campaign_ids=ids,
+        campaigns=[detail(c, []) for c in resend.campaigns],
+        note=resend.note,
+    )

@@ -15,9 +15,11 @@ from pydantic import BaseModel, ValidationError
 from ..api.errors import invalid_body
 from ..api.schemas import CampaignIn, StepRetime, TemplateIn, TemplateRename, TemplateStepIn
 from ..api.templates import template_list, template_out
-from ..api.views import campaign_list, created, shown
+from ..api.views import campaign_list, created, resent, shown
 from ..domain.model import Principal, Refusal
+from ..domain.resend import FailureClass
 from ..repo import accounts as accounts_repo
+from ..resends import ResendRequest
 from ..usecases import campaigns, lists, templates
 from ..usecases.access import member_tenant
 from ..usecases.services import AppServices
@@ -117,6 +119,16 @@ class Actions:
             return 202, None
 
         await self._do(call, act)
+
+    async def resend_campaign(
+        self, call: ApiCall, campaign_id: UUID, include: tuple[FailureClass, ...]
+    ) -> Any:
+        async def act() -> tuple[int, Any]:
+            request = ResendRequest(include=frozenset(include))
+            made = await campaigns.resend_campaign(self._svc, self._caller, campaign_id, request)
+            return (201 if made.created else 200), _json(resent(made))
+
+        return await self._do(call, act)
 
     async def list_templates(self, call: ApiCall) -> Any:
         async def act() -> tuple[int, Any]:

@@ -196,6 +196,35 @@ def cancelled(campaign: dict[str, Any]) -> list[Text]:
     ]
 
 
+def resent(original: dict[str, Any], body: dict[str, Any]) -> list[Text]:
+    """A resend: whom it picked and left out, and the sendings it made (made before,
+    when asked again)."""
+    left = _classes(body.get("left_out", {}))
+    if not body.get("campaigns"):
+        return [
+            Text(
+                "Nobody to resend to in sid%(sid)s: no delivery failed in a way that may pass "
+                "or has an unknown outcome (left out: %(left)s; add a class: /send sid%(sid)s "
+                "resend CLASS)",
+                sid=original["sending_id"],
+                left=left or "—",
+            )
+        ]
+    head = Text(
+        "sid%(sid)s is resent to %(count)s recipients it did not reach (%(picked)s); left "
+        "out: %(left)s",
+        sid=original["sending_id"],
+        count=_count(body.get("recipients")),
+        picked=_classes(body.get("picked", {})),
+        left=left or "—",
+    )
+    return [head, *campaign_created(body)]
+
+
+def _classes(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+
+
 def templates(body: dict[str, Any]) -> list[Text]:
     items = body.get("items", [])
     if not items:

@@ -6,7 +6,7 @@
     /send TEMPLATE_NAME [now|DELAY|DATETIME]     add the replied-to message as a step
     /send templates | sendings [INSTANCE_ID] | TEMPLATE_NAME
     /send TEMPLATE_NAME name NEW_NAME | for STEP_ID TIME | del STEP_ID | del
-    /send sidSENDING_ID [del]
+    /send sidSENDING_ID [del | resend [CLASS ...]]
 
 Keywords are case-insensitive; template names and instance ids are not.  A time
 is `now`, a delay (`5m 30s`, `2h`, `1d`) or a UTC date and time
@@ -33,6 +33,7 @@ from contracts.audience import split_id_list
 from contracts.content import TEMPLATE_NAME_PATTERN
 from contracts.timing import START_HELP, TimeFormatError, parse_start_time
 
+from ..domain.resend import FAILURE_CLASSES, FailureClass
 from .texts import Text
 
 USAGE = (
@@ -40,7 +41,8 @@ USAGE = (
     "/send list [TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID] USER_ID1,USER_ID2; "
     "/send mark LABEL [template TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]; "
     "/send TEMPLATE [now|DELAY|DATETIME]; /send templates; /send sendings [INSTANCE_ID]; "
-    "/send TEMPLATE name NEW_NAME | for STEP_ID TIME | del STEP_ID | del; /send sidID [del]"
+    "/send TEMPLATE name NEW_NAME | for STEP_ID TIME | del STEP_ID | del; "
+    "/send sidID [del | resend [CLASS ...]]"
 )
 MAX_COMMAND_LENGTH = 100_000
 
@@ -167,6 +169,15 @@ class CancelSending:
     sending_id: int
 
 
+@dataclass(frozen=True)
+class ResendSending:
+    """`/send sidN resend [CLASS ...]`: a new sending to those sidN did not reach for
+    a failure that may pass or an unknown outcome, and to the failure classes named."""
+
+    sending_id: int
+    include: tuple[FailureClass, ...] = ()
+
+
 Command = (
     StartSending
     | TemplateCommand
@@ -178,6 +189,7 @@ Command = (
     | DeleteTemplate
     | ShowSending
     | CancelSending
+    | ResendSending
 )
 
 
@@ -304,13 +316,29 @@ def _sending_command(sending_id: int, rest: list[Token]) -> Command:
     if rest[0].text.lower() == "del":
         _nothing_after(rest[1:], f"/send sid{sending_id} del")
         return CancelSending(sending_id)
+    if rest[0].text.lower() == "resend":
+        return ResendSending(sending_id, tuple(_failure_class(t) for t in rest[1:]))
     raise CommandError(
         Text(
-            "after sid%(sid)s only `del` may follow, not %(word)r",
+            "after sid%(sid)s only `del` or `resend` may follow, not %(word)r",
             sid=sending_id,
             word=rest[0].text,
         ),
         rest[0].position,
+    )
+
+
+def _failure_class(token: Token) -> FailureClass:
+    for known in FAILURE_CLASSES:
+        if token.text.lower() == known:
+            return known
+    raise CommandError(
+        Text(
+            "%(word)r is no failure class; /send sidN resend may add: %(classes)s",
+            word=token.text,
+            classes=", ".join(FAILURE_CLASSES),
+        ),
+        token.position,
     )
 
 

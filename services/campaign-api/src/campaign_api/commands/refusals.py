@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .grammar import CancelSending, Command, RenameTemplate, ShowSending
+from .grammar import CancelSending, Command, RenameTemplate, ResendSending, ShowSending
 from .texts import Text
 
 ADMINS_ONLY = Text(
@@ -28,6 +28,11 @@ def _sid(command: Command) -> str:
 
 
 def _operator_forbidden(command: Command) -> Text:
+    if isinstance(command, ResendSending):
+        return Text(
+            "only an administrator may resend sid%(sid)s (/send sid%(sid)s shows it)",
+            sid=_sid(command),
+        )
     if isinstance(command, CancelSending | ShowSending):
         return Text(
             "sid%(sid)s was started by someone else: only an administrator may cancel it "
@@ -87,6 +92,16 @@ SAID: dict[str, Callable[[Command], Text]] = {
     ),
     "already_finished": lambda c: Text(
         "sid%(sid)s has finished: there is nothing to cancel (/send sid%(sid)s shows it)",
+        sid=_sid(c),
+    ),
+    "not_finished": lambda c: Text(
+        "sid%(sid)s has not finished: resend it once it has completed or was cancelled "
+        "(/send sid%(sid)s shows how far it is)",
+        sid=_sid(c),
+    ),
+    "already_resent": lambda c: Text(
+        "sid%(sid)s was already resent, with other failure classes: a sending is resent "
+        "once, so nobody gets a message twice (/send sendings lists the resend)",
         sid=_sid(c),
     ),
     "subscription_ended": lambda _: Text(

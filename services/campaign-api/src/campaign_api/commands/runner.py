@@ -19,6 +19,7 @@ from .grammar import (
     ListSendings,
     ListTemplates,
     RenameTemplate,
+    ResendSending,
     RetimeStep,
     ShowSending,
     StartSending,
@@ -253,7 +254,7 @@ async def run(command: Command, context: Context, vocabulary: Vocabulary, act: A
     """Carry out `command` by the use cases `act` holds; raises `CommandError` for
     a command that cannot be carried out here, `CallFailed` for one refused."""
     check_place(command, context, vocabulary)
-    if isinstance(command, ShowSending | CancelSending):
+    if isinstance(command, ShowSending | CancelSending | ResendSending):
         outcome = await _on_sending(command, context, act)
     else:
         outcome = await _run(command, context, vocabulary, act)
@@ -262,9 +263,10 @@ async def run(command: Command, context: Context, vocabulary: Vocabulary, act: A
 
 
 async def _on_sending(
-    command: ShowSending | CancelSending, context: Context, act: Actions
+    command: ShowSending | CancelSending | ResendSending, context: Context, act: Actions
 ) -> Outcome:
-    """`/send sidN` and `/send sidN del`: look the sending up, then act on it."""
+    """`/send sidN`, `/send sidN del` and `/send sidN resend`: look the sending up,
+    then act on it."""
     found = await act.list_campaigns(_lookup(command.sending_id, context.dialog))
     if not found["items"]:
         unknown = (
@@ -281,6 +283,12 @@ async def _on_sending(
         return Outcome(
             "show_sending", answers.sending(campaign, report=context.dialog is None), campaign
         )
+    if isinstance(command, ResendSending):
+        call = ApiCall(
+            "POST", f"/v1/campaigns/{campaign_id}/resend", json={"include": list(command.include)}
+        )
+        body = await act.resend_campaign(call, campaign_id, command.include)
+        return Outcome("resend_sending", answers.resent(item, body), body)
     if item["status"] != "scheduled":
         raise CallFailed(
             409,

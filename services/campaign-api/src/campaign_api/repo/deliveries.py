@@ -15,6 +15,7 @@ from . import Conn, Pool, sql
 UPSERT_PENDING_DELIVERIES = sql("upsert_pending_deliveries")
 UPSERT_DELIVERY_RESULTS = sql("upsert_delivery_results")
 SELECT_DELIVERIES_PAGE = sql("select_deliveries_page")
+ERASE_DELIVERY_TEXTS = sql("erase_delivery_texts")
 
 STATUS_RANK = {
     "pending": 0,
@@ -47,6 +48,8 @@ class DeliveryRow:
     finished_at: datetime | None
     fallback_reason: str | None = None
     waiting_until: datetime | None = None
+    text: str | None = None
+    """The text the person got (a sent delivery), until it is erased for its age."""
 
 
 async def add_recipients(
@@ -63,9 +66,12 @@ async def add_recipients(
     )
 
 
-async def record_results(conn: Pool | Conn, results: list[DeliveryResult]) -> None:
+async def record_results(
+    conn: Pool | Conn, results: list[DeliveryResult], *, keep_texts: bool = True
+) -> None:
     """Apply outcomes; a status never goes backwards (pending, waiting < cancelled <
-    final); a deferred delivery is shown as waiting, until its `retry_at`."""
+    final); a deferred delivery is shown as waiting, until its `retry_at`.  The text
+    that was sent is stored with its delivery unless `keep_texts` is False."""
     latest: dict[tuple[UUID, int, int], DeliveryResult] = {}
     for result in results:
         key = (result.campaign_id, result.recipient_no, result.step_no)
@@ -90,6 +96,7 @@ async def record_results(conn: Pool | Conn, results: list[DeliveryResult]) -> No
         [r.finished_at for r in rows],
         [r.fallback_reason for r in rows],
         [r.retry_at if r.status == "deferred" else None for r in rows],
+        [r.text if keep_texts else None for r in rows],
     )
 
 
@@ -107,3 +114,10 @@ async def deliveries_page(
 ) -> list[DeliveryRow]:
     rows = await pool.fetch(SELECT_DELIVERIES_PAGE, campaign_id, status, after[0], after[1], limit)
     return [DeliveryRow(**dict(row)) for row in rows]
+
+
+async def erase_texts(pool: Pool, finished_before: datetime, limit: int) -> int:
+    """Erase the texts of at most `limit` deliveries finished before `finished_before`
+    (the oldest first); answers how many were erased."""
+    erased: int = await pool.fetchval(ERASE_DELIVERY_TEXTS, finished_before, limit)
+    return erased

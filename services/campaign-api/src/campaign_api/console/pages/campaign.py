@@ -34,6 +34,7 @@ async def campaign_page(
     session: Signed,
     status: DeliveryStatus = "",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    resend: Literal["", "nobody"] = "",
 ) -> Response:
     shown = await campaigns.show_campaign(svc, session.principal, campaign_id)
     results = await campaigns.list_deliveries(
@@ -60,6 +61,7 @@ async def campaign_page(
         "may_cancel": record.status not in ("completed", "cancelled")
         and (session.is_admin or record.started_by == session.principal.key_id),
         "may_resend": session.is_admin and record.status in ("completed", "cancelled"),
+        "nobody_to_resend": resend == "nobody",
     }
     return render(request, "campaign.html", session, context)
 
@@ -90,7 +92,9 @@ async def cancel(campaign_id: UUID, svc: Services, session: Posting) -> Response
 
 @router.post("/resend")
 async def resend(campaign_id: UUID, svc: Services, session: Posting) -> Response:
-    """A new campaign to the recipients it did not reach (the API's default choice)."""
+    """A new campaign to the recipients it did not reach (the API's default choice),
+    or back to this one saying there is nobody to resend to; asked again, the same."""
     made = await campaigns.resend_campaign(svc, session.principal, campaign_id, ResendRequest())
-    target = made.campaigns[0].id if made.campaigns else campaign_id
-    return RedirectResponse(f"/console/campaigns/{target}", status_code=303)
+    if not made.campaigns:
+        return RedirectResponse(f"/console/campaigns/{campaign_id}?resend=nobody", status_code=303)
+    return RedirectResponse(f"/console/campaigns/{made.campaigns[0].id}", status_code=303)
