@@ -44,6 +44,7 @@ async def world(
         "COMPOSER_OPENAI_BASE_URL": sims.base_url("openai"),
         "COMPOSER_OPENAI_API_KEY": "sk-e2e",
         "SNAPSHOT_LEAD_SECONDS": "1",
+        "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",  # the webhooks' test receivers are local
     }
     log_dir = Path(tmp_path_factory.mktemp("logs"))
     try:

@@ -261,7 +261,7 @@ async def test_recipients_the_model_fails_get_the_personal_fallback_and_it_says_
     assert sent.campaign["fallback_reasons"] == {"error": 3, "timeout": 3}
     assert "(error 3, timeout 3)" in sent.campaign["composition_note"]
     report = await tenant.call("GET", f"/v1/campaigns/{sent.campaign['id']}/report.csv")
-    assert report.splitlines()[0].endswith(",composition,fallback_reason")
+    assert report.splitlines()[0].endswith(",composition,fallback_reason,text")
     assert sum(line.endswith(",ai_fallback,timeout") for line in report.splitlines()) == 3
 
 

@@ -17,8 +17,10 @@ from contracts.scheduling import CampaignScheduledV1
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
+from . import webhooks
 from .domain.model import CampaignRecord, PlannedCampaign
 from .repo import campaigns as campaigns_repo
+from .webhooks import WebhookEvent
 
 
 def accepted_event(
@@ -103,8 +105,17 @@ async def store_accepted(
             events = [
                 scheduled_event(p, a, now) for p, a in zip(planned, accepted.audiences, strict=True)
             ]
-            events.append(accepted_event(accepted.request_id, tenant_id, ids, planned[0].start_at))
+            announced = accepted_event(accepted.request_id, tenant_id, ids, planned[0].start_at)
+            events.append(announced)
             await add_to_outbox(conn, events)
+            await webhooks.enqueue(
+                conn,
+                tenant_id,
+                WebhookEvent.ACCEPTED,
+                ids[0],
+                announced.message,
+                key=f"{WebhookEvent.ACCEPTED.value}:{accepted.request_id}",
+            )
     if not stored:
         return None
     runtime.outbox.notify()

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from contracts.base import utc_now
 from contracts.names import RoutingKey
 from fastapi import FastAPI
 from service_kit.dead_letters import AnswerInvalid
@@ -28,6 +29,7 @@ from .api import (
     operator_groups,
     templates,
     tenants,
+    webhooks,
 )
 from .api import settings as settings_api
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
@@ -42,6 +44,9 @@ from .settings import Settings
 from .submissions import Submissions
 from .text_retention import TextRetention
 from .usecases.services import AppServices
+from .webhooks.metrics import WebhookMetrics
+from .webhooks.sender import WebhookSender, sender_config
+from .webhooks.store import SEALED_SECRETS as WEBHOOK_SECRETS
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -103,11 +108,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     retention = TextRetention(runtime, settings)  # with 0 days it erases what was kept before
     runtime.on_started(retention.start)
     runtime.on_stopping(retention.stop)
+    sender = WebhookSender(
+        lambda: runtime.pool,
+        box,
+        sender_config(settings),
+        clock=utc_now,
+        metrics=WebhookMetrics(runtime.registry),
+    )
+    runtime.add_health_check("webhook_sender", lambda: sender.alive)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async def seal() -> None:
-            for column in (CREDENTIALS, *OPERATOR_GROUP_SECRETS):
+            for column in (CREDENTIALS, *OPERATOR_GROUP_SECRETS, WEBHOOK_SECRETS):
                 await seal_stored(runtime.pool, box, column)
 
         async def expose() -> None:
@@ -119,10 +132,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 submissions=submissions,
                 resends=Resends(runtime),
                 box=box,
+                webhooks=sender,
             )
 
         runtime.on_connected(seal)
         runtime.on_connected(expose)
+        runtime.on_started(sender.start)
+        runtime.on_stopping(sender.stop)
         async with runtime.running():
             yield
 
@@ -149,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         commands,
         operator_groups,
         settings_api,
+        webhooks,
     ):
         app.include_router(module.router)
     app.include_router(connection_check.router)

@@ -24,12 +24,16 @@ from service_kit.logs import get_logger
 from service_kit.runtime import ServiceRuntime
 from service_kit.subscribers import consumes
 
+from . import webhooks
 from .domain.model import Principal, Refusal
-from .repo import Pool
+from .repo import Conn, Pool
 from .repo import campaigns as campaigns_repo
 from .repo import connection_states as connection_states_repo
 from .repo import deliveries as deliveries_repo
 from .submissions import Submissions
+from .webhooks import WebhookEvent
+
+CampaignEvent = CampaignStartedV1 | CampaignCompletedV1 | CampaignCancelledV1
 
 log = get_logger(__name__)
 
@@ -123,24 +127,48 @@ class Handlers:
 
     @consumes(Queue.API_DELIVERIES, INTERNAL, RoutingKey.DELIVERY_REPORTED, prefetch=64)
     async def on_deliveries(self, event: DeliveriesReportedV1) -> None:
-        await deliveries_repo.record_results(self._pool, event.results, keep_texts=self._keep_texts)
+        """Outcomes of deliveries: recorded, and the progress steps they reach told
+        to the tenant's webhooks that ask (in the same transaction)."""
+        campaign_ids = list(dict.fromkeys(r.campaign_id for r in event.results))
+        async with self._pool.acquire() as conn, conn.transaction():
+            await deliveries_repo.record_results(conn, event.results, keep_texts=self._keep_texts)
+            await webhooks.enqueue_progress(conn, campaign_ids)
 
     @consumes(Queue.API_CAMPAIGN_STARTED, CAMPAIGNS, RoutingKey.CAMPAIGN_STARTED)
     async def on_started(self, event: CampaignStartedV1) -> None:
-        await campaigns_repo.mark_started(
-            self._pool, event.campaign_id, event.started_at, event.audience_size
-        )
+        async with self._pool.acquire() as conn, conn.transaction():
+            await campaigns_repo.mark_started(
+                conn, event.campaign_id, event.started_at, event.audience_size
+            )
+            await self._tell(conn, WebhookEvent.STARTED, event)
 
     @consumes(Queue.API_CAMPAIGN_COMPLETED, CAMPAIGNS, RoutingKey.CAMPAIGN_COMPLETED)
     async def on_completed(self, event: CampaignCompletedV1) -> None:
-        await campaigns_repo.mark_finished(
-            self._pool, event.campaign_id, "completed", event.finished_at, event.audience_size
-        )
+        async with self._pool.acquire() as conn, conn.transaction():
+            await campaigns_repo.mark_finished(
+                conn, event.campaign_id, "completed", event.finished_at, event.audience_size
+            )
+            await self._tell(conn, WebhookEvent.COMPLETED, event)
 
     @consumes(Queue.API_CAMPAIGN_CANCELLED, CAMPAIGNS, RoutingKey.CAMPAIGN_CANCELLED)
     async def on_cancelled(self, event: CampaignCancelledV1) -> None:
-        await campaigns_repo.mark_finished(
-            self._pool, event.campaign_id, "cancelled", event.finished_at, event.audience_size
+        async with self._pool.acquire() as conn, conn.transaction():
+            await campaigns_repo.mark_finished(
+                conn, event.campaign_id, "cancelled", event.finished_at, event.audience_size
+            )
+            await self._tell(conn, WebhookEvent.CANCELLED, event)
+
+    @staticmethod
+    async def _tell(conn: Conn, event_type: WebhookEvent, event: CampaignEvent) -> None:
+        """The tenant's webhooks told of the event, once per campaign (a
+        redelivered event makes no second delivery)."""
+        await webhooks.enqueue(
+            conn,
+            event.tenant_id,
+            event_type,
+            event.campaign_id,
+            event,
+            key=webhooks.once_per_campaign(event_type, event.campaign_id),
         )
 
     @consumes(Queue.API_CONNECTION_STATES, INTERNAL, RoutingKey.CONNECTION_STATE)

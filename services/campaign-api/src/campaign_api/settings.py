@@ -24,7 +24,8 @@ class Settings(SecretsSettings):
     long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`; `DELIVERY_TEXT_RETENTION_DAYS`
     (90), how long the text a person was sent is kept with the delivery after it finished
     (0: texts are not kept at all), erased every `DELIVERY_TEXT_ERASE_INTERVAL_SECONDS`
-    (3600) in statements of `DELIVERY_TEXT_ERASE_BATCH` (5000) deliveries."""
+    (3600) in statements of `DELIVERY_TEXT_ERASE_BATCH` (5000) deliveries; the webhooks'
+    sender (`WEBHOOK_*`, `WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`: `campaign_api.webhooks`)."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
@@ -44,3 +45,18 @@ class Settings(SecretsSettings):
     delivery_text_retention_days: float = Field(default=90.0, ge=0)
     delivery_text_erase_interval_seconds: float = Field(default=3600.0, gt=0)
     delivery_text_erase_batch: int = Field(default=5000, gt=0)
+    webhooks_allow_private_addresses: bool = False
+    """Let webhooks point at private and loopback addresses, over http too (local
+    development and tests only: otherwise a tenant could reach the internal network)."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long one delivery may take: the lookup, connecting, sending and the answer."""
+    webhook_retry_first_seconds: float = Field(default=30.0, ge=0)
+    webhook_retry_longest_seconds: float = Field(default=3600.0, ge=0)
+    """The waits between attempts (service-kit's backoff, doubling from the first)."""
+    webhook_give_up_hours: float = Field(default=24.0, gt=0)
+    """A delivery not answered with a 2xx by then has failed for good."""
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_batch: int = Field(default=20, gt=0)
+    """Deliveries attempted at once by each replica."""
+    webhook_log_days: float = Field(default=30.0, gt=0)
+    """Delivered and failed deliveries are erased from the log this long after they ended."""

@@ -21,6 +21,7 @@ from service_kit.logs import get_logger
 from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
+from . import webhooks
 from .acceptance import Accepted, accepted_event, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
 from .domain.planning import aim_test_send, check_monthly_limit, month_bounds, plan_campaigns
@@ -32,6 +33,7 @@ from .repo import campaigns as campaigns_repo
 from .repo import settings as settings_repo
 from .repo import templates as templates_repo
 from .usecases.preflight import preflight_of
+from .webhooks import WebhookEvent
 
 log = get_logger(__name__)
 
@@ -248,7 +250,20 @@ class Submissions:
         reason: str,
         errors: list[FieldError] | None = None,
     ) -> None:
-        """Publish `campaign.rejected.v1` (event path only)."""
-        async with self._pool.acquire() as conn:
-            await add_to_outbox(conn, [rejected_event(request_id, tenant_id, reason, errors)])
+        """Publish `campaign.rejected.v1` (event path only), and tell the tenant's
+        webhooks in the same transaction (once per request and reason: a redelivered
+        request refused again the same way is not told twice)."""
+        rejected = rejected_event(request_id, tenant_id, reason, errors)
+        async with self._pool.acquire() as conn, conn.transaction():
+            await add_to_outbox(conn, [rejected])
+            if tenant_id is not None:
+                reason_print = hashlib.sha256(reason.encode()).hexdigest()[:16]
+                await webhooks.enqueue(
+                    conn,
+                    tenant_id,
+                    WebhookEvent.REJECTED,
+                    None,
+                    rejected.message,
+                    key=f"{WebhookEvent.REJECTED.value}:{request_id}:{reason_print}",
+                )
         self._outbox.notify()

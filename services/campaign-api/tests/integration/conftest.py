@@ -103,6 +103,12 @@ async def api(
         whatsapp_api_base=sims.base_url("whatsapp"),
         instagram_api_base=sims.base_url("instagram"),
         connection_check_timeout_seconds=2.0,
+        # webhooks to the tests' own receivers, retried within seconds
+        webhooks_allow_private_addresses=True,
+        webhook_retry_first_seconds=0.2,
+        webhook_retry_longest_seconds=1.0,
+        webhook_poll_seconds=0.1,
+        webhook_timeout_seconds=3.0,
     )
     app = create_app(settings)
     log_dir = Path(tmp_path_factory.mktemp("logs"))

@@ -66,6 +66,14 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("DELETE", "/v1/operator-groups/{chat_id}"): None,
     ("PUT", "/v1/operator-groups/{chat_id}/topics/{thread_id}"): TOPIC,
     ("DELETE", "/v1/operator-groups/{chat_id}/topics/{thread_id}"): None,
+    ("POST", "/v1/webhooks"): {"url": "http://127.0.0.1:9/hook"},
+    ("GET", "/v1/webhooks"): None,
+    ("GET", "/v1/webhooks/{webhook_id}"): None,
+    ("PATCH", "/v1/webhooks/{webhook_id}"): {"progress_step": 20},
+    ("DELETE", "/v1/webhooks/{webhook_id}"): None,
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): None,
+    ("POST", "/v1/webhooks/{webhook_id}/test"): None,
+    ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"): None,
 }
 OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 404
     ("GET", "/v1/connections/{connection_id}"),
@@ -85,7 +93,15 @@ OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 40
     ("DELETE", "/v1/operator-groups/{chat_id}"),
     ("PUT", "/v1/operator-groups/{chat_id}/topics/{thread_id}"),
     ("DELETE", "/v1/operator-groups/{chat_id}/topics/{thread_id}"),
+    ("GET", "/v1/webhooks/{webhook_id}"),
+    ("PATCH", "/v1/webhooks/{webhook_id}"),
+    ("DELETE", "/v1/webhooks/{webhook_id}"),
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"),
+    ("POST", "/v1/webhooks/{webhook_id}/test"),
+    ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"),
 }
+WEBHOOKS: dict[str, str] = {}
+"""The webhook of each tenant `tenant_with_things` made (to a port nothing answers)."""
 
 
 README = Path(__file__).parents[4] / "README.md"
@@ -128,8 +144,8 @@ def test_every_operation_of_the_api_is_in_the_table(api: Api) -> None:
 
 
 async def tenant_with_things(api: Api) -> tuple[Tenant, str]:
-    """A tenant with a connection, a one-step template `promo`, a campaign and an
-    operator group with a topic bound."""
+    """A tenant with a connection, a one-step template `promo`, a campaign, an
+    operator group with a topic bound and a webhook."""
     tenant = await new_tenant(api)
     await api.call(
         tenant.admin,
@@ -150,6 +166,9 @@ async def tenant_with_things(api: Api) -> tuple[Tenant, str]:
     await api.call(tenant.admin, "PUT", f"/v1/operator-groups/{CHAT}", json=group, expect=201)
     topic = f"/v1/operator-groups/{CHAT}/topics/5"
     await api.call(tenant.admin, "PUT", topic, json=TOPIC, expect=201)
+    hook = OPERATIONS[("POST", "/v1/webhooks")]
+    webhook = await api.call(tenant.admin, "POST", "/v1/webhooks", json=hook, expect=201)
+    WEBHOOKS[tenant.id] = webhook.json()["id"]
     return tenant, created.json()["campaign_id"]
 
 
@@ -163,6 +182,7 @@ def _path(path: str, tenant: Tenant, campaign_id: str) -> str:
         .replace("{key_id}", tenant.key_ids["operator"])
         .replace("{chat_id}", CHAT)
         .replace("{thread_id}", "5")
+        .replace("{webhook_id}", WEBHOOKS.get(tenant.id, ""))
     )
 
 

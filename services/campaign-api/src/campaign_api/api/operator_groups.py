@@ -11,7 +11,7 @@ from typing import Annotated
 from contracts.base import ConnectionId, ExternalId
 from contracts.operator_groups import BotLanguage
 from fastapi import APIRouter, Path, Response
-from pydantic import AfterValidator, BaseModel, Field, PositiveInt
+from pydantic import AfterValidator, BaseModel, Field
 
 from ..repo.operator_groups import TopicBinding
 from ..usecases import operator_groups
@@ -50,6 +50,8 @@ ChatPath = Annotated[
     AfterValidator(supergroup_id),
 ]
 ThreadPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="The topic's message_thread_id")]
+UserId = Annotated[int, Field(ge=1, le=2**53, description="A Telegram user id")]
+"""Telegram's ids fit in 52 bits; a larger number is no user (and no bigint)."""
 
 
 class OperatorGroupIn(Body):
@@ -57,7 +59,7 @@ class OperatorGroupIn(Body):
     language: BotLanguage = Field(
         default="en", description="The language the bot answers in: en, ru or de"
     )
-    allowed_user_ids: list[PositiveInt] = Field(
+    allowed_user_ids: list[UserId] = Field(
         default_factory=list,
         max_length=MAX_ALLOWED_USERS,
         description="Telegram user ids who may start mass sendings besides the group's "

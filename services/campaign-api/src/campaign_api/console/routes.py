@@ -17,6 +17,7 @@ from .pages import (
     settings,
     signin,
     templates,
+    webhooks,
     wizard,
 )
 
@@ -40,6 +41,7 @@ def install_console(app: FastAPI) -> None:
         connections,
         operator_group,
         settings,
+        webhooks,
     ):
         router.include_router(module.router)
     app.include_router(router)

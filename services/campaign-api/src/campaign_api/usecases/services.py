@@ -12,6 +12,7 @@ from ..repo import Pool
 from ..resends import Resends
 from ..settings import Settings
 from ..submissions import Submissions
+from ..webhooks.sender import WebhookSender
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,5 @@ class AppServices:
     resends: Resends
     box: SecretBox
     """Seals and opens the connections' credentials (`SECRETS_KEYS`)."""
+    webhooks: WebhookSender
+    """Sends the webhooks' deliveries (and a test event at once)."""

@@ -1,0 +1,1 @@
+SELECT count(*) FROM webhooks WHERE tenant_id = $1

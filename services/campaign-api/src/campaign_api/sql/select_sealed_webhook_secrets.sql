@@ -1,0 +1,1 @@
+SELECT tenant_id, id, sealed_secret FROM webhooks
