@@ -30,15 +30,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from contracts.base import utc_now
+from contracts.campaigns import CampaignPausedV1
 from contracts.names import (
+    CAMPAIGNS_EXCHANGE,
     INTERNAL_EXCHANGE,
     DispatcherName,
     RoutingKey,
     dispatch_queue,
     dispatcher_queue,
 )
-from contracts.campaigns import CampaignPausedV1
-from contracts.names import CAMPAIGNS_EXCHANGE
 from contracts.scheduling import (
     CampaignCancelRequestedV1,
     CampaignPauseRequestedV1,
