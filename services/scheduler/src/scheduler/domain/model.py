@@ -9,7 +9,7 @@ from uuid import UUID
 
 from contracts.audience import Recipient
 from contracts.base import ConnectionChannel
-from contracts.scheduling import CampaignStep
+from contracts.scheduling import AutoPauseThreshold, CampaignStep
 
 CampaignStatus = Literal["scheduled", "snapshotting", "running", "completed", "cancelled"]
 
@@ -47,6 +47,12 @@ class CampaignRun:
     held_until: datetime | None = None
     """Nothing is released before this: a rate (a WhatsApp number's daily cap)
     deferred one of its deliveries until its next allowance."""
+    paused_at: datetime | None = None
+    """Paused (by a person, or by itself): nothing is released until it is resumed."""
+    auto_pause: AutoPauseThreshold | None = None
+    """When it pauses itself for its failures (None: never)."""
+    recent_attempts: str = ""
+    """Its latest attempts, oldest first: `s` sent, `f` failed (see `domain.pausing`)."""
 
     @property
     def step_count(self) -> int:
