@@ -269,7 +269,9 @@ class Handlers:
             if run is None:
                 log.warning("pause of an unknown campaign ignored")
                 return
-            events = await pause(conn, run, "requested", requested_by=event.requested_by)
+            events = await pause(
+                conn, run, "requested", at=event.requested_at, requested_by=event.requested_by
+            )
             await add_to_outbox(conn, events)
         self._published(events)
 
@@ -282,7 +284,7 @@ class Handlers:
             if run is None:
                 log.warning("resume of an unknown campaign ignored")
                 return
-            events = await resume(conn, run, event.requested_by)
+            events = await resume(conn, run, event.requested_at, event.requested_by)
             await add_to_outbox(conn, events)
         self._published(events)
         self._releaser.wake()

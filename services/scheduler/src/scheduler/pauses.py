@@ -30,14 +30,16 @@ async def pause(
     run: CampaignRun,
     reason: PauseReason,
     *,
+    at: datetime | None = None,
     requested_by: str | None = None,
     failure_rate: FailureRate | None = None,
     platform_code: str | None = None,
     detail: str | None = None,
 ) -> list[OutgoingMessage]:
-    """Pause a campaign (locked by the caller); its `campaign.paused.v1`, or nothing
-    if it was paused already or has ended."""
-    paused_at = await campaigns_repo.mark_paused(conn, run.id, reason)
+    """Pause a campaign (locked by the caller) as of `at` (a person's request time;
+    None: now); its `campaign.paused.v1`, or nothing if it was paused already, has
+    ended, or was resumed later than `at`."""
+    paused_at = await campaigns_repo.mark_paused(conn, run.id, reason, at)
     if paused_at is None:
         return []
     log.warning("campaign paused", campaign_id=str(run.id), reason=reason, code=platform_code)
@@ -57,11 +59,13 @@ async def pause(
     return [OutgoingMessage(CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_PAUSED, event, message_id)]
 
 
-async def resume(conn: Conn, run: CampaignRun, requested_by: str | None) -> list[OutgoingMessage]:
-    """Resume a paused campaign (locked by the caller); its `campaign.resumed.v1`,
-    or nothing if it was not paused."""
-    resumed_at: datetime | None = await campaigns_repo.mark_resumed(conn, run.id)
-    if resumed_at is None:
+async def resume(
+    conn: Conn, run: CampaignRun, resumed_at: datetime, requested_by: str | None
+) -> list[OutgoingMessage]:
+    """Resume a paused campaign (locked by the caller) as of `resumed_at`, the
+    person's request time; its `campaign.resumed.v1`, or nothing if it was not
+    paused (a pause requested before `resumed_at` that comes later is ignored)."""
+    if not await campaigns_repo.mark_resumed(conn, run.id, resumed_at):
         return []
     log.info("campaign resumed", campaign_id=str(run.id))
     event = CampaignResumedV1(

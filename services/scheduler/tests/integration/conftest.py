@@ -299,12 +299,12 @@ class Harness:
             RoutingKey.CAMPAIGN_CANCEL,
         )
 
-    async def pause(self, campaign_id: uuid.UUID) -> None:
+    async def pause(self, campaign_id: uuid.UUID, at: datetime | None = None) -> None:
         await self.publish(
             CampaignPauseRequestedV1(
                 campaign_id=campaign_id,
                 tenant_id=TENANT,
-                requested_at=utc_now(),
+                requested_at=at or utc_now(),
                 requested_by="ann",
             ),
             RoutingKey.CAMPAIGN_PAUSE,

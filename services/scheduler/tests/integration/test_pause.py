@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from contracts.base import utc_now
 from contracts.names import RoutingKey
 from contracts.scheduling import AutoPauseThreshold
 from starlette.applications import Starlette
@@ -132,6 +133,20 @@ async def test_a_restricted_account_pauses_its_running_campaigns(
     assert (paused["reason"], paused["platform_code"]) == ("account_restricted", "PEER_FLOOD")
     assert "spam" in paused["detail"]
     assert (await campaign_row(scheduler, campaign))["paused_at"] is not None
+
+
+async def test_a_pause_that_comes_after_a_later_resume_is_ignored(
+    harness: Harness, scheduler: Starlette
+) -> None:
+    """The two come on separate queues: the person's order holds, not the broker's."""
+    campaign = await harness.campaign(20, interval=0.05)
+    await eventually(lambda: _released(harness, campaign, 2), what="two releases")
+    asked_to_pause = utc_now()
+    await harness.resume(campaign)
+    await harness.pause(campaign, at=asked_to_pause)
+    completed = await harness.final_event(campaign, "completed")
+    assert completed["sent"] == 20
+    assert harness.events_of(campaign, RoutingKey.CAMPAIGN_PAUSED) == []
 
 
 async def _released(harness: Harness, campaign: uuid.UUID, count: int) -> bool:

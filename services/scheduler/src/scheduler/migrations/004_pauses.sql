@@ -9,3 +9,6 @@ ALTER TABLE campaigns ADD COLUMN paused_reason text;
 ALTER TABLE campaigns ADD COLUMN auto_pause_ratio double precision;
 ALTER TABLE campaigns ADD COLUMN auto_pause_window integer;
 ALTER TABLE campaigns ADD COLUMN recent_attempts text NOT NULL DEFAULT '';
+-- Pauses and resumes come on separate queues: of two, the later pause_changed_at
+-- (the person's request time, or the moment the campaign paused itself) holds.
+ALTER TABLE campaigns ADD COLUMN pause_changed_at timestamptz;

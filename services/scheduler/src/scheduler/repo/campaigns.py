@@ -265,17 +265,19 @@ async def delay_interval_slots(pool: Pool) -> int:
     return len(await pool.fetch(DELAY_INTERVAL_SLOTS))
 
 
-async def mark_paused(conn: Conn, campaign_id: UUID, reason: str) -> datetime | None:
-    """Pause the campaign (locked by the caller); when, or None if it was paused
-    already or is not running (or about to)."""
-    value: datetime | None = await conn.fetchval(MARK_PAUSED, campaign_id, reason)
+async def mark_paused(
+    conn: Conn, campaign_id: UUID, reason: str, at: datetime | None
+) -> datetime | None:
+    """Pause the campaign (locked by the caller) as of `at` (None: now); when, or
+    None if it was paused already, is not running (or about to), or was resumed
+    later than `at`."""
+    value: datetime | None = await conn.fetchval(MARK_PAUSED, campaign_id, reason, at)
     return value
 
 
-async def mark_resumed(conn: Conn, campaign_id: UUID) -> datetime | None:
-    """Resume the paused campaign; when, or None if it was not paused."""
-    value: datetime | None = await conn.fetchval(MARK_RESUMED, campaign_id)
-    return value
+async def mark_resumed(conn: Conn, campaign_id: UUID, at: datetime) -> bool:
+    """Resume the campaign as of `at`; whether it was paused."""
+    return bool(await conn.fetchval(MARK_RESUMED, campaign_id, at))
 
 
 async def add_recent_attempts(conn: Conn, campaign_id: UUID, attempts: str) -> str:
