@@ -19,11 +19,11 @@ class AutoPause(Input):
     """When a campaign pauses itself for its failures: once at least `window` of
     its attempts are seen, when at least `failure_ratio` of its last `window`
     attempts failed (sent vs failed; skipped, cancelled and deferred do not count).
-    An absent field takes the tenant's default."""
+    An absent field takes the tenant's default; `failure_ratio` 1 pauses only a
+    campaign none of whose latest attempts went out."""
 
-    enabled: bool = Field(default=True, description="false: never pause for failures")
     failure_ratio: float | None = Field(
-        default=None, gt=0, le=1, description="share of failed attempts that pauses, 0-1"
+        default=None, ge=0.01, le=1, description="share of failed attempts that pauses, 0.01-1"
     )
     window: int | None = Field(
         default=None, ge=10, le=10_000, description="how many of the latest attempts count"
@@ -48,11 +48,11 @@ class CampaignSpec(Input):
         le=MAX_INTERVAL_SECONDS,
         description="Seconds between consecutive messages (start to start); 0 sends at once",
     )
-    start_at: StartAt = None
-    requested_by: str | None = Field(default=None, max_length=128)
     auto_pause: AutoPause | None = Field(
         default=None, description="When the campaign pauses itself; absent: the tenant's default"
     )
+    start_at: StartAt = None
+    requested_by: str | None = Field(default=None, max_length=128)
 
 
 class CampaignRequestedV1(CampaignSpec):

@@ -53,6 +53,7 @@ def scheduled_event(plan: PlannedCampaign, audience: Audience, now: datetime) ->
             start_at=plan.start_at,
             counts_toward_quota=plan.counts_toward_quota,
             monthly_limit=plan.monthly_limit,
+            auto_pause=plan.auto_pause,
             created_at=now,
         ),
         message_id=f"scheduled-{plan.id}",

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from contracts.names import RoutingKey
+from contracts.scheduling import AutoPauseThreshold
 from fastapi import FastAPI
 from service_kit.dead_letters import AnswerInvalid
 from service_kit.runtime import ServiceRuntime
@@ -49,6 +50,8 @@ PUBLISHES = (
     RoutingKey.CAMPAIGN_REJECTED,
     RoutingKey.CAMPAIGN_SCHEDULED,
     RoutingKey.CAMPAIGN_CANCEL,
+    RoutingKey.CAMPAIGN_PAUSE,
+    RoutingKey.CAMPAIGN_RESUME,
     RoutingKey.TENANT_UPDATED,
     RoutingKey.CONNECTION_UPDATED,
     RoutingKey.CONNECTION_CHECKED,
@@ -95,7 +98,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     box = SecretBox.from_settings(settings)
     runtime = ServiceRuntime("campaign-api", settings, schema="campaign_api", migrations=MIGRATIONS)
-    submissions = Submissions(runtime, estimate_seconds=settings.estimate_timeout_seconds)
+    submissions = Submissions(
+        runtime,
+        estimate_seconds=settings.estimate_timeout_seconds,
+        auto_pause=AutoPauseThreshold(
+            failure_ratio=settings.auto_pause_failure_ratio, window=settings.auto_pause_window
+        ),
+    )
     _wire(runtime, Handlers(runtime, submissions))
 
     @contextlib.asynccontextmanager

@@ -10,7 +10,9 @@ from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
 from contracts.campaigns import (
     CampaignCancelledV1,
     CampaignCompletedV1,
+    CampaignPausedV1,
     CampaignRequestedV1,
+    CampaignResumedV1,
     CampaignStartedV1,
 )
 from contracts.dispatch import DeliveriesReportedV1
@@ -138,6 +140,19 @@ class Handlers:
         await campaigns_repo.mark_finished(
             self._pool, event.campaign_id, "cancelled", event.finished_at, event.audience_size
         )
+
+    @consumes(Queue.API_CAMPAIGN_PAUSED, CAMPAIGNS, RoutingKey.CAMPAIGN_PAUSED)
+    async def on_paused(self, event: CampaignPausedV1) -> None:
+        """The campaign was paused: shown with its reason until it is resumed."""
+        pause = event.model_dump(
+            mode="json",
+            include={"reason", "requested_by", "failure_rate", "platform_code", "detail"},
+        )
+        await campaigns_repo.mark_paused(self._pool, event.campaign_id, event.paused_at, pause)
+
+    @consumes(Queue.API_CAMPAIGN_RESUMED, CAMPAIGNS, RoutingKey.CAMPAIGN_RESUMED)
+    async def on_resumed(self, event: CampaignResumedV1) -> None:
+        await campaigns_repo.mark_resumed(self._pool, event.campaign_id, event.resumed_at)
 
     @consumes(Queue.API_CONNECTION_STATES, INTERNAL, RoutingKey.CONNECTION_STATE)
     async def on_connection_state(self, event: ConnectionStateV1) -> None:

@@ -21,7 +21,9 @@ class Settings(SecretsSettings):
     (64 MiB), that of the calls that carry lists of ids (creating a campaign, an estimate,
     a command); `SECRETS_KEYS` and `ENVIRONMENT`, which seal the connections'
     credentials (`service_kit.settings.SecretsSettings`); `CONSOLE_SESSION_HOURS` (12), how
-    long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`."""
+    long a console sign-in lasts, and `CONSOLE_SECURE_COOKIES`; `AUTO_PAUSE_FAILURE_RATIO`
+    (0.2) of the latest `AUTO_PAUSE_WINDOW` (200) attempts failed pauses a campaign,
+    unless its request says otherwise (`auto_pause`)."""
 
     campaign_api_port: int = 8080
     platform_api_key: str = DEVELOPMENT_PLATFORM_KEY
@@ -37,4 +39,6 @@ class Settings(SecretsSettings):
     max_id_list_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     console_session_hours: float = Field(default=12.0, gt=0)
     console_secure_cookies: bool = False
+    auto_pause_failure_ratio: float = Field(default=0.2, gt=0, le=1)
+    auto_pause_window: int = Field(default=200, ge=10, le=10_000)
     """Mark the console's cookies `Secure` (set it where the console is served over HTTPS)."""

@@ -17,12 +17,14 @@ from contracts.base import utc_now
 from contracts.campaigns import CampaignRejectedV1, CampaignSpec, FieldError
 from contracts.content import TemplateContent
 from contracts.names import CAMPAIGNS_EXCHANGE, RoutingKey
+from contracts.scheduling import AutoPauseThreshold
 from service_kit.logs import get_logger
 from service_kit.outbox import OutboxRelay, OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
 
 from .acceptance import Accepted, accepted_event, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
+from .domain.pausing import DEFAULT_AUTO_PAUSE, effective_auto_pause
 from .domain.planning import aim_test_send, check_monthly_limit, month_bounds, plan_campaigns
 from .estimates import estimate
 from .repo import Pool
@@ -78,9 +80,17 @@ class Preview:
 
 
 class Submissions:
-    def __init__(self, runtime: ServiceRuntime, *, estimate_seconds: float) -> None:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        *,
+        estimate_seconds: float,
+        auto_pause: AutoPauseThreshold = DEFAULT_AUTO_PAUSE,
+    ) -> None:
+        """`auto_pause`: the threshold a campaign pauses itself at unless it says."""
         self._runtime = runtime
         self._estimate_seconds = estimate_seconds
+        self._auto_pause = auto_pause
 
     @property
     def _pool(self) -> Pool:
@@ -125,6 +135,8 @@ class Submissions:
             template=template,
             now=utc_now(),
         )
+        threshold = effective_auto_pause(spec.auto_pause, self._auto_pause)
+        planned = [replace(plan, auto_pause=threshold) for plan in planned]
         planned, sample = await self._with_estimates(tenant_id, spec, planned, sample_size)
         committed = await campaigns_repo.month_commitment(
             self._pool, tenant_id, *month_bounds(planned[0].start_at)

@@ -14,7 +14,9 @@ from campaign_api.commands.grammar import (
     DeleteTemplate,
     ListSendings,
     ListTemplates,
+    PauseSending,
     RenameTemplate,
+    ResumeSending,
     RetimeStep,
     ShowSending,
     StartSending,
@@ -83,6 +85,8 @@ HELLO = {"kind": "text", "text": "Hello, {name}!"}
         ("/send promo del", DeleteTemplate("promo")),
         ("/send sid17", ShowSending(17)),
         ("/send SID17 del", CancelSending(17)),
+        ("/send sid17 pause", PauseSending(17)),
+        ("/send sid17 RESUME", ResumeSending(17)),
     ],
 )
 def test_every_form(text: str, expected: object) -> None:

@@ -18,7 +18,7 @@ from ..api.templates import template_list, template_out
 from ..api.views import campaign_list, created, shown
 from ..domain.model import Principal, Refusal
 from ..repo import accounts as accounts_repo
-from ..usecases import campaigns, lists, templates
+from ..usecases import campaigns, lists, pauses, templates
 from ..usecases.access import member_tenant
 from ..usecases.services import AppServices
 from .grammar import Vocabulary
@@ -114,6 +114,20 @@ class Actions:
     async def cancel_campaign(self, call: ApiCall, campaign_id: UUID) -> None:
         async def act() -> tuple[int, Any]:
             await campaigns.cancel_campaign(self._svc, self._caller, campaign_id)
+            return 202, None
+
+        await self._do(call, act)
+
+    async def pause_campaign(self, call: ApiCall, campaign_id: UUID) -> None:
+        async def act() -> tuple[int, Any]:
+            await pauses.pause_campaign(self._svc, self._caller, campaign_id)
+            return 202, None
+
+        await self._do(call, act)
+
+    async def resume_campaign(self, call: ApiCall, campaign_id: UUID) -> None:
+        async def act() -> tuple[int, Any]:
+            await pauses.resume_campaign(self._svc, self._caller, campaign_id)
             return 202, None
 
         await self._do(call, act)

@@ -14,6 +14,7 @@ from .texts import Text
 STATUSES = {
     "scheduled": Text("scheduled"),
     "running": Text("running"),
+    "paused": Text("paused"),
     "completed": Text("completed"),
     "cancelled": Text("cancelled"),
 }
@@ -190,6 +191,26 @@ def cancelled(campaign: dict[str, Any]) -> list[Text]:
     return [
         Text(
             "sid%(sid)s %(name)r is cancelled: none of it will be sent.",
+            sid=campaign["sending_id"],
+            name=campaign["name"],
+        )
+    ]
+
+
+def paused(campaign: dict[str, Any]) -> list[Text]:
+    return [
+        Text(
+            "sid%(sid)s %(name)r is paused: nothing more is sent until /send sid%(sid)s resume.",
+            sid=campaign["sending_id"],
+            name=campaign["name"],
+        )
+    ]
+
+
+def resumed(campaign: dict[str, Any]) -> list[Text]:
+    return [
+        Text(
+            "sid%(sid)s %(name)r goes on where it stopped.",
             sid=campaign["sending_id"],
             name=campaign["name"],
         )
