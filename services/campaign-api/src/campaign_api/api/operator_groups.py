@@ -11,7 +11,7 @@ from typing import Annotated
 from contracts.base import ConnectionId, ExternalId
 from contracts.operator_groups import BotLanguage
 from fastapi import APIRouter, Path, Response
-from pydantic import AfterValidator, BaseModel, Field, PositiveInt
+from pydantic import AfterValidator, BaseModel, Field
 
 from ..repo.operator_groups import TopicBinding
 from ..usecases import operator_groups
@@ -52,12 +52,17 @@ ChatPath = Annotated[
 ThreadPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="The topic's message_thread_id")]
 
 
+TelegramUserId = Annotated[int, Field(gt=0, le=2**53 - 1)]
+"""A Telegram user id: positive, of at most 52 significant bits as Telegram
+promises (exact as a JSON number; a larger one is a 422, not a bigint overflow)."""
+
+
 class OperatorGroupIn(Body):
     bot_token: BotToken
     language: BotLanguage = Field(
         default="en", description="The language the bot answers in: en, ru or de"
     )
-    allowed_user_ids: list[PositiveInt] = Field(
+    allowed_user_ids: list[TelegramUserId] = Field(
         default_factory=list,
         max_length=MAX_ALLOWED_USERS,
         description="Telegram user ids who may start mass sendings besides the group's "
