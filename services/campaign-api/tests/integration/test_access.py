@@ -233,6 +233,9 @@ async def attempt(api: Api, tenant: Tenant, how: str, key: str | None, target: T
     found = re.match(r"^`(/send [^`]*)` \((General|dialog)(, replying)?\)$", how)
     assert found, f"a command row is `/send ...` (General|dialog[, replying]): {how}"
     command = re.sub(r"\bsid\b", f"sid{target.sid}", found.group(1))
+    if command.endswith(" resume") and key is not None:  # paused by the admin (once)
+        pause = f"/v1/campaigns/{target.campaign_id}/pause"
+        assert (await api.call(tenant.admin, "POST", pause)).status_code in (202, 409)
     body: dict[str, object] = {"command": command, "external_id": "9001"}
     if found.group(2) == "dialog":
         body["place"] = {"kind": "dialog", "connection_id": "tg-main", "external_id": "9001"}

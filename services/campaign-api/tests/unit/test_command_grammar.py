@@ -111,7 +111,7 @@ def test_every_form(text: str, expected: object) -> None:
         ("/send all promo 2024-13-45 10:00", "cannot read"),
         ("/send templates promo", "takes nothing after it"),
         ("/send sendings wa-1 tg-main", "one instance id at most"),
-        ("/send sid3 now", "only `del` may follow"),
+        ("/send sid3 now", "only `del`, `pause` or `resume` may follow"),
         ("/send promo name", "rename with"),
         ("/send promo name 9lives", "not a template name"),
         ("/send promo for x 1h", "for STEP_ID TIME"),

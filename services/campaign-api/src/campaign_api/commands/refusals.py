@@ -119,7 +119,8 @@ SAID: dict[str, Callable[[Command], Text]] = {
         sid=_sid(c),
     ),
     "cancelling": lambda c: Text(
-        "sid%(sid)s is being cancelled: there is nothing to pause", sid=_sid(c)
+        "sid%(sid)s is being cancelled: there is nothing to pause (/send sid%(sid)s shows it)",
+        sid=_sid(c),
     ),
     "subscription_ended": lambda _: Text(
         "the tenant's subscription has ended: ask to extend it, then type the /send command again"
