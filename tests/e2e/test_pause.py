@@ -6,6 +6,7 @@ message once, none twice, none lost."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections import Counter
@@ -81,6 +82,8 @@ async def test_a_pause_holds_across_a_dispatcher_restart_and_the_resume_loses_no
         shown = await eventually(shown_paused, timeout=10, interval=0.1, what="paused")
         assert shown["pause"]["reason"] == "requested"
 
+        # restarted while paused: once the pause has taken hold, nothing is in flight
+        await asyncio.sleep(max(0.0, paused_at + PAUSE_TAKES_HOLD + 0.5 - time.time()))
         await world.system.restart("dispatcher-telegram", kill=True)
         held = await delivered()
         late = [c for c in held if c["at"] > paused_at + PAUSE_TAKES_HOLD]

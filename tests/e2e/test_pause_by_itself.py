@@ -1,6 +1,7 @@
 """A campaign pauses itself, with the system as processes and the Telegram
 simulator: when its failures pass the threshold its request set, and when the
-platform refuses the sending account; either way it waits for a person."""
+platform refuses the sending account; either way it waits for a person.  (Named
+to run after test_campaign_flow, which counts every sendMessage the simulator saw.)"""
 
 from __future__ import annotations
 
