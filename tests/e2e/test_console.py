@@ -215,6 +215,26 @@ async def test_a_person_cancels_a_campaign_from_the_list(world: World, browser: 
         await context.close()
 
 
+async def test_a_person_pauses_and_resumes_a_campaign_from_its_page(
+    world: World, browser: Browser
+) -> None:
+    tenant = await console_tenant(world, people=8, blocked=0)
+    campaign_id = await slow_campaign(world, tenant, "Console: to pause")
+    context, page = await signed_in(browser, world.system.api_url, tenant.admin_key)
+    try:
+        await page.goto(f"/console/campaigns/{campaign_id}")
+        await page.get_by_role("button", name="Pause", exact=True).click()
+        await page.wait_for_url(at_path(f"/console/campaigns/{campaign_id}"))
+        await expect(page.locator("[data-status]")).to_have_text("Paused")
+        await expect(page.locator("[data-pause-reason]")).to_contain_text("nothing more is sent")
+        await page.get_by_role("button", name="Resume", exact=True).click()
+        await page.wait_for_url(at_path(f"/console/campaigns/{campaign_id}"))
+        await expect(page.locator("[data-pause-reason]")).to_have_count(0)
+        await expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
+    finally:
+        await context.close()
+
+
 async def test_an_operator_sees_what_the_roles_allow(world: World, browser: Browser) -> None:
     tenant = await console_tenant(world, people=4, blocked=0)
     campaign_id = await slow_campaign(world, tenant, "Console: the admin's")
@@ -224,6 +244,7 @@ async def test_an_operator_sees_what_the_roles_allow(world: World, browser: Brow
         await expect(page.get_by_role("link", name="Console: the admin's")).to_be_visible()
         await expect(page.get_by_role("link", name="Create campaign")).to_have_count(0)
         await expect(page.locator("[data-cancel]")).to_have_count(0)
+        await expect(page.locator("[data-pause]")).to_have_count(0)
         await page.goto(f"/console/campaigns/{campaign_id}")
         await expect(page.get_by_role("link", name="Download CSV report")).to_be_visible()
         await expect(page.get_by_role("link", name="Cancel campaign")).to_have_count(0)

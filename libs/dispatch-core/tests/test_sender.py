@@ -6,6 +6,8 @@ no database): the guarantees of `dispatch_core.sender` one by one.
 * a 429 is waited out, and the message then sent exactly once;
 * transient failures are retried up to `max_attempts`, then fail with the reason;
 * a campaign cancelled in the middle: what was not claimed is not sent;
+* a campaign paused in the middle: what was not claimed is held back (`deferred`),
+  and its next release, once resumed, is sent once;
 * a lost lease (taken by another process, or not renewed): nothing more starts.
 """
 
@@ -234,6 +236,7 @@ class Setup:
     reports: Reports
     cancelled: set[uuid.UUID]
     backoff: Backoff
+    paused: set[uuid.UUID] = field(default_factory=set)
 
 
 def setup(
@@ -242,6 +245,7 @@ def setup(
     store = store or MemoryStore()
     platform = platform or Platform()
     reports, cancelled, backoff = Reports(), set[uuid.UUID](), Backoff()
+    paused = set[uuid.UUID]()
     sender = ConnectionSender(
         config(**limits),
         store=store,
@@ -249,10 +253,11 @@ def setup(
         policies=[],
         reporter=reports,
         cancelled=cancelled,
+        paused=paused,
         metrics=DispatchMetrics(CollectorRegistry()),
         sleep=backoff,
     )
-    return Setup(sender, store, platform, reports, cancelled, backoff)
+    return Setup(sender, store, platform, reports, cancelled, backoff, paused)
 
 
 def take_over(sender: ConnectionSender, *, seconds: float = 3600.0) -> None:
@@ -412,6 +417,68 @@ async def test_a_campaign_cancelled_in_the_middle_sends_nothing_it_had_not_claim
     assert len(cancelled) >= 30 - 5 - 3
     assert {c.external_id for c in s.platform.calls} == {str(4000 + n) for n in sent}
     assert outcomes[30].error_code == "campaign.cancelled"
+
+
+async def test_a_campaign_paused_in_the_middle_holds_back_the_rest_and_sends_it_once_resumed() -> (
+    None
+):
+    s = setup(platform=Platform(wire_seconds=0.002), max_in_flight=3)
+    campaign = uuid.uuid4()
+    work = jobs(campaign, 30)
+    claimed_before: list[repo.Key] = []
+
+    async def pause_at_the_fifth(calls: int) -> None:
+        if calls == 5:
+            s.paused.add(campaign)
+            claimed_before.extend(s.store.claims)
+
+    s.platform.on_call = pause_at_the_fifth
+    take_over(s.sender)
+    await s.sender.receive(request(work))
+    await eventually(lambda: all_reported(s.reports, 30), what="every job reported")
+    outcomes = s.reports.by_recipient()
+    sent = {n for n, r in outcomes.items() if r.status == "sent"}
+    held = {n for n, r in outcomes.items() if r.status == "deferred"}
+    assert sent <= {key[1] for key in claimed_before}
+    assert held == set(range(1, 31)) - sent
+    assert {(r.error_code, r.retry_at) for r in outcomes.values() if r.status == "deferred"} == {
+        ("campaign.paused", None)
+    }
+
+    # resumed: the scheduler releases the held ones again, and each goes once
+    s.paused.discard(campaign)
+    s.reports.results.clear()
+    await s.sender.receive(request([job for job in work if job.recipient_no in held]))
+    await eventually(lambda: all_reported(s.reports, len(held)), what="the rest reported")
+    await stop(s.sender)
+    assert {n for n, r in s.reports.by_recipient().items() if r.status == "sent"} == held
+    assert sorted(s.platform.delivered) == sorted(str(4000 + n) for n in range(1, 31))
+
+
+async def test_a_retry_of_a_paused_campaign_waits_unclaimed_and_goes_once_resumed() -> None:
+    s = setup()
+    campaign = uuid.uuid4()
+    [job] = jobs(campaign, 1)
+    s.platform.script[job.recipient.external_id] = [Retry(code="http.502", reason="Bad Gateway")]
+
+    async def pause_after_the_failure(calls: int) -> None:
+        s.paused.add(campaign)
+
+    s.platform.on_call = pause_after_the_failure
+    take_over(s.sender)
+    await s.sender.receive(request([job]))
+    await eventually(lambda: all_reported(s.reports, 1), what="the job held back")
+    assert s.reports.results[0].status == "deferred"
+    assert s.store.rows[repo.key_of(job)].status == "claimed"  # not 'unknown' on a restart
+
+    s.paused.discard(campaign)
+    s.platform.on_call = None
+    s.reports.results.clear()
+    await s.sender.receive(request([job]))
+    await eventually(lambda: all_reported(s.reports, 1), what="the job sent")
+    await stop(s.sender)
+    assert s.reports.results[0].status == "sent"
+    assert s.platform.delivered == [job.recipient.external_id]
 
 
 async def test_a_lost_lease_stops_the_sending() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -13,6 +14,21 @@ from .quiet_hours import QuietHours
 from .timing import StartAt
 
 MAX_INTERVAL_SECONDS = 86_400.0
+
+
+class AutoPause(Input):
+    """When a campaign pauses itself for its failures: once at least `window` of
+    its attempts are seen, when at least `failure_ratio` of its last `window`
+    attempts failed (sent vs failed; skipped, cancelled and deferred do not count).
+    An absent field takes the tenant's default; `failure_ratio` 1 pauses only a
+    campaign none of whose latest attempts went out."""
+
+    failure_ratio: float | None = Field(
+        default=None, ge=0.01, le=1, description="share of failed attempts that pauses, 0.01-1"
+    )
+    window: int | None = Field(
+        default=None, ge=10, le=10_000, description="how many of the latest attempts count"
+    )
 
 
 class CampaignSpec(Input):
@@ -32,6 +48,9 @@ class CampaignSpec(Input):
         ge=0,
         le=MAX_INTERVAL_SECONDS,
         description="Seconds between consecutive messages (start to start); 0 sends at once",
+    )
+    auto_pause: AutoPause | None = Field(
+        default=None, description="When the campaign pauses itself; absent: the tenant's default"
     )
     start_at: StartAt = None
     quiet_hours: QuietHours | None = Field(
@@ -122,3 +141,43 @@ class CampaignCancelledV1(CampaignCounters):
     name: str
     finished_at: UtcDatetime
     report_path: str
+
+
+PauseReason = Literal["requested", "failure_rate", "account_restricted"]
+
+
+class FailureRate(Message):
+    """The figures that paused a campaign: `failed` of its last `attempts`."""
+
+    failed: int = Field(ge=0)
+    attempts: int = Field(ge=1)
+    threshold: float = Field(gt=0, le=1, description="the failure ratio that pauses")
+
+
+class CampaignPausedV1(Message):
+    """`campaign.paused.v1`: nothing more of the campaign goes to the platform until a
+    person resumes it.  `reason`: `requested` (by `requested_by`), `failure_rate`
+    (`failure_rate` has the figures) or `account_restricted` (the platform restricted
+    the sending account: `platform_code`, `detail`)."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    name: str
+    reason: PauseReason
+    requested_by: str | None = None
+    failure_rate: FailureRate | None = None
+    platform_code: str | None = Field(default=None, max_length=200)
+    detail: str | None = Field(default=None, max_length=2000)
+    paused_at: UtcDatetime
+
+
+class CampaignResumedV1(Message):
+    """`campaign.resumed.v1`: a paused campaign goes on where it stopped."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    connection_id: ConnectionId
+    name: str
+    requested_by: str | None = None
+    resumed_at: UtcDatetime

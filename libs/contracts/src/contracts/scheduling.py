@@ -27,6 +27,14 @@ class CampaignStep(Message):
     content: StepContent
 
 
+class AutoPauseThreshold(Message):
+    """The campaign pauses itself once at least `window` attempts are seen and at
+    least `failure_ratio` of its last `window` attempts failed."""
+
+    failure_ratio: float = Field(gt=0, le=1)
+    window: int = Field(ge=1)
+
+
 class CampaignScheduledV1(Message):
     """`campaign.scheduled.v1`: an accepted campaign for one connection, fully resolved."""
 
@@ -49,6 +57,10 @@ class CampaignScheduledV1(Message):
             "tenant.updated.v1 (which, once seen, wins)"
         ),
     )
+    auto_pause: AutoPauseThreshold | None = Field(
+        default=None,
+        description="when the campaign pauses itself for its failures (absent: never)",
+    )
     created_at: UtcDatetime
     quiet_hours: QuietHours | None = Field(
         default=None,
@@ -64,6 +76,26 @@ class CampaignScheduledV1(Message):
 
 class CampaignCancelRequestedV1(Message):
     """`campaign.cancel.v1`: stop a campaign; nothing more is released."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    requested_at: UtcDatetime
+    requested_by: str | None = None
+
+
+class CampaignPauseRequestedV1(Message):
+    """`campaign.pause.v1`: send nothing more of a campaign until it is resumed.
+    Consumed by the scheduler (releases nothing) and every dispatcher (holds back
+    the jobs it has: reported `deferred`, `campaign.paused`)."""
+
+    campaign_id: UUID
+    tenant_id: TenantId
+    requested_at: UtcDatetime
+    requested_by: str | None = None
+
+
+class CampaignResumeRequestedV1(Message):
+    """`campaign.resume.v1`: a paused campaign goes on where it stopped."""
 
     campaign_id: UUID
     tenant_id: TenantId

@@ -168,7 +168,14 @@ class Attempts:
     async def _stopped(self, message: _Message) -> DeliveryResult | None:
         """The outcome of a message that must not go any more (None: it may)."""
         job, now = message.job, self._clock()
-        stop = self._checks.stopped(job, now, message.calls)
+        stop = self._checks.stopped(job, now, message.calls, may_hold=message.delivered is None)
+        if stop is not None and stop.status == "deferred" and message.claimed:
+            # its campaign was paused between attempts: not sent now, so its claim
+            # goes back (a retry after a transient failure would have called again
+            # anyway); the scheduler's next release of it is claimed and sent then
+            await self._writes.unclaim(job)
+            message.claimed = False
+            return stop
         if (
             stop is None
             and message.delivered is None

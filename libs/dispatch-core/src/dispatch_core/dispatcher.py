@@ -30,14 +30,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from contracts.base import utc_now
+from contracts.campaigns import CampaignPausedV1
 from contracts.names import (
+    CAMPAIGNS_EXCHANGE,
     INTERNAL_EXCHANGE,
     DispatcherName,
     RoutingKey,
     dispatch_queue,
     dispatcher_queue,
 )
-from contracts.scheduling import CampaignCancelRequestedV1
+from contracts.scheduling import (
+    CampaignCancelRequestedV1,
+    CampaignPauseRequestedV1,
+    CampaignResumeRequestedV1,
+)
 from contracts.tenants import ConnectionCheckedV1, ConnectionUpdatedV1
 from service_kit.logs import get_logger
 from service_kit.retry import TRANSIENT_ERRORS
@@ -49,6 +55,7 @@ from . import announcements, repo
 from .cancellations import CancelledCampaigns
 from .metrics import DispatchMetrics
 from .model import ConnectionConfig
+from .paused_campaigns import PausedCampaigns
 from .ports import ClientFactory, Clock, Policy
 from .reporting import Reporter
 from .sender import ConnectionSender
@@ -101,6 +108,7 @@ class Dispatcher:
         self.holder_id = holder_id
         self.metrics = DispatchMetrics(runtime.registry)
         self.cancelled = CancelledCampaigns()
+        self.paused = PausedCampaigns()
         self.senders: dict[tuple[str, str], ConnectionSender] = {}
         self._seen = datetime(1970, 1, 1, tzinfo=UTC)
         self._refreshing = asyncio.Lock()
@@ -119,6 +127,7 @@ class Dispatcher:
         gc.collect()
         gc.freeze()
         await self.cancelled.start(self._pool)
+        await self.paused.start(self._pool)
         log.info("lease holder", holder_id=self.holder_id, holder=str(self.holder))
         await self.refresh()
         with contextlib.suppress(*TRANSIENT_ERRORS):
@@ -148,6 +157,7 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await loop
         await self.cancelled.stop()
+        await self.paused.stop()
         owned = [s for s in self.senders.values() if s.owning]
         handed = await asyncio.gather(*(s.hand_back() for s in owned), return_exceptions=True)
         left = {
@@ -193,6 +203,24 @@ class Dispatcher:
     async def on_cancel(self, event: CampaignCancelRequestedV1) -> None:
         await self.cancelled.add(self._pool, event.campaign_id, event.requested_at)
         log.info("campaign cancelled: its queued jobs will not be sent")
+
+    @consumes(_own("campaign-pauses"), INTERNAL_EXCHANGE, RoutingKey.CAMPAIGN_PAUSE)
+    async def on_pause(self, event: CampaignPauseRequestedV1) -> None:
+        """A person paused the campaign: its queued jobs are held back, not sent."""
+        await self.paused.set(self._pool, event.campaign_id, True, event.requested_at)
+        log.info("campaign paused: its queued jobs wait", campaign_id=str(event.campaign_id))
+
+    @consumes(_own("campaigns-paused"), CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_PAUSED)
+    async def on_paused(self, event: CampaignPausedV1) -> None:
+        """The scheduler paused the campaign (for its failures, or a restricted account)."""
+        await self.paused.set(self._pool, event.campaign_id, True, event.paused_at)
+        log.info("campaign paused", campaign_id=str(event.campaign_id), reason=event.reason)
+
+    @consumes(_own("campaign-resumes"), INTERNAL_EXCHANGE, RoutingKey.CAMPAIGN_RESUME)
+    async def on_resume(self, event: CampaignResumeRequestedV1) -> None:
+        """The campaign goes on: what the scheduler releases again is sent."""
+        await self.paused.set(self._pool, event.campaign_id, False, event.requested_at)
+        log.info("campaign resumed", campaign_id=str(event.campaign_id))
 
     async def _every(self, seconds: float, work: Callable[[], Awaitable[None]]) -> None:
         while True:
@@ -261,6 +289,7 @@ class Dispatcher:
             policies=self._policies,
             reporter=Reporter(self._runtime.publisher, config.tenant_id, config.connection_id),
             cancelled=self.cancelled,
+            paused=self.paused,
             metrics=self.metrics,
             announce=announcements.publishing(self._runtime.publisher),
             clock=self._clock,

@@ -54,6 +54,8 @@ RELEASE_CONNECTION_LEASES = sql("release_connection_leases")
 UPDATE_LEASE_RATE_LIMIT = sql("update_lease_rate_limit")
 INSERT_CANCELLED_CAMPAIGN = sql("insert_cancelled_campaign")
 SELECT_CANCELLED_CAMPAIGNS = sql("select_cancelled_campaigns")
+UPSERT_PAUSED_CAMPAIGN = sql("upsert_paused_campaign")
+SELECT_PAUSED_CAMPAIGNS = sql("select_paused_campaigns")
 UPSERT_CONNECTION_PAUSE = sql("upsert_connection_pause")
 SELECT_CONNECTION_PAUSE = sql("select_connection_pause")
 DELETE_CONNECTION_PAUSE = sql("delete_connection_pause")
@@ -219,6 +221,15 @@ async def add_cancelled(pool: Pool, campaign_id: UUID, at: datetime) -> None:
 
 async def cancelled_campaigns(pool: Pool) -> set[UUID]:
     return {row["campaign_id"] for row in await pool.fetch(SELECT_CANCELLED_CAMPAIGNS)}
+
+
+async def set_campaign_paused(pool: Pool, campaign_id: UUID, paused: bool, at: datetime) -> None:
+    """The campaign paused or resumed at `at` (ignored if a later change is known)."""
+    await pool.execute(UPSERT_PAUSED_CAMPAIGN, campaign_id, paused, at)
+
+
+async def paused_campaigns(pool: Pool) -> set[UUID]:
+    return {row["campaign_id"] for row in await pool.fetch(SELECT_PAUSED_CAMPAIGNS)}
 
 
 async def pause(

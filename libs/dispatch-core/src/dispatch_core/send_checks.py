@@ -10,6 +10,7 @@ from uuid import UUID
 from contracts.dispatch import DeliveryResult, DispatchJob
 
 from .model import ConnectionConfig, Defer
+from .paused_campaigns import PAUSED_CODE, PAUSED_REASON
 from .pauses import ConnectionPause
 from .ports import Policy
 from .results import CANCELLED_REASON, outcome
@@ -23,15 +24,24 @@ class SendChecks:
         cancelled: Container[UUID],
         pause: ConnectionPause,
         policies: Sequence[Policy],
+        paused: Container[UUID] = frozenset(),
     ) -> None:
+        """`paused`: the campaigns paused now, whose jobs are held back."""
         self._config = config
         self._cancelled = cancelled
+        self._paused = paused
         self._pause = pause
         self.policies = policies
 
-    def stopped(self, job: DispatchJob, now: datetime, attempts: int) -> DeliveryResult | None:
-        """A job that must not go out any more: its campaign was cancelled, or the
-        connection was removed or paused."""
+    def stopped(
+        self, job: DispatchJob, now: datetime, attempts: int, *, may_hold: bool = True
+    ) -> DeliveryResult | None:
+        """A job that must not go out now: its campaign was cancelled, or (unless
+        `may_hold` is False: part of the message was delivered) paused, or the
+        connection was removed or paused.  A paused campaign's job is `deferred`
+        without a time: the scheduler releases it again when the campaign resumes.
+        It is checked before the connection's pause, so jobs of a campaign paused
+        for its restricted account wait rather than fail."""
         if job.campaign_id in self._cancelled:
             return outcome(
                 job,
@@ -41,6 +51,8 @@ class SendChecks:
                 code="campaign.cancelled",
                 reason=CANCELLED_REASON,
             )
+        if may_hold and job.campaign_id in self._paused:
+            return outcome(job, "deferred", now=now, code=PAUSED_CODE, reason=PAUSED_REASON)
         if self._config().deleted:
             return outcome(
                 job,

@@ -70,6 +70,7 @@ class ConnectionSender:
         cancelled: Container[UUID],
         metrics: DispatchMetrics,
         announce: Announce = unheard,
+        paused: Container[UUID] = frozenset(),
         clock: Clock = utc_now,
         sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
     ) -> None:
@@ -85,7 +86,11 @@ class ConnectionSender:
         self._pause = ConnectionPause(store, config, announce)
         self._inbox = Inbox(store, reporter)
         checks = SendChecks(
-            config=lambda: self.config, cancelled=cancelled, pause=self._pause, policies=policies
+            config=lambda: self.config,
+            cancelled=cancelled,
+            paused=paused,
+            pause=self._pause,
+            policies=policies,
         )
         writes = DeliveryWrites(store, written=metrics.writes_per_statement.observe)
         attempts = Attempts(

@@ -55,6 +55,7 @@ def scheduled_event(plan: PlannedCampaign, audience: Audience, now: datetime) ->
             start_at=plan.start_at,
             counts_toward_quota=plan.counts_toward_quota,
             monthly_limit=plan.monthly_limit,
+            auto_pause=plan.auto_pause,
             created_at=now,
             quiet_hours=plan.quiet_hours,
             timezone=plan.timezone,

@@ -56,6 +56,8 @@ PUBLISHES = (
     RoutingKey.CAMPAIGN_REJECTED,
     RoutingKey.CAMPAIGN_SCHEDULED,
     RoutingKey.CAMPAIGN_CANCEL,
+    RoutingKey.CAMPAIGN_PAUSE,
+    RoutingKey.CAMPAIGN_RESUME,
     RoutingKey.TENANT_UPDATED,
     RoutingKey.CONNECTION_UPDATED,
     RoutingKey.CONNECTION_CHECKED,

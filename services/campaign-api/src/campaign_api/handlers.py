@@ -10,7 +10,9 @@ from contracts.audience import AudienceSnapshottedV1, RecipientsResolvedV1
 from contracts.campaigns import (
     CampaignCancelledV1,
     CampaignCompletedV1,
+    CampaignPausedV1,
     CampaignRequestedV1,
+    CampaignResumedV1,
     CampaignStartedV1,
 )
 from contracts.dispatch import DeliveriesReportedV1
@@ -170,6 +172,29 @@ class Handlers:
             event,
             key=webhooks.once_per_campaign(event_type, event.campaign_id),
         )
+
+    @consumes(Queue.API_CAMPAIGN_PAUSED, CAMPAIGNS, RoutingKey.CAMPAIGN_PAUSED)
+    async def on_paused(self, event: CampaignPausedV1) -> None:
+        """The campaign was paused: shown with its reason until it is resumed."""
+        pause = event.model_dump(
+            mode="json",
+            include={"reason", "requested_by", "failure_rate", "platform_code", "detail"},
+        )
+        async with self._pool.acquire() as conn, conn.transaction():
+            await campaigns_repo.mark_paused(conn, event.campaign_id, event.paused_at, pause)
+            key = f"campaign.paused:{event.campaign_id}:{event.paused_at.isoformat()}"
+            await webhooks.enqueue(
+                conn, event.tenant_id, WebhookEvent.PAUSED, event.campaign_id, event, key=key
+            )
+
+    @consumes(Queue.API_CAMPAIGN_RESUMED, CAMPAIGNS, RoutingKey.CAMPAIGN_RESUMED)
+    async def on_resumed(self, event: CampaignResumedV1) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            await campaigns_repo.mark_resumed(conn, event.campaign_id, event.resumed_at)
+            key = f"campaign.resumed:{event.campaign_id}:{event.resumed_at.isoformat()}"
+            await webhooks.enqueue(
+                conn, event.tenant_id, WebhookEvent.RESUMED, event.campaign_id, event, key=key
+            )
 
     @consumes(Queue.API_CONNECTION_STATES, INTERNAL, RoutingKey.CONNECTION_STATE)
     async def on_connection_state(self, event: ConnectionStateV1) -> None:

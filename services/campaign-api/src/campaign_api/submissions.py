@@ -24,6 +24,7 @@ from service_kit.runtime import ServiceRuntime
 from . import webhooks
 from .acceptance import Accepted, accepted_event, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal
+from .domain.pausing import effective_auto_pause
 from .domain.planning import aim_test_send, check_monthly_limit, month_bounds, plan_campaigns
 from .domain.preflight import Preflight, window_start
 from .estimates import estimate
@@ -91,7 +92,12 @@ class Preview:
 
 
 class Submissions:
-    def __init__(self, runtime: ServiceRuntime, *, estimate_seconds: float) -> None:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        *,
+        estimate_seconds: float,
+    ) -> None:
         self._runtime = runtime
         self._estimate_seconds = estimate_seconds
 
@@ -139,6 +145,8 @@ class Submissions:
             now=utc_now(),
             settings=settings,
         )
+        threshold = effective_auto_pause(spec.auto_pause, settings.auto_pause)
+        planned = [replace(plan, auto_pause=threshold) for plan in planned]
         planned, found = await self._with_estimates(tenant_id, spec, planned, sample_size)
         committed = await campaigns_repo.month_commitment(
             self._pool, tenant_id, *month_bounds(planned[0].start_at)

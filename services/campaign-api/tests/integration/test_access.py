@@ -50,6 +50,8 @@ OPERATIONS: dict[tuple[str, str], dict[str, object] | None] = {
     ("GET", "/v1/campaigns/{campaign_id}/deliveries"): None,
     ("GET", "/v1/campaigns/{campaign_id}/report.csv"): None,
     ("POST", "/v1/campaigns/{campaign_id}/cancel"): None,
+    ("POST", "/v1/campaigns/{campaign_id}/pause"): None,
+    ("POST", "/v1/campaigns/{campaign_id}/resume"): None,
     ("POST", "/v1/campaigns/{campaign_id}/resend"): {"include": ["blocked"]},
     ("GET", "/v1/templates"): None,
     ("POST", "/v1/templates"): {"name": "other"},
@@ -82,6 +84,8 @@ OF_ONE_TENANT = {  # name a resource of the tenant's own: another tenant gets 40
     ("GET", "/v1/campaigns/{campaign_id}/deliveries"),
     ("GET", "/v1/campaigns/{campaign_id}/report.csv"),
     ("POST", "/v1/campaigns/{campaign_id}/cancel"),
+    ("POST", "/v1/campaigns/{campaign_id}/pause"),
+    ("POST", "/v1/campaigns/{campaign_id}/resume"),
     ("POST", "/v1/campaigns/{campaign_id}/resend"),
     ("GET", "/v1/templates/{name}"),
     ("PATCH", "/v1/templates/{name}"),
@@ -231,6 +235,7 @@ async def started_by(api: Api, key: str, body: dict[str, object]) -> Target:
 
 
 RESEND = ("POST", "/v1/campaigns/{campaign_id}/resend")
+RESUME = ("POST", "/v1/campaigns/{campaign_id}/resume")
 
 
 async def attempt(api: Api, tenant: Tenant, how: str, key: str | None, target: Target) -> int:
@@ -243,12 +248,18 @@ async def attempt(api: Api, tenant: Tenant, how: str, key: str | None, target: T
         path = _path(operation[1], tenant, target.campaign_id)
         if operation == RESEND and key is not None:
             await complete(api, tenant, target.campaign_id)
+        if operation == RESUME and key is not None:  # paused by the admin (once)
+            pause = f"/v1/campaigns/{target.campaign_id}/pause"
+            assert (await api.call(tenant.admin, "POST", pause)).status_code in (202, 409)
         return await _call(api, key, operation, path)
     found = re.match(r"^`(/send [^`]*)` \((General|dialog)(, replying)?\)$", how)
     assert found, f"a command row is `/send ...` (General|dialog[, replying]): {how}"
     command = re.sub(r"\bsid\b", f"sid{target.sid}", found.group(1))
     if command.endswith(" resend") and key is not None:
         await complete(api, tenant, target.campaign_id)  # only a finished one is resent
+    if command.endswith(" resume") and key is not None:  # paused by the admin (once)
+        pause = f"/v1/campaigns/{target.campaign_id}/pause"
+        assert (await api.call(tenant.admin, "POST", pause)).status_code in (202, 409)
     body: dict[str, object] = {"command": command, "external_id": "9001"}
     if found.group(2) == "dialog":
         body["place"] = {"kind": "dialog", "connection_id": "tg-main", "external_id": "9001"}

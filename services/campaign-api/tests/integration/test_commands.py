@@ -92,6 +92,19 @@ async def test_sendings_are_started_listed_shown_and_cancelled(api: Api, tenant:
     assert "scheduled, 5 recipients" in shown["answer"]
     assert f"Report: /v1/campaigns/{campaign['id']}/report.csv" in shown["answer"]
 
+    paused = await send(api, key, f"/send sid{sid} pause")
+    assert paused["action"] == "pause_sending"
+    assert f"/send sid{sid} resume" in paused["answer"]
+    assert "paused, 5 recipients" in (await send(api, key, f"/send sid{sid}"))["answer"]
+    again = await send(api, key, f"/send sid{sid} pause", expect=409)
+    assert again["detail"] == f"sid{sid} is paused already: /send sid{sid} resume lets it go on"
+    resumed = await send(api, key, f"/send sid{sid} resume")
+    assert resumed["action"] == "resume_sending"
+    assert f"sid{sid} " in resumed["answer"]
+    assert "goes on where it stopped" in resumed["answer"]
+    not_paused = await send(api, key, f"/send sid{sid} resume", expect=409)
+    assert "is not paused" in not_paused["detail"]
+
     cancelled = await send(api, key, f"/send sid{sid} del")
     assert cancelled["action"] == "cancel_sending"
     assert [c["path"] for c in cancelled["calls"]][-1] == f"/v1/campaigns/{campaign['id']}/cancel"

@@ -35,6 +35,23 @@ schema.config.generation.update(  # the same cases every run, in about a minute
 TEXT_BODIES = ("text/csv", "text/plain", "application/x-ndjson")
 
 
+def _a_date_that_does_not_exist(problem: dict[str, object]) -> bool:
+    """A start time the document's pattern allows but no calendar has (month 93):
+    the contracts' validator refuses it as the body is read, so its code is
+    `invalid`, but it is the rule the document cannot say, not a disagreement."""
+    errors = problem.get("errors")
+    return (
+        isinstance(errors, list)
+        and bool(errors)
+        and all(
+            isinstance(e, dict)
+            and e.get("field") == "start_at"
+            and "cannot read" in str(e.get("message"))
+            for e in errors
+        )
+    )
+
+
 def accepted(failure: Exception, response: requests.Response) -> bool:
     """Whether a finding is one the API means, rather than a disagreement with its
     document.  Two kinds are, each for its reason:
@@ -57,7 +74,7 @@ def accepted(failure: Exception, response: requests.Response) -> bool:
         return True
     if "positive_data_acceptance" in checks and response.status_code == 422:
         code: str = response.json()["code"]
-        return code != "invalid"
+        return code != "invalid" or _a_date_that_does_not_exist(response.json())
     sent_as = str(response.request.headers.get("content-type", "")).split(";")[0]
     in_body = "body" in str(getattr(failure, "message", ""))
     return "negative_data_rejection" in checks and sent_as in TEXT_BODIES and in_body

@@ -16,7 +16,7 @@ from contracts.tenants import ConnectionStateV1
 from service_kit.publishing import encode
 from test_support.waiting import eventually
 
-from .conftest import Api, Tenant, new_tenant
+from .conftest import Api, Tenant, new_tenant, scheduled_campaign
 from .console_browser import signed_in
 
 WA_TOKEN = {"access_token": "EAAG-console-token", "phone_number_id": "106540352242922"}
@@ -346,3 +346,29 @@ async def test_an_operator_reads_the_operator_group_without_forms(api: Api, tena
             "/console/operator-group", expect=403, chat_id="-1005550001114", bot_token=GROUP_TOKEN
         )
     await api.call(tenant.admin, "GET", "/v1/operator-groups/-1005550001114", expect=200)
+
+
+# pause and resume
+
+
+async def test_a_campaign_is_paused_and_resumed_from_the_list_and_its_page(
+    api: Api, tenant: Tenant
+) -> None:
+    campaign = await scheduled_campaign(api, tenant, ["5001"], "to pause")
+    page = f"/console/campaigns/{campaign}"
+    async with signed_in(api, tenant.admin) as admin:
+        listed = await admin.get("/console/campaigns")
+        assert f'action="{page}/pause"' in listed
+        await admin.post(f"{page}/pause", back="list")
+        listed = await admin.get("/console/campaigns")
+        assert f'action="{page}/resume"' in listed
+        shown = await admin.get(page)
+        assert "data-pause-reason" in shown
+        assert f"key {tenant.key_ids['admin']}" in shown
+        await admin.post(f"{page}/resume")
+        shown = await admin.get(page)
+        assert "data-pause-reason" not in shown
+        assert f'action="{page}/pause"' in shown
+    async with signed_in(api, tenant.operator) as operator:  # the admin's campaign
+        assert f'action="{page}/pause"' not in await operator.get(page)
+        await operator.post(f"{page}/pause", expect=403)

@@ -14,8 +14,10 @@ from campaign_api.commands.grammar import (
     DeleteTemplate,
     ListSendings,
     ListTemplates,
+    PauseSending,
     RenameTemplate,
     ResendSending,
+    ResumeSending,
     RetimeStep,
     ShowSending,
     StartSending,
@@ -86,6 +88,8 @@ HELLO = {"kind": "text", "text": "Hello, {name}!"}
         ("/send SID17 del", CancelSending(17)),
         ("/send sid17 resend", ResendSending(17)),
         ("/send sid17 RESEND blocked Opted_Out", ResendSending(17, ("blocked", "opted_out"))),
+        ("/send sid17 pause", PauseSending(17)),
+        ("/send sid17 RESUME", ResumeSending(17)),
     ],
 )
 def test_every_form(text: str, expected: object) -> None:
@@ -110,7 +114,7 @@ def test_every_form(text: str, expected: object) -> None:
         ("/send all promo 2024-13-45 10:00", "cannot read"),
         ("/send templates promo", "takes nothing after it"),
         ("/send sendings wa-1 tg-main", "one instance id at most"),
-        ("/send sid3 now", "only `del` or `resend` may follow"),
+        ("/send sid3 now", "only `del`, `pause`, `resume` or `resend` may follow"),
         ("/send sid3 resend everyone", "'everyone' is no failure class"),
         ("/send promo name", "rename with"),
         ("/send promo name 9lives", "not a template name"),

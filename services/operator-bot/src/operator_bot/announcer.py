@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from contracts.campaigns import CampaignPausedV1
 from service_kit.errors import Unprocessable
 
 from . import notices, repo
@@ -62,6 +63,20 @@ class Announcer:
             await repo.release_start_notice(self._pool(), campaign_id)
             raise
         self._metrics.notices.labels("started").inc()
+
+    async def paused_itself(self, event: CampaignPausedV1) -> None:
+        """A sending started here paused itself: the reason, and how to resume it.
+        A pause a person asked for is not announced (they know)."""
+        if event.reason == "requested":
+            return
+        place = await repo.unfinished_sending(self._pool(), event.campaign_id)
+        served = self._fleet.group(place.chat_id) if place else None
+        if place is None or served is None:
+            return
+        member, group = served
+        campaign = await self._api.campaign(group.admin_key, event.campaign_id)
+        await _post(member, place, notices.paused_itself(group.language, campaign, event))
+        self._metrics.notices.labels("paused").inc()
 
     async def finished(self, campaign_id: UUID, *, cancelled: bool) -> None:
         """The end notice and the report, after the start notice if that has not

@@ -1,12 +1,17 @@
 """What the bot hears on the broker: groups linked (served from then on), topics
-bound to customers, and the start and end of the sendings it started (posted in
-the topic where each was asked for)."""
+bound to customers, and the start, end and pauses for a reason of their own of
+the sendings it started (posted in the topic where each was asked for)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from contracts.campaigns import CampaignCancelledV1, CampaignCompletedV1, CampaignStartedV1
+from contracts.campaigns import (
+    CampaignCancelledV1,
+    CampaignCompletedV1,
+    CampaignPausedV1,
+    CampaignStartedV1,
+)
 from contracts.names import CAMPAIGNS_EXCHANGE, DIALOGS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey
 from contracts.operator_groups import DialogTopicBoundV1, OperatorGroupLinkedV1
 from service_kit.subscribers import consumes
@@ -20,6 +25,7 @@ TOPICS = "operator-bot.topics"
 STARTED = "operator-bot.campaign-started"
 COMPLETED = "operator-bot.campaign-completed"
 CANCELLED = "operator-bot.campaign-cancelled"
+PAUSED = "operator-bot.campaign-paused"
 
 
 class Handlers:
@@ -49,3 +55,7 @@ class Handlers:
     @consumes(CANCELLED, CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_CANCELLED)
     async def on_cancelled(self, event: CampaignCancelledV1) -> None:
         await self._announcer.finished(event.campaign_id, cancelled=True)
+
+    @consumes(PAUSED, CAMPAIGNS_EXCHANGE, RoutingKey.CAMPAIGN_PAUSED)
+    async def on_paused(self, event: CampaignPausedV1) -> None:
+        await self._announcer.paused_itself(event)

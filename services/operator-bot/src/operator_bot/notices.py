@@ -7,6 +7,7 @@ import gzip
 from typing import Any
 
 from aiogram.types import BufferedInputFile
+from contracts.campaigns import CampaignPausedV1
 
 from . import texts
 from .texts import say
@@ -24,6 +25,23 @@ def started(language: str, campaign: dict[str, Any]) -> str:
     audience = progress.get("audience_size") or progress.get("estimated_audience") or 0
     return say(
         language, texts.STARTED, sid=campaign["sending_id"], name=campaign["name"], count=audience
+    )
+
+
+def paused_itself(language: str, campaign: dict[str, Any], event: CampaignPausedV1) -> str:
+    """A sending that paused itself (its failures, or its account restricted): why,
+    and how to let it go on."""
+    if event.failure_rate is not None:
+        why = say(
+            language,
+            texts.FAILURE_RATE,
+            failed=event.failure_rate.failed,
+            attempts=event.failure_rate.attempts,
+        )
+    else:
+        why = say(language, texts.ACCOUNT_RESTRICTED, code=event.platform_code or "-")
+    return say(
+        language, texts.PAUSED_ITSELF, sid=campaign["sending_id"], name=campaign["name"], why=why
     )
 
 

@@ -26,6 +26,12 @@ COUNTS = N_(
     "of %(audience)s."
 )
 WHY = N_("Why they were not delivered:")
+PAUSED_ITSELF = N_(
+    "Sending sid%(sid)s “%(name)s” paused itself: %(why)s. Nothing more is sent until "
+    "someone looks into it and types /send sid%(sid)s resume."
+)
+FAILURE_RATE = N_("%(failed)s of its last %(attempts)s messages failed")
+ACCOUNT_RESTRICTED = N_("the platform restricted the sending account (%(code)s)")
 
 
 def say(language: str, message: str, **values: object) -> str:

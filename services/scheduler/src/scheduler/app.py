@@ -25,6 +25,8 @@ PUBLISHES = (
     RoutingKey.CAMPAIGN_STARTED,
     RoutingKey.CAMPAIGN_COMPLETED,
     RoutingKey.CAMPAIGN_CANCELLED,
+    RoutingKey.CAMPAIGN_PAUSED,
+    RoutingKey.CAMPAIGN_RESUMED,
     RoutingKey.COMPOSE,
     RoutingKey.DISPATCH_SEND,
     RoutingKey.DELIVERY_REPORTED,

@@ -13,8 +13,13 @@ from contracts.dispatch import DeliveriesReportedV1, DeliveryResult
 from contracts.names import INTERNAL_EXCHANGE as INTERNAL
 from contracts.names import Queue, RoutingKey
 from contracts.quiet_hours import TIMEZONE_ATTRIBUTE
-from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1
-from contracts.tenants import TenantUpdatedV1
+from contracts.scheduling import (
+    CampaignCancelRequestedV1,
+    CampaignPauseRequestedV1,
+    CampaignResumeRequestedV1,
+    CampaignScheduledV1,
+)
+from contracts.tenants import ConnectionStateV1, TenantUpdatedV1
 from service_kit.logs import get_logger
 from service_kit.outbox import OutgoingMessage, add_to_outbox
 from service_kit.runtime import ServiceRuntime
@@ -22,9 +27,11 @@ from service_kit.subscribers import consumes
 
 from .domain.model import Applied, CampaignRun
 from .domain.outcomes import cancelled_results, skipped_results, tally
+from .domain.pausing import attempts_of, failure_rate
 from .domain.quiet import load_due_times, still_quiet
 from .lifecycle import cancel, finish_if_due
 from .metrics import SchedulerMetrics
+from .pauses import PAUSED_CODE, pause, resume
 from .releaser import Releaser
 from .repo import Conn, Pool
 from .repo import campaigns as campaigns_repo
@@ -35,6 +42,9 @@ log = get_logger(__name__)
 
 DEFERRAL_WITHOUT_TIME = timedelta(hours=1)
 """How long a deferral that does not say until when holds its campaign."""
+PAUSED_DEFERRAL_RETRY = timedelta(seconds=2)
+"""How long a job a dispatcher held back for a pause waits when the campaign is
+not paused here (it was resumed before that dispatcher heard of it)."""
 
 FINAL_EVENTS = {
     RoutingKey.CAMPAIGN_COMPLETED: "completed",
@@ -159,7 +169,7 @@ class Handlers:
                 return
             if not cancelled:
                 await self._keep_next_steps_quiet(conn, run, applied)
-            await self._hold_for_deferrals(conn, run.id, results, applied, cancelled)
+            await self._hold_for_deferrals(conn, run, results, applied, cancelled)
             counts = tally(applied, run.step_count, cancelled=cancelled)
             await campaigns_repo.add_outcomes(
                 conn,
@@ -176,6 +186,8 @@ class Handlers:
             unsent = skipped_results(campaign_id, counts.abandoned, run.step_count, now)
             unsent += cancelled_results(campaign_id, counts.withdrawn, run.step_count, now)
             events = report_messages(run, unsent)
+            if not cancelled:
+                events += await self._pause_for_failures(conn, run, applied)
             updated = await campaigns_repo.lock(conn, campaign_id)
             assert updated is not None
             events += await finish_if_due(conn, updated)
@@ -199,21 +211,46 @@ class Handlers:
             await recipients_repo.wait_again(conn, run.id, moved)
             log.info("next steps wait for the end of quiet hours", recipients=len(moved))
 
+    async def _pause_for_failures(
+        self, conn: Conn, run: CampaignRun, applied: list[Applied]
+    ) -> list[OutgoingMessage]:
+        """Count the attempts among the outcomes; pause the campaign once its
+        failures pass its threshold (see `domain.pausing`)."""
+        marks = attempts_of(applied)
+        if run.auto_pause is None or run.paused_at is not None or not marks:
+            return []
+        recent = await campaigns_repo.add_recent_attempts(conn, run.id, marks)
+        figures = failure_rate(recent, run.auto_pause)
+        if figures is None or run.status != "running":
+            return []
+        detail = f"{figures.failed} of its last {figures.attempts} messages failed"
+        return await pause(conn, run, "failure_rate", failure_rate=figures, detail=detail)
+
     async def _hold_for_deferrals(
         self,
         conn: Conn,
-        campaign_id: UUID,
+        run: CampaignRun,
         results: list[DeliveryResult],
         applied: list[Applied],
         cancelled: bool,
     ) -> None:
         """A delivery a rate deferred (a number's daily allowance is used up): the
         campaign releases nothing more until the allowance renews, since all it
-        released meanwhile would be deferred too."""
+        released meanwhile would be deferred too.  One a dispatcher held back for a
+        pause holds nothing while the campaign is paused (its resume releases it at
+        once), and briefly if it is not (that dispatcher has not heard of the
+        resume yet)."""
         deferred = {(a.recipient_no, a.step_no) for a in applied if a.status == "deferred"}
         if cancelled or not deferred:
             return
+        campaign_id = run.id
         held = [r for r in results if (r.recipient_no, r.step_no) in deferred]
+        if all(r.error_code == PAUSED_CODE for r in held):
+            if run.paused_at is None:
+                again_at = max(r.finished_at for r in held) + PAUSED_DEFERRAL_RETRY
+                await campaigns_repo.hold(conn, campaign_id, again_at, held[0].error_reason)
+            return
+        held = [r for r in held if r.error_code != PAUSED_CODE]
 
         def until(result: DeliveryResult) -> datetime:
             return result.retry_at or result.finished_at + DEFERRAL_WITHOUT_TIME
@@ -241,3 +278,58 @@ class Handlers:
             await add_to_outbox(conn, events)
         self._published(events)
         self._releaser.wake()
+
+    @consumes(Queue.SCHEDULER_CAMPAIGN_PAUSE, INTERNAL, RoutingKey.CAMPAIGN_PAUSE)
+    async def on_pause(self, event: CampaignPauseRequestedV1) -> None:
+        """A person paused the campaign: nothing is released after this commits (the
+        lock waits for a release under way)."""
+        events: list[OutgoingMessage] = []
+        async with self._pool.acquire() as conn, conn.transaction():
+            run = await campaigns_repo.lock_for_cancel(conn, event.campaign_id)
+            if run is None:
+                log.warning("pause of an unknown campaign ignored")
+                return
+            events = await pause(
+                conn, run, "requested", at=event.requested_at, requested_by=event.requested_by
+            )
+            await add_to_outbox(conn, events)
+        self._published(events)
+
+    @consumes(Queue.SCHEDULER_CAMPAIGN_RESUME, INTERNAL, RoutingKey.CAMPAIGN_RESUME)
+    async def on_resume(self, event: CampaignResumeRequestedV1) -> None:
+        """A person resumed the campaign: it goes on where it stopped."""
+        events: list[OutgoingMessage] = []
+        async with self._pool.acquire() as conn, conn.transaction():
+            run = await campaigns_repo.lock(conn, event.campaign_id)
+            if run is None:
+                log.warning("resume of an unknown campaign ignored")
+                return
+            events = await resume(conn, run, event.requested_at, event.requested_by)
+            await add_to_outbox(conn, events)
+        self._published(events)
+        self._releaser.wake()
+
+    @consumes(Queue.SCHEDULER_CONNECTION_STATES, INTERNAL, RoutingKey.CONNECTION_STATE)
+    async def on_connection_state(self, event: ConnectionStateV1) -> None:
+        """The platform restricted (banned, refused) the sending account: its running
+        campaigns pause, and wait for a person to resume them."""
+        if not event.paused:
+            return
+        events: list[OutgoingMessage] = []
+        async with self._pool.acquire() as conn, conn.transaction():
+            ids = await campaigns_repo.running_of_connection(
+                conn, event.tenant_id, event.connection_id
+            )
+            for campaign_id in ids:
+                run = await campaigns_repo.lock_for_cancel(conn, campaign_id)
+                if run is None:
+                    continue
+                events += await pause(
+                    conn,
+                    run,
+                    "account_restricted",
+                    platform_code=event.code,
+                    detail=event.reason,
+                )
+            await add_to_outbox(conn, events)
+        self._published(events)

@@ -31,8 +31,15 @@ from contracts.dispatch import (
 )
 from contracts.names import CAMPAIGNS_EXCHANGE, INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
 from contracts.quiet_hours import QuietHours
-from contracts.scheduling import CampaignCancelRequestedV1, CampaignScheduledV1, CampaignStep
-from contracts.tenants import TenantUpdatedV1
+from contracts.scheduling import (
+    AutoPauseThreshold,
+    CampaignCancelRequestedV1,
+    CampaignPauseRequestedV1,
+    CampaignResumeRequestedV1,
+    CampaignScheduledV1,
+    CampaignStep,
+)
+from contracts.tenants import ConnectionStateV1, TenantUpdatedV1
 from pydantic import BaseModel
 from scheduler.app import create_app
 from scheduler.settings import Settings
@@ -81,6 +88,8 @@ class Harness:
         """Play a WhatsApp number: past this many a day (by `clock`), jobs are deferred
         to the next UTC midnight."""
         self.sent_on: dict[date, int] = {}
+        self.paused: set[uuid.UUID] = set()
+        """Play a dispatcher that heard of these pauses: their jobs come back deferred."""
 
     async def publish(
         self, message: BaseModel, routing_key: str, exchange: str = INTERNAL_EXCHANGE
@@ -100,6 +109,8 @@ class Harness:
             RoutingKey.CAMPAIGN_STARTED,
             RoutingKey.CAMPAIGN_COMPLETED,
             RoutingKey.CAMPAIGN_CANCELLED,
+            RoutingKey.CAMPAIGN_PAUSED,
+            RoutingKey.CAMPAIGN_RESUMED,
         ):
             await events.bind(CAMPAIGNS_EXCHANGE, key)
         await events.consume(self._on_lifecycle)
@@ -170,6 +181,9 @@ class Harness:
         results = []
         for job in jobs:
             outcome = status or self.outcome_for.get(job.recipient.external_id, "sent")
+            if job.campaign_id in self.paused:
+                results.append(self._held_back(job))
+                continue
             if outcome == "sent" and self._over_daily_cap():
                 results.append(self._deferred(job))
                 continue
@@ -213,6 +227,17 @@ class Harness:
             retry_at=tomorrow,
         )
 
+    def _held_back(self, job: DispatchJob) -> DeliveryResult:
+        return DeliveryResult(
+            campaign_id=job.campaign_id,
+            recipient_no=job.recipient_no,
+            step_no=job.step_no,
+            status="deferred",
+            error_code="campaign.paused",
+            error_reason="the campaign is paused",
+            finished_at=utc_now(),
+        )
+
     async def tenant(self, monthly_limit: int) -> None:
         await self.publish(
             TenantUpdatedV1(
@@ -238,6 +263,7 @@ class Harness:
         quiet_hours: QuietHours | None = None,
         timezone: str = "UTC",
         attributes: Sequence[dict[str, Any]] = (),
+        auto_pause: AutoPauseThreshold | None = None,
     ) -> uuid.UUID:
         """`attributes`: the first recipients' attributes, in order."""
         campaign_id = campaign_id or uuid.uuid4()
@@ -267,6 +293,7 @@ class Harness:
                 start_at=self.start_at[campaign_id],
                 counts_toward_quota=counts_toward_quota,
                 monthly_limit=monthly_limit,
+                auto_pause=auto_pause,
                 created_at=utc_now(),
                 quiet_hours=quiet_hours,
                 timezone=timezone,
@@ -282,6 +309,54 @@ class Harness:
             ),
             RoutingKey.CAMPAIGN_CANCEL,
         )
+
+    async def pause(self, campaign_id: uuid.UUID, at: datetime | None = None) -> None:
+        await self.publish(
+            CampaignPauseRequestedV1(
+                campaign_id=campaign_id,
+                tenant_id=TENANT,
+                requested_at=at or utc_now(),
+                requested_by="ann",
+            ),
+            RoutingKey.CAMPAIGN_PAUSE,
+        )
+
+    async def resume(self, campaign_id: uuid.UUID) -> None:
+        await self.publish(
+            CampaignResumeRequestedV1(
+                campaign_id=campaign_id,
+                tenant_id=TENANT,
+                requested_at=utc_now(),
+                requested_by="ann",
+            ),
+            RoutingKey.CAMPAIGN_RESUME,
+        )
+
+    async def restricted(self, code: str) -> None:
+        """The dispatcher paused the connection: the platform restricted it."""
+        await self.publish(
+            ConnectionStateV1(
+                tenant_id=TENANT,
+                connection_id=CONNECTION,
+                paused=True,
+                paused_until=utc_now() + timedelta(days=1),
+                code=code,
+                reason="Telegram limited this account for spam",
+                changed_at=utc_now(),
+            ),
+            RoutingKey.CONNECTION_STATE,
+        )
+
+    async def publish_nothing_for(self, seconds: float) -> None:
+        """Let the scheduler run for `seconds` (to see that it does nothing)."""
+        await asyncio.sleep(seconds)
+
+    def events_of(self, campaign_id: uuid.UUID, routing_key: str) -> list[dict[str, Any]]:
+        return [
+            body
+            for key, body in self.platform.lifecycle
+            if key == routing_key and body["campaign_id"] == str(campaign_id)
+        ]
 
     def released_of(self, campaign_id: uuid.UUID) -> list[Released]:
         return [r for r in self.platform.released if r.job.campaign_id == campaign_id]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
 from ..resends import ResendRequest
-from ..usecases import campaigns
+from ..usecases import campaigns, pauses
 from .deps import Admin, Member, Services
 from .problems import MEMBER_CALL, problems
 from .schemas import (
@@ -21,6 +21,7 @@ from .schemas import (
     CancelOut,
     DeliveryOut,
     DeliveryPage,
+    PauseChangeOut,
     ResendIn,
     ResendOut,
 )
@@ -65,7 +66,7 @@ async def create_campaign(
 async def list_campaigns(
     svc: Services,
     caller: Member,
-    status: Literal["scheduled", "running", "completed", "cancelled"] | None = None,
+    status: Literal["scheduled", "running", "paused", "completed", "cancelled"] | None = None,
     connection_id: Annotated[
         ConnectionId | None, Query(description="Only the campaigns on this connection")
     ] = None,
@@ -162,6 +163,32 @@ async def cancel_campaign(campaign_id: UUID, svc: Services, caller: Member) -> C
     """Stop the campaign: nothing more is sent; the rest is marked cancelled."""
     requested_at = await campaigns.cancel_campaign(svc, caller, campaign_id)
     return CancelOut(campaign_id=campaign_id, status="cancelling", cancel_requested_at=requested_at)
+
+
+@router.post(
+    "/{campaign_id}/pause",
+    response_model=PauseChangeOut,
+    status_code=202,
+    responses=problems(403, 404, 409),
+)
+async def pause_campaign(campaign_id: UUID, svc: Services, caller: Member) -> PauseChangeOut:
+    """Pause the campaign: nothing more goes to the platform within a second, and
+    nothing is lost: resumed, it goes on where it stopped."""
+    requested_at = await pauses.pause_campaign(svc, caller, campaign_id)
+    return PauseChangeOut(campaign_id=campaign_id, status="pausing", requested_at=requested_at)
+
+
+@router.post(
+    "/{campaign_id}/resume",
+    response_model=PauseChangeOut,
+    status_code=202,
+    responses=problems(403, 404, 409),
+)
+async def resume_campaign(campaign_id: UUID, svc: Services, caller: Member) -> PauseChangeOut:
+    """Resume a paused campaign (paused by a person or by itself): it goes on where
+    it stopped, nothing sent twice."""
+    requested_at = await pauses.resume_campaign(svc, caller, campaign_id)
+    return PauseChangeOut(campaign_id=campaign_id, status="resuming", requested_at=requested_at)
 
 
 @router.post(

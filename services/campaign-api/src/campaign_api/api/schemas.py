@@ -140,11 +140,34 @@ class FailureReasonOut(BaseModel):
     count: int
 
 
+class FailureRateOut(BaseModel):
+    failed: int
+    attempts: int
+    threshold: float
+
+
+class PauseOut(BaseModel):
+    """Why a campaign is paused."""
+
+    reason: str = Field(
+        description="`requested` (by `requested_by`), `failure_rate` (`failure_rate` has "
+        "the figures) or `account_restricted` (the platform's `platform_code`)"
+    )
+    paused_at: datetime
+    requested_by: str | None = None
+    failure_rate: FailureRateOut | None = None
+    platform_code: str | None = None
+    detail: str | None = None
+
+
 class CampaignSummary(BaseModel):
     id: UUID
     sending_id: int = Field(description="The tenant's number for the campaign: `sid<n>` in /send")
     name: str
-    status: str
+    status: str = Field(
+        description="scheduled, running, paused (until resumed: see `pause`), completed "
+        "or cancelled"
+    )
     connection_id: str
     channel: ConnectionChannel
     start_at: datetime
@@ -152,6 +175,7 @@ class CampaignSummary(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     cancel_requested_at: datetime | None
+    pause: PauseOut | None = Field(default=None, description="Set while the campaign is paused")
     progress: Progress
     links: dict[str, str]
 
@@ -351,6 +375,12 @@ class DeliveryOut(BaseModel):
 class DeliveryPage(BaseModel):
     items: list[DeliveryOut]
     next_cursor: str | None
+
+
+class PauseChangeOut(BaseModel):
+    campaign_id: UUID
+    status: str = Field(description="`pausing` or `resuming`")
+    requested_at: datetime
 
 
 class CancelOut(BaseModel):

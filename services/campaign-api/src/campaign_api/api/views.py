@@ -23,6 +23,7 @@ from .schemas import (
     CampaignList,
     CampaignSummary,
     FailureReasonOut,
+    PauseOut,
     PlannedOut,
     PreflightOut,
     PreflightWarningOut,
@@ -71,6 +72,8 @@ def links(record: CampaignRecord) -> dict[str, str]:
         "deliveries": f"{base}/deliveries",
         "report": f"{base}/report.csv",
         "cancel": f"{base}/cancel",
+        "pause": f"{base}/pause",
+        "resume": f"{base}/resume",
         "resend": f"{base}/resend",
     }
 
@@ -80,7 +83,7 @@ def summary(record: CampaignRecord) -> CampaignSummary:
         id=record.id,
         sending_id=record.sending_id,
         name=record.name,
-        status=record.status,
+        status=record.shown_status,
         connection_id=record.connection_id,
         channel=record.channel,
         start_at=record.start_at,
@@ -88,9 +91,17 @@ def summary(record: CampaignRecord) -> CampaignSummary:
         started_at=record.started_at,
         finished_at=record.finished_at,
         cancel_requested_at=record.cancel_requested_at,
+        pause=pause_out(record),
         progress=progress(record),
         links=links(record),
     )
+
+
+def pause_out(record: CampaignRecord) -> PauseOut | None:
+    """Why the campaign is paused (None: it is not)."""
+    if record.shown_status != "paused" or record.paused_at is None:
+        return None
+    return PauseOut.model_validate({**(record.pause or {}), "paused_at": record.paused_at})
 
 
 def composition_note(by_composition: Counter[str], by_reason: Counter[str]) -> str | None:

@@ -20,7 +20,7 @@ from ..domain.model import Principal, Refusal
 from ..domain.resend import FailureClass
 from ..repo import accounts as accounts_repo
 from ..resends import ResendRequest
-from ..usecases import campaigns, lists, templates
+from ..usecases import campaigns, lists, pauses, templates
 from ..usecases.access import member_tenant
 from ..usecases.services import AppServices
 from .grammar import Vocabulary
@@ -129,6 +129,20 @@ class Actions:
             return (201 if made.created else 200), _json(resent(made))
 
         return await self._do(call, act)
+
+    async def pause_campaign(self, call: ApiCall, campaign_id: UUID) -> None:
+        async def act() -> tuple[int, Any]:
+            await pauses.pause_campaign(self._svc, self._caller, campaign_id)
+            return 202, None
+
+        await self._do(call, act)
+
+    async def resume_campaign(self, call: ApiCall, campaign_id: UUID) -> None:
+        async def act() -> tuple[int, Any]:
+            await pauses.resume_campaign(self._svc, self._caller, campaign_id)
+            return 202, None
+
+        await self._do(call, act)
 
     async def list_templates(self, call: ApiCall) -> Any:
         async def act() -> tuple[int, Any]:

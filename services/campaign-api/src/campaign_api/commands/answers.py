@@ -14,6 +14,7 @@ from .texts import Text
 STATUSES = {
     "scheduled": Text("scheduled"),
     "running": Text("running"),
+    "paused": Text("paused"),
     "completed": Text("completed"),
     "cancelled": Text("cancelled"),
 }
@@ -287,6 +288,26 @@ def resent(original: dict[str, Any], body: dict[str, Any]) -> list[Text]:
 
 def _classes(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+
+
+def paused(campaign: dict[str, Any]) -> list[Text]:
+    return [
+        Text(
+            "sid%(sid)s %(name)r is paused: nothing more is sent until /send sid%(sid)s resume.",
+            sid=campaign["sending_id"],
+            name=campaign["name"],
+        )
+    ]
+
+
+def resumed(campaign: dict[str, Any]) -> list[Text]:
+    return [
+        Text(
+            "sid%(sid)s %(name)r goes on where it stopped.",
+            sid=campaign["sending_id"],
+            name=campaign["name"],
+        )
+    ]
 
 
 def templates(body: dict[str, Any]) -> list[Text]:

@@ -6,7 +6,7 @@
     /send TEMPLATE_NAME [now|DELAY|DATETIME]     add the replied-to message as a step
     /send templates | sendings [INSTANCE_ID] | TEMPLATE_NAME
     /send TEMPLATE_NAME name NEW_NAME | for STEP_ID TIME | del STEP_ID | del
-    /send sidSENDING_ID [del | resend [CLASS ...]]
+    /send sidSENDING_ID [del | pause | resume | resend [CLASS ...]]
 
 Keywords are case-insensitive; template names and instance ids are not.  A time
 is `now`, a delay (`5m 30s`, `2h`, `1d`) or a UTC date and time
@@ -42,7 +42,7 @@ USAGE = (
     "/send mark LABEL [template TEMPLATE] [now|DELAY|DATETIME] [INSTANCE_ID]; "
     "/send TEMPLATE [now|DELAY|DATETIME]; /send templates; /send sendings [INSTANCE_ID]; "
     "/send TEMPLATE name NEW_NAME | for STEP_ID TIME | del STEP_ID | del; "
-    "/send sidID [del | resend [CLASS ...]]"
+    "/send sidID [del | pause | resume | resend [CLASS ...]]"
 )
 MAX_COMMAND_LENGTH = 100_000
 
@@ -178,6 +178,20 @@ class ResendSending:
     include: tuple[FailureClass, ...] = ()
 
 
+@dataclass(frozen=True)
+class PauseSending:
+    sending_id: int
+
+
+@dataclass(frozen=True)
+class ResumeSending:
+    sending_id: int
+
+
+SendingCommand = ShowSending | CancelSending | PauseSending | ResumeSending | ResendSending
+"""The commands on one sending (`/send sidN [del|pause|resume|resend]`)."""
+
+
 Command = (
     StartSending
     | TemplateCommand
@@ -189,6 +203,8 @@ Command = (
     | DeleteTemplate
     | ShowSending
     | CancelSending
+    | PauseSending
+    | ResumeSending
     | ResendSending
 )
 
@@ -313,14 +329,20 @@ def _instance(token: Token, vocabulary: Vocabulary) -> str:
 def _sending_command(sending_id: int, rest: list[Token]) -> Command:
     if not rest:
         return ShowSending(sending_id)
-    if rest[0].text.lower() == "del":
-        _nothing_after(rest[1:], f"/send sid{sending_id} del")
-        return CancelSending(sending_id)
-    if rest[0].text.lower() == "resend":
+    verbs: dict[str, type[CancelSending | PauseSending | ResumeSending]] = {
+        "del": CancelSending,
+        "pause": PauseSending,
+        "resume": ResumeSending,
+    }
+    verb = rest[0].text.lower()
+    if verb in verbs:
+        _nothing_after(rest[1:], f"/send sid{sending_id} {verb}")
+        return verbs[verb](sending_id)
+    if verb == "resend":
         return ResendSending(sending_id, tuple(_failure_class(t) for t in rest[1:]))
     raise CommandError(
         Text(
-            "after sid%(sid)s only `del` or `resend` may follow, not %(word)r",
+            "after sid%(sid)s only `del`, `pause`, `resume` or `resend` may follow, not %(word)r",
             sid=sending_id,
             word=rest[0].text,
         ),

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .grammar import CancelSending, Command, RenameTemplate, ResendSending, ShowSending
+from .grammar import (
+    CancelSending,
+    Command,
+    PauseSending,
+    RenameTemplate,
+    ResendSending,
+    ResumeSending,
+    ShowSending,
+)
 from .texts import Text
 
 ADMINS_ONLY = Text(
@@ -33,6 +41,12 @@ def _operator_forbidden(command: Command) -> Text:
             "only an administrator may resend sid%(sid)s (/send sid%(sid)s shows it)",
             sid=_sid(command),
         )
+    if isinstance(command, PauseSending | ResumeSending):
+        return Text(
+            "sid%(sid)s was started by someone else: only an administrator may pause or "
+            "resume it (/send sid%(sid)s shows it)",
+            sid=_sid(command),
+        )
     if isinstance(command, CancelSending | ShowSending):
         return Text(
             "sid%(sid)s was started by someone else: only an administrator may cancel it "
@@ -42,6 +56,18 @@ def _operator_forbidden(command: Command) -> Text:
     return Text(
         "mass sendings are for the group's administrators and allowed users: in a customer's "
         "topic, /send TEMPLATE [TIME] sends a template to that customer"
+    )
+
+
+def _already_finished(command: Command) -> Text:
+    if isinstance(command, PauseSending):
+        return Text(
+            "sid%(sid)s has finished: there is nothing to pause (/send sid%(sid)s shows it)",
+            sid=_sid(command),
+        )
+    return Text(
+        "sid%(sid)s has finished: there is nothing to cancel (/send sid%(sid)s shows it)",
+        sid=_sid(command),
     )
 
 
@@ -90,8 +116,16 @@ SAID: dict[str, Callable[[Command], Text]] = {
         "(/send %(name)s del STEP_ID)",
         name=_template(c),
     ),
-    "already_finished": lambda c: Text(
-        "sid%(sid)s has finished: there is nothing to cancel (/send sid%(sid)s shows it)",
+    "already_finished": lambda c: _already_finished(c),
+    "already_paused": lambda c: Text(
+        "sid%(sid)s is paused already: /send sid%(sid)s resume lets it go on", sid=_sid(c)
+    ),
+    "not_paused": lambda c: Text(
+        "sid%(sid)s is not paused: there is nothing to resume (/send sid%(sid)s shows it)",
+        sid=_sid(c),
+    ),
+    "cancelling": lambda c: Text(
+        "sid%(sid)s is being cancelled: there is nothing to pause (/send sid%(sid)s shows it)",
         sid=_sid(c),
     ),
     "not_finished": lambda c: Text(

@@ -11,16 +11,18 @@ from uuid import UUID
 
 from . import answers
 from .grammar import (
-    CancelSending,
     Command,
     CommandError,
     DeleteStep,
     DeleteTemplate,
     ListSendings,
     ListTemplates,
+    PauseSending,
     RenameTemplate,
     ResendSending,
+    ResumeSending,
     RetimeStep,
+    SendingCommand,
     ShowSending,
     StartSending,
     TemplateCommand,
@@ -254,7 +256,7 @@ async def run(command: Command, context: Context, vocabulary: Vocabulary, act: A
     """Carry out `command` by the use cases `act` holds; raises `CommandError` for
     a command that cannot be carried out here, `CallFailed` for one refused."""
     check_place(command, context, vocabulary)
-    if isinstance(command, ShowSending | CancelSending | ResendSending):
+    if isinstance(command, SendingCommand):
         outcome = await _on_sending(command, context, act)
     else:
         outcome = await _run(command, context, vocabulary, act)
@@ -262,11 +264,8 @@ async def run(command: Command, context: Context, vocabulary: Vocabulary, act: A
     return outcome
 
 
-async def _on_sending(
-    command: ShowSending | CancelSending | ResendSending, context: Context, act: Actions
-) -> Outcome:
-    """`/send sidN`, `/send sidN del` and `/send sidN resend`: look the sending up,
-    then act on it."""
+async def _on_sending(command: SendingCommand, context: Context, act: Actions) -> Outcome:
+    """`/send sidN [del|pause|resume|resend]`: look the sending up, then act on it."""
     found = await act.list_campaigns(_lookup(command.sending_id, context.dialog))
     if not found["items"]:
         unknown = (
@@ -289,6 +288,13 @@ async def _on_sending(
         )
         body = await act.resend_campaign(call, campaign_id, command.include)
         return Outcome("resend_sending", answers.resent(item, body), body)
+    path = f"/v1/campaigns/{campaign_id}"
+    if isinstance(command, PauseSending):
+        await act.pause_campaign(ApiCall("POST", f"{path}/pause"), campaign_id)
+        return Outcome("pause_sending", answers.paused(item), item)
+    if isinstance(command, ResumeSending):
+        await act.resume_campaign(ApiCall("POST", f"{path}/resume"), campaign_id)
+        return Outcome("resume_sending", answers.resumed(item), item)
     if item["status"] != "scheduled":
         raise CallFailed(
             409,

@@ -9,6 +9,7 @@ from .i18n import translations
 STATUS_LABELS = {
     "scheduled": N_("Scheduled"),
     "running": N_("Running"),
+    "paused": N_("Paused"),
     "completed": N_("Completed"),
     "cancelled": N_("Cancelled"),
 }

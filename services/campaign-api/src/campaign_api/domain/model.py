@@ -10,7 +10,7 @@ from uuid import UUID
 from contracts.base import ConnectionChannel
 from contracts.dispatch import Composition, FallbackReason
 from contracts.quiet_hours import DEFAULT_TIMEZONE, QuietHours
-from contracts.scheduling import CampaignStep
+from contracts.scheduling import AutoPauseThreshold, CampaignStep
 
 Role = Literal["admin", "operator"]
 CampaignStatus = Literal["scheduled", "running", "completed", "cancelled"]
@@ -78,6 +78,8 @@ class PlannedCampaign:
     """The effective quiet hours: the campaign's own, else the tenant's."""
     timezone: str = DEFAULT_TIMEZONE
     """The tenant's default zone, for recipients without a valid `timezone` attribute."""
+    auto_pause: AutoPauseThreshold | None = None
+    """When it pauses itself for its failures (None: never)."""
 
     @property
     def estimated_messages(self) -> int | None:
@@ -179,3 +181,15 @@ class CampaignRecord:
     resend_of: UUID | None = None
     """The campaign this one resends (`POST /v1/campaigns/{id}/resend`)."""
     counters: Counters = field(default_factory=Counters)
+    paused_at: datetime | None = None
+    """Paused (by a person, or by itself): nothing is sent until it is resumed."""
+    pause: dict[str, object] | None = None
+    """Why: `campaign.paused.v1`'s reason, requested_by, failure_rate, platform_code
+    and detail."""
+
+    @property
+    def shown_status(self) -> str:
+        """Its status as people see it: `paused` while a running or scheduled one is."""
+        if self.paused_at is not None and self.status not in FINISHED:
+            return "paused"
+        return self.status

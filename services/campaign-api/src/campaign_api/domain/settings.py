@@ -22,8 +22,8 @@ def _known_zone(name: str) -> str:
 class AutoPause(Input):
     """Pause a campaign when more than `failure_ratio` of its last `window` attempts failed."""
 
-    failure_ratio: float = Field(default=0.2, gt=0, le=1)
-    window: int = Field(default=200, ge=10, le=100_000)
+    failure_ratio: float = Field(default=0.2, ge=0.01, le=1)
+    window: int = Field(default=200, ge=10, le=10_000)
 
 
 class TenantSettings(Input):

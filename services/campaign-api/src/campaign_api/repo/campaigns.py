@@ -28,6 +28,8 @@ SELECT_MONTH_COMMITMENT = sql("select_month_commitment")
 CLAIM_SENDING_IDS = sql("claim_sending_ids")
 SELECT_CAMPAIGN_COMPOSITIONS = sql("select_campaign_compositions")
 SELECT_CAMPAIGN_WAITING = sql("select_campaign_waiting")
+UPDATE_CAMPAIGN_PAUSED = sql("update_campaign_paused")
+UPDATE_CAMPAIGN_RESUMED = sql("update_campaign_resumed")
 
 CompositionCount: TypeAlias = tuple[str, str | None, int]
 """(composition, fallback reason or None, deliveries)."""
@@ -60,6 +62,8 @@ def _record(row: Any) -> CampaignRecord:
         estimated_audience=row["estimated_audience"],
         started_by=row["started_by"],
         resend_of=row["resend_of"],
+        paused_at=row["paused_at"],
+        pause=row["pause"],
     )
 
 
@@ -222,6 +226,18 @@ async def mark_finished(
     pool: Pool | Conn, campaign_id: UUID, status: str, at: datetime, audience_size: int
 ) -> None:
     await pool.execute(UPDATE_CAMPAIGN_FINISHED, campaign_id, status, at, audience_size)
+
+
+async def mark_paused(
+    pool: Pool | Conn, campaign_id: UUID, at: datetime, pause: dict[str, object]
+) -> None:
+    """The campaign was paused at `at`, for `pause` (unless a later change is known)."""
+    await pool.execute(UPDATE_CAMPAIGN_PAUSED, campaign_id, at, pause)
+
+
+async def mark_resumed(pool: Pool | Conn, campaign_id: UUID, at: datetime) -> None:
+    """The campaign was resumed at `at` (unless a later change is known)."""
+    await pool.execute(UPDATE_CAMPAIGN_RESUMED, campaign_id, at)
 
 
 async def request_cancel(conn: Conn, tenant_id: str, campaign_id: UUID) -> datetime | None:

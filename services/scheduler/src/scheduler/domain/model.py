@@ -10,7 +10,7 @@ from uuid import UUID
 from contracts.audience import Recipient
 from contracts.base import ConnectionChannel
 from contracts.quiet_hours import DEFAULT_TIMEZONE, QuietHours
-from contracts.scheduling import CampaignStep
+from contracts.scheduling import AutoPauseThreshold, CampaignStep
 
 CampaignStatus = Literal["scheduled", "snapshotting", "running", "completed", "cancelled"]
 
@@ -52,6 +52,12 @@ class CampaignRun:
     """Deliveries due inside these, in the recipient's zone, wait until they end."""
     default_timezone: str = DEFAULT_TIMEZONE
     """The zone of a recipient without a valid `timezone` attribute."""
+    paused_at: datetime | None = None
+    """Paused (by a person, or by itself): nothing is released until it is resumed."""
+    auto_pause: AutoPauseThreshold | None = None
+    """When it pauses itself for its failures (None: never)."""
+    recent_attempts: str = ""
+    """Its latest attempts, oldest first: `s` sent, `f` failed (see `domain.pausing`)."""
 
     @property
     def step_count(self) -> int:

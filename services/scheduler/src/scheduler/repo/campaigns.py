@@ -9,7 +9,7 @@ from uuid import UUID
 
 from contracts.base import STORED
 from contracts.quiet_hours import QuietHours
-from contracts.scheduling import CampaignScheduledV1, CampaignStep
+from contracts.scheduling import AutoPauseThreshold, CampaignScheduledV1, CampaignStep
 from contracts.tenants import TenantUpdatedV1
 
 from ..domain.model import CampaignRun, Timing
@@ -37,6 +37,10 @@ TAKE_EARLY_CANCEL = sql("take_early_cancel")
 DELAY_INTERVAL_SLOTS = sql("delay_interval_slots")
 UPDATE_SLOT_AFTER_PUBLISH = sql("update_slot_after_publish")
 HOLD_CAMPAIGN = sql("hold_campaign")
+MARK_PAUSED = sql("mark_paused")
+MARK_RESUMED = sql("mark_resumed")
+UPDATE_RECENT_ATTEMPTS = sql("update_recent_attempts")
+SELECT_RUNNING_CAMPAIGNS_OF_CONNECTION = sql("select_running_campaigns_of_connection")
 
 
 def _run(row: Any) -> CampaignRun:
@@ -70,6 +74,9 @@ def _run(row: Any) -> CampaignRun:
         held_until=row["held_until"],
         quiet_hours=_quiet_hours(row),
         default_timezone=row["default_timezone"],
+        paused_at=row["paused_at"],
+        auto_pause=_auto_pause(row["auto_pause_ratio"], row["auto_pause_window"]),
+        recent_attempts=row["recent_attempts"],
     )
 
 
@@ -79,6 +86,12 @@ def _quiet_hours(row: Any) -> QuietHours | None:
     return QuietHours.model_validate(
         {"start": row["quiet_start"], "end": row["quiet_end"]}, context=STORED
     )
+
+
+def _auto_pause(ratio: float | None, window: int | None) -> AutoPauseThreshold | None:
+    if ratio is None or window is None:
+        return None
+    return AutoPauseThreshold(failure_ratio=ratio, window=window)
 
 
 async def upsert_tenant(pool: Pool, event: TenantUpdatedV1) -> None:
@@ -110,6 +123,8 @@ async def insert_campaign(conn: Conn, event: CampaignScheduledV1) -> bool:
         event.quiet_hours.start if event.quiet_hours else None,
         event.quiet_hours.end if event.quiet_hours else None,
         event.timezone,
+        event.auto_pause.failure_ratio if event.auto_pause else None,
+        event.auto_pause.window if event.auto_pause else None,
     )
     return bool(status.endswith(" 1"))
 
@@ -262,3 +277,30 @@ async def delay_interval_slots(pool: Pool) -> int:
     """Running interval campaigns: the next release at least one interval from
     now (see Releaser.start)."""
     return len(await pool.fetch(DELAY_INTERVAL_SLOTS))
+
+
+async def mark_paused(
+    conn: Conn, campaign_id: UUID, reason: str, at: datetime | None
+) -> datetime | None:
+    """Pause the campaign (locked by the caller) as of `at` (None: now); when, or
+    None if it was paused already, is not running (or about to), or was resumed
+    later than `at`."""
+    value: datetime | None = await conn.fetchval(MARK_PAUSED, campaign_id, reason, at)
+    return value
+
+
+async def mark_resumed(conn: Conn, campaign_id: UUID, at: datetime) -> bool:
+    """Resume the campaign as of `at`; whether it was paused."""
+    return bool(await conn.fetchval(MARK_RESUMED, campaign_id, at))
+
+
+async def add_recent_attempts(conn: Conn, campaign_id: UUID, attempts: str) -> str:
+    """Append the campaign's latest attempts (`s`/`f`); its window of them now."""
+    value: str = await conn.fetchval(UPDATE_RECENT_ATTEMPTS, campaign_id, attempts)
+    return value
+
+
+async def running_of_connection(conn: Conn, tenant_id: str, connection_id: str) -> list[UUID]:
+    """The connection's running campaigns that are not paused."""
+    rows = await conn.fetch(SELECT_RUNNING_CAMPAIGNS_OF_CONNECTION, tenant_id, connection_id)
+    return [row["id"] for row in rows]

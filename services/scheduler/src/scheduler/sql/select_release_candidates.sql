@@ -9,6 +9,6 @@ CROSS JOIN LATERAL (
     ORDER BY r.due_at, r.recipient_no
     LIMIT 1
 ) w
-WHERE c.status = 'running'
+WHERE c.status = 'running' AND c.paused_at IS NULL
   AND (NOT c.counts_toward_quota OR c.monthly_limit IS NOT NULL
        OR EXISTS (SELECT 1 FROM tenants t WHERE t.id = c.tenant_id))

@@ -1,23 +1,26 @@
 """One campaign: its counters, failures by reason, parameters and results; its CSV
-report; cancel (with a confirmation) and resend to those it did not reach."""
+report; pause and resume, cancel (with a confirmation) and resend to those it did
+not reach."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.responses import Response
 
 from ...api.deps import Services
+from ...domain.model import CampaignRecord
 from ...resends import ResendRequest
-from ...usecases import campaigns
+from ...usecases import campaigns, pauses
 from ..deps import Posting, Signed
 from ..labels import CHANNEL_LABELS, DELIVERY_LABELS, STATUS_LABELS
 from ..parameters import audience_rows, content_rows
 from ..progress import progress_of
 from ..rendering import render
+from ..sessions import ConsoleSession
 
 router = APIRouter(prefix="/campaigns/{campaign_id}")
 RESULTS_PAGE = 50
@@ -62,6 +65,7 @@ async def campaign_page(
         and (session.is_admin or record.started_by == session.principal.key_id),
         "may_resend": session.is_admin and record.status in ("completed", "cancelled"),
         "nobody_to_resend": resend == "nobody",
+        **may_pause_or_resume(record, session),
     }
     return render(request, "campaign.html", session, context)
 
@@ -88,6 +92,38 @@ async def confirm_cancel(
 async def cancel(campaign_id: UUID, svc: Services, session: Posting) -> Response:
     await campaigns.cancel_campaign(svc, session.principal, campaign_id)
     return RedirectResponse(f"/console/campaigns/{campaign_id}", status_code=303)
+
+
+def may_pause_or_resume(record: CampaignRecord, session: ConsoleSession) -> dict[str, bool]:
+    """Whether the Pause and Resume buttons show for this person."""
+    may_change = session.is_admin or record.started_by == session.principal.key_id
+    pausable = record.shown_status in ("scheduled", "running") and not record.cancel_requested_at
+    return {
+        "may_pause": may_change and pausable,
+        "may_resume": may_change and record.shown_status == "paused",
+    }
+
+
+def _back(campaign_id: UUID, back: str) -> Response:
+    """Where the form was: the campaigns list, or the campaign's page."""
+    target = "/console/campaigns" if back == "list" else f"/console/campaigns/{campaign_id}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/pause")
+async def pause(
+    campaign_id: UUID, svc: Services, session: Posting, back: Annotated[str, Form()] = ""
+) -> Response:
+    await pauses.pause_campaign(svc, session.principal, campaign_id)
+    return _back(campaign_id, back)
+
+
+@router.post("/resume")
+async def resume(
+    campaign_id: UUID, svc: Services, session: Posting, back: Annotated[str, Form()] = ""
+) -> Response:
+    await pauses.resume_campaign(svc, session.principal, campaign_id)
+    return _back(campaign_id, back)
 
 
 @router.post("/resend")

@@ -23,7 +23,7 @@ from ..rendering import language_of, render
 router = APIRouter()
 PAGE_SIZE = 25
 LIVE_MAX = 100
-Status = Literal["", "scheduled", "running", "completed", "cancelled"]
+Status = Literal["", "scheduled", "running", "paused", "completed", "cancelled"]
 
 
 @router.get("/campaigns")
@@ -58,8 +58,8 @@ async def campaigns_page(
 def live_state(record: CampaignRecord, language: str) -> dict[str, object]:
     """What the page's script redraws for one campaign."""
     return {
-        "status": record.status,
-        "status_label": translate(language, STATUS_LABELS[record.status]),
+        "status": record.shown_status,
+        "status_label": translate(language, STATUS_LABELS[record.shown_status]),
         "finished": record.status in FINISHED,
         **progress_of(record).as_json(),
     }

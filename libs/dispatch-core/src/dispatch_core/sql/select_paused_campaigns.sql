@@ -1,0 +1,3 @@
+SELECT campaign_id
+FROM paused_campaigns
+WHERE paused
