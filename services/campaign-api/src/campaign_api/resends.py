@@ -25,6 +25,7 @@ from service_kit.runtime import ServiceRuntime
 
 from .acceptance import Accepted, store_accepted
 from .domain.model import CampaignRecord, PlannedCampaign, Principal, Refusal, Tenant
+from .domain.pausing import effective_auto_pause
 from .domain.planning import (
     check_monthly_limit,
     check_subscription,
@@ -42,10 +43,12 @@ from .domain.resend import (
     select,
     steps_from,
 )
+from .domain.settings import TenantSettings
 from .repo import Pool
 from .repo import accounts as accounts_repo
 from .repo import campaigns as campaigns_repo
 from .repo import resends as resends_repo
+from .repo import settings as settings_repo
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ class Resends:
         if tenant is None:
             raise Refusal(f"unknown tenant {record.tenant_id!r}", "unknown_tenant")
         await self._check_connection(record)
-        planned = _plan(record, request, tenant, by_step)
+        settings = await settings_repo.get_settings(self._pool, record.tenant_id)
+        planned = _plan(record, request, tenant, by_step, settings)
         committed = await campaigns_repo.month_commitment(
             self._pool, tenant.id, *month_bounds(planned[0].start_at)
         )
@@ -224,8 +228,10 @@ def _plan(
     request: ResendRequest,
     tenant: Tenant,
     by_step: dict[int, list[str]],
+    settings: TenantSettings,
 ) -> list[PlannedCampaign]:
-    """One campaign per step the picked recipients' chains stopped at."""
+    """One campaign per step the picked recipients' chains stopped at, under the
+    tenant's quiet hours, time zone and auto-pause threshold as they are now."""
     now = utc_now()
     start = resolve_start(request.start_at, now)
     steps = [CampaignStep.model_validate(step) for step in record.steps]
@@ -254,6 +260,9 @@ def _plan(
                 counts_toward_quota=record.counts_toward_quota,
                 estimated_audience=len(people),
                 monthly_limit=tenant.monthly_limit,
+                quiet_hours=settings.quiet_hours,
+                timezone=settings.timezone,
+                auto_pause=effective_auto_pause(None, settings.auto_pause),
             )
         )
     return planned
