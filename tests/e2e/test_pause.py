@@ -21,7 +21,7 @@ from .conftest import World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-TOKEN = "323456789:AAE2Epause-token-for-the-simulatedb"
+TOKEN = "723456791:AAE2Epause-token-for-the-simulatedb"
 AUDIENCE = 30
 PAUSE_TAKES_HOLD = 1.0
 """The promise: nothing more goes to the platform this long after the pause."""
@@ -90,12 +90,17 @@ async def test_a_pause_holds_across_a_dispatcher_restart_and_the_resume_loses_no
         assert late == [], "sent more than a second after the pause"
         assert len(held) < AUDIENCE
 
+        seen: dict[str, Any] = {}
+
         async def held_back() -> bool:  # what the dispatcher had came back, not sent
             found = await api.campaign(campaign_id)
-            progress = found["progress"]
-            return bool(progress["delivered"] == len(held) and progress["remaining"] > 0)
+            seen.update(found["progress"], at_simulator=len(await delivered()))
+            return bool(seen["delivered"] == len(held) and seen["remaining"] > 0)
 
-        await eventually(held_back, timeout=20, interval=0.2, what="the rest held back")
+        try:
+            await eventually(held_back, timeout=20, interval=0.2, what="the rest held back")
+        except AssertionError as missed:
+            raise AssertionError(f"{missed}; held {len(held)}, last seen {seen}") from None
         assert len(await delivered()) == len(held), "sent while paused"
 
         await api.call("POST", f"/v1/campaigns/{campaign_id}/resume", expect=202)
