@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +16,12 @@ from test_support.api_client import CampaignApi
 from test_support.waiting import eventually
 
 from .conftest import World
+from .paced_campaigns import AUDIENCE, new_tenant, paced_campaign, paused
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 TOKEN = "723456791:AAE2Epause-token-for-the-simulatedb"
-AUDIENCE = 30
+FIRST_ID = 890001
 PAUSE_TAKES_HOLD = 1.0
 """The promise: nothing more goes to the platform this long after the pause."""
 
@@ -30,10 +29,7 @@ PAUSE_TAKES_HOLD = 1.0
 async def test_a_pause_holds_across_a_dispatcher_restart_and_the_resume_loses_nothing(
     world: World,
 ) -> None:
-    tenant = f"pause-{uuid.uuid4().hex[:6]}"
-    connection = "tg-pause"
-    async with CampaignApi(world.system.api_url, world.system.platform_key) as platform:
-        key = await platform.create_tenant(tenant, subscription_ends_at="2099-01-01T00:00:00Z")
+    key = await new_tenant(world)
     telegram = world.sims.control("telegram")
     await telegram.configure(rate_per_second=None)
     account = TOKEN.split(":")[0]
@@ -43,30 +39,7 @@ async def test_a_pause_holds_across_a_dispatcher_restart_and_the_resume_loses_no
         return [c for c in calls if c["status"] == 200]
 
     async with CampaignApi(world.system.api_url, key) as api:
-        await api.call(
-            "PUT",
-            f"/v1/connections/{connection}",
-            json={"channel": "telegram_bot", "credentials": {"token": TOKEN}},
-        )
-        rows = [f"{connection},{890000 + n},Person {n},pause" for n in range(1, AUDIENCE + 1)]
-        await api.import_contacts(
-            "connection_id,external_id,name,labels\n" + "\n".join(rows) + "\n"
-        )
-        audience = {"kind": "filter", "connection_ids": [connection], "labels_any": ["pause"]}
-        await api.until_estimated(audience, AUDIENCE)
-        start = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S UTC")
-        created = await api.call(
-            "POST",
-            "/v1/campaigns",
-            json={
-                "connection_id": connection,
-                "audience": audience,
-                "content": {"kind": "text", "text": "Hi {name}"},
-                "interval_seconds": 0.2,
-                "start_at": start,
-            },
-        )
-        campaign_id = created["campaign_id"]
+        campaign_id = await paced_campaign(world, api, TOKEN, FIRST_ID)
 
         async def some_delivered() -> bool:
             return len(await delivered()) >= 3
@@ -74,12 +47,7 @@ async def test_a_pause_holds_across_a_dispatcher_restart_and_the_resume_loses_no
         await eventually(some_delivered, timeout=60, interval=0.1, what="three deliveries")
         paused_at = time.time()
         await api.call("POST", f"/v1/campaigns/{campaign_id}/pause", expect=202)
-
-        async def shown_paused() -> dict[str, Any] | None:
-            found = await api.campaign(campaign_id)
-            return found if found["status"] == "paused" else None
-
-        shown = await eventually(shown_paused, timeout=10, interval=0.1, what="paused")
+        shown = await paused(api, campaign_id, timeout=10)
         assert shown["pause"]["reason"] == "requested"
 
         # restarted while paused: once the pause has taken hold, nothing is in flight
@@ -112,7 +80,7 @@ async def test_a_pause_holds_across_a_dispatcher_restart_and_the_resume_loses_no
         campaign = await eventually(completed, timeout=60, interval=0.3, what="the end")
 
     sent = Counter(str(c["recipient"]) for c in await delivered())
-    assert set(sent) == {str(890000 + n) for n in range(1, AUDIENCE + 1)}, "someone was lost"
+    assert set(sent) == {str(FIRST_ID + n) for n in range(AUDIENCE)}, "someone was lost"
     assert set(sent.values()) == {1}, "someone got it twice"
     progress = campaign["progress"]
     assert (progress["delivered"], progress["failed"], progress["cancelled"]) == (AUDIENCE, 0, 0)
