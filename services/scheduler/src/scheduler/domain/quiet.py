@@ -4,7 +4,7 @@ becomes due, and when a late release finds it inside one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -36,14 +36,10 @@ def load_due_times(
 ) -> list[datetime] | None:
     """Each loaded recipient's first due time (`due_at`, or the end of its quiet
     period); None when the campaign has no quiet hours (all are due at `due_at`)."""
-    quiet = run.quiet_hours
-    if quiet is None:
+    ends = _quiet_ends(run, due_at)
+    if ends is None:
         return None
-    default = _default_zone(run)
-    return [
-        quiet_until(due_at, quiet, recipient_zone(_attribute(r.attributes), default)) or due_at
-        for r in recipients
-    ]
+    return [ends(r.attributes) or due_at for r in recipients]
 
 
 def still_quiet(
@@ -67,19 +63,34 @@ def quiet_at(
     run: CampaignRun, now: datetime, released: Iterable[tuple[int, Mapping[str, object]]]
 ) -> dict[int, datetime]:
     """Of (recipient_no, attributes) released at `now`, those for whom `now` is inside
-    quiet hours (a release that came late), each with the moment those end.  The
-    moment is worked out once per time zone, so a release of thousands stays cheap."""
-    quiet = run.quiet_hours
-    if quiet is None:
+    quiet hours (a release that came late), each with the moment those end."""
+    ends = _quiet_ends(run, now)
+    if ends is None:
         return {}
-    default = _default_zone(run)
-    by_zone: dict[object, datetime | None] = {}
     moved: dict[int, datetime] = {}
     for recipient_no, attributes in released:
-        name = _attribute(attributes)
-        if name not in by_zone:
-            by_zone[name] = quiet_until(now, quiet, recipient_zone(name, default))
-        until = by_zone[name]
+        until = ends(attributes)
         if until is not None:
             moved[recipient_no] = until
     return moved
+
+
+def _quiet_ends(
+    run: CampaignRun, at: datetime
+) -> Callable[[Mapping[str, object]], datetime | None] | None:
+    """For recipients' attributes, when the quiet period `at` falls in ends in their
+    zone (None: `at` is not quiet there); worked out once per zone, so a batch of
+    thousands stays cheap.  None when the campaign has no quiet hours."""
+    quiet = run.quiet_hours
+    if quiet is None:
+        return None
+    default = _default_zone(run)
+    by_zone: dict[object, datetime | None] = {}
+
+    def ends(attributes: Mapping[str, object]) -> datetime | None:
+        name = _attribute(attributes)
+        if name not in by_zone:
+            by_zone[name] = quiet_until(at, quiet, recipient_zone(name, default))
+        return by_zone[name]
+
+    return ends
