@@ -32,10 +32,15 @@ test: install  ## unit, integration and end-to-end tests on the real broker, dat
 	@scripts/bootstrap.sh browser
 	@scripts/test.sh
 
-lint: install  ## ruff, formatting, mypy (strict)
+lint: install  ## ruff, formatting, mypy (strict); the Dockerfile, the rendered Kubernetes overlays, compose
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy libs/*/src services/*/src tools/*/src
+	.venv/bin/hadolint deploy/docker/Dockerfile
+	$(PY) deploy/k8s/prometheus_rule.py --check
+	$(PY) deploy/k8s/validate.py
+	@scripts/bootstrap.sh compose
+	SECRETS_KEYS=lint-placeholder docker-compose -f deploy/compose.yaml config -q
 
 format: install
 	.venv/bin/ruff check --fix .

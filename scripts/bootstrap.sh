@@ -4,6 +4,8 @@
 #   bootstrap.sh infra   RabbitMQ and PostgreSQL from the OS packages, unless something
 #                        already answers on 127.0.0.1:5672 and :5432
 #   bootstrap.sh browser Chromium from the OS packages, for the console's browser tests
+#   bootstrap.sh compose docker-compose from the OS packages, for `make lint` to check
+#                        deploy/compose.yaml (`config -q` needs no Docker engine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -89,10 +91,18 @@ browser() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+compose_cli() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  echo "installing docker-compose to check deploy/compose.yaml (Debian package docker-compose)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+}
+
 case "${1:-all}" in
   tools) tools ;;
   infra) rabbitmq; postgresql ;;
   browser) browser ;;
+  compose) compose_cli ;;
   all) tools; rabbitmq; postgresql ;;
-  *) echo "usage: $0 [tools|infra|browser|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [tools|infra|browser|compose|all]" >&2; exit 2 ;;
 esac
