@@ -4,6 +4,7 @@
 #   bootstrap.sh infra   RabbitMQ and PostgreSQL from the OS packages, unless something
 #                        already answers on 127.0.0.1:5672 and :5432
 #   bootstrap.sh browser Chromium from the OS packages, for the console's browser tests
+#   bootstrap.sh monitoring promtool (Debian package prometheus), for the alert rules' tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -89,10 +90,19 @@ browser() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+monitoring() {
+  # `make test` checks the alert rules and runs their unit tests with promtool
+  command -v promtool >/dev/null 2>&1 && return 0
+  echo "installing promtool for the alert rules' tests (Debian package prometheus)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+}
+
 case "${1:-all}" in
   tools) tools ;;
   infra) rabbitmq; postgresql ;;
   browser) browser ;;
+  monitoring) monitoring ;;
   all) tools; rabbitmq; postgresql ;;
-  *) echo "usage: $0 [tools|infra|browser|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [tools|infra|browser|monitoring|all]" >&2; exit 2 ;;
 esac
