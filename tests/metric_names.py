@@ -8,8 +8,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +73,7 @@ def dashboard_expressions(path: Path = DASHBOARD) -> Iterator[tuple[str, str]]:
             yield f"{path.name}: panel {panel['title']!r} {target['refId']}", target["expr"]
 
 
-def _panels(panels: list[dict[str, object]]) -> Iterator[dict[str, object]]:
+def _panels(panels: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for panel in panels:
         yield panel
         nested = panel.get("panels")
