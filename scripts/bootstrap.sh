@@ -95,7 +95,8 @@ monitoring() {
   command -v promtool >/dev/null 2>&1 && return 0
   echo "installing promtool for the alert rules' tests (Debian package prometheus)"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+  # only the package that carries promtool (not the node exporter it recommends)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 }
 
 case "${1:-all}" in
