@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped]
 
-from .metric_names import DASHBOARD, dashboard_expressions
+from .metric_names import DASHBOARD, dashboard_expressions, selector_names
 
 DATA_SOURCE = {"type": "prometheus", "uid": "${datasource}"}
 GRAFANA_VARIABLES = {
@@ -74,12 +74,15 @@ def test_panels_have_unique_ids_and_do_not_overlap_on_the_grid() -> None:
                 taken[(x, y)] = panel["title"]
 
 
-def test_the_channel_variable_filters_the_dispatchers_panels() -> None:
-    dispatcher_queries = [
-        expr for _, expr in dashboard_expressions() if "dispatch_" in expr and "channel" in expr
-    ]
-    assert dispatcher_queries
-    assert all("$channel" in expr for expr in dispatcher_queries)
+def test_the_channel_variable_filters_every_query_of_the_dispatchers_metrics() -> None:
+    dispatcher_queries = {
+        where: expr
+        for where, expr in dashboard_expressions()
+        if any(name.startswith("dispatch_") for name in selector_names(expr))
+    }
+    assert len(dispatcher_queries) > 5
+    unfiltered = [where for where, expr in dispatcher_queries.items() if "$channel" not in expr]
+    assert not unfiltered, f"dispatcher queries the channel variable does not filter: {unfiltered}"
 
 
 def test_every_expression_is_valid_promql(tmp_path: Path) -> None:
