@@ -28,8 +28,9 @@ demo: install infra  ## the whole system against local platform simulators, and 
 	@$(SIMULATED) $(PY) deploy/local/stack.py up
 	@$(PY) scripts/demo.py
 
-test: install  ## unit, integration and end-to-end tests on the real broker, database and browser
+test: install  ## alert rules (promtool), unit, integration and end-to-end tests on the real broker, database and browser
 	@scripts/bootstrap.sh browser
+	@scripts/bootstrap.sh monitoring
 	@scripts/test.sh
 
 lint: install  ## ruff, formatting, mypy (strict); the Dockerfile, the rendered Kubernetes overlays, compose

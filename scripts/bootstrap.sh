@@ -6,6 +6,7 @@
 #   bootstrap.sh browser Chromium from the OS packages, for the console's browser tests
 #   bootstrap.sh compose docker-compose from the OS packages, for `make lint` to check
 #                        deploy/compose.yaml (`config -q` needs no Docker engine)
+#   bootstrap.sh monitoring promtool (Debian package prometheus), for the alert rules' tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,11 +99,21 @@ compose_cli() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
 }
 
+monitoring() {
+  # `make test` checks the alert rules and runs their unit tests with promtool
+  command -v promtool >/dev/null 2>&1 && return 0
+  echo "installing promtool for the alert rules' tests (Debian package prometheus)"
+  as_root apt-get update -qq
+  # only the package that carries promtool (not the node exporter it recommends)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+}
+
 case "${1:-all}" in
   tools) tools ;;
   infra) rabbitmq; postgresql ;;
   browser) browser ;;
   compose) compose_cli ;;
+  monitoring) monitoring ;;
   all) tools; rabbitmq; postgresql ;;
-  *) echo "usage: $0 [tools|infra|browser|compose|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [tools|infra|browser|compose|monitoring|all]" >&2; exit 2 ;;
 esac

@@ -26,6 +26,15 @@ if [ -z "${DATABASE_URL:-}" ] && answers 5432; then
 fi
 echo "tests use RabbitMQ ${RABBITMQ_URL:-<testcontainers>} and PostgreSQL ${DATABASE_URL:-<testcontainers>}"
 
+# Prometheus's alert rules: valid, and their unit tests (deploy/prometheus/tests) pass.
+alert_rules() {
+  if ! command -v promtool >/dev/null 2>&1; then
+    echo "promtool is missing: scripts/bootstrap.sh monitoring installs it (Debian package prometheus)" >&2
+    return 1
+  fi
+  promtool check rules deploy/prometheus/alerts.yml && promtool test rules deploy/prometheus/tests/*.yml
+}
+
 # Each member's suite runs in its own pytest process: every member has a `tests`
 # package of its own, and one process can import only one package of a name.
 if [ "$#" -gt 0 ]; then
@@ -33,6 +42,10 @@ if [ "$#" -gt 0 ]; then
 fi
 failed=()
 started=$(date +%s)
+echo "=== alert rules"
+if ! alert_rules; then
+  failed+=("alert rules")
+fi
 for suite in libs/*/tests services/*/tests tools/*/tests tests; do
   member=${suite%/tests}
   [ "$suite" = tests ] && member="end-to-end"
