@@ -157,6 +157,17 @@ async def test_only_the_chosen_messages_are_replayed_and_counted(setup: Setup) -
     assert left.message_id == ids[0]
 
 
+async def test_a_limit_replays_the_first_ones_and_leaves_the_rest(setup: Setup) -> None:
+    ids = [await setup.publish(Ping(n=n), INTERNAL_EXCHANGE, "kit.replay.ping") for n in (1, 2, 3)]
+    await setup.dead(3)
+    setup.pings.broken = False
+
+    report = await setup.dlqs.replay(setup.pings.queue, None, 2, dry_run=False)
+    assert [letter.message_id for letter in report.replayed] == ids[:2]
+    await setup.handled([1, 2])
+    assert [left.message_id for left in await setup.dlqs.show(setup.pings.queue, 10)] == ids[2:]
+
+
 async def test_a_replayed_message_that_fails_again_says_how_often_it_was_replayed(
     setup: Setup,
 ) -> None:

@@ -23,7 +23,7 @@ when the channel closes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,7 +195,7 @@ class DeadLetterQueues:
         """The first `limit` dead letters, left where they are."""
         await self.count(queue)
         async with self.connection.channel() as channel:
-            return [describe(m) for m in await _take(channel, dlq_name(queue), limit)]
+            return [describe(m) async for m in _messages(channel, dlq_name(queue), limit)]
 
     async def replay(
         self, queue: str, message_ids: set[str] | None, limit: int | None, *, dry_run: bool
@@ -209,23 +209,34 @@ class DeadLetterQueues:
             self.connection.channel() as reading,
             self.connection.channel(publisher_confirms=True, on_return_raises=True) as writing,
         ):
-            for message in await _take(reading, dlq_name(queue), total):
-                chosen = message_ids is None or message.message_id in message_ids
-                if not chosen or (limit is not None and len(report.replayed) >= limit):
+            async for message in _messages(reading, dlq_name(queue), total):
+                if message_ids is not None and message.message_id not in message_ids:
                     continue
                 report.not_found.discard(message.message_id or "")
                 await _replay_one(writing, message, report, dry_run=dry_run)
+                if _done(report, message_ids, limit):
+                    break
         return report
 
 
-async def _take(channel: AbstractChannel, name: str, limit: int) -> list[AbstractIncomingMessage]:
-    """Up to `limit` messages of `name`, unacknowledged (back in the queue when
-    `channel` closes, unless acknowledged)."""
+def _done(report: Replay, message_ids: set[str] | None, limit: int | None) -> bool:
+    """Every chosen message met, or `limit` replayed: the rest need not be read."""
+    if limit is not None and len(report.replayed) >= limit:
+        return True
+    return message_ids is not None and not report.not_found
+
+
+async def _messages(
+    channel: AbstractChannel, name: str, at_most: int
+) -> AsyncIterator[AbstractIncomingMessage]:
+    """Up to `at_most` messages of `name`, one at a time, unacknowledged: each goes
+    back to the queue when `channel` closes, unless acknowledged meanwhile."""
     queue = await channel.get_queue(name, ensure=False)
-    taken: list[AbstractIncomingMessage] = []
-    while len(taken) < limit and (message := await queue.get(fail=False)) is not None:
-        taken.append(message)
-    return taken
+    for _ in range(at_most):
+        message = await queue.get(fail=False)
+        if message is None:
+            return
+        yield message
 
 
 async def _replay_one(
