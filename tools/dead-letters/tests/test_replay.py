@@ -14,11 +14,11 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel
 from contracts.names import INTERNAL_EXCHANGE
+from dead_letter_tool.cli import LEFT, OK, USAGE, main
+from dead_letter_tool.replay import DeadLetterQueues, Origin
 from faststream.rabbit import RabbitBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
-from service_kit.dead_letter_command import LEFT, OK, USAGE, main
-from service_kit.dead_letter_replay import DeadLetterQueues, Origin
 from service_kit.dead_letters import ConsumerMetrics, DeadLetterPolicy, declare_dead_letters
 from service_kit.errors import Unprocessable
 from service_kit.subscribers import consumes, routers_of

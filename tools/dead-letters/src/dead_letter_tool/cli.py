@@ -8,7 +8,7 @@ QUEUE is a dead-letter queue (`scheduler.deliveries.dlq`) or the queue it
 belongs to (`scheduler.deliveries`).  The broker is `RABBITMQ_URL`; `list` also
 reads RabbitMQ's Prometheus plugin (`RABBITMQ_METRICS_URL`, by default port
 15692 of the broker's host), since AMQP cannot list queues.  What a replay
-promises is `dead_letter_replay`'s docstring: at-least-once, acknowledged only
+promises is `replay`'s docstring: at-least-once, acknowledged only
 once confirmed.
 
 Exit codes: 0 done; 1 some chosen message was left in place or not found;
@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 import aio_pika
 
-from .dead_letter_replay import DLQ_SUFFIX, DeadLetter, DeadLetterQueues, Replay, UnknownQueue
 from .queue_listing import default_metrics_url, list_queues, vhost_of
+from .replay import DLQ_SUFFIX, DeadLetter, DeadLetterQueues, Replay, UnknownQueue
 
 OK, LEFT, USAGE, UNREACHABLE = 0, 1, 2, 3
 

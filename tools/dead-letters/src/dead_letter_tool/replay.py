@@ -32,8 +32,7 @@ import aio_pika.exceptions
 import aiormq.exceptions
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 from contracts.names import dead_letter_queue
-
-from .dead_letters import LOG_FIELDS
+from service_kit.dead_letters import LOG_FIELDS
 
 DLQ_SUFFIX = dead_letter_queue("")
 IDENTIFYING_FIELDS = (*LOG_FIELDS, "delivery_id")
