@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 import structlog
 from scheduler.app import create_app
+from scheduler.repo import figures
 from starlette.applications import Starlette
 from test_support.clock import DayClock
 from test_support.waiting import eventually
@@ -128,3 +129,39 @@ async def _released(harness: Harness, campaign: uuid.UUID, at_least: int) -> boo
 
 async def _stalled(app: Starlette, count: int) -> bool:
     return value(app, "scheduler_campaigns_stalled") == count
+
+
+@pytest.mark.parametrize(
+    ("due", "not_due", "counted_up_to", "expected"),
+    [
+        (3, 4, 10, 3),  # both counted
+        (5, 2, 4, 5),  # the due ones past the bound: the others are counted
+        (5, 5, 4, 4),  # both past it: the bound, a lower bound
+        (6, 0, 4, 6),  # every one due: the campaign's counter
+        (0, 6, 4, 0),  # none due yet
+    ],
+)
+async def test_deliveries_due_are_counted_in_the_index_up_to_a_bound(
+    scheduler: Starlette, due: int, not_due: int, counted_up_to: int, expected: int
+) -> None:
+    pool = scheduler.state.runtime.pool
+    campaign = uuid.uuid4()
+    await pool.execute(
+        "INSERT INTO campaigns (id, tenant_id, connection_id, channel, name, audience, steps,"
+        " step_count, step_delays, interval_seconds, start_at, counts_toward_quota, status,"
+        " started_at, progress_at, recipients_loaded)"
+        " VALUES ($1, 't', 'c', 'telegram_bot', 'n', '{}', '[]', 1, '{0}', 0, now(), false,"
+        " 'running', now(), now(), $2)",
+        campaign,
+        due + not_due,
+    )
+    await pool.execute(
+        "INSERT INTO recipients (campaign_id, recipient_no, recipient, due_at)"
+        " SELECT $1, n, '{}', now() + CASE WHEN n <= $2 THEN interval '-1 minute'"
+        " ELSE interval '1 day' END FROM generate_series(1, $3) n",
+        campaign,
+        due,
+        due + not_due,
+    )
+    found = await figures.read(pool, STALL_AFTER, counted_up_to)
+    assert (found.waiting, found.due, found.stalled) == (due + not_due, expected, [])
