@@ -17,7 +17,8 @@ WITH active AS (
                     CASE WHEN c.interval_seconds > 0 THEN c.next_slot_at END) AS free_since
     FROM campaigns c
     WHERE c.status IN ('scheduled', 'snapshotting', 'running')
-), ends AS (
+), ends AS MATERIALIZED (
+    -- (once: each probe below is named several times)
     SELECT a.*,
            (SELECT r.due_at FROM recipients r
             WHERE r.campaign_id = a.id AND r.state = 'waiting'
@@ -40,12 +41,12 @@ WITH active AS (
                              SELECT 1 FROM recipients r
                              WHERE r.campaign_id = e.id AND r.state = 'waiting'
                                AND r.due_at <= now()
-                             LIMIT $2) s) d,
+                             ORDER BY r.due_at LIMIT $2) s) d,
                         (SELECT count(*) AS n FROM (
                              SELECT 1 FROM recipients r
                              WHERE r.campaign_id = e.id AND r.state = 'waiting'
                                AND r.due_at > now()
-                             LIMIT $2) s) f)
+                             ORDER BY r.due_at LIMIT $2) s) f)
            END AS due
     FROM ends e
 )
