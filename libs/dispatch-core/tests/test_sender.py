@@ -71,7 +71,7 @@ class MemoryStore:
     def sending(self) -> int:
         return sum(row.status == "sending" for row in self.rows.values())
 
-    async def store_batch(self, digest: str, request: str) -> None:
+    async def store_batch(self, digest: str, request: str, jobs: int) -> None:
         if all(batch.digest != digest for batch in self.inbox):
             self._seq += 1
             self.inbox.append(repo.InboxBatch(seq=self._seq, digest=digest, request=request))

@@ -223,7 +223,7 @@ class Attempts:
             case Sent():
                 return await self._sent(message, answer, now)
             case Failed(code=code, reason=reason):
-                self._metrics.calls.labels("failed").inc()
+                self._metrics.call("failed", self._config().connection_id)
                 failed = outcome(
                     message.job, "failed", now=now, attempts=message.calls, code=code, reason=reason
                 )
@@ -241,7 +241,7 @@ class Attempts:
                 assert_never(answer)
 
     async def _sent(self, message: _Message, answer: Sent, now: datetime) -> DeliveryResult | None:
-        self._metrics.calls.labels("sent").inc()
+        self._metrics.call("sent", self._config().connection_id)
         if message.delivered is None:
             message.delivered = answer
             await self._checks.tell_sent(message.job, now)
@@ -274,7 +274,7 @@ class Attempts:
 
     async def _rate_limited(self, message: _Message, answer: RateLimited) -> None:
         """The whole connection waits; the message, not delivered, waits `claimed`."""
-        self._metrics.calls.labels("rate_limited").inc()
+        self._metrics.call("rate_limited", self._config().connection_id)
         log.info(
             "rate limited by the platform",
             retry_after=answer.retry_after,
@@ -293,7 +293,7 @@ class Attempts:
     async def _blocked(
         self, message: _Message, answer: ConnectionBlocked, now: datetime
     ) -> DeliveryResult:
-        self._metrics.calls.labels("blocked").inc()
+        self._metrics.call("blocked", self._config().connection_id)
         self._metrics.paused.labels(answer.code).inc()
         until = now + timedelta(seconds=answer.pause_seconds)
         await self._pause.pause(until, answer.code, answer.reason, answer.credentials)
@@ -310,7 +310,7 @@ class Attempts:
     async def _retry(
         self, message: _Message, answer: Retry, now: datetime
     ) -> DeliveryResult | None:
-        self._metrics.calls.labels("retry").inc()
+        self._metrics.call("retry", self._config().connection_id)
         message.uncertain = True
         message.failures += 1
         if message.failures >= self._config().limits.max_attempts:

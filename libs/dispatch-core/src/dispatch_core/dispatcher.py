@@ -51,7 +51,7 @@ from service_kit.runtime import ServiceRuntime
 from service_kit.secrets import SecretBox
 from service_kit.subscribers import Binding, consumes
 
-from . import announcements, repo
+from . import announcements, gauges, repo
 from .cancellations import CancelledCampaigns
 from .metrics import DispatchMetrics
 from .model import ConnectionConfig
@@ -91,7 +91,12 @@ class Dispatcher:
         lease_seconds: float = 10.0,
         inbox_poll_seconds: float = 1.0,
         holder_id: str | None = None,
+        connection_labels: int = 100,
+        sample_seconds: float = 10.0,
     ) -> None:
+        """`connection_labels`: connections with a `connection` label of their own in
+        the metrics (see `metrics`); `sample_seconds`: how often the gauges read
+        from the database are read."""
         self._runtime = runtime
         self.name = name
         self.channels = list(channels)
@@ -106,7 +111,10 @@ class Dispatcher:
         self.holder = uuid.uuid4() if holder_id is None else uuid.uuid5(HOLDERS, holder_id)
         """This process's slot, as a lease holder (without `holder_id`: this process)."""
         self.holder_id = holder_id
-        self.metrics = DispatchMetrics(runtime.registry)
+        self.metrics = DispatchMetrics(
+            runtime.registry, channel=name, connection_labels=connection_labels
+        )
+        self._sample_seconds = sample_seconds
         self.cancelled = CancelledCampaigns()
         self.paused = PausedCampaigns()
         self.senders: dict[tuple[str, str], ConnectionSender] = {}
@@ -138,6 +146,7 @@ class Dispatcher:
                 self._every(self.lease_seconds / 3, self.renew_leases), name="leases"
             ),
             asyncio.create_task(self._every(self._inbox_poll_seconds, self._look_in_inbox)),
+            asyncio.create_task(self._every(self._sample_seconds, self.sample_gauges)),
         ]
 
     def working(self) -> bool:
@@ -268,6 +277,10 @@ class Dispatcher:
                 else:
                     sender.take_over(lease, self.holder, valid_until)
             self.metrics.owned.set(sum(s.owning for s in self.senders.values()))
+
+    async def sample_gauges(self) -> None:
+        """Set the gauges read from the database (inbox jobs, paused connections)."""
+        await gauges.sample(self._pool, self.holder, self.metrics)
 
     async def _look_in_inbox(self) -> None:
         """Batches another process stored for connections this one sends for."""

@@ -57,7 +57,7 @@ class Inbox:
         """Store a batch (`keep_parsed`: this process sends for the connection)."""
         body = request.model_dump_json()
         digest = hashlib.sha256(body.encode()).hexdigest()
-        await self._store.store_batch(digest, body)
+        await self._store.store_batch(digest, body, len(request.jobs))
         if keep_parsed and len(self._parsed) < PARSED_KEPT:
             self._parsed[digest] = request.jobs  # so the sender need not parse it again
         self._arrived.set()

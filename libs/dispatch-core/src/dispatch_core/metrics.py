@@ -1,12 +1,43 @@
-"""A dispatcher's Prometheus metrics."""
+"""A dispatcher's Prometheus metrics.
+
+`channel` is the dispatcher's (telegram, whatsapp, instagram); `connection`, a
+connection's id, for at most `connection_labels` connections a process (the first
+it calls for), every other one `other`, so the series stay bounded."""
 
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+OTHER = "other"
+"""The connection label of the connections past the bound."""
+
+PAUSE_REASONS = ("restricted", "credentials", "other")
+"""Why connections are paused, as `dispatch_connections_paused` reports it."""
+
+
+class ConnectionLabels:
+    """Hands out connection ids as label values: at most `limit` distinct ones, to
+    the first connections asked for; every connection after them is `other`."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._given: set[str] = set()
+
+    def __call__(self, connection_id: str) -> str:
+        if connection_id in self._given:
+            return connection_id
+        if len(self._given) < self._limit:
+            self._given.add(connection_id)
+            return connection_id
+        return OTHER
+
 
 class DispatchMetrics:
-    def __init__(self, registry: CollectorRegistry) -> None:
+    def __init__(
+        self, registry: CollectorRegistry, *, channel: str = "", connection_labels: int = 100
+    ) -> None:
+        self.channel = channel
+        self._connection_label = ConnectionLabels(connection_labels)
         self.outcomes = Counter(
             "dispatch_outcomes",
             "Final outcomes of deliveries, by status and code",
@@ -45,3 +76,30 @@ class DispatchMetrics:
             ["code"],
             registry=registry,
         )
+        self.connection_calls = Counter(
+            "dispatch_connection_calls",
+            "Calls to the platform by channel, connection (at most METRICS_CONNECTION_LABELS "
+            "of them, the rest 'other') and result (sent, failed, retry, rate_limited, blocked)",
+            ["channel", "connection", "result"],
+            registry=registry,
+        )
+        self.inbox_jobs = Gauge(
+            "dispatch_inbox_jobs",
+            "Jobs stored in the inboxes of the connections this process sends for, "
+            "not yet reported",
+            ["channel"],
+            registry=registry,
+        )
+        self.connections_paused = Gauge(
+            "dispatch_connections_paused",
+            "Connections paused now, by reason (restricted, credentials, other); every "
+            "replica reports the same count",
+            ["channel", "reason"],
+            registry=registry,
+        )
+
+    def call(self, result: str, connection_id: str) -> None:
+        """Count one call to the platform for the connection, by its result."""
+        self.calls.labels(result).inc()
+        label = self._connection_label(connection_id)
+        self.connection_calls.labels(self.channel, label, result).inc()

@@ -281,8 +281,10 @@ class InboxBatch:
     said it holds it parsed."""
 
 
-async def store_batch(pool: Pool, key: tuple[str, str], digest: str, request: str) -> None:
-    await pool.execute(INSERT_INBOX_BATCH, key[0], key[1], digest, request)
+async def store_batch(
+    pool: Pool, key: tuple[str, str], digest: str, request: str, jobs: int
+) -> None:
+    await pool.execute(INSERT_INBOX_BATCH, key[0], key[1], digest, request, jobs)
 
 
 async def next_batch(

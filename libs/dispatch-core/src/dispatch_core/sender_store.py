@@ -15,8 +15,8 @@ from . import repo
 class SenderStore(Protocol):
     """One connection's rows: its inbox, its deliveries, its pause and its lease."""
 
-    async def store_batch(self, digest: str, request: str) -> None:
-        """Keep a batch in the inbox (one of the same digest is kept once)."""
+    async def store_batch(self, digest: str, request: str, jobs: int) -> None:
+        """Keep a batch of `jobs` jobs in the inbox (one of the same digest is kept once)."""
         ...
 
     async def next_batch(self, taken: list[int], parsed: list[str]) -> repo.InboxBatch | None:
@@ -60,8 +60,8 @@ class PostgresSenderStore:
         self._pool = pool
         self._key = key
 
-    async def store_batch(self, digest: str, request: str) -> None:
-        await repo.store_batch(self._pool, self._key, digest, request)
+    async def store_batch(self, digest: str, request: str, jobs: int) -> None:
+        await repo.store_batch(self._pool, self._key, digest, request, jobs)
 
     async def next_batch(self, taken: list[int], parsed: list[str]) -> repo.InboxBatch | None:
         return await repo.next_batch(self._pool, self._key, taken, parsed)

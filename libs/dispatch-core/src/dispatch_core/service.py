@@ -67,6 +67,8 @@ def build_dispatcher_app(
         lease_seconds=settings.dispatch_lease_seconds,
         inbox_poll_seconds=settings.dispatch_inbox_poll_seconds,
         holder_id=holder_id(settings, service, port),
+        connection_labels=settings.metrics_connection_labels,
+        sample_seconds=settings.metrics_sample_seconds,
     )
     runtime.include(*routers_of(dispatcher))
     inbound = InboundLog(pool) if track_inbound else None

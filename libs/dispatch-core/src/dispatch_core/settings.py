@@ -16,8 +16,13 @@ class DispatchSettings(SecretsSettings):
     run at the same time must never share it: on one host they differ by port,
     on Kubernetes and Compose the host name is the pod's or container's own.
     `SECRETS_KEYS` and `ENVIRONMENT` seal the connections' credentials
-    (`service_kit.settings.SecretsSettings`)."""
+    (`service_kit.settings.SecretsSettings`).  `METRICS_CONNECTION_LABELS`: at most
+    this many connections have their own `connection` label a process (the rest
+    are `other`); `METRICS_SAMPLE_SECONDS`: how often the gauges read from the
+    database (inbox jobs, paused connections) are read."""
 
     dispatch_lease_seconds: float = 10.0
     dispatch_inbox_poll_seconds: float = 1.0
     dispatch_holder_id: str = ""
+    metrics_connection_labels: int = 100
+    metrics_sample_seconds: float = 10.0

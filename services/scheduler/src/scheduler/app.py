@@ -12,6 +12,7 @@ from service_kit.runtime import ServiceRuntime
 from service_kit.subscribers import routers_of
 from starlette.applications import Starlette
 
+from .gauges import GaugeSampler
 from .handlers import Handlers
 from .metrics import SchedulerMetrics
 from .releaser import Releaser
@@ -45,9 +46,13 @@ def create_app(
     handlers = Handlers(runtime, releaser, metrics)
     runtime.include(*routers_of(handlers))
     runtime.publishes(*PUBLISHES)
+    gauges = GaugeSampler(runtime, settings, metrics)
     runtime.on_started(releaser.start)
+    runtime.on_started(gauges.start)
+    runtime.on_stopping(gauges.stop)
     runtime.on_stopping(releaser.stop)
     app = runtime.worker_app()
     app.state.runtime = runtime
     app.state.releaser = releaser
+    app.state.gauges = gauges
     return app

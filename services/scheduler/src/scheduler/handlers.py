@@ -194,6 +194,9 @@ class Handlers:
             await add_to_outbox(conn, events)
         for status, count in Counter(item.status for item in applied).items():
             self._metrics.outcomes.labels(status).inc(count)
+        for item in applied:
+            if item.status == "sent" and item.since_release is not None:
+                self._metrics.latency.observe(item.since_release)
         self._published(events)
 
     async def _keep_next_steps_quiet(

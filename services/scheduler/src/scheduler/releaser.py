@@ -147,6 +147,7 @@ class Releaser:
         except Exception:
             self._metrics.release_errors.inc()
             raise
+        self._metrics.release_loop_last_run.set_to_current_time()
         if wait > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), wait)

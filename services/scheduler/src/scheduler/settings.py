@@ -13,7 +13,9 @@ class Settings(ServiceSettings):
     docs/decisions/scheduler-release-batches.md); `MAX_IDLE_SECONDS`: the
     longest the release loop sleeps without being woken;
     `RELEASE_LOOP_STALL_SECONDS`: /health fails when the loop made no progress
-    for this long."""
+    for this long; `STALL_AFTER_SECONDS`: a running campaign with deliveries it may
+    release and no release or outcome for this long counts as stalled;
+    `METRICS_SAMPLE_SECONDS`: how often the gauges read from the database are read."""
 
     scheduler_port: int = 8082
     snapshot_lead_seconds: float = 5.0
@@ -21,3 +23,5 @@ class Settings(ServiceSettings):
     release_batch: int = 2000
     max_idle_seconds: float = 0.5
     release_loop_stall_seconds: float = 60.0
+    stall_after_seconds: float = 300.0
+    metrics_sample_seconds: float = 15.0

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 from scheduler.app import MIGRATIONS
+from scheduler.repo.figures import DUE_COUNTED_UP_TO, SELECT_GAUGES
 from scheduler.repo.recipients import APPLY_RESULTS, CLAIM_DUE_RECIPIENTS
 from service_kit.database import create_pool
 from service_kit.migrations import migrate
@@ -91,3 +92,33 @@ async def test_a_release_reaches_each_due_row_by_its_ctid(
 ) -> None:
     pool, campaign_id = sending
     assert await plan_of(pool, CLAIM_DUE_RECIPIENTS, campaign_id, 2_000) == ["Tid Scan"]
+
+
+def reads_of_recipients(plan: dict[str, Any]) -> Iterator[str]:
+    """The node types that read the recipients table, anywhere in the plan."""
+    if plan.get("Relation Name") == "recipients":
+        yield plan["Node Type"]
+    for child in plan.get("Plans", []):
+        yield from reads_of_recipients(child)
+
+
+async def test_the_gauges_read_recipients_by_the_waiting_index_never_a_scan(
+    sending: tuple[asyncpg.Pool[Any], uuid.UUID],
+) -> None:
+    pool, campaign_id = sending
+    await pool.execute(
+        "INSERT INTO campaigns (id, tenant_id, connection_id, channel, name, audience, steps,"
+        " step_count, step_delays, interval_seconds, start_at, counts_toward_quota, status,"
+        " started_at, recipients_loaded, outstanding)"
+        " VALUES ($1, 't', 'c', 'telegram_bot', 'n', '{}', '[]', 1, '{0}', 0, now(), false,"
+        " 'running', now(), $2, $3)",
+        campaign_id,
+        RECIPIENTS,
+        RELEASED,
+    )
+    explained = await pool.fetchval(
+        f"EXPLAIN (FORMAT JSON) {SELECT_GAUGES}", 300.0, DUE_COUNTED_UP_TO
+    )
+    reads = list(reads_of_recipients(explained[0]["Plan"]))
+    assert len(reads) == 4  # the first and last due, the due and the not due counted
+    assert set(reads) <= {"Index Only Scan", "Index Scan", "Bitmap Heap Scan"}, reads

@@ -96,6 +96,8 @@ class Applied:
     """When its next step (or its deferred one) is due, if it waits."""
     timezone: str | None = None
     """The recipient's `timezone` attribute, as it was given."""
+    since_release: float | None = None
+    """Seconds from its release to this outcome being applied."""
 
 
 @dataclass(frozen=True)
@@ -118,3 +120,14 @@ class Timing:
 
     snapshot_in: float | None
     start_in: float | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the scheduler's gauges report, read together from its tables."""
+
+    campaigns: dict[str, int]
+    """Unfinished campaigns by state (see `metrics.CAMPAIGN_STATES`)."""
+    waiting: int
+    due: int
+    stalled: list[UUID]

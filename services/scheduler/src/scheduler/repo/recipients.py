@@ -88,6 +88,7 @@ async def apply_results(
             done=row["state"] == "done",
             due_at=row["due_at"],
             timezone=row["timezone"],
+            since_release=row["since_release"],
         )
         for row in rows
     ]

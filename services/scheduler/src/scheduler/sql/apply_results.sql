@@ -39,4 +39,5 @@ FROM matched m
 WHERE r.ctid = m.row_id AND r.state = 'released'
   AND r.step_no = m.step_no  -- re-checked: not a later step released meanwhile
 RETURNING r.recipient_no, m.step_no, m.status, r.state, r.due_at,
-          r.recipient -> 'attributes' ->> 'timezone' AS timezone
+          r.recipient -> 'attributes' ->> 'timezone' AS timezone,
+          extract(epoch FROM clock_timestamp() - r.released_at)::float8 AS since_release
