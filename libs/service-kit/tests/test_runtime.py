@@ -126,6 +126,9 @@ async def test_the_outbox_publishes_what_was_committed(
     runtime.outbox.notify()
     await eventually(lambda: _seen(handled, 7), what="the outbox event consumed")
     assert await runtime.pool.fetchval("SELECT count(*) FROM outbox") == 0
+    # the relay's publish carries an AMQP timestamp, so the message's age is known
+    aged = runtime.registry.get_sample_value("consumer_message_age_seconds_count", {"queue": queue})
+    assert aged == 1
 
 
 async def test_a_rolled_back_transaction_publishes_nothing(
