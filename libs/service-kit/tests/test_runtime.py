@@ -126,6 +126,9 @@ async def test_the_outbox_publishes_what_was_committed(
     runtime.outbox.notify()
     await eventually(lambda: _seen(handled, 7), what="the outbox event consumed")
     assert await runtime.pool.fetchval("SELECT count(*) FROM outbox") == 0
+    # the relay's publish carries an AMQP timestamp, so the message's age is known
+    aged = runtime.registry.get_sample_value("consumer_message_age_seconds_count", {"queue": queue})
+    assert aged == 1
 
 
 async def test_a_rolled_back_transaction_publishes_nothing(
@@ -164,6 +167,70 @@ async def test_publish_now_sends_the_rows_it_is_given_before_it_returns(
     async with runtime.pool.acquire() as conn, conn.transaction():
         assert await runtime.outbox.publish_now(conn) == 1  # every row left
     await eventually(lambda: _seen(handled, 12), what="the rest published")
+
+
+async def test_the_outbox_backlog_is_measured(kit: tuple[ServiceRuntime, Handled, str]) -> None:
+    runtime, handled, queue = kit
+    await runtime.outbox.stop()  # the rows stay until publish_now
+    backlog = runtime.outbox.backlog
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        ids = await add_to_outbox(
+            conn, [OutgoingMessage(EXCHANGE, queue, Ping(n=n)) for n in (13, 14)]
+        )
+    await runtime.pool.execute(
+        "UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE id = $1", ids[0]
+    )
+    await backlog.measure(runtime.pool)
+    assert _gauge(runtime, "outbox_pending") == 2
+    assert 90 <= _gauge(runtime, "outbox_oldest_pending_age_seconds") < 120
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        await runtime.outbox.publish_now(conn, ids)
+    await backlog.measure(runtime.pool)
+    assert _gauge(runtime, "outbox_pending") == 0
+    assert _gauge(runtime, "outbox_oldest_pending_age_seconds") == 0
+    await eventually(lambda: _seen(handled, 14), what="the events published")
+
+
+async def test_the_relay_measures_the_backlog_as_it_runs(
+    kit: tuple[ServiceRuntime, Handled, str],
+) -> None:
+    runtime, _, _ = kit
+    await runtime.pool.execute(
+        "INSERT INTO outbox (exchange, routing_key, message_id, message_type, body, created_at)"
+        " VALUES ('no-such-exchange', 'x', 'm', 'x', '', now() - interval '1 hour')"
+    )
+    await runtime.outbox.stop()
+    relay = OutboxRelay(runtime.pool, FailingPublisher(runtime), CollectorRegistry())
+    relay.start()
+    try:
+        await eventually(
+            lambda: _measured(relay), timeout=10, what="the backlog measured by the relay"
+        )
+    finally:
+        await relay.stop()
+        await runtime.pool.execute("DELETE FROM outbox")
+
+
+class FailingPublisher(Publisher):
+    """A broker that refuses every publish for a while: the outbox keeps its rows."""
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        super().__init__(runtime.broker)
+
+    async def publish_raw(self, body: bytes, **kwargs: Any) -> None:
+        await asyncio.sleep(0.05)
+        raise ConnectionResetError("the broker went away")
+
+
+async def _measured(relay: OutboxRelay) -> bool:
+    await asyncio.sleep(0)
+    return relay.backlog.oldest_age._value.get() >= 3600
+
+
+def _gauge(runtime: ServiceRuntime, name: str) -> float:
+    value = runtime.registry.get_sample_value(name)
+    assert value is not None, name
+    return value
 
 
 async def test_unreadable_and_invalid_messages_are_dead_lettered_with_the_reason(

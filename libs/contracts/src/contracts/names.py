@@ -10,7 +10,7 @@ quorum queue whose rejected messages go to `<queue>.dlq` through the
 from __future__ import annotations
 
 import re
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 CAMPAIGNS_EXCHANGE: Final = "campaigns"
 DIALOGS_EXCHANGE: Final = "dialogs"
@@ -127,6 +127,23 @@ def dispatch_queue(dispatcher: DispatcherName, tenant_id: str, connection_id: st
     tenant = _QUEUE_PART.sub("_", tenant_id)
     connection = _QUEUE_PART.sub("_", connection_id)
     return f"dispatch.{dispatcher}.{tenant}.{connection}"
+
+
+_DISPATCH_QUEUE = re.compile(
+    r"dispatch\.(?P<dispatcher>{})\..+?(?P<dlq>\.dlq)?".format("|".join(get_args(DispatcherName)))
+)
+CONNECTION_QUEUE_LABEL: Final = "connection"
+
+
+def queue_label(queue: str) -> str:
+    """`queue` as a metric label: a per-connection queue (`dispatch_queue`), or its
+    dead-letter queue, under its dispatcher's template, e.g.
+    `dispatch.telegram.connection` (`.dlq`), so tenant and connection ids never
+    become label values; any other name as it is."""
+    found = _DISPATCH_QUEUE.fullmatch(queue)
+    if found is None:
+        return queue
+    return f"dispatch.{found['dispatcher']}.{CONNECTION_QUEUE_LABEL}{found['dlq'] or ''}"
 
 
 def dead_letter_queue(queue: str) -> str:

@@ -11,7 +11,9 @@ what cannot be processed), `asyncapi` (the service's AsyncAPI document),
 `retry` (waiting out what passes) and `backoff` (the waits every retry of the
 system takes), `secrets` and `sealing` (credentials sealed with `SECRETS_KEYS`,
 and sealed again with the newest key at start), `outbox` (events committed with
-the state that caused them), `runtime` (one process: pool, broker, handlers,
-background loops, `/health` and `/metrics`), `runner` (JSON logs, then uvicorn
-on the service's port).
+the state that caused them) and `outbox_backlog` (how far behind it is),
+`metrics` (the registry with process metrics, consumed messages' outcomes and
+age) and `broker_metrics` (faststream's, queue labels bounded), `runtime` (one
+process: pool, broker, handlers, background loops, `/live`, `/health` and
+`/metrics`), `runner` (JSON logs, then uvicorn on the service's port).
 """

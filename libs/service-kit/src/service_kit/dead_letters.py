@@ -18,23 +18,25 @@ is its contracts model) was given it:
   dead-letters it.
 
 Each message is logged with `queue` and `message_id` bound, and the identifying
-fields of its body (`LOG_FIELDS`) that it has.
+fields of its body (`LOG_FIELDS`) that it has; its outcome and its age (now minus
+its AMQP `timestamp`) are counted in `ConsumerMetrics`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import structlog
 from contracts.names import DEAD_LETTER_EXCHANGE
 from faststream import BaseMiddleware
 from faststream.rabbit import RabbitBroker
-from prometheus_client import CollectorRegistry, Counter
 from pydantic import ValidationError
 
 from .errors import Unprocessable, summarize
 from .logs import get_logger
+from .metrics import ConsumerMetrics
 from .retry import PERMANENT_ERRORS, retry_transient
 from .subscribers import InvalidMessage
 from .topology import declare_dead_letter_queue
@@ -56,16 +58,6 @@ _DEAD_AT_ONCE: tuple[type[BaseException], ...] = (InvalidMessage, Unprocessable,
 
 OnInvalid = Callable[[bytes, ValidationError], Awaitable[bool]]
 """Given a body that is not its handler's model: True when it answered it."""
-
-
-class ConsumerMetrics:
-    def __init__(self, registry: CollectorRegistry) -> None:
-        self.messages = Counter(
-            "consumer_messages",
-            "Messages consumed, by queue and outcome (handled, answered_invalid, dead_lettered)",
-            ["queue", "outcome"],
-            registry=registry,
-        )
 
 
 async def dead_letter(broker: RabbitBroker, raw: IncomingMessage, queue: str, reason: str) -> None:
@@ -142,6 +134,7 @@ class _DeadLetterScope(_Scope[DeadLetterPolicy]):
         if subscriber is None:  # not a subscriber's message (a reply being read)
             return await call_next(msg)
         queue: str = subscriber.queue.name
+        self.policy.metrics.observe_age(queue, msg.raw_message.timestamp, datetime.now(UTC))
         bound = structlog.contextvars.bound_contextvars
         with bound(queue=queue, message_id=msg.message_id), bound(**await log_fields(msg)):
             try:
@@ -151,7 +144,7 @@ class _DeadLetterScope(_Scope[DeadLetterPolicy]):
             except Exception:
                 log.exception("handler failed; message requeued")
                 raise
-            self.policy.metrics.messages.labels(queue, "handled").inc()
+            self.policy.metrics.count(queue, "handled")
             return result
 
     async def _dead(self, msg: StreamMessage[Any], queue: str, why: str) -> None:
@@ -159,7 +152,7 @@ class _DeadLetterScope(_Scope[DeadLetterPolicy]):
             lambda: dead_letter(self.policy.broker, msg.raw_message, queue, why),
             what="dead-letter",
         )
-        self.policy.metrics.messages.labels(queue, "dead_lettered").inc()
+        self.policy.metrics.count(queue, "dead_lettered")
         log.error("message dead-lettered", reason=why)
 
 
@@ -183,5 +176,5 @@ class _AnswerInvalidScope(_Scope[AnswerInvalid]):
             if not await self.policy.on_invalid(msg.body, invalid.error):
                 raise
         queue = self.context.get_local("handler_").queue.name
-        self.policy.metrics.messages.labels(queue, "answered_invalid").inc()
+        self.policy.metrics.count(queue, "answered_invalid")
         return None

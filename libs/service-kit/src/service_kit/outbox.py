@@ -20,8 +20,9 @@ import asyncpg
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel
 
+from .outbox_backlog import OutboxBacklog
 from .publishing import Publisher, encode
-from .retry import retry_transient
+from .retry import TRANSIENT_ERRORS, retry_transient
 from .sql import sql_loader
 
 sql = sql_loader(Path(__file__).parent / "sql")
@@ -64,7 +65,9 @@ async def add_to_outbox(conn: Conn, messages: Sequence[OutgoingMessage]) -> list
 
 class OutboxRelay:
     """Publishes what the outbox holds, oldest first; woken at once by `notify()`
-    after a commit, and every `poll_seconds` in case another process wrote."""
+    after a commit, and every `poll_seconds` in case another process wrote.  Beside
+    it, every `measure_seconds`, the backlog is measured (`OutboxBacklog`), also
+    while publishing fails."""
 
     def __init__(
         self,
@@ -74,6 +77,7 @@ class OutboxRelay:
         *,
         batch_size: int = 200,
         poll_seconds: float = 1.0,
+        measure_seconds: float = 5.0,
     ) -> None:
         self._pool = pool
         self._publisher = publisher
@@ -85,17 +89,26 @@ class OutboxRelay:
         self._published = Counter(
             "outbox_published", "Events published from the outbox", registry=registry
         )
+        self.backlog = OutboxBacklog(registry)
+        self._measure_seconds = measure_seconds
+        self._measuring: asyncio.Task[None] | None = None
 
     def notify(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._measuring = asyncio.create_task(self._measure_every(), name="outbox-backlog")
 
     async def stop(self, grace_seconds: float = 5.0) -> None:
         """Let the batch being published finish, then stop: a publish cancelled while
         it waits for the broker's confirm leaves the channel unusable, and stopping
         the broker's consumers after it would wait out their RPC timeouts."""
+        if self._measuring is not None:
+            self._measuring.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._measuring
+            self._measuring = None
         if self._task is None:
             return
         self._stopping = True
@@ -118,6 +131,14 @@ class OutboxRelay:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+    async def _measure_every(self) -> None:
+        """Measure the backlog every `measure_seconds`; while the database is away
+        the gauges keep their last figures."""
+        while True:
+            with contextlib.suppress(*TRANSIENT_ERRORS):
+                await self.backlog.measure(self._pool)
+            await asyncio.sleep(self._measure_seconds)
 
     async def _relay_unless_stopping(self) -> int:
         """`relay_once`, unless `stop` came while a failed batch was waited out: no

@@ -1,5 +1,5 @@
 """One service process: its database pool, broker, handlers, outbox relay,
-background loops, and the `/health`, `/metrics` and AsyncAPI endpoints.
+background loops, and the `/live`, `/health`, `/metrics` and AsyncAPI endpoints.
 
 Start-up waits for PostgreSQL and RabbitMQ (up to `startup_timeout_seconds`),
 migrates the service's schema, declares exchanges and dead-letter queues, starts
@@ -8,7 +8,9 @@ reverse order, so a loop never publishes into a stopped broker.
 
 Workers and the HTTP API use the same runtime: the broker is started in the ASGI
 lifespan (a Starlette app for workers, FastAPI for the API), which lets start-up
-wait for the infrastructure and lets `/health` report what is really up.
+wait for the infrastructure and lets `/health` report what is really up.  `/live`
+answers as long as the process does (a liveness probe: an outage of the database
+or the broker must not restart every process); `/health` is the readiness check.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import asyncpg
 from faststream.rabbit import RabbitBroker, RabbitRouter
-from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
 from prometheus_client import CollectorRegistry, make_asgi_app
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,9 +32,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from . import asyncapi
+from .broker_metrics import broker_metrics
 from .database import create_pool
-from .dead_letters import ConsumerMetrics, DeadLetterPolicy, declare_dead_letters
+from .dead_letters import DeadLetterPolicy, declare_dead_letters
 from .logs import BROKER_LOGGER, get_logger
+from .metrics import ConsumerMetrics, service_registry
 from .migrations import migrate
 from .outbox import OutboxRelay
 from .publishing import Publisher, declare_publishers
@@ -68,7 +71,7 @@ class ServiceRuntime:
         self.schema = schema
         self.migrations = migrations
         self.library_migrations = library_migrations
-        self.registry = registry or CollectorRegistry()
+        self.registry = registry or service_registry()
         self.broker = RabbitBroker(
             settings.rabbitmq_url,
             app_id=name,
@@ -76,7 +79,7 @@ class ServiceRuntime:
             graceful_timeout=15.0,
             logger=logging.getLogger(BROKER_LOGGER),
             log_level=logging.DEBUG,
-            middlewares=[RabbitPrometheusMiddleware(registry=self.registry, app_name=name)],
+            middlewares=[broker_metrics(self.registry, name)],
         )
         self.publisher = Publisher(self.broker)
         self.consumer_metrics = ConsumerMetrics(self.registry)
@@ -196,14 +199,19 @@ class ServiceRuntime:
     # HTTP
 
     def routes(self) -> list[BaseRoute]:
-        """`/health` (503 until everything is up), `/metrics`, and the AsyncAPI
-        document (`/asyncapi.json`, `/asyncapi.yaml`)."""
+        """`/live` (200 while the process answers), `/health` (503 until
+        everything is up), `/metrics`, and the AsyncAPI document (`/asyncapi.json`,
+        `/asyncapi.yaml`)."""
+
+        async def live(_: Request) -> JSONResponse:
+            return JSONResponse({"service": self.name, "live": True})
 
         async def health(_: Request) -> JSONResponse:
             report = await self.health()
             return JSONResponse(report, status_code=200 if report["ok"] else 503)
 
         return [
+            Route("/live", live, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             Mount("/metrics", app=make_asgi_app(self.registry)),
             *asyncapi.routes(self.name, self.broker),

@@ -34,6 +34,7 @@ from .api import (
 from .api import settings as settings_api
 from .api.body_limit import BodyLimitMiddleware, BodyLimits, Limit
 from .api.errors import install_error_handlers
+from .api.http_metrics import instrument
 from .auth import Authenticator
 from .console.routes import install_console
 from .handlers import REQUESTS, Handlers
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limits=body_limits(settings))
+    instrument(app, runtime.registry)
     for module in (
         tenants,
         api_keys,
