@@ -19,8 +19,9 @@ from dead_letter_tool.replay import DeadLetterQueues, Origin
 from faststream.rabbit import RabbitBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
-from service_kit.dead_letters import ConsumerMetrics, DeadLetterPolicy, declare_dead_letters
+from service_kit.dead_letters import DeadLetterPolicy, declare_dead_letters
 from service_kit.errors import Unprocessable
+from service_kit.metrics import ConsumerMetrics
 from service_kit.subscribers import consumes, routers_of
 from service_kit.topology import declare_exchanges
 from test_support.infrastructure import delete_queues
