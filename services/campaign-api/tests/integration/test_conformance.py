@@ -35,21 +35,23 @@ schema.config.generation.update(  # the same cases every run, in about a minute
 TEXT_BODIES = ("text/csv", "text/plain", "application/x-ndjson")
 
 
-def _a_date_that_does_not_exist(problem: dict[str, object]) -> bool:
-    """A start time the document's pattern allows but no calendar has (month 93):
-    the contracts' validator refuses it as the body is read, so its code is
-    `invalid`, but it is the rule the document cannot say, not a disagreement."""
+def _a_time_the_document_cannot_bound(problem: dict[str, object]) -> bool:
+    """A time the document's pattern allows but a rule of the contracts refuses as
+    the body is read, so its code is `invalid`: a start no calendar has (month 93),
+    or a duration longer than ten years (`last_inbound_within` of 9999999w).  It is
+    the rule the document cannot say, not a disagreement."""
     errors = problem.get("errors")
     return (
         isinstance(errors, list)
         and bool(errors)
-        and all(
-            isinstance(e, dict)
-            and e.get("field") == "start_at"
-            and "cannot read" in str(e.get("message"))
-            for e in errors
-        )
+        and all(isinstance(e, dict) and _unboundable(e) for e in errors)
     )
+
+
+def _unboundable(error: dict[str, object]) -> bool:
+    message = str(error.get("message"))
+    no_such_date = error.get("field") == "start_at" and "cannot read" in message
+    return no_such_date or "longer than ten years" in message
 
 
 def accepted(failure: Exception, response: requests.Response) -> bool:
@@ -58,10 +60,11 @@ def accepted(failure: Exception, response: requests.Response) -> bool:
 
     - a request the document allows that a rule refuses, with the rule's own
       `code` (a cursor the API never returned, an unknown template or connection,
-      an empty list, a delay over 366 days or a date that does not exist, an
-      import without a header row): JSON Schema cannot say these, and the
-      document names 422 on every route for them.  A 422 `invalid` (a value the
-      API reads differently from its document) is never accepted;
+      an empty list, a delay over 366 days, a date that does not exist or a
+      duration over ten years, an import without a header row): JSON Schema
+      cannot say these, and the document names 422 on every route for them.  A
+      422 `invalid` (a value the API reads differently from its document) is
+      never accepted, but for the times `_a_time_the_document_cannot_bound`;
     - a text body (CSV, plain text, JSON lines) "of the wrong type":
       schemathesis sends its object or number as text, and every text is a body
       of these (the rows or ids it holds are checked one by one);
@@ -74,7 +77,7 @@ def accepted(failure: Exception, response: requests.Response) -> bool:
         return True
     if "positive_data_acceptance" in checks and response.status_code == 422:
         code: str = response.json()["code"]
-        return code != "invalid" or _a_date_that_does_not_exist(response.json())
+        return code != "invalid" or _a_time_the_document_cannot_bound(response.json())
     sent_as = str(response.request.headers.get("content-type", "")).split(";")[0]
     in_body = "body" in str(getattr(failure, "message", ""))
     return "negative_data_rejection" in checks and sent_as in TEXT_BODIES and in_body
