@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 import aio_pika
 import pytest
 from contracts.base import utc_now
-from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue
+from contracts.names import INTERNAL_EXCHANGE, RoutingKey, dispatch_queue, queue_label
 from contracts.tenants import ConnectionCheckedV1, ConnectionStateV1, credentials_digest
 from dispatcher_whatsapp.settings import Settings
 from platform_sim import SimControl
@@ -175,7 +175,7 @@ async def test_a_long_batch_is_acknowledged_once_stored(
             await harness.send([job(campaign, n) for n in (1, 2, 3, 4)])
             await harness.collect(1)
             registry = harness.app.state.runtime.registry
-            handled = {"queue": queue, "outcome": "handled"}
+            handled = {"queue": queue_label(queue), "outcome": "handled"}
             assert registry.get_sample_value("consumer_messages_total", handled) == 1
             assert len(await whatsapp.calls(account=harness.phone_number_id)) < 4
         # stopped mid-batch: nothing goes back to the queue (it was acknowledged) ...
