@@ -9,7 +9,8 @@ import asyncio
 import contextlib
 from uuid import UUID
 
-from service_kit.retry import TRANSIENT_ERRORS, keep_running
+from service_kit.loops import Loop
+from service_kit.retry import TRANSIENT_ERRORS
 
 from . import repo
 
@@ -23,7 +24,7 @@ class RereadCampaigns:
         self._ids: set[UUID] = set()
         self._pool: repo.Pool | None = None
         self._refresh_seconds = refresh_seconds
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Loop(self._refresh, what=f"read {self.what}")
 
     def __contains__(self, campaign_id: object) -> bool:
         return campaign_id in self._ids
@@ -38,15 +39,10 @@ class RereadCampaigns:
     async def start(self, pool: repo.Pool) -> None:
         self._pool = pool
         self._ids = await self._read(pool)
-        self._task = asyncio.create_task(
-            keep_running(self._refresh, what=f"read {self.what}"), name=self.what
-        )
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
 
     async def _refresh(self) -> None:
         assert self._pool is not None

@@ -8,7 +8,8 @@ own schema, migrated from plain SQL on start), `sql` (statements loaded from
 `dead_letters` (the middleware that retries what is transient and dead-letters
 what cannot be processed), `asyncapi` (the service's AsyncAPI document),
 `errors` (validation errors by field, `Unprocessable`),
-`retry` (waiting out what passes) and `backoff` (the waits every retry of the
+`retry` (waiting out what passes), `loops` (a background loop that keeps running
+until stopped) and `backoff` (the waits every retry of the
 system takes), `secrets` and `sealing` (credentials sealed with `SECRETS_KEYS`,
 and sealed again with the newest key at start), `outbox` (events committed with
 the state that caused them) and `outbox_backlog` (how far behind it is),

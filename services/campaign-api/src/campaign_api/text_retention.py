@@ -7,14 +7,13 @@ may run it together: each statement skips the rows another one holds."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from contracts.base import utc_now
 from prometheus_client import Counter
 from service_kit.logs import get_logger
-from service_kit.retry import keep_running
+from service_kit.loops import Loop
 from service_kit.runtime import ServiceRuntime
 
 from .repo import deliveries as deliveries_repo
@@ -35,7 +34,7 @@ class TextRetention:
         self._interval = settings.delivery_text_erase_interval_seconds
         self._batch = settings.delivery_text_erase_batch
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Loop(self._pass, what="text retention")
         self._erased = Counter(
             "campaign_api_delivery_texts_erased",
             "Texts of deliveries erased for their age (DELIVERY_TEXT_RETENTION_DAYS)",
@@ -45,7 +44,7 @@ class TextRetention:
 
     def alive(self) -> bool:
         """The loop runs (or was not started yet)."""
-        return self._task is None or not self._task.done()
+        return not self._loop.ended
 
     async def erase_expired(self) -> int:
         """Erase every text older than the retention now; answers how many."""
@@ -62,16 +61,10 @@ class TextRetention:
         return total
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(
-            keep_running(self._pass, what="text retention"), name="text-retention"
-        )
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     async def _pass(self) -> None:
         await self.erase_expired()

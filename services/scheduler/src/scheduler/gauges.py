@@ -8,11 +8,10 @@ until it moves again; each replica samples, so each logs it."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from uuid import UUID
 
 from service_kit.logs import get_logger
-from service_kit.retry import keep_running
+from service_kit.loops import Loop
 from service_kit.runtime import ServiceRuntime
 
 from .metrics import SchedulerMetrics
@@ -31,19 +30,13 @@ class GaugeSampler:
         self._metrics = metrics
         self._stalled: set[UUID] = set()
         """Campaigns stalled at the last sample (logged when they became so)."""
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Loop(self._every, what="scheduler gauges")
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(
-            keep_running(self._every, what="scheduler gauges"), name="gauges"
-        )
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     async def _every(self) -> None:
         while True:

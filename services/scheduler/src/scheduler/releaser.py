@@ -47,8 +47,9 @@ from contracts.names import (
 )
 from service_kit.backoff import Backoff
 from service_kit.logs import get_logger
+from service_kit.loops import Loop
 from service_kit.outbox import OutgoingMessage, add_to_outbox
-from service_kit.retry import TRANSIENT_ERRORS, keep_running
+from service_kit.retry import TRANSIENT_ERRORS
 from service_kit.runtime import ServiceRuntime
 from service_kit.topology import quorum_queue
 
@@ -89,7 +90,7 @@ class Releaser:
         self._settings = settings
         self._metrics = metrics
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Loop(self._pass, what="release loop")
         self._progress_at = time.monotonic()
         self._failing: dict[UUID | None, tuple[float, int]] = {}
         """campaign (None: the snapshot step) -> (retry at, failures in a row)."""
@@ -106,7 +107,7 @@ class Releaser:
 
     def alive(self) -> bool:
         """The loop runs and has made progress lately."""
-        running = self._task is not None and not self._task.done()
+        running = self._loop.running
         stalled = time.monotonic() - self._progress_at > self._settings.release_loop_stall_seconds
         return running and not stalled
 
@@ -122,17 +123,10 @@ class Releaser:
         if delayed:
             log.info("interval campaigns resume one interval from now", campaigns=delayed)
         self._progress_at = time.monotonic()
-        self._task = asyncio.create_task(self._run(), name="releaser")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        await keep_running(self._pass, what="release loop")
+        await self._loop.stop()
 
     async def _pass(self) -> None:
         """One pass and the sleep after it; a failure of the pass is waited out by

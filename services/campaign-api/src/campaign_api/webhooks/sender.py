@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from service_kit.backoff import Backoff
 from service_kit.logs import get_logger
-from service_kit.retry import keep_running
+from service_kit.loops import Loop
 from service_kit.secrets import SecretBox, SecretUnreadable
 
 from ..repo import Pool
@@ -87,23 +87,21 @@ class WebhookSender:
         self._config = config
         self._clock = clock
         self._next_erase = 0.0
-        self._task: asyncio.Task[None] | None = None
+        self._sending = Loop(self._loop, what="webhook sender")
         self._client = httpx.AsyncClient(
             timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
         )
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(keep_running(self._loop, what="webhook sender"))
+        self._sending.start()
 
     @property
     def alive(self) -> bool:
         """Whether the loop runs (for `/health`)."""
-        return self._task is not None and not self._task.done()
+        return self._sending.running
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._sending.stop()
         await self._client.aclose()
 
     async def _loop(self) -> None:
