@@ -215,3 +215,23 @@ async def test_a_request_the_client_gave_up_on_is_still_carried_out(
     while not (calls := await telegram.calls()) and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
     assert [call["status"] for call in calls] == [200]
+
+
+async def test_a_call_asked_before_a_reset_is_not_logged_after_it(http: Http) -> None:
+    """A slow call of an earlier test, answered after the next test's reset, is not
+    that test's call."""
+    server = await start_server("telegram", config={"latency_ms": 400})
+    url = f"{server.base_url}/bot{TOKEN}/sendMessage"
+    try:
+        async with SimControl(server.root_url) as control:
+            slow = asyncio.create_task(http("POST", url, json={"chat_id": 1, "text": "early"}))
+            await asyncio.sleep(0.1)
+            await control.reset()
+            await control.configure(latency_ms=0)
+            assert (await slow)[0] == 200
+            status, _, _ = await http("POST", url, json={"chat_id": 2, "text": "late"})
+            assert status == 200
+            calls = await control.calls("sendMessage")
+            assert [call["params"]["text"] for call in calls] == ["late"]
+    finally:
+        await server.close()

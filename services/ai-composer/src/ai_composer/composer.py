@@ -92,7 +92,11 @@ class Composer:
             asyncio.create_task(self._job(request, job, known.get(_key(job))))
             for job in request.jobs
         ]
-        await self._in_chunks(tasks, deliver)
+        try:
+            await self._in_chunks(tasks, deliver)
+        finally:  # stopped or failed part-way: no text goes on being written for nobody
+            for task in tasks:
+                task.cancel()
 
     async def _job(
         self, request: ComposeRequestedV1, job: ComposeJob, known: Composed | None

@@ -135,6 +135,8 @@ class Simulator:
         self.config = config
         self.clock: Callable[[], float] = time.time
         """Unix time now; a test may swap in its own clock."""
+        self._reset_at = float("-inf")
+        """When `reset` last ran, by `clock`: calls asked before it are not logged."""
         self.rng = random.Random()
         self.recorder = Recorder(platform.name)
         self.stats = Stats()
@@ -148,6 +150,7 @@ class Simulator:
 
     def reset(self) -> None:
         self.config = self.startup_config
+        self._reset_at = self.clock()
         self.recorder.clear()
         self.stats.clear()
         self.faults.clear()
@@ -216,6 +219,10 @@ class Simulator:
         return self.platform.scripted_error(fault, self.config)
 
     def _record(self, at: float, incoming: Incoming, status: int, body: Any) -> None:
+        """Log a call once answered, unless it was asked before the last reset: a
+        call answered late (held, slow) belongs to what the reset wiped out."""
+        if at < self._reset_at:
+            return
         self.recorder.record(
             at=at,
             account=incoming.account,
