@@ -61,7 +61,7 @@ async def second_replicas(world: World) -> AsyncIterator[list[ServiceProcess]]:
 
 
 def connections(tag: str) -> dict[str, dict[str, Any]]:
-    """A bot, a WhatsApp number and an Instagram account, each limited to 100/s."""
+    """A bot and an Instagram account at 100/s, a WhatsApp number at 50/s, none warming up."""
     number = f"17841{int(tag, 16):09d}"
     return {
         f"tg-{tag}": {
