@@ -41,6 +41,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from contracts.names import dispatch_queue
 from platform_sim.client import SimControl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -296,9 +297,16 @@ def report_memory(log: MemoryLog, since: float, slack_mb: float = 20.0) -> bool:
     return flat
 
 
+def queues(bots: int) -> list[str]:
+    """Every queue a run uses: the services' own and the fast bots' (whose jobs a
+    run stopped halfway would leave to the next)."""
+    own = [dispatch_queue("telegram", TENANT_ID, f"fast-bot-{n}") for n in range(1, bots + 1)]
+    return known_queues() + own
+
+
 async def main(contacts: int, bots: int, plot_path: Path) -> int:
     database_url = await create_fresh_database(DATABASE_URL, prefix="scale")
-    await delete_queues(RABBITMQ_URL, known_queues())
+    await delete_queues(RABBITMQ_URL, queues(bots))
     sim_port = free_port()
     simulator = start_unlimited_simulator(sim_port)
     sim_url = f"http://127.0.0.1:{sim_port}"
@@ -341,7 +349,7 @@ async def main(contacts: int, bots: int, plot_path: Path) -> int:
     finally:
         simulator.terminate()
         simulator.wait(10)
-        await delete_queues(RABBITMQ_URL, known_queues())
+        await delete_queues(RABBITMQ_URL, queues(bots))
         await drop_database(database_url)
 
 
