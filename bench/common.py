@@ -1,5 +1,7 @@
 """What the benchmarks share: a fresh database and RabbitMQ vhost-free setup,
-the platform simulator as its own process, every service as its own process."""
+the platform simulator as its own process, every service as its own process,
+a tenant with fast Telegram bots, and contacts written straight into the
+audience-resolver's table."""
 
 from __future__ import annotations
 
@@ -8,13 +10,19 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+
+import asyncpg
+import httpx
 
 RABBITMQ_URL = os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 DATABASE_URL = os.environ.get(
     "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/campaigns_bench"
 )
 LOG_DIR = Path(__file__).resolve().parents[1] / ".run" / "bench"
+FAST_RATE = 1000
+"""A fast bot's limit, messages per second (a paid broadcast's cap)."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -73,3 +81,114 @@ def cpu_of_command(fragment: str) -> float:
         except OSError:
             continue
     return total
+
+
+def start_unlimited_simulator(port: int) -> subprocess.Popen[bytes]:
+    """The simulator with its own Telegram rate limits off, so every call a
+    dispatcher makes is counted: a send over a limit shows instead of being refused."""
+    return start_simulator(
+        port,
+        "--telegram-rate",
+        "none",
+        "--telegram-paid-rate",
+        "none",
+        "--telegram-chat-rate",
+        "none",
+    )
+
+
+def cpu_snapshot(processes: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each named process, PostgreSQL and RabbitMQ."""
+    found = {name: cpu_seconds(pid) for name, pid in processes.items()}
+    found["postgresql"] = cpu_of_command("postgres:")
+    found["rabbitmq"] = cpu_of_command("beam.smp")
+    return found
+
+
+def fast_token(bot: int) -> str:
+    """The simulated token of fast bot `bot` (from 1)."""
+    return f"9101{bot:05d}:AAbench-fast-bot-token-000000000000"
+
+
+async def tenant_admin_key(
+    api_url: str, platform_key: str, tenant_id: str, monthly_limit: int = 10_000_000
+) -> str:
+    """A paid tenant made through the platform API, and an admin API key of it."""
+    async with httpx.AsyncClient(base_url=api_url, timeout=300) as platform:
+        platform.headers["Authorization"] = f"Bearer {platform_key}"
+        made = await platform.put(
+            f"/v1/tenants/{tenant_id}", json={"plan": "paid", "monthly_limit": monthly_limit}
+        )
+        made.raise_for_status()
+        created = await platform.post(f"/v1/tenants/{tenant_id}/api-keys", json={"role": "admin"})
+        created.raise_for_status()
+        key: str = created.json()["key"]
+        return key
+
+
+async def add_fast_bots(api: httpx.AsyncClient, bots: int) -> list[str]:
+    """Telegram bot connections `fast-bot-1` .. `fast-bot-<bots>` limited to
+    FAST_RATE messages/s each; their ids."""
+    connection_ids = [f"fast-bot-{n}" for n in range(1, bots + 1)]
+    for n, connection_id in enumerate(connection_ids, 1):
+        made = await api.put(
+            f"/v1/connections/{connection_id}",
+            json={
+                "channel": "telegram_bot",
+                "credentials": {"token": fast_token(n)},
+                "limits": {"rate_per_second": FAST_RATE, "max_in_flight": 32},
+            },
+        )
+        made.raise_for_status()
+    return connection_ids
+
+
+SEED_CONTACTS = """
+INSERT INTO audience.contacts (tenant_id, connection_id, external_id, channel, name, labels,
+                               locale, attributes, last_inbound_at, opted_out_at,
+                               profile_updated_at)
+SELECT $1, ($2::text[])[1 + n % cardinality($2::text[])], n::text,
+       ($3::text[])[1 + n % cardinality($3::text[])], 'Person ' || n,
+       CASE WHEN n % 10 = 0 THEN ARRAY['vip', 'customer'] ELSE ARRAY['customer'] END,
+       'en',
+       CASE n % 8
+           WHEN 0 THEN '{}'::jsonb
+           WHEN 1 THEN '{"timezone": "Asia/Tokyo", "city": "Tokyo"}'
+           WHEN 2 THEN '{"timezone": "America/New_York", "orders": 3}'
+           WHEN 3 THEN '{"timezone": "Europe/Berlin"}'
+           WHEN 4 THEN '{"timezone": "Europe/Moscow"}'
+           WHEN 5 THEN '{"timezone": "not a zone"}'
+           ELSE '{"city": "Paris"}' END,
+       now() - make_interval(mins => (hashint4(n) & 32767) % 20160),
+       CASE WHEN $6 > 0 AND n % $6 = 0 THEN now() END,
+       now()
+FROM generate_series($4::int, $5::int) AS n
+"""
+
+
+async def seed_contacts(
+    pool: asyncpg.Pool[asyncpg.Record],
+    tenant_id: str,
+    connections: Sequence[tuple[str, str]],
+    count: int,
+    *,
+    opted_out_every: int = 50,
+    batch: int = 1_000_000,
+) -> None:
+    """`count` contacts of `tenant_id` written into the audience-resolver's table
+    in the shape its import stores them (one INSERT ... SELECT generate_series per
+    `batch`, which is as fast as COPY and sends nothing over the wire), contact n
+    on connection (id, channel) `connections[n % len(connections)]`, every
+    `opted_out_every`-th opted out (0: none); then VACUUMed and ANALYZEd, as
+    autovacuum leaves a table after a bulk insert (its visibility map set, so an
+    index-only scan reads no heap).  The resolver's migrations must have run."""
+    ids = [connection_id for connection_id, _ in connections]
+    channels = [channel for _, channel in connections]
+    started = time.monotonic()
+    for first in range(1, count + 1, batch):
+        last = min(count, first + batch - 1)
+        await pool.execute(SEED_CONTACTS, tenant_id, ids, channels, first, last, opted_out_every)
+        if count > batch:
+            print(f"  {last:,} contacts in {time.monotonic() - started:.0f} s", flush=True)
+    await pool.execute("VACUUM ANALYZE audience.contacts")
+    print(f"seeded {count:,} contacts in {time.monotonic() - started:.1f} s", flush=True)

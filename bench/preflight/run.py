@@ -6,8 +6,8 @@ contacts, then campaign-api's pre-flight arithmetic on the answer.
 
     .venv/bin/python bench/preflight/run.py [--contacts 1000000] [--keep]
 
-The contacts are written straight into the resolver's table (one INSERT ... SELECT
-generate_series, in the shape the import stores them) in a fresh database beside
+The contacts are written straight into the resolver's table (common.seed_contacts:
+INSERT ... SELECT generate_series, in the shape the import stores them) in a fresh database beside
 the one DATABASE_URL names, then VACUUMed and ANALYZEd (as autovacuum leaves a table
 after a bulk insert).
 Reported: the p50 of each query for three audiences, with PASS/FAIL against the
@@ -38,7 +38,7 @@ from service_kit.migrations import migrate
 from test_support.infrastructure import create_fresh_database, drop_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import DATABASE_URL
+from common import DATABASE_URL, seed_contacts
 
 TENANT_ID = "bench-tenant"
 RUNS = 15
@@ -49,39 +49,14 @@ AUDIENCES: dict[str, Any] = {
     "whatsapp, within 7d (~25%)": FilterAudience(channels=["whatsapp"], last_inbound_within="7d"),
 }
 
-SEED = """
-INSERT INTO audience.contacts (tenant_id, connection_id, external_id, channel, name, labels,
-                               locale, attributes, last_inbound_at, opted_out_at,
-                               profile_updated_at)
-SELECT $1, CASE WHEN n % 2 = 0 THEN 'wa-main' ELSE 'tg-main' END, n::text,
-       CASE WHEN n % 2 = 0 THEN 'whatsapp' ELSE 'telegram' END, 'Person ' || n,
-       CASE WHEN n % 10 = 0 THEN ARRAY['vip', 'customer'] ELSE ARRAY['customer'] END,
-       'en',
-       CASE n % 8
-           WHEN 0 THEN '{}'::jsonb
-           WHEN 1 THEN '{"timezone": "Asia/Tokyo", "city": "Tokyo"}'
-           WHEN 2 THEN '{"timezone": "America/New_York", "orders": 3}'
-           WHEN 3 THEN '{"timezone": "Europe/Berlin"}'
-           WHEN 4 THEN '{"timezone": "Europe/Moscow"}'
-           WHEN 5 THEN '{"timezone": "not a zone"}'
-           ELSE '{"city": "Paris"}' END,
-       now() - make_interval(mins => (hashint4(n) & 32767) % 20160),
-       CASE WHEN n % 50 = 0 THEN now() END,
-       now()
-FROM generate_series(1, $2) AS n
-"""
+CONNECTIONS = (("wa-main", "whatsapp"), ("tg-main", "telegram"))
 
 
 async def seed(database_url: str, contacts: int) -> None:
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
     try:
         await migrate(pool, "audience", MIGRATIONS_DIR)
-        started = time.monotonic()
-        await pool.execute(SEED, TENANT_ID, contacts)
-        # as autovacuum leaves a table after a bulk insert: its visibility map set,
-        # so an index-only scan reads no heap
-        await pool.execute("VACUUM ANALYZE audience.contacts")
-        print(f"seeded {contacts:,} contacts in {time.monotonic() - started:.1f} s")
+        await seed_contacts(pool, TENANT_ID, CONNECTIONS, contacts)
     finally:
         await pool.close()
 

@@ -52,13 +52,16 @@ from platform_sim.client import SimControl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import (
     DATABASE_URL,
+    FAST_RATE,
     LOG_DIR,
     RABBITMQ_URL,
-    cpu_of_command,
-    cpu_seconds,
+    add_fast_bots,
+    cpu_snapshot,
+    fast_token,
     peak_rss_mb,
     percentile,
-    start_simulator,
+    start_unlimited_simulator,
+    tenant_admin_key,
 )
 from test_support.infrastructure import (
     create_fresh_database,
@@ -70,13 +73,6 @@ from test_support.rates import busiest_window, mean_rate
 from test_support.system import free_port, running_system
 
 SLOW_TOKEN = "910000002:AAbench-slow-bot-token-000000000000"  # noqa: S105 (simulated)
-FAST_RATE = 1000
-
-
-def fast_token(bot: int) -> str:
-    """The simulated token of fast bot `bot` (from 1)."""
-    return f"9101{bot:05d}:AAbench-fast-bot-token-000000000000"
-
 
 TARGET_RATE = 1000.0
 TARGET_RATIO = 0.6
@@ -193,15 +189,7 @@ async def main(recipients: int, slow: int, bots: int) -> None:
     database_url = await create_fresh_database(DATABASE_URL, prefix="bench")
     await delete_queues(RABBITMQ_URL, known_queues())
     sim_port = free_port()
-    simulator = start_simulator(
-        sim_port,
-        "--telegram-rate",
-        "none",
-        "--telegram-paid-rate",
-        "none",
-        "--telegram-chat-rate",
-        "none",
-    )
+    simulator = start_unlimited_simulator(sim_port)
     sim_url = f"http://127.0.0.1:{sim_port}"
     telegram = SimControl(sim_url)
     try:
@@ -219,27 +207,11 @@ async def main(recipients: int, slow: int, bots: int) -> None:
                 "SNAPSHOT_LEAD_SECONDS": "1",
             },
         ) as system:
-            async with httpx.AsyncClient(base_url=system.api_url, timeout=300) as platform:
-                platform.headers["Authorization"] = f"Bearer {system.platform_key}"
-                await platform.put(
-                    "/v1/tenants/bench", json={"plan": "paid", "monthly_limit": 10_000_000}
-                )
-                key = (
-                    await platform.post("/v1/tenants/bench/api-keys", json={"role": "admin"})
-                ).json()["key"]
+            key = await tenant_admin_key(system.api_url, system.platform_key, "bench")
             async with httpx.AsyncClient(
                 base_url=system.api_url, timeout=300, headers={"Authorization": f"Bearer {key}"}
             ) as api:
-                fast_bots = [f"fast-bot-{n}" for n in range(1, bots + 1)]
-                for n, fast_bot in enumerate(fast_bots, 1):
-                    await api.put(
-                        f"/v1/connections/{fast_bot}",
-                        json={
-                            "channel": "telegram_bot",
-                            "credentials": {"token": fast_token(n)},
-                            "limits": {"rate_per_second": FAST_RATE, "max_in_flight": 32},
-                        },
-                    )
+                fast_bots = await add_fast_bots(api, bots)
                 await api.put(
                     "/v1/connections/slow-bot",
                     json={"channel": "telegram_bot", "credentials": {"token": SLOW_TOKEN}},
@@ -381,13 +353,6 @@ async def dispatcher_figures(dispatcher_url: str) -> tuple[tuple[float, float], 
 
     calls, call_seconds = totals("dispatch_platform_call_seconds")
     return totals("dispatch_writes_per_statement"), call_seconds / max(calls, 1.0)
-
-
-def cpu_snapshot(processes: dict[str, int]) -> dict[str, float]:
-    found = {name: cpu_seconds(pid) for name, pid in processes.items()}
-    found["postgresql"] = cpu_of_command("postgres:")
-    found["rabbitmq"] = cpu_of_command("beam.smp")
-    return found
 
 
 async def release_to_platform(
