@@ -140,7 +140,7 @@ class MessagePath:
         if result.status == "deferred":
             # never attempted, so nothing to record: its row (if a 429 left one
             # 'claimed') still lets the next release of it be claimed and sent
-            self._metrics.outcomes.labels(result.status, result.error_code or "").inc()
+            self._metrics.outcome(result.status, result.error_code or "")
             await self._reporter.add(result)
             return
         await self._reported(result, self._writes.record(result))
@@ -148,5 +148,5 @@ class MessagePath:
     async def _reported(self, result: DeliveryResult, recorded: asyncio.Future[int | None]) -> None:
         """Report an outcome once it is recorded (not one another process recorded first)."""
         if await recorded is not None:
-            self._metrics.outcomes.labels(result.status, result.error_code or "").inc()
+            self._metrics.outcome(result.status, result.error_code or "")
             await self._reporter.add(result)

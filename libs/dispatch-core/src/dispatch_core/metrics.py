@@ -2,7 +2,12 @@
 
 `channel` is the dispatcher's (telegram, whatsapp, instagram); `connection`, a
 connection's id, for at most `connection_labels` connections a process (the first
-it calls for), every other one `other`, so the series stay bounded."""
+it calls for), every other one `other`, so the series stay bounded.
+
+The counters counted for every message (`call`, `outcome`) keep the child of each
+label set they were given, so a message costs no label lookup (prometheus_client's
+`labels()` checks and joins the values and takes a lock each time); the cache holds
+no more entries than the series themselves."""
 
 from __future__ import annotations
 
@@ -38,6 +43,7 @@ class DispatchMetrics:
     ) -> None:
         self.channel = channel
         self._connection_label = ConnectionLabels(connection_labels)
+        self._children: dict[tuple[str, ...], list[Counter]] = {}
         self.outcomes = Counter(
             "dispatch_outcomes",
             "Final outcomes of deliveries, by status and code",
@@ -100,6 +106,21 @@ class DispatchMetrics:
 
     def call(self, result: str, connection_id: str) -> None:
         """Count one call to the platform for the connection, by its result."""
-        self.calls.labels(result).inc()
         label = self._connection_label(connection_id)
-        self.connection_calls.labels(self.channel, label, result).inc()
+        key = ("call", result, label)
+        counters = self._children.get(key)
+        if counters is None:
+            counters = self._children[key] = [
+                self.calls.labels(result),
+                self.connection_calls.labels(self.channel, label, result),
+            ]
+        for counter in counters:
+            counter.inc()
+
+    def outcome(self, status: str, code: str) -> None:
+        """Count one delivery's final outcome (or deferral), by status and code."""
+        key = ("outcome", status, code)
+        counters = self._children.get(key)
+        if counters is None:
+            counters = self._children[key] = [self.outcomes.labels(status, code)]
+        counters[0].inc()
