@@ -101,12 +101,16 @@ def reason(error: BaseException) -> str:
 
 async def log_fields(msg: StreamMessage[Any]) -> dict[str, str]:
     """The `LOG_FIELDS` the message's model has (decoded once: the handler gets
-    the decoded model from the message's cache)."""
+    the decoded model from the message's cache).
+
+    Looked up in the model's fields, never with `hasattr`: a pydantic model answers
+    an attribute it lacks by raising, some 20 us each, for every message consumed."""
     try:
         event = await msg.decode()
     except (InvalidMessage, ValueError):  # ValueError: not JSON, to a default decoder
         return {}
-    return {name: str(getattr(event, name)) for name in LOG_FIELDS if hasattr(event, name)}
+    fields = getattr(type(event), "model_fields", {})
+    return {name: str(getattr(event, name)) for name in LOG_FIELDS if name in fields}
 
 
 class _Scope(BaseMiddleware, Generic[P]):
