@@ -20,6 +20,7 @@ import asyncpg
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel
 
+from .loops import Loop
 from .outbox_backlog import OutboxBacklog
 from .publishing import Publisher, encode
 from .retry import TRANSIENT_ERRORS, retry_transient
@@ -91,24 +92,20 @@ class OutboxRelay:
         )
         self.backlog = OutboxBacklog(registry)
         self._measure_seconds = measure_seconds
-        self._measuring: asyncio.Task[None] | None = None
+        self._measuring = Loop(self._measure_and_wait, what="outbox backlog")
 
     def notify(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
-        self._measuring = asyncio.create_task(self._measure_every(), name="outbox-backlog")
+        self._measuring.start()
 
     async def stop(self, grace_seconds: float = 5.0) -> None:
         """Let the batch being published finish, then stop: a publish cancelled while
         it waits for the broker's confirm leaves the channel unusable, and stopping
         the broker's consumers after it would wait out their RPC timeouts."""
-        if self._measuring is not None:
-            self._measuring.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._measuring
-            self._measuring = None
+        await self._measuring.stop()
         if self._task is None:
             return
         self._stopping = True
@@ -132,13 +129,12 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
-    async def _measure_every(self) -> None:
-        """Measure the backlog every `measure_seconds`; while the database is away
-        the gauges keep their last figures."""
-        while True:
-            with contextlib.suppress(*TRANSIENT_ERRORS):
-                await self.backlog.measure(self._pool)
-            await asyncio.sleep(self._measure_seconds)
+    async def _measure_and_wait(self) -> None:
+        """Measure the backlog, then wait `measure_seconds`; while the database is
+        away the gauges keep their last figures."""
+        with contextlib.suppress(*TRANSIENT_ERRORS):
+            await self.backlog.measure(self._pool)
+        await asyncio.sleep(self._measure_seconds)
 
     async def _relay_unless_stopping(self) -> int:
         """`relay_once`, unless `stop` came while a failed batch was waited out: no
