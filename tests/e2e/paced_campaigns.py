@@ -1,4 +1,4 @@
-"""Paced campaigns the pause tests hold and let go on: a tenant, a Telegram
+"""Paced campaigns the pause and cancel tests hold, let go on or stop: a tenant, a Telegram
 connection with its own bot token, AUDIENCE people and a campaign to them 0.2 s
 apart; and waiting for one to show paused."""
 
@@ -20,7 +20,8 @@ async def paced_campaign(
     world: World, api: CampaignApi, token: str, first_id: int, **extra: Any
 ) -> str:
     """A connection with `token`, AUDIENCE people from `first_id`, and a campaign
-    to them 0.2 s apart starting in two seconds: its id."""
+    to them 0.2 s apart starting in two seconds (`extra` adds to or overrides the
+    request's fields): its id."""
     connection = f"tg-{first_id}"
     await api.call(
         "PUT",

@@ -8,7 +8,6 @@ import csv
 import io
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,46 +15,21 @@ from test_support.api_client import CampaignApi
 from test_support.waiting import eventually
 
 from .conftest import World
+from .paced_campaigns import AUDIENCE, paced_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 TOKEN = "223456789:AAE2Ecancel-token-for-the-simulated"
-AUDIENCE = 30
 
 
 async def test_a_cancel_marks_the_rest_cancelled_everywhere(world: World) -> None:
     tenant = f"cancel-{uuid.uuid4().hex[:6]}"
-    connection = "tg-cancel"
     async with CampaignApi(world.system.api_url, world.system.platform_key) as platform:
         key = await platform.create_tenant(tenant, subscription_ends_at="2099-01-01T00:00:00Z")
     telegram = world.sims.control("telegram")
     await telegram.configure(rate_per_second=None)
     async with CampaignApi(world.system.api_url, key) as api:
-        await api.call(
-            "PUT",
-            f"/v1/connections/{connection}",
-            json={"channel": "telegram_bot", "credentials": {"token": TOKEN}},
-        )
-        rows = [f"{connection},{880000 + n},Person {n},cancel" for n in range(1, AUDIENCE + 1)]
-        await api.import_contacts(
-            "connection_id,external_id,name,labels\n" + "\n".join(rows) + "\n"
-        )
-        audience = {"kind": "filter", "connection_ids": [connection], "labels_any": ["cancel"]}
-        await api.until_estimated(audience, AUDIENCE)
-        # a start time as the API prints them
-        start = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S UTC")
-        created = await api.call(
-            "POST",
-            "/v1/campaigns",
-            json={
-                "connection_id": connection,
-                "audience": audience,
-                "content": {"kind": "text", "text": "Hi {name}"},
-                "interval_seconds": 0.3,
-                "start_at": start,
-            },
-        )
-        campaign_id = created["campaign_id"]
+        campaign_id = await paced_campaign(world, api, TOKEN, 880001, interval_seconds=0.3)
 
         async def some_delivered() -> bool:
             found = await api.campaign(campaign_id)
