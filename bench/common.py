@@ -71,13 +71,9 @@ def cpu_of_command(fragment: str) -> float:
     """CPU time of every process whose command line contains `fragment`
     (PostgreSQL's backends, RabbitMQ's Erlang VM)."""
     total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid, _ in _commands(fragment):
         try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if fragment in command:
-                total += cpu_seconds(int(entry.name))
+            total += cpu_seconds(pid)
         except OSError:
             continue
     return total
@@ -97,10 +93,47 @@ def start_unlimited_simulator(port: int) -> subprocess.Popen[bytes]:
     )
 
 
-def cpu_snapshot(processes: dict[str, int]) -> dict[str, float]:
-    """CPU seconds used so far by each named process, PostgreSQL and RabbitMQ."""
+def cpu_of_database(database: str) -> float:
+    """CPU time of PostgreSQL's processes working for `database`: the backends
+    connected to it and the server's own processes (WAL writer, checkpointer,
+    background writer...), but not the backends of other databases on the same
+    server.  A backend that exits takes its CPU time with it, so connections
+    closed between two readings are under-counted."""
+    total = 0.0
+    for pid, command in _commands("postgres:"):
+        title = command.split("postgres:", 1)[1]
+        client_backend = "(" in title or "[local]" in title
+        if client_backend and f" {database} " not in title:
+            continue
+        try:
+            total += cpu_seconds(pid)
+        except OSError:
+            continue
+    return total
+
+
+def _commands(fragment: str) -> list[tuple[int, str]]:
+    """Each running process whose command line contains `fragment`, with it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if fragment in command:
+            found.append((int(entry.name), command))
+    return found
+
+
+def cpu_snapshot(processes: dict[str, int], database: str | None = None) -> dict[str, float]:
+    """CPU seconds used so far by each named process, PostgreSQL and RabbitMQ.
+    With `database`, PostgreSQL counts only what works for that database
+    (`cpu_of_database`); RabbitMQ is one process for every vhost, so it counts
+    whatever else uses the broker at the time."""
     found = {name: cpu_seconds(pid) for name, pid in processes.items()}
-    found["postgresql"] = cpu_of_command("postgres:")
+    found["postgresql"] = cpu_of_database(database) if database else cpu_of_command("postgres:")
     found["rabbitmq"] = cpu_of_command("beam.smp")
     return found
 

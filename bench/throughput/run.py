@@ -20,14 +20,23 @@ a target has PASS or FAIL beside it:
   1,000/s is also the bot's own cap, and the pacer lets send k + rate leave only
   a second after the answer to send k (the latest moment k may have reached the
   platform), so one connection delivers at most rate / (1.002 + round trip): the
-  share of the cap and that bound are printed beside it;
-* default 30/s bot: no 1-second window over 30 sends, mean >= 28.5/s.
+  share of the cap (>= 99%) and that bound are printed beside it;
+* default 30/s bot: no 1-second window over 30 sends, mean >= 29.5/s.
+
+With `--bots N` (N > 1) the recipients are split between N fast bots, a
+campaign each, without the 30/s part: what the system delivers when one bot's
+cap is not what holds it.  Its targets (issue 19): >= 90% of the N caps, >= 1.4
+times the broker-only ceiling, and <= 0.35 CPU-seconds per 1000 delivered for
+every service, PostgreSQL and RabbitMQ together (the simulator left out).
+
+CPU is counted from the campaigns' creation to their completion (the contacts'
+import before it is not counted; the audience snapshot is); PostgreSQL's is that
+of the backends of this run's own database and of the server's own processes,
+RabbitMQ's that of the whole broker.
 
     .venv/bin/python bench/throughput/run.py [--recipients 100000] [--slow 600] [--bots 1]
 
-(`--bots 2 --slow 0` splits the recipients between two fast bots, a campaign
-each, without the 30/s part: what the system delivers when one bot's cap is not
-what holds it; `make bench` runs it too.)
+(`--bots 4 --slow 0` is what `make bench` runs beside the one-bot run.)
 
 (`--recipients 2000 --slow 90` runs it at a reduced scale, to check it works.)
 """
@@ -42,6 +51,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aio_pika
 import asyncpg
@@ -76,8 +86,15 @@ SLOW_TOKEN = "910000002:AAbench-slow-bot-token-000000000000"  # noqa: S105 (simu
 
 TARGET_RATE = 1000.0
 TARGET_RATIO = 0.6
+TARGET_SHARE = 0.99
+# Over several fast bots (issue 19): 90% of their caps, 1.4 times the
+# broker-only ceiling, and CPU-seconds per 1000 delivered of every service,
+# PostgreSQL and RabbitMQ (the simulator left out).
+TARGET_SHARE_OF_CAPS = 0.9
+TARGET_RATIO_OF_BOTS = 1.4
+TARGET_CPU_PER_1000 = 0.35
 SLOW_LIMIT = 30
-SLOW_MEAN = 28.5
+SLOW_MEAN = 29.5
 
 
 def verdict(passed: bool) -> str:
@@ -145,9 +162,11 @@ async def wait_for_audience(api: httpx.AsyncClient, audience: dict[str, object],
     raise TimeoutError("the imported contacts were not stored within 5 minutes")
 
 
-async def run_campaign(
+async def import_audience(
     api: httpx.AsyncClient, connection: str, recipients: int, first_id: int
-) -> tuple[str, float]:
+) -> dict[str, object]:
+    """`recipients` contacts on `connection`, imported and stored; the audience
+    that selects them."""
     imported = (
         await api.post(
             "/v1/contacts/import",
@@ -162,6 +181,14 @@ async def run_campaign(
         "labels_any": ["bench"],
     }
     await wait_for_audience(api, audience, recipients)
+    return audience
+
+
+async def run_campaign(
+    api: httpx.AsyncClient, connection: str, audience: dict[str, object]
+) -> tuple[str, float]:
+    """A text campaign to `audience`, followed until it completes: its id and
+    the seconds from its creation to its completion."""
     created_at = time.perf_counter()
     created = await api.post(
         "/v1/campaigns",
@@ -222,17 +249,27 @@ async def main(recipients: int, slow: int, bots: int) -> None:
                     f"{FAST_RATE}/s ...",
                     flush=True,
                 )
-                processes = {n: p.process.pid for n, p in system.processes.items() if p.process}
-                processes["platform-sim"] = simulator.pid
-                before = cpu_snapshot(processes)
-                campaigns = await asyncio.gather(
+                audiences = await asyncio.gather(
                     *(
-                        run_campaign(api, fast_bot, each, 10_000_000 + n * 1_000_000)
+                        import_audience(api, fast_bot, each, 10_000_000 + n * 1_000_000)
                         for n, fast_bot in enumerate(fast_bots)
                     )
                 )
+                processes = {n: p.process.pid for n, p in system.processes.items() if p.process}
+                processes["platform-sim"] = simulator.pid
+                # CPU is counted from the campaigns' creation (the contacts'
+                # import is not a delivery's work; the snapshot is).
+                database = urlsplit(database_url).path.lstrip("/")
+                before = cpu_snapshot(processes, database)
+                campaigns = await asyncio.gather(
+                    *(
+                        run_campaign(api, fast_bot, audience)
+                        for fast_bot, audience in zip(fast_bots, audiences, strict=True)
+                    )
+                )
                 wall_clock = max(seconds for _, seconds in campaigns)
-                used = {n: cpu_snapshot(processes)[n] - before[n] for n in before}
+                after = cpu_snapshot(processes, database)
+                used = {n: after[n] - before[n] for n in before}
                 calls_of_bots = [
                     await telegram.calls(method="sendMessage", account=fast_token(n).split(":")[0])
                     for n in range(1, bots + 1)
@@ -260,28 +297,36 @@ async def main(recipients: int, slow: int, bots: int) -> None:
                 slow_calls = []
                 if slow:
                     print(f"campaign of {slow} recipients at the default 30/s ...", flush=True)
-                    await run_campaign(api, "slow-bot", slow, 20_000_000)
+                    slow_audience = await import_audience(api, "slow-bot", slow, 20_000_000)
+                    await run_campaign(api, "slow-bot", slow_audience)
                     slow_calls = await telegram.calls(
                         method="sendMessage", account=SLOW_TOKEN.split(":")[0]
                     )
         ratio = rate / ceiling
+        cap = FAST_RATE * bots
+        target_rate = TARGET_RATE if bots == 1 else TARGET_SHARE_OF_CAPS * cap
+        target_ratio = TARGET_RATIO if bots == 1 else TARGET_RATIO_OF_BOTS
         print()
         print(
             f"delivered end to end:      {rate:.0f} messages/s "
             f"({len(sent_at)} messages in {last - first:.1f} s"
             + (f", over {bots} bots" if bots > 1 else "")
-            + f")   {verdict(rate >= TARGET_RATE)} (>= {TARGET_RATE:.0f}/s)"
+            + f")   {verdict(rate >= target_rate)} (>= {target_rate:.0f}/s)"
         )
         # The pacer lets send k + rate leave only a window (and a safety margin)
         # after the answer to send k came back, the latest moment k may have
         # reached the platform: so one connection delivers at most
         # rate / (1.002 s + round trip).
-        cap = FAST_RATE * bots
         guard_bound = cap / (WINDOW + SAFETY + call_seconds)
         print(
             ("share of the bots' cap:    " if bots > 1 else "share of the bot's cap:    ")
-            + f"{rate / cap:.1%} of {cap}/s; mean call "
-            f"{call_seconds * 1000:.1f} ms, so the window guard allows at most "
+            + f"{rate / cap:.1%} of {cap}/s"
+            + (
+                f"   {verdict(rate / cap >= TARGET_SHARE)} (>= {TARGET_SHARE:.0%})"
+                if bots == 1
+                else ""
+            )
+            + f"; mean call {call_seconds * 1000:.1f} ms, so the window guard allows at most "
             f"{guard_bound:.0f}/s ({rate / guard_bound:.1%} of that reached)"
         )
         print(f"campaign wall clock:       {wall_clock:.1f} s from its creation to its completion")
@@ -300,7 +345,10 @@ async def main(recipients: int, slow: int, bots: int) -> None:
             + ", ".join(f"{c:.0f}" for c in ceilings)
             + ")"
         )
-        print(f"ratio:                     {ratio:.3f}   {verdict(ratio >= TARGET_RATIO)} (>= 0.6)")
+        print(
+            f"ratio:                     {ratio:.3f}   {verdict(ratio >= target_ratio)} "
+            f"(>= {target_ratio})"
+        )
         print(
             "delivery latency (release -> platform): "
             f"p50 {percentile(latencies, 50) * 1000:.0f} ms, "
@@ -315,6 +363,17 @@ async def main(recipients: int, slow: int, bots: int) -> None:
                 f"{n} {seconds / recipients * 1000:.2f} s"
                 for n, seconds in sorted(used.items(), key=lambda item: -item[1])
                 if seconds > 0.01 * recipients / 1000
+            )
+        )
+        system_cpu = sum(seconds for n, seconds in used.items() if n != "platform-sim")
+        per_1000 = system_cpu / recipients * 1000
+        print(
+            f"CPU per 1000, all but the simulator: {per_1000:.2f} s (from the campaigns' creation; "
+            "PostgreSQL: this run's database and the server's own processes)"
+            + (
+                f"   {verdict(per_1000 <= TARGET_CPU_PER_1000)} (<= {TARGET_CPU_PER_1000})"
+                if bots > 1
+                else ""
             )
         )
         if slow_calls:
