@@ -67,7 +67,9 @@ async def apply_results(
     """Move recipients on; results for deliveries not in flight are ignored.
     A next step is due its delay after this one was sent, and not before its
     `step_not_before` (a step given a date and time).
-    `chains_go_on=False` (a cancelled campaign): no recipient waits for a next step."""
+    `chains_go_on=False` (a cancelled campaign): no recipient waits for a next step.
+    The caller holds the campaign's row (`campaigns.lock`), so the recipients' rows
+    are not locked one by one."""
     rows = await conn.fetch(
         APPLY_RESULTS,
         campaign_id,

@@ -6,11 +6,13 @@ WITH incoming AS (
     SELECT * FROM unnest($2::int[], $3::smallint[], $4::text[], $5::timestamptz[])
         AS t (recipient_no, step_no, status, sent_at)
 ), matched AS MATERIALIZED (
-    -- one primary-key probe per result, run once (MATERIALIZED) and locking the row it
-    -- finds, so the UPDATE below reaches each row by its ctid: whatever the statistics
-    -- say of a campaign's states (stale while it sends), neither part can become a scan
-    -- of the campaign, or a probe per result and per released row (docs/decisions/
-    -- scheduler-queries.md)
+    -- one primary-key probe per result, run once (MATERIALIZED), so the UPDATE below
+    -- reaches each row by its ctid: whatever the statistics say of a campaign's states
+    -- (stale while it sends), neither part can become a scan of the campaign, or a
+    -- probe per result and per released row (docs/decisions/scheduler-queries.md).
+    -- No row lock first: the caller holds the campaign's row (FOR NO KEY UPDATE), so
+    -- no other outcome moves these rows meanwhile, and the UPDATE re-checks the state
+    -- and step it expects.
     SELECT r.row_id, r.recipient_no, i.step_no, i.status, i.sent_at,
            (i.status = 'sent' AND i.step_no < $6 AND $8::boolean) AS goes_on,
            (i.status = 'deferred' AND $8::boolean) AS waits
@@ -20,7 +22,6 @@ WITH incoming AS (
         WHERE campaign_id = $1 AND recipient_no = i.recipient_no
           AND step_no = i.step_no AND state = 'released'
         LIMIT 1
-        FOR UPDATE
     ) r
 )
 UPDATE recipients r

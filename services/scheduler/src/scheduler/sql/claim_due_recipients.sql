@@ -7,7 +7,7 @@
 -- row, which stale statistics can make a scan of the campaign's waiting rows).
 WITH due AS MATERIALIZED (
     SELECT ctid AS row_id, recipient_no FROM recipients
-    WHERE campaign_id = $1 AND state = 'waiting'
+    WHERE campaign_id = $1 AND waiting
       AND due_at <= clock_timestamp() + interval '2 ms'
     ORDER BY due_at, recipient_no
     LIMIT $2

@@ -1,4 +1,4 @@
 UPDATE recipients
 SET state = 'done'
-WHERE campaign_id = $1 AND state = 'waiting'
+WHERE campaign_id = $1 AND waiting
 RETURNING recipient_no, step_no

@@ -21,10 +21,10 @@ WITH active AS (
     -- (once: each probe below is named several times)
     SELECT a.*,
            (SELECT r.due_at FROM recipients r
-            WHERE r.campaign_id = a.id AND r.state = 'waiting'
+            WHERE r.campaign_id = a.id AND r.waiting
             ORDER BY r.due_at LIMIT 1) AS first_due,
            (SELECT r.due_at FROM recipients r
-            WHERE r.campaign_id = a.id AND r.state = 'waiting'
+            WHERE r.campaign_id = a.id AND r.waiting
             ORDER BY r.due_at DESC LIMIT 1) AS last_due
     FROM active a
     WHERE a.status = 'running' AND NOT a.paused
@@ -39,12 +39,12 @@ WITH active AS (
                                ELSE d.n END
                    FROM (SELECT count(*) AS n FROM (
                              SELECT 1 FROM recipients r
-                             WHERE r.campaign_id = e.id AND r.state = 'waiting'
+                             WHERE r.campaign_id = e.id AND r.waiting
                                AND r.due_at <= now()
                              ORDER BY r.due_at LIMIT $2) s) d,
                         (SELECT count(*) AS n FROM (
                              SELECT 1 FROM recipients r
-                             WHERE r.campaign_id = e.id AND r.state = 'waiting'
+                             WHERE r.campaign_id = e.id AND r.waiting
                                AND r.due_at > now()
                              ORDER BY r.due_at LIMIT $2) s) f)
            END AS due

@@ -5,7 +5,7 @@ SELECT c.id, c.interval_seconds, c.held_until,
 FROM campaigns c
 CROSS JOIN LATERAL (
     SELECT r.due_at FROM recipients r
-    WHERE r.campaign_id = c.id AND r.state = 'waiting'
+    WHERE r.campaign_id = c.id AND r.waiting
     ORDER BY r.due_at, r.recipient_no
     LIMIT 1
 ) w
