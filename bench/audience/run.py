@@ -13,7 +13,7 @@ where the issue sets a target:
   by the resolver (and when the API answered);
 - estimate latency: p50 of `POST /v1/audience/estimate` for three filters, with
   the indexes each plan uses (EXPLAIN, planned for the real values) -- no VACUUM
-  is forced: the resolver runs ANALYZE itself after a bulk import;
+  is forced: the resolver runs VACUUM (ANALYZE) itself after a bulk import;
 - the snapshot of a ~90% filter: time to commit (the target), to the first batch
   and to the last batch received (on a quorum queue bound like the real
   consumers'), and the resolver's peak memory while it streams.

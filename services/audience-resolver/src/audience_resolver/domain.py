@@ -125,10 +125,10 @@ def activity_of(event: MessageInboundV1) -> InboundActivity:
 class Conditions:
     """What every contact of a filter audience meets; `None` is no condition.
 
-    To add a condition: a field here, its line in `conditions_of`, and the same
-    `($n IS NULL OR ...)` line in the four statements that apply filters
-    (`insert_matching_recipients.sql`, `count_matching.sql`,
-    `select_dialogs_page.sql`, `select_matching_sample.sql`).
+    To add a condition: a field here, its line in `conditions_of`, its argument
+    in `repo.selections.condition_arguments`, and its `($n IS NULL OR ...)` line
+    in `sql/fragments/matching_conditions.sql`, which every statement that
+    applies filters includes.
     """
 
     channels: list[str] | None = None

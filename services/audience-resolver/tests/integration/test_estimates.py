@@ -135,3 +135,58 @@ async def test_the_preflight_counts_by_zone_and_window_in_the_same_answer(
         assert estimate.by_connection == {"tg-main": 5, "wa-main": 1}
     without = await resolver.estimate(tenant_id, AllAudience())
     assert without.groups == []
+
+
+async def test_an_audience_with_no_condition_counts_what_a_scan_of_its_contacts_counts(
+    resolver: Resolver, tenant_id: str, contact: ContactFactory
+) -> None:
+    """Its estimate comes from the kept counts (migration 008); a filter naming every
+    connection scans the same people: the two agree after an import, after an import
+    that moves zones, opts out and adds, and after changes made by any statement."""
+    now = utc_now()
+    since, recent = now - timedelta(hours=24), now - timedelta(hours=2)
+    everyone = FilterAudience(connection_ids=["tg-main", "wa-main"])
+
+    async def agree() -> dict[str, int]:
+        counted = await resolver.estimate(tenant_id, AllAudience(), window_since=since)
+        scanned = await resolver.estimate(tenant_id, everyone, window_since=since)
+        assert counted.by_connection == scanned.by_connection
+        assert sorted(map(repr, counted.groups)) == sorted(map(repr, scanned.groups))
+        return counted.by_connection
+
+    tokyo = {"timezone": "Asia/Tokyo"}
+    await resolver.import_contacts(
+        tenant_id,
+        [
+            contact("1", attributes=tokyo, last_inbound_at=recent),
+            contact("2", attributes=tokyo),
+            contact("3", opted_out=True),
+            contact("4", "wa-main", last_inbound_at=recent),
+        ],
+    )
+    assert await agree() == {"tg-main": 2, "wa-main": 1}
+
+    later = now + timedelta(minutes=1)
+    await resolver.import_contacts(
+        tenant_id,
+        [
+            contact("1", attributes={"timezone": "Europe/Berlin"}, last_inbound_at=recent),
+            contact("2", attributes=tokyo, opted_out=True),
+            contact("5", "wa-main", attributes=tokyo),
+        ],
+        imported_at=later,
+    )
+    assert await agree() == {"tg-main": 1, "wa-main": 2}
+
+    async with resolver.runtime.pool.acquire() as conn:
+        await conn.execute(
+            "UPDATE contacts SET opted_out_at = NULL WHERE tenant_id = $1 AND external_id = '3'",
+            tenant_id,
+        )
+        await conn.execute(
+            "UPDATE contacts SET attributes = $2::jsonb, opted_out_at = now()"
+            " WHERE tenant_id = $1 AND external_id = '4'",
+            tenant_id,
+            tokyo,
+        )
+    assert await agree() == {"tg-main": 2, "wa-main": 1}

@@ -13,7 +13,7 @@ from . import Pool, sql
 UPSERT_CONTACTS = sql("upsert_contacts")
 RECORD_INBOUND = sql("record_inbound")
 SELECT_BASE_SIZE = sql("select_base_size")
-ANALYZE_CONTACTS = sql("analyze_contacts")
+VACUUM_CONTACTS = sql("vacuum_contacts")
 CLEAN_PENDING_INDEX_ENTRIES = sql("clean_pending_index_entries")
 
 CONTACT_RECORDS = TypeAdapter(list[ContactRecord])
@@ -60,10 +60,11 @@ async def base_size(pool: Pool) -> float:
 
 
 async def refresh_statistics(pool: Pool) -> None:
-    """After a bulk import: the planner's statistics, and the GIN indexes' pending
-    entries merged in (what autovacuum would do in a while, done now)."""
+    """After a bulk import: the GIN indexes' pending entries merged in, the
+    planner's statistics, and the visibility map set for index-only scans (what
+    autovacuum would do in a while, done now)."""
     await pool.execute(CLEAN_PENDING_INDEX_ENTRIES)
-    await pool.execute(ANALYZE_CONTACTS)
+    await pool.execute(VACUUM_CONTACTS)
 
 
 async def record_inbound(pool: Pool, tenant_id: str, activity: InboundActivity) -> None:

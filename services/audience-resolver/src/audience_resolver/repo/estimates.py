@@ -9,7 +9,7 @@ from typing import Any
 from contracts.audience import AudienceGroup
 from contracts.quiet_hours import is_timezone
 
-from ..domain import Listed, Selection, Unreached, Uploaded
+from ..domain import Conditions, Listed, Selection, Unreached, Uploaded
 from . import Pool, sql
 from .selections import check_uploaded, condition_arguments, unreached_of
 
@@ -19,6 +19,8 @@ COUNT_MATCHING = sql("count_matching")
 PREFLIGHT_LISTED = sql("preflight_listed")
 PREFLIGHT_UPLOADED = sql("preflight_uploaded")
 PREFLIGHT_MATCHING = sql("preflight_matching")
+COUNT_ALL = sql("count_all")
+PREFLIGHT_ALL = sql("preflight_all")
 
 
 async def count(
@@ -31,8 +33,9 @@ async def count(
     """Contacts `selection` reaches by connection (only `connection_id`'s when given),
     the listed people it cannot reach, by reason, and with `window_since` (the
     pre-flight) the same count by connection and `timezone` attribute, with those
-    who last wrote before then, in the same one scan.  Raises `Unresolvable` for
-    a list that is not there."""
+    who last wrote before then, in the same one scan.  An audience with no
+    condition is counted from the kept counts instead of a scan.  Raises
+    `Unresolvable` for a list that is not there."""
     preflight = window_since is not None
     extra = (window_since,) if preflight else ()
     if isinstance(selection, Listed):
@@ -52,6 +55,10 @@ async def count(
             connection_id,
             selection.list_id,
             *extra,
+        )
+    elif selection == Conditions():
+        rows = await pool.fetch(
+            PREFLIGHT_ALL if preflight else COUNT_ALL, tenant_id, connection_id, *extra
         )
     else:
         rows = await pool.fetch(

@@ -35,8 +35,7 @@ def condition_arguments(
     list[str] | None,
     str | None,
 ]:
-    """$1-$8 of `insert_matching_recipients.sql`, `count_matching.sql` and
-    `select_dialogs_page.sql`."""
+    """$1-$8 of the statements that include `fragments/matching_conditions.sql`."""
     return (
         conditions.channels,
         conditions.connection_ids,

@@ -1,19 +1,10 @@
 -- How many contacts of tenant $9 (on connection $10, or on each when NULL) meet
--- every condition ($1-$8; NULL is no condition) and have not opted out.  The
--- conditions are those of insert_matching_recipients.sql, line for line.
+-- every condition ($1-$8; NULL is no condition: fragments/matching_conditions.sql)
+-- and have not opted out.
 SELECT c.connection_id, count(*) AS matching
 FROM contacts c
 WHERE c.tenant_id = $9
   AND ($10::text IS NULL OR c.connection_id = $10)
   AND c.opted_out_at IS NULL
-  AND ($1::text[] IS NULL OR c.channel = ANY($1))
-  AND ($2::text[] IS NULL OR c.connection_id = ANY($2))
-  AND ($3::text[] IS NULL OR c.labels && $3)
-  AND ($4::text[] IS NULL OR c.labels @> $4)
-  AND ($5::text[] IS NULL OR c.functions_executed @> $5)
-  AND ($6::timestamptz IS NULL OR c.last_inbound_at >= $6)
-  AND ($7::text[] IS NULL
-       OR lower(replace(c.locale, '_', '-')) = ANY($7)
-       OR split_part(lower(replace(c.locale, '_', '-')), '-', 1) = ANY($7))
-  AND ($8::text IS NULL OR c.name ILIKE $8)
+  -- include: matching_conditions
 GROUP BY c.connection_id

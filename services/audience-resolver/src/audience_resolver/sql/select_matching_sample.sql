@@ -1,8 +1,8 @@
 -- The first $11 contacts, in contact order, of tenant $9 (on connection $10, or on
 -- any when NULL) that meet every condition ($1-$8; NULL is no condition) and have
 -- not opted out: a sample of the audience, as one JSON array whose members are
--- `SampleContact`s of the contracts.  The conditions are those of
--- count_matching.sql, line for line.
+-- `SampleContact`s of the contracts.  The conditions are
+-- fragments/matching_conditions.sql.
 SELECT coalesce(json_agg(sample.contact ORDER BY sample.id), '[]')::text
 FROM (
     SELECT c.id,
@@ -20,16 +20,7 @@ FROM (
     WHERE c.tenant_id = $9
       AND ($10::text IS NULL OR c.connection_id = $10)
       AND c.opted_out_at IS NULL
-      AND ($1::text[] IS NULL OR c.channel = ANY($1))
-      AND ($2::text[] IS NULL OR c.connection_id = ANY($2))
-      AND ($3::text[] IS NULL OR c.labels && $3)
-      AND ($4::text[] IS NULL OR c.labels @> $4)
-      AND ($5::text[] IS NULL OR c.functions_executed @> $5)
-      AND ($6::timestamptz IS NULL OR c.last_inbound_at >= $6)
-      AND ($7::text[] IS NULL
-           OR lower(replace(c.locale, '_', '-')) = ANY($7)
-           OR split_part(lower(replace(c.locale, '_', '-')), '-', 1) = ANY($7))
-      AND ($8::text IS NULL OR c.name ILIKE $8)
+      -- include: matching_conditions
     ORDER BY c.id
     LIMIT $11
 ) AS sample
