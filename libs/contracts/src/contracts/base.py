@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import core_schema
 
 
 class Message(BaseModel):
@@ -151,15 +159,46 @@ def contact_id(connection_id: str, external_id: str) -> str:
     return f"{connection_id}:{external_id}"
 
 
+OUT_OF_UTC_RANGE = "the time is out of the range of dates in UTC"
+
+
 def _as_utc(value: datetime) -> datetime:
     try:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is before the first UTC datetime
-        raise ValueError("the time is out of the range of dates in UTC") from None
+        raise ValueError(OUT_OF_UTC_RANGE) from None
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
-"""A point in time; one without an offset is taken as UTC."""
+class _InUtc:
+    """Validates a parsed datetime into UTC: one whose offset is already zero (as
+    every time the services write is) passes pydantic's own `tz_constraint=0` as
+    it is, with no Python call; a naive one or one with another offset goes
+    through `_as_utc`."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.chain_schema(
+            [
+                handler(source),
+                core_schema.union_schema(
+                    [
+                        core_schema.datetime_schema(tz_constraint=0),
+                        core_schema.no_info_plain_validator_function(_as_utc),
+                    ],
+                    mode="left_to_right",
+                    custom_error_type="utc_range",
+                    custom_error_message=f"Value error, {OUT_OF_UTC_RANGE}",
+                ),
+            ]
+        )
+
+
+UtcDatetime = Annotated[datetime, _InUtc]
+"""A point in time; one without an offset is taken as UTC, one with an offset is
+converted to UTC (its `tzinfo` has a zero offset: `datetime.UTC` or pydantic's
+equal `TzInfo(0)`)."""
 
 
 def utc_now() -> datetime:

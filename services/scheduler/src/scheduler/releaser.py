@@ -150,8 +150,10 @@ class Releaser:
         """One pass; returns how long to sleep before the next (unless woken).
 
         Releases come first, so a slot is claimed as soon after its time as the loop
-        wakes; then campaigns due to start are started (and released from in the
-        pass right after), and audience snapshots due are requested."""
+        wakes; then campaigns due to start are started, each with a first release of
+        `first_release_batch` at once (so its first message need not wait for a whole
+        batch to be claimed and built; the next pass releases full batches), and
+        audience snapshots due are requested."""
         waits = [self._settings.max_idle_seconds]
         for candidate in await campaigns_repo.release_candidates(self._pool):
             wait = candidate.wait_seconds
@@ -168,8 +170,17 @@ class Releaser:
         if timing.start_in is not None and timing.start_in <= 0:
             for campaign_id in await campaigns_repo.ready_to_start(self._pool):
                 start = partial(self._start, campaign_id)
-                if await self._guarded(campaign_id, "starting", start, False):
-                    waits.append(0.0)  # its first release, at once
+                paced = await self._guarded(campaign_id, "starting", start, None)
+                if paced is not None:
+                    # its first release in this same pass, not after another look
+                    release = partial(
+                        self._release,
+                        campaign_id,
+                        paced=paced,
+                        batch=min(self._settings.first_release_batch, self._settings.release_batch),
+                    )
+                    await self._guarded(campaign_id, "releasing", release, 0)
+                    waits.append(0.0)  # and whatever is due next, at once
         elif timing.start_in is not None:
             waits.append(timing.start_in)
         if timing.snapshot_in is not None and timing.snapshot_in <= 0:
@@ -244,14 +255,14 @@ class Releaser:
             log.info("audience snapshots requested", campaign_ids=[str(r["id"]) for r in launching])
         return len(launching)
 
-    async def _start(self, campaign_id: UUID) -> bool:
-        """Start a snapshotted campaign whose start time came; False if it was not
-        (any more) waiting to start."""
+    async def _start(self, campaign_id: UUID) -> bool | None:
+        """Start a snapshotted campaign whose start time came; answers whether it is
+        paced (has an interval), or None if it was not (any more) waiting to start."""
         async with self._pool.acquire() as conn, conn.transaction():
             started_at = await campaigns_repo.mark_running(conn, campaign_id)
             run = await campaigns_repo.lock(conn, campaign_id)
             if started_at is None or run is None:
-                return False
+                return None
             events = [started_event(run, started_at), *await finish_if_due(conn, run)]
             await add_to_outbox(conn, events)
             limit_unknown = (
@@ -268,17 +279,20 @@ class Releaser:
                 campaign_id=str(campaign_id),
                 tenant_id=run.tenant_id,
             )
-        return True
+        return run.interval_seconds > 0
 
-    async def _release(self, campaign_id: UUID, *, paced: bool) -> int:
-        """Release what may go now from one campaign (`paced`: it has an interval);
-        returns how many deliveries were released or skipped."""
+    async def _release(self, campaign_id: UUID, *, paced: bool, batch: int | None = None) -> int:
+        """Release what may go now from one campaign (`paced`: it has an interval),
+        at most `batch` deliveries (default: `release_batch`); returns how many
+        deliveries were released or skipped."""
         async with self._pool.acquire() as conn, conn.transaction():
             run = await campaigns_repo.lock_for_release(conn, campaign_id, paced=paced)
             if run is None or held(run, self._clock()):
                 return 0
             budget = release_budget(
-                run, window=self._settings.release_window, batch=self._settings.release_batch
+                run,
+                window=self._settings.release_window,
+                batch=batch or self._settings.release_batch,
             )
             if budget == 0:
                 return 0
