@@ -7,7 +7,7 @@ bots (`connection.updated.v1`) and their jobs (`dispatch.send.v1`, batches of
 `--batch`) as the scheduler does, and reads the outcomes
 (`delivery.reported.v1`) as the campaign-api does.  The dispatcher's CPU is
 counted from the first job published to the last outcome reported, after a
-warm-up batch per bot.  Rounds alternate the worktrees (A B A B ...), so a
+warm-up batch per bot.  Rounds alternate the worktrees (A B, then B A, ...), so a
 comparison holds while the machine's speed drifts: the last lines are each
 worktree's figures and, with two, the ratio of B to A round by round.
 
@@ -225,7 +225,7 @@ async def one_run(
                 connection_id=connection_id,
                 channel="telegram_bot",
                 sealed_credentials=box.seal_credentials({"token": fast_token(n)}),
-                limits=ConnectionLimits(rate_per_second=FAST_RATE, max_in_flight=32),
+                limits=ConnectionLimits(rate_per_second=args.rate, max_in_flight=32),
                 updated_at=utc_now(),
             )
             await internal.publish(
@@ -236,7 +236,7 @@ async def one_run(
         for n, bot in enumerate(bots, 1):
             await publish_jobs(channel, bot, warm[bot], WARM_UP, WARM_UP, n)
         for bot in bots:
-            await outcomes.wait_for(warm[bot], WARM_UP, within=60)
+            await outcomes.wait_for(warm[bot], WARM_UP, within=300)
         each = args.jobs // args.bots
         campaigns = {bot: uuid.uuid4() for bot in bots}
         if args.profile:
@@ -303,6 +303,14 @@ if __name__ == "__main__":
     parser.add_argument("--jobs", type=int, default=20_000, help="jobs counted, over all bots")
     parser.add_argument("--bots", type=int, default=4)
     parser.add_argument("--batch", type=int, default=1000, help="jobs per dispatch.send.v1")
+    parser.add_argument(
+        "--rate",
+        type=int,
+        default=FAST_RATE,
+        help="each bot's limit, messages/s: below what the machine sustains, every run "
+        "sends at the same rate (CPU per message grows as the rate falls: fewer rows a "
+        "statement, fewer outcomes a report)",
+    )
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--worktree", action="append", default=[])
     parser.add_argument("--profile", help="a folder for py-spy's output of each run")
