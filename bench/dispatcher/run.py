@@ -30,7 +30,9 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aio_pika
 import httpx
@@ -49,6 +51,7 @@ from common import (
     FAST_RATE,
     LOG_DIR,
     RABBITMQ_URL,
+    cpu_of_command,
     cpu_seconds,
     fast_token,
     start_unlimited_simulator,
@@ -60,6 +63,18 @@ from test_support.system import free_port
 TENANT = "bench-dispatcher"
 WARM_UP = 200
 """Jobs per bot sent (and reported) before the CPU is counted."""
+
+
+@dataclass(frozen=True)
+class Run:
+    per_1000: float
+    """The dispatcher's CPU-s per 1000 sent."""
+    database_per_1000: float
+    """CPU-s per 1000 sent of the PostgreSQL backends of the run's database."""
+    rate: float
+    wall: float
+    per_statement: float
+    """Claims and outcomes written a statement."""
 
 
 class Outcomes:
@@ -183,10 +198,19 @@ def start_profiler(pid: int, out: Path, output_format: str) -> subprocess.Popen[
     )
 
 
-async def one_run(
-    worktree: Path, args: argparse.Namespace, sim_url: str, run: str
-) -> tuple[float, float, float]:
-    """(dispatcher CPU-s per 1000 sent, messages/s, wall seconds) of one run."""
+async def statements(url: str) -> tuple[float, float]:
+    """(statements, claims and outcomes written) of the dispatcher's delivery writes."""
+    async with httpx.AsyncClient(timeout=10.0, follow_redirects=True) as client:
+        text = (await client.get(f"{url}/metrics/")).text
+    found = dict.fromkeys(("count", "sum"), 0.0)
+    for line in text.splitlines():
+        for name in found:
+            if line.startswith(f"dispatch_writes_per_statement_{name} "):
+                found[name] = float(line.split()[1])
+    return found["count"], found["sum"]
+
+
+async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: str) -> Run:
     database_url = await create_fresh_database(DATABASE_URL, prefix="benchdisp")
     keys = new_secrets_key()
     box = SecretBox(parse_keys(keys))
@@ -242,7 +266,11 @@ async def one_run(
         if args.profile:
             profiler = start_profiler(process.pid, Path(args.profile) / run, args.profile_format)
             await asyncio.sleep(1.0)
+        url = f"http://127.0.0.1:{port}"
+        written_before = await statements(url)
+        database = f"{urlsplit(database_url).path.lstrip('/')} "
         before, started = cpu_seconds(process.pid), time.monotonic()
+        database_before = cpu_of_command(database)
         await asyncio.gather(
             *(
                 publish_jobs(channel, bot, campaigns[bot], each, args.batch, n)
@@ -252,8 +280,15 @@ async def one_run(
         for bot in bots:
             await outcomes.wait_for(campaigns[bot], each, within=600)
         used, wall = cpu_seconds(process.pid) - before, time.monotonic() - started
+        database_used = cpu_of_command(database) - database_before
         sent = each * len(bots)
-        return used / sent * 1000, sent / wall, wall
+        written_after = await statements(url)
+        per_statement = (written_after[1] - written_before[1]) / max(
+            1.0, written_after[0] - written_before[0]
+        )
+        return Run(
+            used / sent * 1000, database_used / sent * 1000, sent / wall, wall, per_statement
+        )
     finally:
         if profiler is not None:
             profiler.send_signal(2)  # SIGINT: py-spy writes what it has
@@ -268,17 +303,21 @@ async def main(args: argparse.Namespace, worktrees: list[Path]) -> None:
     sim_port = free_port()
     simulator = start_unlimited_simulator(sim_port)
     figures: dict[Path, list[float]] = {w: [] for w in worktrees}
+    database: dict[Path, list[float]] = {w: [] for w in worktrees}
     try:
         for round_no in range(1, args.rounds + 1):
             order = worktrees if round_no % 2 else worktrees[::-1]
             for worktree in order:
-                per_1000, rate, wall = await one_run(
+                run = await one_run(
                     worktree, args, f"http://127.0.0.1:{sim_port}", f"{worktree.name}-{round_no}"
                 )
-                figures[worktree].append(per_1000)
+                figures[worktree].append(run.per_1000)
+                database[worktree].append(run.database_per_1000)
                 print(
-                    f"round {round_no} {worktree.name}: {per_1000:.4f} CPU-s per 1000 sent, "
-                    f"{rate:.0f}/s over {wall:.1f} s",
+                    f"round {round_no} {worktree.name}: {run.per_1000:.4f} CPU-s per 1000 sent "
+                    f"(its database's backends {run.database_per_1000:.4f}), {run.rate:.0f}/s "
+                    f"over {run.wall:.1f} s, {run.per_statement:.1f} claims and outcomes a "
+                    "statement",
                     flush=True,
                 )
     finally:
@@ -290,12 +329,15 @@ async def main(args: argparse.Namespace, worktrees: list[Path]) -> None:
             f"(min {min(values):.4f}, max {max(values):.4f}, {len(values)} runs)"
         )
     if len(worktrees) == 2:
-        a, b = (figures[w] for w in worktrees)
-        ratios = [y / x for x, y in zip(a, b, strict=True)]
-        print(
-            f"{worktrees[1].name} / {worktrees[0].name}: median {statistics.median(ratios):.3f} "
-            f"(min {min(ratios):.3f}, max {max(ratios):.3f})"
-        )
+        for what, found in (("dispatcher", figures), ("its database's backends", database)):
+            a, b = (found[w] for w in worktrees)
+            ratios = [y / x for x, y in zip(a, b, strict=True) if x]
+            if ratios:
+                print(
+                    f"{what}, {worktrees[1].name} / {worktrees[0].name}: median "
+                    f"{statistics.median(ratios):.3f} (min {min(ratios):.3f}, "
+                    f"max {max(ratios):.3f})"
+                )
 
 
 if __name__ == "__main__":
