@@ -47,3 +47,38 @@ async def test_an_abandoned_write_is_told() -> None:
     release.set()
     assert await kept == 4
     assert abandoned == [("claim", 5)]
+
+
+async def test_items_that_may_wait_go_with_the_next_that_may_not() -> None:
+    written: list[list[int]] = []
+
+    async def write(items: list[int]) -> list[int]:
+        written.append(items)
+        return items
+
+    # odd numbers may wait (outcomes), even ones may not (claims)
+    writer: GroupWriter[int, int] = GroupWriter(
+        write, what="numbers", may_wait=lambda n: n % 2 == 1, linger=5.0
+    )
+    waiting = [writer.enqueue(1), writer.enqueue(3)]
+    await asyncio.sleep(0.01)
+    assert written == []  # still waiting for an item that may not wait
+    assert await writer.submit(4) == 4
+    assert [await f for f in waiting] == [1, 3]
+    assert written == [[1, 3, 4]]
+
+
+async def test_items_that_may_wait_go_alone_after_the_linger() -> None:
+    written: list[list[int]] = []
+
+    async def write(items: list[int]) -> list[int]:
+        written.append(items)
+        return items
+
+    writer: GroupWriter[int, int] = GroupWriter(
+        write, what="numbers", may_wait=lambda n: n % 2 == 1, linger=0.05
+    )
+    started = asyncio.get_running_loop().time()
+    assert await writer.submit(1) == 1
+    assert asyncio.get_running_loop().time() - started >= 0.04
+    assert written == [[1]]

@@ -1,7 +1,8 @@
 """Claims and outcomes of one connection's deliveries, written together: the
 claims and outcomes of messages going out at once share one statement
 (`GroupWriter`), so the database pays per round trip, not per message.  An
-outcome is written before any claim queued after it."""
+outcome is written before any claim queued after it, and waits (at most
+`OUTCOME_LINGER`) for the next claim, to go in its statement."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from .sender_store import SenderStore
 
 Item = DispatchJob | DeliveryResult
 
+OUTCOME_LINGER = 0.05
+"""How long an outcome may wait for a claim to share its statement: its slot is
+free already, and its report waits for it (reports go out a second apart at most)."""
+
 
 class DeliveryWrites:
     def __init__(self, store: SenderStore, *, written: Callable[[int], None]) -> None:
@@ -27,6 +32,8 @@ class DeliveryWrites:
             what="write deliveries",
             abandoned=self._unclaim_abandoned,
             written=written,
+            may_wait=_is_outcome,
+            linger=OUTCOME_LINGER,
         )
 
     async def claim(self, job: DispatchJob) -> int | None:
@@ -63,3 +70,7 @@ class DeliveryWrites:
         for item, attempt in written:
             if isinstance(item, DispatchJob) and attempt is not None:
                 await self.unclaim(item)
+
+
+def _is_outcome(item: Item) -> bool:
+    return isinstance(item, DeliveryResult)

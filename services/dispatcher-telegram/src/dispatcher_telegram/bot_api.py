@@ -4,6 +4,8 @@ what its answers mean for a delivery.
 Only the fields a delivery needs are read: `{"ok": true, "result": Message}` or
 `{"ok": false, "error_code", "description", "parameters": {"retry_after",
 "migrate_to_chat_id"}}` (why not aiogram: docs/decisions/hand-written-platform-clients.md).
+Bodies are encoded and parsed with orjson, through aiohttp's own hooks
+(`json_serialize`, `loads`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from typing import Any
 
 import aiohttp
+import orjson
 from contracts.dispatch import DispatchJob, OutboundContent, OutboundMedia, OutboundTemplate
 from dispatch_core.model import (
     ConnectionBlocked,
@@ -127,11 +130,11 @@ class TelegramBotClient:
             job.content, chat_id(external_id), paid_broadcast=self._paid_broadcast
         )
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            self._session = aiohttp.ClientSession(timeout=self._timeout, json_serialize=_dumps)
         try:
             async with self._session.post(self._url + method, json=payload) as response:
                 try:
-                    answer = await response.json(content_type=None)
+                    answer = await response.json(loads=orjson.loads, content_type=None)
                 except ValueError:
                     answer = {}
                 return interpret(response.status, answer if isinstance(answer, dict) else {})
@@ -141,6 +144,10 @@ class TelegramBotClient:
             # some errors name the URL, which holds the token: never in a reason
             said = str(error).replace(self._token, "<token>")
             return Retry("network", f"{type(error).__name__}: {said}")
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 class MalformedTokenClient:
