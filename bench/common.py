@@ -15,6 +15,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from test_support.infrastructure import with_database
 
 RABBITMQ_URL = os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 DATABASE_URL = os.environ.get(
@@ -225,3 +226,32 @@ async def seed_contacts(
             print(f"  {last:,} contacts in {time.monotonic() - started:.0f} s", flush=True)
     await pool.execute("VACUUM ANALYZE audience.contacts")
     print(f"seeded {count:,} contacts in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def database_url(name: str) -> str:
+    """The URL of database `name` on the server DATABASE_URL names."""
+    return with_database(DATABASE_URL, name)
+
+
+def migration_statements(migrations: Path) -> list[str]:
+    """The text of every migration in `migrations`, in their order."""
+    return [migration.read_text() for migration in sorted(migrations.glob("*.sql"))]
+
+
+async def fresh_schema_database(name: str, schema: str, migrations: Path) -> None:
+    """Database `name` made anew, with `schema` and every migration in `migrations`
+    applied in it (a service's tables, as the service would make them)."""
+    admin = await asyncpg.connect(database_url("postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    statements = migration_statements(migrations)
+    conn = await asyncpg.connect(database_url(name))
+    try:
+        await conn.execute(f"CREATE SCHEMA {schema}; SET search_path = {schema}")
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import statistics
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -23,20 +24,15 @@ from pathlib import Path
 
 import asyncpg
 
-BASE = "postgresql://postgres@127.0.0.1:5432/"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import database_url, fresh_schema_database
+from test_support.infrastructure import drop_database
+
 LIB = "libs/dispatch-core/src/dispatch_core"
 
 
 async def fresh_db(name: str, root: Path) -> None:
-    admin = await asyncpg.connect(BASE + "postgres")
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    conn = await asyncpg.connect(BASE + name)
-    await conn.execute("CREATE SCHEMA d; SET search_path = d")
-    for f in sorted((root / LIB / "migrations").glob("*.sql")):
-        await conn.execute(f.read_text())
-    await conn.close()
+    await fresh_schema_database(name, "d", root / LIB / "migrations")
 
 
 class Side:
@@ -46,7 +42,7 @@ class Side:
 
     async def connect(self, bots: int) -> None:
         self.conns = [
-            await asyncpg.connect(BASE + self.db, server_settings={"search_path": "d"})
+            await asyncpg.connect(database_url(self.db), server_settings={"search_path": "d"})
             for _ in range(bots)
         ]
 
@@ -160,6 +156,8 @@ async def main() -> None:
     for s in sides:
         for c in s.conns:
             await c.close()
+        await drop_database(database_url(s.db))
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())

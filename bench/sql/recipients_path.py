@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import statistics
+import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -28,7 +29,10 @@ from typing import Any
 
 import asyncpg
 
-BASE = "postgresql://postgres@127.0.0.1:5432/"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import database_url, fresh_schema_database
+from test_support.infrastructure import drop_database
+
 SVC = "services/scheduler/src/scheduler"
 
 
@@ -37,15 +41,7 @@ def load(root: Path, name: str) -> str:
 
 
 async def fresh_db(name: str, root: Path) -> None:
-    admin = await asyncpg.connect(BASE + "postgres")
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    conn = await asyncpg.connect(BASE + name)
-    await conn.execute("CREATE SCHEMA scheduler; SET search_path = scheduler")
-    for f in sorted((root / SVC / "migrations").glob("*.sql")):
-        await conn.execute(f.read_text())
-    await conn.close()
+    await fresh_schema_database(name, "scheduler", root / SVC / "migrations")
 
 
 def recipient(n: int) -> str:
@@ -75,12 +71,12 @@ class Side:
 
     async def connect(self) -> None:
         self.conn = await asyncpg.connect(
-            BASE + self.db, server_settings={"search_path": "scheduler"}
+            database_url(self.db), server_settings={"search_path": "scheduler"}
         )
         # outcomes come on another connection, as in the service (the releaser and
         # the outcomes' consumer take theirs from the pool)
         self.conn2 = await asyncpg.connect(
-            BASE + self.db, server_settings={"search_path": "scheduler"}
+            database_url(self.db), server_settings={"search_path": "scheduler"}
         )
 
     async def run(
@@ -156,7 +152,7 @@ class Side:
             await conn.execute("SELECT pg_stat_force_next_flush()")
             await conn.execute("SELECT 1")
         await asyncio.sleep(0.2)
-        c2 = await asyncpg.connect(BASE + self.db)
+        c2 = await asyncpg.connect(database_url(self.db))
         r = await c2.fetchrow(
             "SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
             " WHERE schemaname='scheduler' AND relname='recipients'"
@@ -224,6 +220,8 @@ async def main() -> None:
     for s in sides:
         await s.conn.close()
         await s.conn2.close()
+        await drop_database(database_url(s.db))
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())
