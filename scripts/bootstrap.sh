@@ -6,7 +6,8 @@
 #   bootstrap.sh browser Chromium from the OS packages, for the console's browser tests
 #   bootstrap.sh compose docker-compose from the OS packages, for `make lint` to check
 #                        deploy/compose.yaml (`config -q` needs no Docker engine)
-#   bootstrap.sh monitoring promtool (Debian package prometheus), for the alert rules' tests
+#   bootstrap.sh monitoring promtool (Debian package prometheus), for the alert rules' tests,
+#                        and the local RabbitMQ's Prometheus endpoint (plugin rabbitmq_prometheus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -100,12 +101,24 @@ compose_cli() {
 }
 
 monitoring() {
+  rabbitmq_metrics
   # `make test` checks the alert rules and runs their unit tests with promtool
   command -v promtool >/dev/null 2>&1 && return 0
   echo "installing promtool for the alert rules' tests (Debian package prometheus)"
   as_root apt-get update -qq
   # only the package that carries promtool (not the node exporter it recommends)
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+}
+
+rabbitmq_metrics() {
+  # the local RabbitMQ's Prometheus endpoint (:15692), which the dead-letters tool
+  # lists queues from and its test reads; its plugin ships with the server
+  answers 15692 && return 0
+  answers 5672 || return 0  # no local broker: the tests use testcontainers
+  command -v rabbitmq-plugins >/dev/null 2>&1 || return 0
+  echo "enabling RabbitMQ's Prometheus endpoint (plugin rabbitmq_prometheus, port 15692)"
+  as_root rabbitmq-plugins enable --quiet rabbitmq_prometheus >/dev/null
+  wait_for 15692 "RabbitMQ's Prometheus endpoint"
 }
 
 case "${1:-all}" in
