@@ -62,8 +62,9 @@ BENCH_QUEUE = "bench.audience-snapshot"
 PLATFORM_KEY = "bench-platform-key"
 TENANT_ID = "bench-tenant"
 ESTIMATE_RUNS = 15
-ESTIMATE_TARGET_MS = 300.0
-SNAPSHOT_TARGET_S = 10.0
+# issue 19's targets on 1,000,000 contacts (issue 10 set 300 ms and 10 s)
+ESTIMATE_TARGET_MS = 100.0
+SNAPSHOT_TARGET_S = 2.0
 MEMORY_TARGET_MB = 200.0
 
 
