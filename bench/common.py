@@ -5,6 +5,7 @@ audience-resolver's table."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import statistics
 import subprocess
@@ -255,3 +256,22 @@ async def fresh_schema_database(name: str, schema: str, migrations: Path) -> Non
             await conn.execute(statement)
     finally:
         await conn.close()
+
+
+async def table_writes(
+    writers: Sequence[asyncpg.Connection], reader: asyncpg.Connection, schema: str, table: str
+) -> tuple[int, int, int]:
+    """Rows inserted, updated, and of those updated HOT, in `schema.table` so far,
+    as PostgreSQL counts them once the pending statistics of `writers` are in."""
+    for conn in writers:
+        await conn.execute("SELECT pg_stat_force_next_flush()")
+        await conn.execute("SELECT 1")
+    await asyncio.sleep(0.3)
+    row = await reader.fetchrow(
+        "SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+        " WHERE schemaname = $1 AND relname = $2",
+        schema,
+        table,
+    )
+    assert row is not None
+    return row[0], row[1], row[2]

@@ -25,7 +25,7 @@ from pathlib import Path
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import database_url, fresh_schema_database
+from common import database_url, fresh_schema_database, table_writes
 from test_support.infrastructure import drop_database
 
 LIB = "libs/dispatch-core/src/dispatch_core"
@@ -99,16 +99,7 @@ class Side:
         return sum(g[0] for g in got), sum(g[1] for g in got)
 
     async def hot(self) -> tuple[int, int, int]:
-        for c in self.conns:
-            await c.execute("SELECT pg_stat_force_next_flush()")
-            await c.execute("SELECT 1")
-        await asyncio.sleep(0.3)
-        r = await self.conns[0].fetchrow(
-            "SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
-            " WHERE schemaname='d' AND relname='deliveries'"
-        )
-        assert r is not None
-        return r[0], r[1], r[2]
+        return await table_writes(self.conns, self.conns[0], "d", "deliveries")
 
 
 async def main() -> None:

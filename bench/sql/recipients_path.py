@@ -30,7 +30,7 @@ from typing import Any
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import database_url, fresh_schema_database
+from common import database_url, fresh_schema_database, table_writes
 from test_support.infrastructure import drop_database
 
 SVC = "services/scheduler/src/scheduler"
@@ -148,18 +148,11 @@ class Side:
         return wal if explain else spent
 
     async def hot_counts(self) -> tuple[int, int, int]:
-        for conn in (self.conn, self.conn2):
-            await conn.execute("SELECT pg_stat_force_next_flush()")
-            await conn.execute("SELECT 1")
-        await asyncio.sleep(0.2)
-        c2 = await asyncpg.connect(database_url(self.db))
-        r = await c2.fetchrow(
-            "SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
-            " WHERE schemaname='scheduler' AND relname='recipients'"
-        )
-        await c2.close()
-        assert r is not None
-        return r[0], r[1], r[2]
+        reader = await asyncpg.connect(database_url(self.db))
+        try:
+            return await table_writes((self.conn, self.conn2), reader, "scheduler", "recipients")
+        finally:
+            await reader.close()
 
 
 async def main() -> None:
