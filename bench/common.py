@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -275,3 +276,19 @@ async def table_writes(
     )
     assert row is not None
     return row[0], row[1], row[2]
+
+
+async def histogram_totals(service_url: str, *names: str) -> dict[str, tuple[float, float]]:
+    """From one read of a service's /metrics: each histogram's (count, sum), zeros
+    for one it does not serve yet."""
+    async with httpx.AsyncClient(timeout=10.0, follow_redirects=True) as client:
+        text = (await client.get(f"{service_url}/metrics/")).text
+    totals = {}
+    for name in names:
+        found = dict.fromkeys(("count", "sum"), 0.0)
+        for kind in found:
+            match = re.search(rf"^{name}_{kind} ([0-9.e+]+)$", text, re.M)
+            if match:
+                found[kind] = float(match.group(1))
+        totals[name] = (found["count"], found["sum"])
+    return totals

@@ -54,6 +54,7 @@ from common import (
     cpu_of_command,
     cpu_seconds,
     fast_token,
+    histogram_totals,
     start_unlimited_simulator,
 )
 from test_support.infrastructure import create_fresh_database, drop_database
@@ -200,14 +201,8 @@ def start_profiler(pid: int, out: Path, output_format: str) -> subprocess.Popen[
 
 async def statements(url: str) -> tuple[float, float]:
     """(statements, claims and outcomes written) of the dispatcher's delivery writes."""
-    async with httpx.AsyncClient(timeout=10.0, follow_redirects=True) as client:
-        text = (await client.get(f"{url}/metrics/")).text
-    found = dict.fromkeys(("count", "sum"), 0.0)
-    for line in text.splitlines():
-        for name in found:
-            if line.startswith(f"dispatch_writes_per_statement_{name} "):
-                found[name] = float(line.split()[1])
-    return found["count"], found["sum"]
+    name = "dispatch_writes_per_statement"
+    return (await histogram_totals(url, name))[name]
 
 
 async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: str) -> Run:

@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import statistics
 import sys
 import time
@@ -68,6 +67,7 @@ from common import (
     add_fast_bots,
     cpu_snapshot,
     fast_token,
+    histogram_totals,
     peak_rss_mb,
     percentile,
     start_unlimited_simulator,
@@ -399,19 +399,11 @@ async def dispatcher_figures(dispatcher_url: str) -> tuple[tuple[float, float], 
     """From one read of the dispatcher's /metrics: the statements it wrote its
     claims and outcomes in and how many, and its mean platform call, from the
     request leaving to its answer read (what the pacer's window guard counts from)."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        text = (await client.get(f"{dispatcher_url}/metrics/")).text
-
-    def totals(name: str) -> tuple[float, float]:
-        found = dict.fromkeys(("count", "sum"), 0.0)
-        for kind in found:
-            match = re.search(rf"^{name}_{kind} ([0-9.e+]+)$", text, re.M)
-            if match:
-                found[kind] = float(match.group(1))
-        return found["count"], found["sum"]
-
-    calls, call_seconds = totals("dispatch_platform_call_seconds")
-    return totals("dispatch_writes_per_statement"), call_seconds / max(calls, 1.0)
+    totals = await histogram_totals(
+        dispatcher_url, "dispatch_writes_per_statement", "dispatch_platform_call_seconds"
+    )
+    calls, call_seconds = totals["dispatch_platform_call_seconds"]
+    return totals["dispatch_writes_per_statement"], call_seconds / max(calls, 1.0)
 
 
 async def release_to_platform(
