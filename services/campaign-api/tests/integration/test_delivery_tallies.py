@@ -133,3 +133,14 @@ async def test_reports_at_once_leave_right_tallies(api: Api, tenant: Tenant) -> 
     expected = await counted(api, campaign)
     assert expected["counters"] == Counter(sent=200, failed=100, skipped=100)
     assert await tallied(api, tenant, campaign) == expected
+
+
+async def test_the_tally_key_is_inlined_not_called_per_row(api: Api) -> None:
+    """The triggers' statements compute each row's key in place (migration 018): a
+    function called once per row would show as a Function Scan."""
+    plan = await services(api).pool.fetchval(
+        "EXPLAIN (FORMAT TEXT) SELECT k.* "
+        "FROM (VALUES ('failed', 'e', 'r', NULL, NULL)) AS d (s, c, r, m, f) "
+        "CROSS JOIN LATERAL delivery_tally_key(d.s, d.c, d.r, d.m, d.f) AS k"
+    )
+    assert "Function Scan" not in plan, plan
