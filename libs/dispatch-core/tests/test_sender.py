@@ -30,6 +30,7 @@ from dispatch_core.metrics import DispatchMetrics
 from dispatch_core.model import ConnectionConfig, RateLimited, Retry, SendOutcome, Sent
 from dispatch_core.sender import ConnectionSender
 from prometheus_client import CollectorRegistry
+from service_kit.publishing import encode
 from test_support.dispatching import text_job
 from test_support.waiting import eventually
 
@@ -275,10 +276,12 @@ def jobs(campaign: uuid.UUID, count: int) -> list[DispatchJob]:
     return [text_job(campaign, n) for n in range(1, count + 1)]
 
 
-def request(batch: list[DispatchJob]) -> DispatchRequestedV1:
-    return DispatchRequestedV1(
+def arrived(batch: list[DispatchJob]) -> tuple[DispatchRequestedV1, bytes]:
+    """A batch as it arrives: the message read, and its body."""
+    request = DispatchRequestedV1(
         tenant_id=TENANT, connection_id=CONNECTION, channel="telegram_bot", jobs=batch
     )
+    return request, encode(request)
 
 
 async def all_reported(reports: Reports, count: int) -> bool:
@@ -314,8 +317,8 @@ async def test_a_crash_leaves_at_most_max_in_flight_sending_and_the_next_holder_
     first.platform.on_call = die_at_the_call
     tasks_before = asyncio.all_tasks()
     take_over(first.sender)
-    await first.sender.receive(request(work[:20]))
-    await first.sender.receive(request(work[20:]))
+    await first.sender.receive(*arrived(work[:20]))
+    await first.sender.receive(*arrived(work[20:]))
     await asyncio.wait_for(died.wait(), 10)
     await _kill(asyncio.all_tasks() - tasks_before)
     store = left[0]
@@ -349,7 +352,7 @@ async def test_a_429_is_waited_out_and_the_message_then_sent_exactly_once() -> N
         RateLimited(retry_after=0.3, code="429", reason="Too Many Requests")
     ]
     take_over(s.sender)
-    await s.sender.receive(request(work))
+    await s.sender.receive(*arrived(work))
     await eventually(lambda: all_reported(s.reports, 3), what="every job reported")
     await stop(s.sender)
 
@@ -376,7 +379,7 @@ async def test_transient_failures_are_retried_up_to_max_attempts_then_fail_with_
     s.platform.script[failing] = [Retry(code="http.502", reason="Bad Gateway")] * 5
     s.platform.script[recovering] = [Retry(code="timeout", reason="no answer")] * 2
     take_over(s.sender)
-    await s.sender.receive(request(work))
+    await s.sender.receive(*arrived(work))
     await eventually(lambda: all_reported(s.reports, 2), what="every job reported")
     await stop(s.sender)
 
@@ -404,7 +407,7 @@ async def test_a_campaign_cancelled_in_the_middle_sends_nothing_it_had_not_claim
 
     s.platform.on_call = cancel_at_the_fifth
     take_over(s.sender)
-    await s.sender.receive(request(work))
+    await s.sender.receive(*arrived(work))
     await eventually(lambda: all_reported(s.reports, 30), what="every job reported")
     await stop(s.sender)
 
@@ -434,7 +437,7 @@ async def test_a_campaign_paused_in_the_middle_holds_back_the_rest_and_sends_it_
 
     s.platform.on_call = pause_at_the_fifth
     take_over(s.sender)
-    await s.sender.receive(request(work))
+    await s.sender.receive(*arrived(work))
     await eventually(lambda: all_reported(s.reports, 30), what="every job reported")
     outcomes = s.reports.by_recipient()
     sent = {n for n, r in outcomes.items() if r.status == "sent"}
@@ -448,7 +451,7 @@ async def test_a_campaign_paused_in_the_middle_holds_back_the_rest_and_sends_it_
     # resumed: the scheduler releases the held ones again, and each goes once
     s.paused.discard(campaign)
     s.reports.results.clear()
-    await s.sender.receive(request([job for job in work if job.recipient_no in held]))
+    await s.sender.receive(*arrived([job for job in work if job.recipient_no in held]))
     await eventually(lambda: all_reported(s.reports, len(held)), what="the rest reported")
     await stop(s.sender)
     assert {n for n, r in s.reports.by_recipient().items() if r.status == "sent"} == held
@@ -466,7 +469,7 @@ async def test_a_retry_of_a_paused_campaign_waits_unclaimed_and_goes_once_resume
 
     s.platform.on_call = pause_after_the_failure
     take_over(s.sender)
-    await s.sender.receive(request([job]))
+    await s.sender.receive(*arrived([job]))
     await eventually(lambda: all_reported(s.reports, 1), what="the job held back")
     assert s.reports.results[0].status == "deferred"
     assert s.store.rows[repo.key_of(job)].status == "claimed"  # not 'unknown' on a restart
@@ -474,7 +477,7 @@ async def test_a_retry_of_a_paused_campaign_waits_unclaimed_and_goes_once_resume
     s.paused.discard(campaign)
     s.platform.on_call = None
     s.reports.results.clear()
-    await s.sender.receive(request([job]))
+    await s.sender.receive(*arrived([job]))
     await eventually(lambda: all_reported(s.reports, 1), what="the job sent")
     await stop(s.sender)
     assert s.reports.results[0].status == "sent"
@@ -485,7 +488,7 @@ async def test_a_lost_lease_stops_the_sending() -> None:
     s = setup(platform=Platform(wire_seconds=0.005), max_in_flight=2)
     work = jobs(uuid.uuid4(), 40)
     take_over(s.sender)
-    await s.sender.receive(request(work))
+    await s.sender.receive(*arrived(work))
     await eventually(lambda: _at_least(len(s.platform.calls), 5), what="calls made")
 
     await s.sender.lose()  # another process took the lease
@@ -504,7 +507,7 @@ async def test_a_lease_lost_while_a_claim_is_written_sends_nothing_and_unclaims_
     s = setup()
     s.store.claim_gate = asyncio.Event()
     take_over(s.sender)
-    await s.sender.receive(request(jobs(uuid.uuid4(), 3)))
+    await s.sender.receive(*arrived(jobs(uuid.uuid4(), 3)))
     await eventually(lambda: _at_least(s.store.claiming, True), what="a claim being written")
 
     await s.sender.lose()
@@ -522,7 +525,7 @@ async def test_a_lease_not_renewed_stops_the_sending_until_it_is() -> None:
     s = setup(platform=Platform(wire_seconds=0.005), max_in_flight=2)
     work = jobs(uuid.uuid4(), 40)
     take_over(s.sender, seconds=0.1)
-    await s.sender.receive(request(work))
+    await s.sender.receive(*arrived(work))
     await asyncio.sleep(0.3)  # the lease ran out meanwhile
     calls_then = len(s.platform.calls)
     await asyncio.sleep(0.2)
@@ -544,3 +547,13 @@ async def _kill(tasks: set[asyncio.Task[Any]]) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_a_batch_is_stored_as_it_arrived_and_a_copy_of_it_once() -> None:
+    s = setup()  # not sending for the connection: the batch stays in the inbox
+    request, body = arrived(jobs(uuid.uuid4(), 3))
+    as_sent = body.replace(b'{"', b'{ "')  # how another publisher might have written it
+    await s.sender.receive(request, as_sent)
+    await s.sender.receive(request, as_sent)  # the broker delivered it again
+
+    assert [batch.request for batch in s.store.inbox] == [as_sent.decode()]

@@ -20,9 +20,10 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ValidationError
 from service_kit.dead_letters import AnswerInvalid, ConsumerMetrics, DeadLetterPolicy
 from service_kit.errors import Unprocessable
-from service_kit.subscribers import consumes, routers_of
+from service_kit.subscribers import RawBody, consumes, model_of, routers_of
 
 QUEUE = "kit.pings"
+KEPT_QUEUE = "kit.kept-pings"
 
 
 class Ping(BaseModel):
@@ -34,6 +35,7 @@ class Pings:
     def __init__(self) -> None:
         self.seen: list[int] = []
         self.answered: list[bytes] = []
+        self.kept: list[tuple[int, bytes]] = []
         self.failures_left = 0
 
     @consumes(QUEUE, area="pings")
@@ -45,6 +47,10 @@ class Pings:
             raise Unprocessable(f"negative: {ping.n}")
         self.seen.append(ping.n)
         return Ping(n=ping.n * 2)
+
+    @consumes(KEPT_QUEUE, area="pings")
+    async def on_kept_ping(self, ping: Ping, body: RawBody) -> None:
+        self.kept.append((ping.n, body))
 
     async def answer(self, body: bytes, error: ValidationError) -> bool:
         if b"answer me" not in body:
@@ -94,6 +100,20 @@ async def send(kit: Kit, body: Any) -> None:
 async def test_a_valid_message_reaches_its_typed_handler(kit: Kit) -> None:
     await send(kit, {"n": 3})
     assert (kit.pings.seen, kit.dead, kit.counted("handled")) == ([3], [], 1)
+
+
+async def test_a_handler_may_take_the_body_its_model_was_read_from(kit: Kit) -> None:
+    body = b'{ "n": 4,\n  "campaign_id": "c" }'
+    async with TestRabbitBroker(kit.broker) as broker:
+        await broker.publish(body, KEPT_QUEUE, content_type="application/json")
+    assert kit.pings.kept == [(4, body)]
+
+
+def test_a_handler_takes_its_model_and_nothing_but_its_body() -> None:
+    async def takes_more(ping: Ping, n: int) -> None: ...
+
+    with pytest.raises(TypeError, match="only its model and its RawBody"):
+        model_of(takes_more)
 
 
 async def test_a_handler_that_returns_a_model_answers_a_request(kit: Kit) -> None:

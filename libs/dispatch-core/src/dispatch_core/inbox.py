@@ -54,11 +54,12 @@ class Inbox:
         """Jobs of batches this process received while it sent for the connection,
         by digest, until it takes them from the inbox."""
 
-    async def store(self, request: DispatchRequestedV1, *, keep_parsed: bool) -> None:
-        """Store a batch (`keep_parsed`: this process sends for the connection)."""
-        body = request.model_dump_json()
-        digest = hashlib.sha256(body.encode()).hexdigest()
-        await self._store.store_batch(digest, body, len(request.jobs))
+    async def store(self, request: DispatchRequestedV1, body: bytes, *, keep_parsed: bool) -> None:
+        """Store a batch as it arrived (`body`, which `request` was read from), so a
+        copy of the same message is stored once (`keep_parsed`: this process sends
+        for the connection)."""
+        digest = hashlib.sha256(body).hexdigest()
+        await self._store.store_batch(digest, body.decode(), len(request.jobs))
         if keep_parsed and len(self._parsed) < PARSED_KEPT:
             self._parsed[digest] = request.jobs  # so the sender need not parse it again
         self._arrived.set()

@@ -31,6 +31,7 @@ from contracts.base import utc_now
 from contracts.dispatch import DispatchRequestedV1
 from service_kit.logs import get_logger
 from service_kit.retry import keep_running
+from service_kit.subscribers import RawBody
 
 from . import repo
 from .announcements import Announce, unheard
@@ -133,10 +134,10 @@ class ConnectionSender:
 
     # arriving jobs (any replica)
 
-    async def receive(self, request: DispatchRequestedV1) -> None:
-        """Store a batch in the inbox; the broker message is acknowledged once this
-        returns, long before the batch is sent."""
-        await self._inbox.store(request, keep_parsed=self.owning)
+    async def receive(self, request: DispatchRequestedV1, body: RawBody) -> None:
+        """Store a batch in the inbox, as it arrived (`body`); the broker message is
+        acknowledged once this returns, long before the batch is sent."""
+        await self._inbox.store(request, body, keep_parsed=self.owning)
 
     def wake(self) -> None:
         """Batches may be waiting in the inbox (stored by another process)."""

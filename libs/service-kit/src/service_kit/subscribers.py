@@ -10,7 +10,8 @@ it consumes (`@consumes(...)`), becomes a faststream subscriber of a router.
 Every queue is a quorum queue that dead-letters to `<queue>.dlq`, consumed with
 the `NACK_ON_ERROR` policy; what becomes of a message that fails is the
 `DeadLetterPolicy` middleware's business.  A handler that returns a model answers
-a message that asked for a reply (`reply_to`).
+a message that asked for a reply (`reply_to`).  A handler that keeps the message
+as it arrived takes its body as a second parameter, `body: RawBody`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import inspect
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+from faststream import Context
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitRouter
 from pydantic import BaseModel, ValidationError
@@ -39,6 +41,9 @@ Prefetch = int | Callable[[Any], int]
 """A number, or what the handlers' owner says (e.g. `lambda h: h.settings.concurrency`)."""
 QueueName = str | Callable[[Any], str]
 """A name, or the owner's (e.g. `lambda dispatcher: f"dispatcher-{dispatcher.name}.x"`)."""
+
+RawBody = Annotated[bytes, Context("message.body")]
+"""The body of the message being handled, the bytes its model was read from."""
 
 _BINDING = "__consumes__"
 DEFAULT_AREA = "events"
@@ -107,9 +112,13 @@ def consumes(
 
 
 def model_of(handler: Callable[..., Any]) -> type[BaseModel]:
-    """The contracts model a handler takes: its one parameter's annotation."""
-    (parameter,) = inspect.signature(handler).parameters.values()
-    model = typing.get_type_hints(inspect.unwrap(handler))[parameter.name]
+    """The contracts model a handler takes: its first parameter's annotation (a
+    second, if any, is its `RawBody`)."""
+    parameter, *rest = inspect.signature(handler).parameters.values()
+    hints = typing.get_type_hints(inspect.unwrap(handler), include_extras=True)
+    if [hints.get(other.name) for other in rest] not in ([], [RawBody]):
+        raise TypeError(f"{handler!r} may take only its model and its RawBody")
+    model = hints[parameter.name]
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(f"{handler!r} must take one contracts model, not {model!r}")
     return model
