@@ -4,8 +4,8 @@ what its answers mean for a delivery.
 Only the fields a delivery needs are read: `{"ok": true, "result": Message}` or
 `{"ok": false, "error_code", "description", "parameters": {"retry_after",
 "migrate_to_chat_id"}}` (why not aiogram: docs/decisions/hand-written-platform-clients.md).
-Bodies are encoded and parsed with orjson, through aiohttp's own hooks
-(`json_serialize`, `loads`).
+Bodies are encoded with orjson through aiohttp's `json_serialize`, and answers
+parsed with orjson from the bytes read.
 """
 
 from __future__ import annotations
@@ -133,8 +133,8 @@ class TelegramBotClient:
             self._session = aiohttp.ClientSession(timeout=self._timeout, json_serialize=_dumps)
         try:
             async with self._session.post(self._url + method, json=payload) as response:
-                try:
-                    answer = await response.json(loads=orjson.loads, content_type=None)
+                try:  # the body as it is: orjson reads UTF-8 bytes, as the Bot API sends
+                    answer = orjson.loads(await response.read())
                 except ValueError:
                     answer = {}
                 return interpret(response.status, answer if isinstance(answer, dict) else {})

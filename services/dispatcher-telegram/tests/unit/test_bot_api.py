@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from contracts.audience import Recipient
 from contracts.base import utc_now
 from contracts.dispatch import DispatchJob, OutboundMedia, OutboundText
@@ -159,6 +161,41 @@ def test_text_and_chat_ids() -> None:
         {"chat_id": -1001, "text": "hi"},
     )
     assert chat_id("@channel") == "@channel"
+
+
+def a_job() -> DispatchJob:
+    return DispatchJob(
+        campaign_id=uuid4(),
+        recipient_no=1,
+        step_no=1,
+        recipient=Recipient(recipient_no=1, contact_id="c:1", external_id="7001"),
+        content=OutboundText(text="hello"),
+        released_at=utc_now(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (200, b' {"ok": true, "result": {"message_id": 12}}\n', Sent("12")),
+        (502, b"<html>Bad Gateway</html>", Retry("5xx", "HTTP 502 from the Bot API")),
+        (200, b"", Failed("200", "HTTP 200 from the Bot API")),
+    ],
+)
+async def test_an_answer_is_read_from_its_body_and_one_not_json_is_no_answer(
+    status: int, body: bytes, expected: object
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(status=status, body=body, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/sendMessage", answer)
+    async with TestServer(app) as server:
+        client = TelegramBotClient(str(server.make_url("/")), "1:" + "T" * 30, timeout=5.0)
+        try:
+            assert await client.send(a_job(), "7001") == expected
+        finally:
+            await client.close()
 
 
 async def test_a_network_error_that_names_the_url_never_carries_the_token() -> None:
