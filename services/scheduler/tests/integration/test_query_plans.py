@@ -94,6 +94,44 @@ async def test_a_release_reaches_each_due_row_by_its_ctid(
     assert await plan_of(pool, CLAIM_DUE_RECIPIENTS, campaign_id, 2_000) == ["Tid Scan"]
 
 
+@pytest.fixture
+async def unknown_to_statistics(
+    database_url: str,
+) -> AsyncIterator[tuple[asyncpg.Pool[Any], uuid.UUID]]:
+    """A campaign of a table never analyzed (as a new one is until autovacuum
+    comes, if it is on)."""
+    pool = await create_pool(database_url, "scheduler", application_name="plans")
+    await migrate(pool, "scheduler", MIGRATIONS)
+    campaign_id = uuid.uuid4()
+    insert = (
+        "INSERT INTO recipients (campaign_id, recipient_no, recipient, due_at, state)"
+        " SELECT $1, n, '{}'::jsonb, now() - interval '1 minute', $3"
+        " FROM generate_series(1, $2) n"
+    )
+    await pool.execute(insert, campaign_id, 4 * RECIPIENTS, "waiting")
+    yield pool, campaign_id
+    await pool.close()
+
+
+def node_types(plan: dict[str, Any]) -> Iterator[tuple[str, str | None]]:
+    """Every node of the plan: its type and the index it reads, if any."""
+    yield plan["Node Type"], plan.get("Index Name")
+    for child in plan.get("Plans", []):
+        yield from node_types(child)
+
+
+async def test_a_release_takes_its_due_rows_off_the_index_in_order_whatever_the_statistics(
+    unknown_to_statistics: tuple[asyncpg.Pool[Any], uuid.UUID],
+) -> None:
+    pool, campaign_id = unknown_to_statistics
+    explained = await pool.fetchval(
+        f"EXPLAIN (FORMAT JSON) {CLAIM_DUE_RECIPIENTS}", campaign_id, 2_000
+    )
+    nodes = list(node_types(explained[0]["Plan"]))
+    assert ("Index Scan", "recipients_waiting") in nodes
+    assert not [node for node in nodes if "Sort" in node[0]], nodes
+
+
 def reads_of_recipients(plan: dict[str, Any]) -> Iterator[str]:
     """The node types that read the recipients table, anywhere in the plan."""
     if plan.get("Relation Name") == "recipients":
