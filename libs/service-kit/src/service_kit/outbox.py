@@ -46,10 +46,26 @@ class OutgoingMessage:
     queue through the default exchange names its type here)."""
 
 
+@dataclass(frozen=True)
+class EncodedMessage:
+    """An event to publish once the transaction commits, as the JSON its contracts
+    model would be encoded to, written by the caller (who answers for it validating
+    as that model)."""
+
+    exchange: str
+    routing_key: str
+    body: bytes
+    message_id: str | None = None
+    message_type: str | None = None
+    """As `OutgoingMessage.message_type`."""
+
+
 Conn: TypeAlias = "asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]"
 
 
-async def add_to_outbox(conn: Conn, messages: Sequence[OutgoingMessage]) -> list[int]:
+async def add_to_outbox(
+    conn: Conn, messages: Sequence[OutgoingMessage | EncodedMessage]
+) -> list[int]:
     """Store `messages` within the caller's transaction; returns their outbox ids."""
     if not messages:
         return []
@@ -59,7 +75,7 @@ async def add_to_outbox(conn: Conn, messages: Sequence[OutgoingMessage]) -> list
         [m.routing_key for m in messages],
         [m.message_id or uuid.uuid4().hex for m in messages],
         [m.message_type or m.routing_key for m in messages],
-        [encode(m.message) for m in messages],
+        [m.body if isinstance(m, EncodedMessage) else encode(m.message) for m in messages],
     )
     return [row["id"] for row in rows]
 

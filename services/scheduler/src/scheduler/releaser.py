@@ -48,7 +48,7 @@ from contracts.names import (
 from service_kit.backoff import Backoff
 from service_kit.logs import get_logger
 from service_kit.loops import Loop
-from service_kit.outbox import OutgoingMessage, add_to_outbox
+from service_kit.outbox import EncodedMessage, OutgoingMessage, add_to_outbox
 from service_kit.retry import TRANSIENT_ERRORS
 from service_kit.runtime import ServiceRuntime
 from service_kit.topology import quorum_queue
@@ -346,9 +346,7 @@ class Releaser:
         (a release that came late) wait again until their quiet hours end."""
         if run.quiet_hours is None or not released:
             return released
-        moved = quiet_at(
-            run, self._clock(), ((r.recipient_no, r.recipient.attributes) for r in released)
-        )
+        moved = quiet_at(run, self._clock(), ((r.recipient_no, r.attributes) for r in released))
         if not moved:
             return released
         await recipients_repo.wait_again(conn, run.id, moved)
@@ -373,11 +371,13 @@ class Releaser:
             self._runtime.outbox.notify()  # the relay's own loop publishes them
             raise
 
-    async def _work(self, run: CampaignRun, released: list[Released]) -> list[OutgoingMessage]:
+    async def _work(
+        self, run: CampaignRun, released: list[Released]
+    ) -> list[OutgoingMessage | EncodedMessage]:
         """The jobs of a release, to go out through the outbox: ready messages to the
         connection's queue (declared first, once per process), AI steps to the composer."""
         dispatch, compose = build_work(run, released)
-        work: list[OutgoingMessage] = []
+        work: list[OutgoingMessage | EncodedMessage] = []
         if dispatch is not None:
             queue = dispatch_queue(DISPATCHER_OF[run.channel], run.tenant_id, run.connection_id)
             if queue not in self._declared:
@@ -385,7 +385,7 @@ class Releaser:
                     quorum_queue(queue, single_active_consumer=True)
                 )
                 self._declared.add(queue)
-            work.append(OutgoingMessage("", queue, dispatch, message_type=RoutingKey.DISPATCH_SEND))
+            work.append(EncodedMessage("", queue, dispatch, message_type=RoutingKey.DISPATCH_SEND))
         work += [OutgoingMessage(INTERNAL_EXCHANGE, RoutingKey.COMPOSE, c) for c in compose]
         return work
 

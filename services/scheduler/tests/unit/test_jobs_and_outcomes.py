@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from contracts.audience import Recipient
-from contracts.content import AiContent, MediaContent, TextContent
-from contracts.dispatch import OutboundMedia, OutboundText
+from contracts.content import AiContent, MediaContent, TextContent, WhatsAppTemplateContent
+from contracts.dispatch import (
+    DispatchJob,
+    DispatchRequestedV1,
+    OutboundMedia,
+    OutboundText,
+)
+from contracts.personal_fields import recipient_fields
 from contracts.scheduling import CampaignStep
-from scheduler.domain.jobs import build_work
-from scheduler.domain.model import Applied, Released, Usage
+from scheduler.domain.jobs import build_work, outbound
+from scheduler.domain.model import Applied, CampaignRun, Released, Usage
 from scheduler.domain.outcomes import (
     cancel_settled,
     cancelled_results,
@@ -34,7 +41,7 @@ def released(no: int, step: int = 1, name: str | None = "Alice Smith") -> Releas
             external_id=str(no),
             name=name,
             attributes={"city": "Berlin"},
-        ),
+        ).model_dump(mode="json"),
         released_at=NOW,
     )
 
@@ -48,15 +55,104 @@ def test_text_and_captions_are_personalised() -> None:
             content=MediaContent(media_type="photo", file="https://x/y.jpg", caption="For {name}"),
         ),
     )
-    dispatch, compose = build_work(run(steps=steps), [released(1), released(2, 2, None)])
+    body, compose = build_work(run(steps=steps), [released(1), released(2, 2, None)])
     assert compose == []
-    assert dispatch is not None
-    first, second = dispatch.jobs
+    assert body is not None
+    first, second = DispatchRequestedV1.model_validate_json(body).jobs
     assert first.content == OutboundText(text="Hi Alice from Berlin")
     assert second.content == OutboundMedia(
         media_type="photo", file="https://x/y.jpg", caption="For "
     )
     assert (second.recipient_no, second.step_no) == (2, 2)
+
+
+RECIPIENTS = [
+    Recipient(recipient_no=1, contact_id="c:1", external_id="1", name="Alice Smith"),
+    Recipient(
+        recipient_no=2,
+        contact_id="c:2",
+        external_id="2",
+        name=None,
+        locale="de",
+        labels=["vip", "ß"],
+        attributes={
+            "city": "Zürich",
+            "visits": 7,
+            "score": 0.1,
+            "member": True,
+            "gone": None,
+            "card": 123456789012345678901234567890,  # past 64 bits
+        },
+        last_inbound_at=NOW - timedelta(days=1),
+    ),
+    Recipient(recipient_no=3, contact_id="c:3", external_id="3", name=" 李 雷 ", labels=["x"]),
+]
+STEPS = (
+    CampaignStep(step_no=1, content=TextContent(text="Hi {first_name|friend}, {card} {city}")),
+    CampaignStep(step_no=2, content=TextContent(text="No fields here")),
+    CampaignStep(
+        step_no=3,
+        content=MediaContent(media_type="photo", file="https://x/y.jpg", caption="For {name}"),
+    ),
+    CampaignStep(step_no=4, content=MediaContent(media_type="document", file="https://x/z.pdf")),
+    CampaignStep(
+        step_no=5,
+        content=WhatsAppTemplateContent(
+            template_name="promo",
+            components=[{"type": "body", "parameters": [{"type": "text", "text": "{name|you}"}]}],
+        ),
+    ),
+)
+
+
+def as_models(campaign: CampaignRun, items: list[Released]) -> DispatchRequestedV1:
+    """The request the contracts' models give for the same release."""
+    jobs = []
+    for item in items:
+        recipient = Recipient.model_validate(item.recipient)
+        content = campaign.steps[item.step_no - 1].content
+        assert not isinstance(content, AiContent)
+        fields = recipient_fields(recipient.name, recipient.external_id, recipient.attributes)
+        jobs.append(
+            DispatchJob(
+                campaign_id=campaign.id,
+                recipient_no=item.recipient_no,
+                step_no=item.step_no,
+                recipient=recipient,
+                content=outbound(content, fields),
+                released_at=item.released_at,
+            )
+        )
+    return DispatchRequestedV1(
+        tenant_id=campaign.tenant_id,
+        connection_id=campaign.connection_id,
+        channel=campaign.channel,
+        jobs=jobs,
+    )
+
+
+def test_the_dispatch_request_is_written_as_its_model_would_be_field_for_field() -> None:
+    campaign = run(steps=STEPS)
+    items = [
+        Released(r.recipient_no, step, r.model_dump(mode="json"), NOW + timedelta(microseconds=n))
+        for n, (r, step) in enumerate((r, step) for r in RECIPIENTS for step in range(1, 6))
+    ]
+    body, _ = build_work(campaign, items)
+    assert body is not None
+    expected = as_models(campaign, items)
+    assert DispatchRequestedV1.model_validate_json(body) == expected  # as the dispatcher reads it
+    assert json.loads(body) == json.loads(expected.model_dump_json())  # every field written
+    assert json.loads(body)["jobs"][5]["recipient"]["attributes"]["card"] == (
+        123456789012345678901234567890
+    )
+
+
+def test_a_release_at_a_whole_second_is_written_in_utc() -> None:
+    campaign = run(steps=STEPS[1:2])
+    item = Released(1, 1, RECIPIENTS[0].model_dump(mode="json"), NOW)
+    body, _ = build_work(campaign, [item])
+    assert body is not None
+    assert json.loads(body) == json.loads(as_models(campaign, [item]).model_dump_json())
 
 
 def test_ai_steps_go_to_the_composer() -> None:

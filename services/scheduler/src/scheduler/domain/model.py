@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 from uuid import UUID
 
-from contracts.audience import Recipient
 from contracts.base import ConnectionChannel
 from contracts.quiet_hours import DEFAULT_TIMEZONE, QuietHours
 from contracts.scheduling import AutoPauseThreshold, CampaignStep
@@ -72,16 +72,25 @@ class CampaignRun:
         return self.sent + self.failed + self.skipped + self.cancelled + self.unknown
 
 
-@dataclass(frozen=True)
-class Released:
-    """A recipient whose next step was just released."""
+class Released(NamedTuple):
+    """A recipient whose next step was just released (a tuple: thousands are made
+    at each release)."""
 
     recipient_no: int
     step_no: int
-    recipient: Recipient
+    recipient: dict[str, Any]
+    """The recipient as the scheduler stored it: the JSON form of a
+    `contracts.audience.Recipient` validated when its snapshot batch came, as JSON
+    values (read with the standard `json`, so every number is the one stored)."""
     released_at: datetime
+    """In UTC."""
     quota_taken: bool = False
     """Released before and deferred: its monthly usage was taken then."""
+
+    @property
+    def attributes(self) -> Mapping[str, object]:
+        attributes = self.recipient.get("attributes")
+        return attributes if isinstance(attributes, dict) else {}
 
 
 @dataclass(frozen=True)
