@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TypeVar
@@ -75,6 +76,17 @@ CAMPAIGN_RETRY = Backoff(first=0.5, longest=30.0)
 """When a campaign whose step failed (not transiently) is tried again.  Its own
 waits, kept in `Releaser._failing` rather than slept: the loop goes on with the
 other campaigns meanwhile."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """What one release did, in its transaction."""
+
+    moved: int = 0
+    """Deliveries released, skipped (a limit) or put back to wait (quiet hours)."""
+    released: list[Released] = field(default_factory=list)
+    jobs: list[int] = field(default_factory=list)
+    """The outbox rows of the released deliveries' jobs."""
 
 
 class Releaser:
@@ -151,9 +163,9 @@ class Releaser:
 
         Releases come first, so a slot is claimed as soon after its time as the loop
         wakes; then campaigns due to start are started, each with a first release of
-        `first_release_batch` at once (so its first message need not wait for a whole
-        batch to be claimed and built; the next pass releases full batches), and
-        audience snapshots due are requested."""
+        `first_release_batch` in the same transaction (so its first message need not
+        wait for a whole batch to be claimed and built; the next pass releases full
+        batches), and audience snapshots due are requested."""
         waits = [self._settings.max_idle_seconds]
         for candidate in await campaigns_repo.release_candidates(self._pool):
             wait = candidate.wait_seconds
@@ -170,17 +182,8 @@ class Releaser:
         if timing.start_in is not None and timing.start_in <= 0:
             for campaign_id in await campaigns_repo.ready_to_start(self._pool):
                 start = partial(self._start, campaign_id)
-                paced = await self._guarded(campaign_id, "starting", start, None)
-                if paced is not None:
-                    # its first release in this same pass, not after another look
-                    release = partial(
-                        self._release,
-                        campaign_id,
-                        paced=paced,
-                        batch=min(self._settings.first_release_batch, self._settings.release_batch),
-                    )
-                    await self._guarded(campaign_id, "releasing", release, 0)
-                    waits.append(0.0)  # and whatever is due next, at once
+                if await self._guarded(campaign_id, "starting", start, None) is not None:
+                    waits.append(0.0)  # whatever is due next, at once
         elif timing.start_in is not None:
             waits.append(timing.start_in)
         if timing.snapshot_in is not None and timing.snapshot_in <= 0:
@@ -255,21 +258,28 @@ class Releaser:
             log.info("audience snapshots requested", campaign_ids=[str(r["id"]) for r in launching])
         return len(launching)
 
-    async def _start(self, campaign_id: UUID) -> bool | None:
-        """Start a snapshotted campaign whose start time came; answers whether it is
-        paced (has an interval), or None if it was not (any more) waiting to start."""
+    async def _start(self, campaign_id: UUID) -> int | None:
+        """Start a snapshotted campaign whose start time came, and make its first
+        release (at most `first_release_batch`) in the same transaction: both commit,
+        or neither (the campaign is then started again later).  Answers how many
+        deliveries that release moved, or None if the campaign was not (any more)
+        waiting to start."""
+        first_batch = min(self._settings.first_release_batch, self._settings.release_batch)
         async with self._pool.acquire() as conn, conn.transaction():
-            started_at = await campaigns_repo.mark_running(conn, campaign_id)
-            run = await campaigns_repo.lock(conn, campaign_id)
-            if started_at is None or run is None:
+            started = await campaigns_repo.mark_running(conn, campaign_id)
+            if started is None:
                 return None
-            events = [started_event(run, started_at), *await finish_if_due(conn, run)]
-            await add_to_outbox(conn, events)
+            started_at, run = started
+            finished = await finish_if_due(conn, run)
+            await add_to_outbox(conn, [started_event(run, started_at), *finished])
             limit_unknown = (
                 run.counts_toward_quota
                 and run.monthly_limit is None
                 and not await quotas_repo.tenant_known(conn, run.tenant_id)
             )
+            first = Release()
+            if not finished and run.paused_at is None:  # as `lock_for_release` would see it
+                first = await self._release_locked(conn, run, first_batch)
         self._runtime.outbox.notify()
         log.info("campaign started", campaign_id=str(campaign_id), audience_size=run.audience_size)
         if limit_unknown:
@@ -279,65 +289,71 @@ class Releaser:
                 campaign_id=str(campaign_id),
                 tenant_id=run.tenant_id,
             )
-        return run.interval_seconds > 0
+        return await self._after_release(run, first)
 
-    async def _release(self, campaign_id: UUID, *, paced: bool, batch: int | None = None) -> int:
+    async def _release(self, campaign_id: UUID, *, paced: bool) -> int:
         """Release what may go now from one campaign (`paced`: it has an interval),
-        at most `batch` deliveries (default: `release_batch`); returns how many
-        deliveries were released or skipped."""
+        at most `release_batch` deliveries; returns how many deliveries were
+        released, skipped or put back to wait."""
         async with self._pool.acquire() as conn, conn.transaction():
             run = await campaigns_repo.lock_for_release(conn, campaign_id, paced=paced)
-            if run is None or held(run, self._clock()):
+            if run is None:
                 return 0
-            budget = release_budget(
-                run,
-                window=self._settings.release_window,
-                batch=batch or self._settings.release_batch,
+            done = await self._release_locked(conn, run, self._settings.release_batch)
+        return await self._after_release(run, done)
+
+    async def _release_locked(self, conn: Conn, run: CampaignRun, batch: int) -> Release:
+        """Within the caller's transaction, which holds the running campaign's row:
+        release at most `batch` deliveries that may go now."""
+        if held(run, self._clock()):
+            return Release()
+        budget = release_budget(run, window=self._settings.release_window, batch=batch)
+        if budget == 0:
+            return Release()
+        usage = None
+        if run.counts_toward_quota:
+            usage = await quotas_repo.lock(
+                conn, run.tenant_id, quotas_repo.month_of(run.now), run.monthly_limit
             )
-            if budget == 0:
-                return 0
-            usage = None
-            if run.counts_toward_quota:
-                usage = await quotas_repo.lock(
-                    conn, run.tenant_id, quotas_repo.month_of(run.now), run.monthly_limit
-                )
-                if usage.limit is None:
-                    return 0  # held until the tenant's limit is known
-            claimed = await recipients_repo.claim_due(conn, campaign_id, budget)
-            released = await self._outside_quiet_hours(conn, run, claimed)
-            if not released:
-                return len(claimed)  # any put back to wait: look again at once
-            over_limit: list[Released] = []
-            if usage is not None:
-                # a deferred delivery released again took its usage the first time
-                fresh = [r for r in released if not r.quota_taken]
-                granted = usage.grantable(len(fresh))
-                await quotas_repo.take(conn, usage, granted)
-                over_limit = fresh[granted:]
-                if over_limit:
-                    refused = {r.recipient_no for r in over_limit}
-                    released = [r for r in released if r.recipient_no not in refused]
-                    assert usage.limit is not None
-                    await self._skip_over_limit(conn, run, over_limit, usage.limit)
-            jobs: list[int] = []
-            if released:
-                jobs = await add_to_outbox(conn, await self._work(run, released))
-                await campaigns_repo.after_release(
-                    conn,
-                    campaign_id,
-                    len(released),
-                    next_slot_after_release(run, released[0].released_at),
-                )
-        if released and run.interval_seconds > 0:
-            await self._publish_now(campaign_id, jobs)
-        else:
-            self._runtime.outbox.notify()
+            if usage.limit is None:
+                return Release()  # held until the tenant's limit is known
+        claimed = await recipients_repo.claim_due(conn, run.id, budget)
+        released = await self._outside_quiet_hours(conn, run, claimed)
+        if not released:
+            return Release(moved=len(claimed))  # any put back to wait: look again at once
+        over_limit: list[Released] = []
+        if usage is not None:
+            # a deferred delivery released again took its usage the first time
+            fresh = [r for r in released if not r.quota_taken]
+            granted = usage.grantable(len(fresh))
+            await quotas_repo.take(conn, usage, granted)
+            over_limit = fresh[granted:]
+            if over_limit:
+                refused = {r.recipient_no for r in over_limit}
+                released = [r for r in released if r.recipient_no not in refused]
+                assert usage.limit is not None
+                await self._skip_over_limit(conn, run, over_limit, usage.limit)
+        jobs: list[int] = []
         if released:
-            self._metrics.released.inc(len(released))
+            jobs = await add_to_outbox(conn, await self._work(run, released))
+            await campaigns_repo.after_release(
+                conn, run.id, len(released), next_slot_after_release(run, released[0].released_at)
+            )
+        return Release(len(released) + len(over_limit), released, jobs)
+
+    async def _after_release(self, run: CampaignRun, done: Release) -> int:
+        """Once a release committed: its jobs published at once if the campaign is
+        paced (else the relay woken), its metrics; returns `done.moved`."""
+        if done.released and run.interval_seconds > 0:
+            await self._publish_now(run.id, done.jobs)
+        elif done.moved:
+            self._runtime.outbox.notify()
+        if done.released:
+            self._metrics.released.inc(len(done.released))
             if run.interval_seconds > 0:
-                lateness = (released[0].released_at - current_slot(run)).total_seconds()
+                lateness = (done.released[0].released_at - current_slot(run)).total_seconds()
                 self._metrics.release_lateness.observe(max(lateness, 0.0))
-        return len(released) + len(over_limit)
+        return done.moved
 
     async def _outside_quiet_hours(
         self, conn: Conn, run: CampaignRun, released: list[Released]

@@ -177,9 +177,11 @@ async def ready_to_start(pool: Pool) -> list[UUID]:
     return [row["id"] for row in await pool.fetch(SELECT_CAMPAIGNS_READY_TO_START)]
 
 
-async def mark_running(conn: Conn, campaign_id: UUID) -> datetime | None:
-    value: datetime | None = await conn.fetchval(MARK_RUNNING, campaign_id)
-    return value
+async def mark_running(conn: Conn, campaign_id: UUID) -> tuple[datetime, CampaignRun] | None:
+    """Start the campaign if it waits to start: when it started, and the campaign,
+    its row held as `lock` holds it.  None: it was not waiting to start."""
+    row = await conn.fetchrow(MARK_RUNNING, campaign_id)
+    return (row["started_at"], _run(row)) if row else None
 
 
 @dataclass(frozen=True)

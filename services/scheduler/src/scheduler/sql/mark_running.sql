@@ -1,4 +1,12 @@
+-- Start campaign $1 if it waits to start; returns it as select_campaign_for_update
+-- does (the UPDATE holds its row as that lock would), and when it started.
 UPDATE campaigns
 SET status = 'running', started_at = clock_timestamp(), next_slot_at = start_at
 WHERE id = $1 AND status = 'snapshotting'
-RETURNING started_at
+RETURNING id, tenant_id, connection_id, channel, name, steps, step_count, interval_seconds,
+          start_at, counts_toward_quota, status, audience_size, batch_count, batches_received,
+          recipients_loaded, recipients_done, outstanding, next_slot_at, sent, failed, skipped,
+          cancelled, unknown, final_event_at, monthly_limit, held_until, paused_at,
+          auto_pause_ratio, auto_pause_window, recent_attempts,
+          snapshot_requested_at IS NOT NULL AS snapshot_requested, clock_timestamp() AS now,
+          quiet_start, quiet_end, default_timezone, started_at
