@@ -285,8 +285,8 @@ class ConnectionSender:
         statements that claim and record only act on deliveries still open, so
         such a copy is neither sent nor reported twice."""
         started: list[asyncio.Task[bool]] = []
-        for job in batch.jobs:
-            path = await self._path.begin(job, batch.seen.get(repo.key_of(job)))
+        for job, before in batch.unstarted():
+            path = await self._path.begin(job, before)
             if path is not None:
                 started.append(self._spawn(path))
         self._spawn(self._inbox.retire(batch, started))
