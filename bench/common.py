@@ -23,7 +23,8 @@ RABBITMQ_URL = os.environ.get("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672
 DATABASE_URL = os.environ.get(
     "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/campaigns_bench"
 )
-LOG_DIR = Path(__file__).resolve().parents[1] / ".run" / "bench"
+ROOT = Path(__file__).resolve().parents[1]
+LOG_DIR = ROOT / ".run" / "bench"
 FAST_RATE = 1000
 """A fast bot's limit, messages per second (a paid broadcast's cap)."""
 
@@ -49,6 +50,35 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def own_install(package: str, root: Path = ROOT, venv: str | None = None) -> str:
+    """The Python of `package` installed as its image installs it (`uv sync --frozen
+    --no-dev --package`: its own dependencies, none of the workspace's development
+    tools, such as `rich`, which structlog imports whenever it is installed), in
+    `root`'s venv `venv` (`.venv-<package>`), made if missing."""
+    where = root / (venv or f".venv-{package}")
+    if not (where / "bin/python").exists():
+        subprocess.run(
+            ["uv", "sync", "--frozen", "--no-dev", "--package", package],
+            cwd=root,
+            env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(where)},
+            check=True,
+        )
+    return str(where / "bin/python")
+
+
+def interpreters(shipped: bool) -> dict[str, str]:
+    """For `running_system`: dispatcher-telegram from its own install when `shipped`
+    (the memory it ships with), every other service from the workspace's venv."""
+    return {"dispatcher-telegram": own_install("dispatcher-telegram")} if shipped else {}
+
+
+SHIPPED_HELP = (
+    "run dispatcher-telegram from its own install (.venv-dispatcher-telegram, as its image "
+    "installs it: without the workspace's development tools, rich among them); "
+    "--no-shipped: from the workspace's venv, like the other services"
+)
 
 
 def start_simulator(port: int, *extra: str) -> subprocess.Popen[bytes]:

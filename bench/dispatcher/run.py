@@ -14,6 +14,13 @@ worktree's figures and, with two, the ratio of B to A round by round.
     RABBITMQ_URL=... DATABASE_URL=... .venv/bin/python bench/dispatcher/run.py \
         --jobs 20000 --rounds 3 --worktree /work/old --worktree /work/new
 
+Each run also prints the dispatcher's peak resident memory (VmHWM).  `--venv NAME`
+runs it from each worktree's venv of that name instead of `.venv`: with `--venv
+.venv-dispatcher-telegram`, the service as its image installs it (made there if
+missing: `uv sync --frozen --no-dev --package dispatcher-telegram`, so without the
+workspace's development tools, such as `rich`, which structlog imports whenever it
+is installed).
+
 `--profile DIR` runs `py-spy record` (from this venv: `uv pip install py-spy`) on
 each dispatcher through its measured window: collapsed stacks per run, or with
 `--profile-format flamegraph` an SVG flame graph.
@@ -25,6 +32,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -55,6 +63,8 @@ from common import (
     cpu_seconds,
     fast_token,
     histogram_totals,
+    own_install,
+    peak_rss_mb,
     start_unlimited_simulator,
 )
 from test_support.infrastructure import create_fresh_database, drop_database
@@ -76,6 +86,8 @@ class Run:
     wall: float
     per_statement: float
     """Claims and outcomes written a statement."""
+    peak_mb: float
+    """The dispatcher's peak resident memory (VmHWM), MB."""
 
 
 class Outcomes:
@@ -164,12 +176,12 @@ async def wait_healthy(url: str, process: subprocess.Popen[bytes], within: float
             await asyncio.sleep(0.2)
 
 
-def start_dispatcher(worktree: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """`python -m dispatcher_telegram` from `worktree`'s own venv."""
+def start_dispatcher(worktree: Path, venv: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`python -m dispatcher_telegram` from `worktree`'s venv `venv`."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     with (LOG_DIR / "dispatcher-alone.log").open("ab") as log:
         return subprocess.Popen(
-            [str(worktree / ".venv/bin/python"), "-m", "dispatcher_telegram"],
+            [str(worktree / venv / "bin/python"), "-m", "dispatcher_telegram"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -199,6 +211,22 @@ def start_profiler(pid: int, out: Path, output_format: str) -> subprocess.Popen[
     )
 
 
+async def sending_for(url: str, bots: int, within: float) -> bool:
+    """Whether the dispatcher sends for `bots` connections within `within` seconds.
+    It may miss one: connection events are handled concurrently, and a refresh that
+    reads a later one committed first does not read an earlier one again, so the
+    events are then published again (a later `updated_at`)."""
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient(timeout=5.0, follow_redirects=True) as client:
+        while time.monotonic() < deadline:
+            text = (await client.get(f"{url}/metrics/")).text
+            found = re.search(r"^dispatch_connections_sending ([0-9.e+]+)$", text, re.M)
+            if found and float(found.group(1)) >= bots:
+                return True
+            await asyncio.sleep(0.2)
+    return False
+
+
 async def statements(url: str) -> tuple[float, float]:
     """(statements, claims and outcomes written) of the dispatcher's delivery writes."""
     name = "dispatch_writes_per_statement"
@@ -219,7 +247,7 @@ async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: s
         "DISPATCHER_TELEGRAM_PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
-    process = start_dispatcher(worktree, env)
+    process = start_dispatcher(worktree, args.venv, env)
     profiler: subprocess.Popen[bytes] | None = None
     connection = await aio_pika.connect(RABBITMQ_URL)
     try:
@@ -231,7 +259,7 @@ async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: s
         await reports.consume(outcomes.on_message)
         internal = await channel.get_exchange(INTERNAL_EXCHANGE)
         bots = [f"fast-bot-{n}" for n in range(1, args.bots + 1)]
-        for n, connection_id in enumerate(bots, 1):
+        for connection_id in bots:
             queue = dispatch_queue("telegram", TENANT, connection_id)
             declared = await channel.declare_queue(
                 queue,
@@ -239,18 +267,23 @@ async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: s
                 arguments=quorum_queue(queue, single_active_consumer=True).arguments,
             )
             await declared.purge()
-            event = ConnectionUpdatedV1(
-                tenant_id=TENANT,
-                connection_id=connection_id,
-                channel="telegram_bot",
-                sealed_credentials=box.seal_credentials({"token": fast_token(n)}),
-                limits=ConnectionLimits(rate_per_second=args.rate, max_in_flight=32),
-                updated_at=utc_now(),
-            )
-            await internal.publish(
-                aio_pika.Message(encode(event), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                RoutingKey.CONNECTION_UPDATED,
-            )
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(3):
+            for n, connection_id in enumerate(bots, 1):
+                event = ConnectionUpdatedV1(
+                    tenant_id=TENANT,
+                    connection_id=connection_id,
+                    channel="telegram_bot",
+                    sealed_credentials=box.seal_credentials({"token": fast_token(n)}),
+                    limits=ConnectionLimits(rate_per_second=args.rate, max_in_flight=32),
+                    updated_at=utc_now(),
+                )
+                await internal.publish(
+                    aio_pika.Message(encode(event), delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                    RoutingKey.CONNECTION_UPDATED,
+                )
+            if await sending_for(url, len(bots), within=15):
+                break
         warm = {bot: uuid.uuid4() for bot in bots}
         for n, bot in enumerate(bots, 1):
             await publish_jobs(channel, bot, warm[bot], WARM_UP, WARM_UP, n)
@@ -261,7 +294,6 @@ async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: s
         if args.profile:
             profiler = start_profiler(process.pid, Path(args.profile) / run, args.profile_format)
             await asyncio.sleep(1.0)
-        url = f"http://127.0.0.1:{port}"
         written_before = await statements(url)
         database = f"{urlsplit(database_url).path.lstrip('/')} "
         before, started = cpu_seconds(process.pid), time.monotonic()
@@ -282,7 +314,12 @@ async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: s
             1.0, written_after[0] - written_before[0]
         )
         return Run(
-            used / sent * 1000, database_used / sent * 1000, sent / wall, wall, per_statement
+            used / sent * 1000,
+            database_used / sent * 1000,
+            sent / wall,
+            wall,
+            per_statement,
+            peak_rss_mb(process.pid),
         )
     finally:
         if profiler is not None:
@@ -297,8 +334,12 @@ async def one_run(worktree: Path, args: argparse.Namespace, sim_url: str, run: s
 async def main(args: argparse.Namespace, worktrees: list[Path]) -> None:
     sim_port = free_port()
     simulator = start_unlimited_simulator(sim_port)
+    if args.venv != ".venv":
+        for worktree in worktrees:
+            own_install("dispatcher-telegram", worktree, args.venv)
     figures: dict[Path, list[float]] = {w: [] for w in worktrees}
     database: dict[Path, list[float]] = {w: [] for w in worktrees}
+    peaks: dict[Path, list[float]] = {w: [] for w in worktrees}
     try:
         for round_no in range(1, args.rounds + 1):
             order = worktrees if round_no % 2 else worktrees[::-1]
@@ -308,11 +349,12 @@ async def main(args: argparse.Namespace, worktrees: list[Path]) -> None:
                 )
                 figures[worktree].append(run.per_1000)
                 database[worktree].append(run.database_per_1000)
+                peaks[worktree].append(run.peak_mb)
                 print(
                     f"round {round_no} {worktree.name}: {run.per_1000:.4f} CPU-s per 1000 sent "
                     f"(its database's backends {run.database_per_1000:.4f}), {run.rate:.0f}/s "
                     f"over {run.wall:.1f} s, {run.per_statement:.1f} claims and outcomes a "
-                    "statement",
+                    f"statement, peak RSS {run.peak_mb:.1f} MB",
                     flush=True,
                 )
     finally:
@@ -321,10 +363,16 @@ async def main(args: argparse.Namespace, worktrees: list[Path]) -> None:
     for worktree, values in figures.items():
         print(
             f"{worktree.name}: CPU-s per 1000 sent median {statistics.median(values):.4f} "
-            f"(min {min(values):.4f}, max {max(values):.4f}, {len(values)} runs)"
+            f"(min {min(values):.4f}, max {max(values):.4f}, {len(values)} runs); peak RSS "
+            f"median {statistics.median(peaks[worktree]):.1f} MB (min {min(peaks[worktree]):.1f}, "
+            f"max {max(peaks[worktree]):.1f})"
         )
     if len(worktrees) == 2:
-        for what, found in (("dispatcher", figures), ("its database's backends", database)):
+        for what, found in (
+            ("dispatcher", figures),
+            ("its database's backends", database),
+            ("peak RSS", peaks),
+        ):
             a, b = (found[w] for w in worktrees)
             ratios = [y / x for x, y in zip(a, b, strict=True) if x]
             if ratios:
@@ -350,6 +398,12 @@ if __name__ == "__main__":
     )
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--worktree", action="append", default=[])
+    parser.add_argument(
+        "--venv",
+        default=".venv",
+        help="the venv of each worktree the dispatcher runs from (`.venv-dispatcher-telegram`: "
+        "its own install, made if missing)",
+    )
     parser.add_argument("--profile", help="a folder for py-spy's output of each run")
     parser.add_argument(
         "--profile-format", default="raw", choices=["raw", "flamegraph", "speedscope"]

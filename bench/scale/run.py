@@ -52,8 +52,10 @@ from common import (
     FAST_RATE,
     LOG_DIR,
     RABBITMQ_URL,
+    SHIPPED_HELP,
     add_fast_bots,
     fast_token,
+    interpreters,
     peak_rss_mb,
     seed_contacts,
     start_unlimited_simulator,
@@ -304,13 +306,18 @@ def queues(bots: int) -> list[str]:
     return known_queues() + own
 
 
-async def main(contacts: int, bots: int, plot_path: Path) -> int:
+async def main(contacts: int, bots: int, plot_path: Path, shipped: bool) -> int:
     database_url = await create_fresh_database(DATABASE_URL, prefix="scale")
     await delete_queues(RABBITMQ_URL, queues(bots))
     sim_port = free_port()
     simulator = start_unlimited_simulator(sim_port)
     sim_url = f"http://127.0.0.1:{sim_port}"
     try:
+        print(
+            "dispatcher-telegram runs from "
+            + ("its own install (as its image ships it)" if shipped else "the workspace's venv"),
+            flush=True,
+        )
         async with running_system(
             database_url=database_url,
             rabbitmq_url=RABBITMQ_URL,
@@ -320,6 +327,7 @@ async def main(contacts: int, bots: int, plot_path: Path) -> int:
                 "LOG_LEVEL": "WARNING",
                 "SNAPSHOT_LEAD_SECONDS": "1",
             },
+            interpreters=interpreters(shipped),
         ) as system:
             pids = {n: p.process.pid for n, p in system.processes.items() if p.process}
             log = MemoryLog({**pids, SIMULATOR: simulator.pid})
@@ -360,5 +368,10 @@ if __name__ == "__main__":
     parser.add_argument("--contacts", type=int, default=10_000_000)
     parser.add_argument("--bots", type=int, default=4, help=f"fast bots at {FAST_RATE}/s each")
     parser.add_argument("--plot", type=Path, default=DOCS / "scale-memory.png")
+    parser.add_argument(
+        "--shipped", action=argparse.BooleanOptionalAction, default=True, help=SHIPPED_HELP
+    )
     arguments = parser.parse_args()
-    sys.exit(asyncio.run(main(arguments.contacts, arguments.bots, arguments.plot)))
+    sys.exit(
+        asyncio.run(main(arguments.contacts, arguments.bots, arguments.plot, arguments.shipped))
+    )

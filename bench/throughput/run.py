@@ -64,10 +64,12 @@ from common import (
     FAST_RATE,
     LOG_DIR,
     RABBITMQ_URL,
+    SHIPPED_HELP,
     add_fast_bots,
     cpu_snapshot,
     fast_token,
     histogram_totals,
+    interpreters,
     peak_rss_mb,
     percentile,
     start_unlimited_simulator,
@@ -212,7 +214,7 @@ async def run_campaign(
         await asyncio.sleep(0.5)
 
 
-async def main(recipients: int, slow: int, bots: int) -> None:
+async def main(recipients: int, slow: int, bots: int, shipped: bool) -> None:
     database_url = await create_fresh_database(DATABASE_URL, prefix="bench")
     await delete_queues(RABBITMQ_URL, known_queues())
     sim_port = free_port()
@@ -224,6 +226,11 @@ async def main(recipients: int, slow: int, bots: int) -> None:
         ceilings = [await broker_ceiling(RABBITMQ_URL) for _ in range(3)]
         ceiling = statistics.median(ceilings)
         print("  " + ", ".join(f"{c:.0f}" for c in ceilings) + " messages/s", flush=True)
+        print(
+            "dispatcher-telegram runs from "
+            + ("its own install (as its image ships it)" if shipped else "the workspace's venv"),
+            flush=True,
+        )
         async with running_system(
             database_url=database_url,
             rabbitmq_url=RABBITMQ_URL,
@@ -233,6 +240,7 @@ async def main(recipients: int, slow: int, bots: int) -> None:
                 "LOG_LEVEL": "WARNING",
                 "SNAPSHOT_LEAD_SECONDS": "1",
             },
+            interpreters=interpreters(shipped),
         ) as system:
             key = await tenant_admin_key(system.api_url, system.platform_key, "bench")
             async with httpx.AsyncClient(
@@ -436,5 +444,8 @@ if __name__ == "__main__":
         help="fast bots at 1000/s each, the recipients split between them in one campaign "
         "each: more than one measures the system beyond one bot's cap",
     )
+    parser.add_argument(
+        "--shipped", action=argparse.BooleanOptionalAction, default=True, help=SHIPPED_HELP
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.recipients, arguments.slow, arguments.bots))
+    asyncio.run(main(arguments.recipients, arguments.slow, arguments.bots, arguments.shipped))

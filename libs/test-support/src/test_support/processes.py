@@ -17,13 +17,15 @@ import httpx
 
 @dataclass
 class ServiceProcess:
-    """`python -m <module>` with `env` added to this process's environment."""
+    """`python -m <module>` with `env` added to this process's environment (`python`:
+    this one's interpreter unless given)."""
 
     name: str
     module: str
     port: int
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = Path("/tmp")
+    python: str = sys.executable
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -38,7 +40,7 @@ class ServiceProcess:
     def start(self) -> None:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", self.module],
+            [self.python, "-m", self.module],
             env={**os.environ, **self.env},
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -7,7 +7,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +75,11 @@ async def running_system(
     log_dir: Path,
     env: dict[str, str] | None = None,
     services: Sequence[ServiceSpec] = SERVICES,
+    interpreters: Mapping[str, str] | None = None,
 ) -> AsyncIterator[RunningSystem]:
     """Start `services` as processes on free ports; stop them all on exit.  They
-    share `SECRETS_KEYS` (a test run's own, or one made here for a benchmark)."""
+    share `SECRETS_KEYS` (a test run's own, or one made here for a benchmark).
+    `interpreters`: the Python a service runs on, by name (else this one's)."""
     common = {
         "DATABASE_URL": database_url,
         "RABBITMQ_URL": rabbitmq_url,
@@ -97,6 +99,7 @@ async def running_system(
             ports[spec.name],
             env={**common, spec.port_setting: str(ports[spec.name])},
             log_dir=log_dir,
+            python=(interpreters or {}).get(spec.name, sys.executable),
         )
         for spec in services
     }
