@@ -213,9 +213,10 @@ def start_profiler(pid: int, out: Path, output_format: str) -> subprocess.Popen[
 
 async def sending_for(url: str, bots: int, within: float) -> bool:
     """Whether the dispatcher sends for `bots` connections within `within` seconds.
-    It may miss one: connection events are handled concurrently, and a refresh that
-    reads a later one committed first does not read an earlier one again, so the
-    events are then published again (a later `updated_at`)."""
+    A worktree from before dispatch-core's migration 011 may miss one (connection
+    events are handled concurrently, and its refresh, once it read a later one
+    committed first, did not read an earlier one again), so the events are then
+    published again (a later `updated_at`)."""
     deadline = time.monotonic() + within
     async with httpx.AsyncClient(timeout=5.0, follow_redirects=True) as client:
         while time.monotonic() < deadline:

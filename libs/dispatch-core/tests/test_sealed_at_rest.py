@@ -57,9 +57,10 @@ async def test_clear_credentials_are_sealed_at_start_then_rotated(
 
         # a box without the key that sealed it serves nothing, and says so
         stranger = SecretBox([new_secrets_key()])
+        changed_at = await pool.fetchval("SELECT changed_at FROM connections")
         assert await repo.connections_changed_since(pool, ["telegram_bot"], EPOCH, stranger) == (
             [],
-            config.updated_at,
+            changed_at,
         )
     finally:
         await pool.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -207,3 +207,42 @@ async def test_a_stopping_process_releases_its_lease_though_its_reports_cannot_g
 
 async def _sent(platform: Platform, count: int) -> bool:
     return len(platform.sent) >= count
+
+
+async def test_a_connection_whose_change_commits_after_a_later_one_is_still_served(
+    rabbitmq_url: str, database_url: str, clean_queues: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connection events are consumed concurrently and may be redelivered late: a
+    change stamped before one already read (here ten minutes before) is served
+    when it is written, and one read again unchanged is not served twice."""
+    app = dispatcher_app(rabbitmq_url, database_url, Platform())
+    later, earlier = (f"bot-{uuid.uuid4().hex[:8]}" for _ in range(2))
+    stamped = utc_now()
+
+    def change(connection_id: str, updated_at: datetime) -> ConnectionUpdatedV1:
+        return ConnectionUpdatedV1(
+            tenant_id=TENANT,
+            connection_id=connection_id,
+            channel="telegram_bot",
+            sealed_credentials=sealed({"token": "1:x"}),
+            updated_at=updated_at,
+        )
+
+    try:
+        async with running(app) as dispatcher:
+            await dispatcher.on_connection_updated(change(later, stamped))
+            await dispatcher.on_connection_updated(change(earlier, stamped - timedelta(minutes=10)))
+            assert {(TENANT, later), (TENANT, earlier)} <= set(dispatcher.senders)
+            served_again: list[ConnectionConfig] = []
+
+            async def serve(config: ConnectionConfig) -> None:
+                served_again.append(config)
+
+            monkeypatch.setattr(dispatcher, "_serve", serve)
+            await dispatcher.refresh()
+            assert served_again == []
+    finally:
+        await delete_queues(
+            rabbitmq_url,
+            [dispatch_queue("telegram", TENANT, c) for c in (later, earlier)],
+        )

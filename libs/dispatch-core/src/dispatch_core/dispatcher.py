@@ -27,7 +27,7 @@ import gc
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from contracts.base import utc_now
 from contracts.campaigns import CampaignPausedV1
@@ -65,6 +65,11 @@ log = get_logger(__name__)
 
 HOLDERS = uuid.UUID("5b0c6a39-6f0e-4c55-9a51-0c7f7c2f3d11")
 """The namespace of holder ids made from slot names."""
+
+REREAD_SECONDS = 60.0
+"""How far before the latest change read a refresh reads connections' rows again:
+a change is stamped when it is written and seen once committed, so one committed
+up to this long after a later one was read is still found."""
 
 MAX_LEASE_MARGIN = 2.0
 """A holder stops sending this long (or a fifth of the lease) before its lease
@@ -119,6 +124,9 @@ class Dispatcher:
         self.paused = PausedCampaigns()
         self.senders: dict[tuple[str, str], ConnectionSender] = {}
         self._seen = datetime(1970, 1, 1, tzinfo=UTC)
+        """The latest change of a connection's row read (the database's clock)."""
+        self._served: dict[tuple[str, str], datetime] = {}
+        """The `updated_at` of each connection as it was last served."""
         self._refreshing = asyncio.Lock()
         self._leasing = asyncio.Lock()
         self._loops: list[asyncio.Task[None]] = []
@@ -242,14 +250,21 @@ class Dispatcher:
                 log.exception("background work failed unexpectedly; trying again")
 
     async def refresh(self) -> None:
-        """Serve connections added or changed since the last look."""
+        """Serve connections added or changed since the last look.  Rows that changed
+        up to `REREAD_SECONDS` before the latest change read are read again, so one
+        whose change committed after a later one's was read is still served; one
+        read again unchanged is not served twice."""
         async with self._refreshing:
             changed, latest = await repo.connections_changed_since(
-                self._pool, self.channels, self._seen, self._box
+                self._pool,
+                self.channels,
+                self._seen - timedelta(seconds=REREAD_SECONDS),
+                self._box,
+                self._served,
             )
             for config in changed:
                 await self._serve(config)
-                self._seen = max(self._seen, config.updated_at)
+                self._served[config.key] = config.updated_at
             self._seen = max(self._seen, latest)
             self.metrics.connections.set(len(self.senders))
         await self.reread_pauses()

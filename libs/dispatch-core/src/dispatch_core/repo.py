@@ -4,7 +4,7 @@ people wrote to the connections (inbound contacts)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -126,13 +126,20 @@ async def upsert_connection(pool: Pool, event: ConnectionUpdatedV1, box: SecretB
 
 
 async def connections_changed_since(
-    pool: Pool, channels: list[str], since: datetime, box: SecretBox
+    pool: Pool,
+    channels: list[str],
+    since: datetime,
+    box: SecretBox,
+    known: Mapping[tuple[str, str], datetime] | None = None,
 ) -> tuple[list[ConnectionConfig], datetime]:
-    """Those changed after `since` (but any whose credentials cannot be opened),
-    and the latest change read, theirs included (`since` if none)."""
+    """Those whose row changed after `since` (the database's clock) and whose
+    `updated_at` is not the one `known` holds for them (but any whose credentials
+    cannot be opened), and the latest change read (`since` if none)."""
     rows = await pool.fetch(SELECT_CONNECTIONS, channels, since)
-    latest = max((row["updated_at"] for row in rows), default=since)
-    return [config for row in rows if (config := _config(row, box)) is not None], latest
+    latest = max((row["changed_at"] for row in rows), default=since)
+    known = known or {}
+    fresh = [r for r in rows if known.get((r["tenant_id"], r["connection_id"])) != r["updated_at"]]
+    return [config for row in fresh if (config := _config(row, box)) is not None], latest
 
 
 async def seen(pool: Pool, jobs: list[DispatchJob]) -> dict[Key, Seen]:

@@ -9,5 +9,6 @@ SET channel = EXCLUDED.channel,
     limits = EXCLUDED.limits,
     first_used_at = EXCLUDED.first_used_at,
     deleted = EXCLUDED.deleted,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at,
+    changed_at = clock_timestamp()
 WHERE connections.updated_at <= EXCLUDED.updated_at
