@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -56,15 +57,18 @@ def own_install(package: str, root: Path = ROOT, venv: str | None = None) -> str
     """The Python of `package` installed as its image installs it (`uv sync --frozen
     --no-dev --package`: its own dependencies, none of the workspace's development
     tools, such as `rich`, which structlog imports whenever it is installed), in
-    `root`'s venv `venv` (`.venv-<package>`), made if missing."""
+    `root`'s venv `venv` (`.venv-<package>`), made or brought up to the lock (uv as
+    `make install` finds it: on PATH or in ~/.local/bin)."""
     where = root / (venv or f".venv-{package}")
-    if not (where / "bin/python").exists():
-        subprocess.run(
-            ["uv", "sync", "--frozen", "--no-dev", "--package", package],
-            cwd=root,
-            env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(where)},
-            check=True,
-        )
+    uv = shutil.which("uv", path=f"{os.environ.get('PATH', '')}:{Path.home() / '.local/bin'}")
+    if uv is None:
+        raise RuntimeError("uv not found (on PATH or in ~/.local/bin): run `make install`")
+    subprocess.run(
+        [uv, "sync", "--frozen", "--quiet", "--no-dev", "--package", package],
+        cwd=root,
+        env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(where)},
+        check=True,
+    )
     return str(where / "bin/python")
 
 
