@@ -201,14 +201,7 @@ async def test_an_answer_is_read_from_its_body_and_one_not_json_is_no_answer(
 async def test_a_network_error_that_names_the_url_never_carries_the_token() -> None:
     token = "123456789:" + "S" * 35
     client = TelegramBotClient("http://:99999", token, timeout=2.0)  # an invalid URL
-    job = DispatchJob(
-        campaign_id=uuid4(),
-        recipient_no=1,
-        step_no=1,
-        recipient=Recipient(recipient_no=1, contact_id="c:1", external_id="7001"),
-        content=OutboundText(text="hello"),
-        released_at=utc_now(),
-    )
+    job = a_job()
     try:
         outcome = await client.send(job, "7001")
     finally:

@@ -1,10 +1,5 @@
-SELECT id, tenant_id, connection_id, channel, name, steps, step_count, interval_seconds,
-       start_at, counts_toward_quota, status, audience_size, batch_count, batches_received,
-       recipients_loaded, recipients_done, outstanding, next_slot_at, sent, failed, skipped,
-       cancelled, unknown, final_event_at, monthly_limit, held_until, paused_at,
-       auto_pause_ratio, auto_pause_window, recent_attempts,
-       snapshot_requested_at IS NOT NULL AS snapshot_requested, clock_timestamp() AS now,
-       quiet_start, quiet_end, default_timezone
+SELECT
+    -- include: campaign_run
 FROM campaigns
 WHERE id = $1
 FOR UPDATE
