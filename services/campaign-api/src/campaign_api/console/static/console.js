@@ -79,6 +79,7 @@ class Wizard {
     this.ticked = new Set();
     this.step = 1;
     this.reviewed = false;
+    this.asked = {};
   }
 
   formData() {
@@ -93,6 +94,14 @@ class Wizard {
       method: "POST", body: this.formData(), headers: { "X-CSRF-Token": csrfToken() },
     });
     return answer.text();
+  }
+
+  // The answer to `path`, or null when a later post of the same `kind` was made
+  // meanwhile: answers may arrive out of order, and only the latest may show.
+  async postLatest(kind, path) {
+    const asked = (this.asked[kind] = (this.asked[kind] || 0) + 1);
+    const html = await this.post(path);
+    return asked === this.asked[kind] ? html : null;
   }
 
   show(step) {
@@ -134,7 +143,8 @@ class Wizard {
   }
 
   async estimate() {
-    const html = await this.post("/console/campaigns/new/estimate");
+    const html = await this.postLatest("estimate", "/console/campaigns/new/estimate");
+    if (html === null) return;
     const box = this.form.querySelector("[data-estimate-box]");
     box.innerHTML = html;
     const result = box.querySelector("[data-estimate-result]");
@@ -175,14 +185,18 @@ class Wizard {
   }
 
   async checkStart() {
+    const html = await this.postLatest("check", "/console/campaigns/new/check");
+    if (html === null) return;
     const box = this.form.querySelector("[data-check-box]");
-    box.innerHTML = await this.post("/console/campaigns/new/check");
+    box.innerHTML = html;
     this.form.querySelector("[data-next]").disabled = box.querySelector("[data-subscription-warning]") !== null;
   }
 
   async review() {
+    const html = await this.postLatest("review", "/console/campaigns/new/review");
+    if (html === null) return;
     const box = this.form.querySelector("[data-review-box]");
-    box.innerHTML = await this.post("/console/campaigns/new/review");
+    box.innerHTML = html;
     this.form.querySelector("[data-create]").disabled = box.querySelector("[data-review]") === null;
   }
 
