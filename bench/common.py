@@ -5,7 +5,6 @@ audience-resolver's table."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -74,7 +73,10 @@ def own_install(package: str, root: Path = ROOT, venv: str | None = None) -> str
 
 def interpreters(shipped: bool) -> dict[str, str]:
     """For `running_system`: dispatcher-telegram from its own install when `shipped`
-    (the memory it ships with), every other service from the workspace's venv."""
+    (the memory it ships with), every other service from the workspace's venv; says
+    which, for the run's figures."""
+    where = "its own install (as its image ships it)" if shipped else "the workspace's venv"
+    print(f"dispatcher-telegram runs from {where}", flush=True)
     return {"dispatcher-telegram": own_install("dispatcher-telegram")} if shipped else {}
 
 
@@ -297,11 +299,12 @@ async def table_writes(
     writers: Sequence[asyncpg.Connection], reader: asyncpg.Connection, schema: str, table: str
 ) -> tuple[int, int, int]:
     """Rows inserted, updated, and of those updated HOT, in `schema.table` so far,
-    as PostgreSQL counts them once the pending statistics of `writers` are in."""
+    as PostgreSQL counts them once the pending statistics of `writers` are in: a
+    writer flushes them as it goes idle after the forcing statement, so before it
+    answers the next one (`reader`'s statements each read the counts afresh)."""
     for conn in writers:
         await conn.execute("SELECT pg_stat_force_next_flush()")
         await conn.execute("SELECT 1")
-    await asyncio.sleep(0.3)
     row = await reader.fetchrow(
         "SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
         " WHERE schemaname = $1 AND relname = $2",

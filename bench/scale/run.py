@@ -313,11 +313,6 @@ async def main(contacts: int, bots: int, plot_path: Path, shipped: bool) -> int:
     simulator = start_unlimited_simulator(sim_port)
     sim_url = f"http://127.0.0.1:{sim_port}"
     try:
-        print(
-            "dispatcher-telegram runs from "
-            + ("its own install (as its image ships it)" if shipped else "the workspace's venv"),
-            flush=True,
-        )
         async with running_system(
             database_url=database_url,
             rabbitmq_url=RABBITMQ_URL,

@@ -226,11 +226,6 @@ async def main(recipients: int, slow: int, bots: int, shipped: bool) -> None:
         ceilings = [await broker_ceiling(RABBITMQ_URL) for _ in range(3)]
         ceiling = statistics.median(ceilings)
         print("  " + ", ".join(f"{c:.0f}" for c in ceilings) + " messages/s", flush=True)
-        print(
-            "dispatcher-telegram runs from "
-            + ("its own install (as its image ships it)" if shipped else "the workspace's venv"),
-            flush=True,
-        )
         async with running_system(
             database_url=database_url,
             rabbitmq_url=RABBITMQ_URL,
