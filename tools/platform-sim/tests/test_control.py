@@ -235,3 +235,22 @@ async def test_a_call_asked_before_a_reset_is_not_logged_after_it(http: Http) ->
             assert [call["params"]["text"] for call in calls] == ["late"]
     finally:
         await server.close()
+
+
+async def test_a_fault_is_for_requests_that_arrive_after_it_was_added(http: Http) -> None:
+    """A slow call of an earlier test, still in its latency when the next test arranges
+    a fault, leaves that fault to the next test's calls."""
+    server = await start_server("telegram", config={"latency_ms": 400})
+    url = f"{server.base_url}/bot{TOKEN}/sendMessage"
+    try:
+        async with SimControl(server.root_url) as control:
+            slow = asyncio.create_task(http("POST", url, json={"chat_id": 1, "text": "early"}))
+            await asyncio.sleep(0.1)
+            await control.reset()
+            await control.configure(latency_ms=0)
+            await control.add_fault(kind="server_error", status=503)
+            assert (await slow)[0] == 200
+            status, _, _ = await http("POST", url, json={"chat_id": 2, "text": "late"})
+            assert status == 503
+    finally:
+        await server.close()

@@ -137,7 +137,7 @@ async def _post_fault(request: web.Request) -> web.Response:
         )
     except ValueError as exc:
         raise ControlError(str(exc)) from exc
-    sim.faults.add(fault)
+    sim.faults.add(fault, sim.clock())
     return web.json_response(dataclasses.asdict(fault))
 
 

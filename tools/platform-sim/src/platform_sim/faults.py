@@ -99,19 +99,25 @@ def _optional_int(data: Mapping[str, Any], key: str) -> int | None:
 
 
 class FaultQueue:
-    """Faults in the order they were added; the first matching one is used up first."""
+    """Faults in the order they were added; the first matching one is used up first.
+
+    A fault is for requests that arrive after it was added: a slow request of an
+    earlier test, still in the simulator's latency when the next test arranges its
+    faults, does not use them up."""
 
     def __init__(self) -> None:
-        self._faults: list[Fault] = []
+        self._faults: list[tuple[float, Fault]] = []
 
-    def add(self, fault: Fault) -> None:
-        self._faults.append(fault)
+    def add(self, fault: Fault, at: float) -> None:
+        self._faults.append((at, fault))
 
-    def take(self, method: str, recipient: str | None, account: str) -> Fault | None:
+    def take(
+        self, method: str, recipient: str | None, account: str, arrived_at: float
+    ) -> Fault | None:
         if not self._faults:
             return None
-        for index, fault in enumerate(self._faults):
-            if fault.matches(method, recipient, account):
+        for index, (added_at, fault) in enumerate(self._faults):
+            if added_at <= arrived_at and fault.matches(method, recipient, account):
                 fault.times -= 1
                 if fault.times == 0:
                     del self._faults[index]

@@ -170,7 +170,7 @@ class Simulator:
             await asyncio.sleep(delay_ms / 1000)
         headers: Mapping[str, str] | None = None
         try:
-            body = await self._answer(incoming)
+            body = await self._answer(incoming, at)
             status = 200
         except SimError as error:
             status, body, headers = error.status, error.body, error.headers
@@ -182,12 +182,12 @@ class Simulator:
         self._record(at, incoming, status, body)
         return json_answer(status, body, headers)
 
-    async def _answer(self, incoming: Incoming) -> Any:
+    async def _answer(self, incoming: Incoming, arrived_at: float) -> Any:
         platform, config = self.platform, self.config
         platform.authorize(incoming, self)
         if incoming.error is not None:
             raise incoming.error
-        fault = self.faults.take(incoming.method, incoming.recipient, incoming.account)
+        fault = self.faults.take(incoming.method, incoming.recipient, incoming.account, arrived_at)
         if fault is not None:
             raise self._fault_error(fault)
         now = self.clock()
