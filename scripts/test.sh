@@ -1,30 +1,62 @@
 #!/usr/bin/env bash
 # The test suite on the real broker and database.  RABBITMQ_URL and DATABASE_URL
-# name them when set; otherwise the local ones are used, with the tests in their
-# own RabbitMQ vhost (so a running `make up` stack is left alone) when this
-# machine's rabbitmqctl can create one, and testcontainers when nothing answers.
+# name them when set; otherwise the local ones are used, each suite in its own
+# RabbitMQ vhost (so a running `make up` stack is left alone, and suites can run
+# side by side) when this machine's rabbitmqctl can create one, and
+# testcontainers when nothing answers.
+#
+# Suites run TEST_JOBS at a time (default 3), longest first: most of the slow
+# ones wait on the platforms' rate limits and the scheduler's clock rather than
+# use the CPU (README).  Each suite's output is printed whole when it
+# ends.  With RABBITMQ_URL set, or no vhosts to be had, they run one at a time:
+# suites delete the queues they use, so two cannot share a vhost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-if [ -z "${RABBITMQ_URL:-}" ] && answers 5672; then
-  vhost=campaigns-test
-  if command -v rabbitmqctl >/dev/null 2>&1 \
-      && { rabbitmqctl list_vhosts 2>/dev/null | grep -qx "$vhost" \
-           || rabbitmqctl add_vhost "$vhost" >/dev/null 2>&1; } \
-      && rabbitmqctl set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null 2>&1; then
-    export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/$vhost"
-  else
-    echo "warning: cannot create the RabbitMQ vhost $vhost (rabbitmqctl needs root): the tests" \
-         "use the default vhost and delete its queues, so stop a running \`make up\` first" >&2
-    export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
-  fi
+# A vhost of its own for `name`, or failure when rabbitmqctl cannot make one.
+own_vhost() {
+  command -v rabbitmqctl >/dev/null 2>&1 \
+    && { rabbitmqctl list_vhosts 2>/dev/null | grep -qx "$1" \
+         || rabbitmqctl add_vhost "$1" >/dev/null 2>&1; } \
+    && rabbitmqctl set_permissions -p "$1" guest '.*' '.*' '.*' >/dev/null 2>&1
+}
+
+# The longest suites first, so the last to start are the short ones; then the rest.
+suites=(tests services/dispatcher-telegram/tests services/campaign-api/tests
+        services/scheduler/tests services/dispatcher-whatsapp/tests
+        services/dispatcher-instagram/tests)
+for suite in libs/*/tests services/*/tests tools/*/tests; do
+  [[ " ${suites[*]} " == *" $suite "* ]] || suites+=("$suite")
+done
+member_of() { if [ "$1" = tests ]; then echo end-to-end; else echo "${1%/tests}"; fi; }
+
+jobs=${TEST_JOBS:-3}
+declare -A broker=()
+if [ -n "${RABBITMQ_URL:-}" ]; then
+  jobs=1
+elif answers 5672; then
+  for suite in "${suites[@]}"; do
+    vhost="campaigns-test-$(member_of "$suite" | tr / -)"
+    if ! own_vhost "$vhost"; then
+      echo "warning: cannot create the RabbitMQ vhost $vhost (rabbitmqctl needs root): the" \
+           "suites run one at a time in the default vhost and delete its queues, so stop a" \
+           "running \`make up\` first" >&2
+      export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
+      jobs=1
+      broker=()
+      break
+    fi
+    broker[$suite]="amqp://guest:guest@127.0.0.1:5672/$vhost"
+  done
 fi
 if [ -z "${DATABASE_URL:-}" ] && answers 5432; then
+  # Tests make fresh databases beside this one, so suites side by side do not meet.
   export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/campaigns_test"
 fi
-echo "tests use RabbitMQ ${RABBITMQ_URL:-<testcontainers>} and PostgreSQL ${DATABASE_URL:-<testcontainers>}"
+echo "tests use PostgreSQL ${DATABASE_URL:-<testcontainers>} and RabbitMQ" \
+     "${RABBITMQ_URL:-<testcontainers>}${broker[*]:+ (a vhost per suite)}, $jobs suites at a time"
 
 # Prometheus's alert rules: valid, and their unit tests (deploy/prometheus/tests) pass.
 alert_rules() {
@@ -40,19 +72,43 @@ alert_rules() {
 if [ "$#" -gt 0 ]; then
   exec .venv/bin/pytest "$@"
 fi
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 failed=()
 started=$(date +%s)
 echo "=== alert rules"
 if ! alert_rules; then
   failed+=("alert rules")
 fi
-for suite in libs/*/tests services/*/tests tools/*/tests tests; do
-  member=${suite%/tests}
-  [ "$suite" = tests ] && member="end-to-end"
-  echo "=== $member"
-  if ! .venv/bin/pytest -q "$suite"; then
+
+declare -A running=()
+started_at=()
+# Wait for one suite to end, print its output whole, and note it if it failed.
+collect() {
+  local pid status=0
+  wait -n -p pid "${!running[@]}" || status=$?
+  local n=${running[$pid]}
+  unset "running[$pid]"
+  local member
+  member=$(member_of "${suites[$n]}")
+  echo "=== $member ($(( $(date +%s) - started_at[n] )) s)"
+  cat "$logs/$n.log"
+  if [ "$status" -ne 0 ]; then
     failed+=("$member")
   fi
+}
+for n in "${!suites[@]}"; do
+  while [ "${#running[@]}" -ge "$jobs" ]; do
+    collect
+  done
+  suite=${suites[$n]}
+  url=${broker[$suite]:-${RABBITMQ_URL:-}}
+  started_at[n]=$(date +%s)
+  ${url:+env RABBITMQ_URL="$url"} .venv/bin/pytest -q "$suite" >"$logs/$n.log" 2>&1 &
+  running[$!]=$n
+done
+while [ "${#running[@]}" -gt 0 ]; do
+  collect
 done
 echo "=== all suites in $(( $(date +%s) - started )) s"
 if [ "${#failed[@]}" -gt 0 ]; then
