@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from service_kit.loops import Loop
+import pytest
+from service_kit.loops import Loop, wait_until_set
 
 
 async def test_a_failing_pass_is_run_again_and_stop_ends_the_loop() -> None:
@@ -30,3 +31,32 @@ async def test_a_failing_pass_is_run_again_and_stop_ends_the_loop() -> None:
     assert not loop.running
     assert not loop.ended
     await loop.stop()  # stopping twice is harmless
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+async def test_a_loop_woken_as_it_is_stopped_stops(turns: int) -> None:
+    """The wake-up and the stop in the same moment (`turns` of the event loop
+    apart): the stop is not lost to the wake-up, as it was with `asyncio.wait_for`
+    (the pass returned as if woken, the loop went on, and `stop` waited for ever)."""
+    wake = asyncio.Event()
+
+    async def work() -> None:
+        await wait_until_set(wake, 3600)
+        wake.clear()
+
+    loop = Loop(work, what="test loop")
+    loop.start()
+    await asyncio.sleep(0.01)
+    wake.set()
+    for _ in range(turns):
+        await asyncio.sleep(0)
+    stopping = asyncio.create_task(loop.stop())
+    done, _ = await asyncio.wait([stopping], timeout=2)
+    assert stopping in done, "the loop did not stop"
+
+
+async def test_waiting_until_set_says_whether_it_was_set() -> None:
+    event = asyncio.Event()
+    assert await wait_until_set(event, 0.01) is False
+    asyncio.get_running_loop().call_later(0.01, event.set)
+    assert await wait_until_set(event, 5) is True

@@ -6,13 +6,13 @@ stopping process: nothing of it is on the wire."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from service_kit.loops import wait_until_set
 from service_kit.retry import retry_transient
 
 from .sender_store import SenderStore
@@ -59,8 +59,7 @@ class Ownership:
             if self._clock() < self._owned_until:
                 return
             self._renewed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._renewed.wait(), 1.0)
+            await wait_until_set(self._renewed, 1.0)
 
     async def waited(self, waiting: Coroutine[Any, Any, T]) -> T:
         """Await something that is not a call (a stopping process cancels it);

@@ -44,3 +44,18 @@ class Loop:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+async def wait_until_set(event: asyncio.Event, seconds: float) -> bool:
+    """Wait until `event` is set or `seconds` have passed; True if it was set.
+
+    A loop's sleep that something may cut short.  Unlike `asyncio.wait_for` on
+    Python 3.11, a cancellation that comes as the event is set is raised, not
+    swallowed, so a loop woken as it is stopped still stops (with `wait_for`,
+    `Loop.stop` waited for such a loop for ever)."""
+    try:
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True

@@ -20,7 +20,7 @@ import asyncpg
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel
 
-from .loops import Loop
+from .loops import Loop, wait_until_set
 from .outbox_backlog import OutboxBacklog
 from .publishing import Publisher, encode
 from .retry import TRANSIENT_ERRORS, retry_transient
@@ -142,8 +142,7 @@ class OutboxRelay:
             published = await retry_transient(self._relay_unless_stopping, what="relay the outbox")
             if published >= self._batch_size:
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+            await wait_until_set(self._wake, self._poll_seconds)
 
     async def _measure_and_wait(self) -> None:
         """Measure the backlog, then wait `measure_seconds`; while the database is

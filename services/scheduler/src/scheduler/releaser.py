@@ -29,7 +29,6 @@ made no progress for `release_loop_stall_seconds`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -48,7 +47,7 @@ from contracts.names import (
 )
 from service_kit.backoff import Backoff
 from service_kit.logs import get_logger
-from service_kit.loops import Loop
+from service_kit.loops import Loop, wait_until_set
 from service_kit.outbox import EncodedMessage, OutgoingMessage, add_to_outbox
 from service_kit.retry import TRANSIENT_ERRORS
 from service_kit.runtime import ServiceRuntime
@@ -155,8 +154,7 @@ class Releaser:
             raise
         self._metrics.release_loop_last_run.set_to_current_time()
         if wait > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+            await wait_until_set(self._wake, wait)
 
     async def tick(self) -> float:
         """One pass; returns how long to sleep before the next (unless woken).
