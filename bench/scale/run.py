@@ -282,6 +282,11 @@ def report(figures: Figures, log: MemoryLog, dispatcher_peak: float) -> bool:
     print("database size:")
     for line in size_lines(figures.empty, figures.seeded, figures.contacts, "contacts"):
         print("  " + line)
+    if campaign.stopped_s:
+        print(
+            f"  (stopped with {sent:,} of {recipients:,} sent: the audience's and the scheduler's "
+            "rows are all there, the deliveries' only for what was sent)"
+        )
     for line in size_lines(figures.seeded, figures.final, recipients, "recipients"):
         print("  " + line)
     before, after = figures.activity
