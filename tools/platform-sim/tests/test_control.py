@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -217,40 +218,47 @@ async def test_a_request_the_client_gave_up_on_is_still_carried_out(
     assert [call["status"] for call in calls] == [200]
 
 
-async def test_a_call_asked_before_a_reset_is_not_logged_after_it(http: Http) -> None:
-    """A slow call of an earlier test, answered after the next test's reset, is not
-    that test's call."""
+@dataclass
+class SlowCall:
+    """A call of an earlier test, still in the simulator's latency (400 ms) when
+    the next test reset the simulator (then without latency)."""
+
+    control: SimControl
+    url: str
+    answer: asyncio.Task[Answer]
+
+
+@pytest.fixture
+async def slow_call(http: Http) -> AsyncIterator[SlowCall]:
     server = await start_server("telegram", config={"latency_ms": 400})
     url = f"{server.base_url}/bot{TOKEN}/sendMessage"
     try:
         async with SimControl(server.root_url) as control:
-            slow = asyncio.create_task(http("POST", url, json={"chat_id": 1, "text": "early"}))
+            answer = asyncio.create_task(http("POST", url, json={"chat_id": 1, "text": "early"}))
             await asyncio.sleep(0.1)
             await control.reset()
             await control.configure(latency_ms=0)
-            assert (await slow)[0] == 200
-            status, _, _ = await http("POST", url, json={"chat_id": 2, "text": "late"})
-            assert status == 200
-            calls = await control.calls("sendMessage")
-            assert [call["params"]["text"] for call in calls] == ["late"]
+            yield SlowCall(control, url, answer)
+            await answer
     finally:
         await server.close()
 
 
-async def test_a_fault_is_for_requests_that_arrive_after_it_was_added(http: Http) -> None:
-    """A slow call of an earlier test, still in its latency when the next test arranges
-    a fault, leaves that fault to the next test's calls."""
-    server = await start_server("telegram", config={"latency_ms": 400})
-    url = f"{server.base_url}/bot{TOKEN}/sendMessage"
-    try:
-        async with SimControl(server.root_url) as control:
-            slow = asyncio.create_task(http("POST", url, json={"chat_id": 1, "text": "early"}))
-            await asyncio.sleep(0.1)
-            await control.reset()
-            await control.configure(latency_ms=0)
-            await control.add_fault(kind="server_error", status=503)
-            assert (await slow)[0] == 200
-            status, _, _ = await http("POST", url, json={"chat_id": 2, "text": "late"})
-            assert status == 503
-    finally:
-        await server.close()
+async def test_a_call_asked_before_a_reset_is_not_logged_after_it(
+    http: Http, slow_call: SlowCall
+) -> None:
+    assert (await slow_call.answer)[0] == 200
+    status, _, _ = await http("POST", slow_call.url, json={"chat_id": 2, "text": "late"})
+    assert status == 200
+    calls = await slow_call.control.calls("sendMessage")
+    assert [call["params"]["text"] for call in calls] == ["late"]
+
+
+async def test_a_fault_is_for_requests_that_arrive_after_it_was_added(
+    http: Http, slow_call: SlowCall
+) -> None:
+    """The earlier test's slow call leaves the next test's fault to its calls."""
+    await slow_call.control.add_fault(kind="server_error", status=503)
+    assert (await slow_call.answer)[0] == 200
+    status, _, _ = await http("POST", slow_call.url, json={"chat_id": 2, "text": "late"})
+    assert status == 503
