@@ -18,7 +18,7 @@ The contacts are written straight into the audience-resolver's table
 sets a target:
 
 - each service's resident memory every 30 s (sampled every 2 s), and at the end
-  how much each grew after the first minute of sending (the target: flat), the
+  how much each grew after the first minute with every campaign sending (the target: flat), the
   dispatcher's peak (< 100 MB); the plot goes to --plot;
 - the estimate of all N contacts through campaign-api, p50 of 7 (< 300 ms);
 - the snapshot (campaign created -> every audience size known), the release
@@ -94,6 +94,7 @@ class Campaign:
     ids: list[str]
     created_at: float  # wall clock (time.time())
     snapshot_s: float = 0.0
+    all_running_s: float = 0.0  # every campaign started (each starts once its snapshot is in)
     completed_s: float = 0.0
     stopped_s: float = 0.0  # when --send-for ran out before they completed
 
@@ -144,6 +145,8 @@ async def send_to_all(
         elapsed = time.time() - created_at
         if not campaign.snapshot_s and all(c["progress"]["audience_size"] for c in found):
             campaign.snapshot_s = elapsed
+        if not campaign.all_running_s and all(c["status"] != "scheduled" for c in found):
+            campaign.all_running_s = elapsed
         if elapsed - said >= say_every:
             said = elapsed
             sent = sum(c["progress"]["sent"] for c in found)
@@ -196,7 +199,7 @@ class Figures:
     final: Sizes
     activity: tuple[dict[str, float], dict[str, float]]
     consumed: tuple[Counter[str], Counter[str]]
-    sending_from: float  # the memory log's clock when the campaign was created
+    created_at: float  # the memory log's clock when the campaign was created
 
 
 async def measure(
@@ -223,7 +226,7 @@ async def measure(
     consumed_before = await broker.consumed(services)
     print(f"campaign to all {contacts:,} over {len(bots)} bots at {FAST_RATE}/s ...", flush=True)
     log.mark("campaign created")
-    sending_from = log.now()
+    created_at = log.now()
     campaign = await send_to_all(api, send_for)
     log.mark("stopped" if campaign.stopped_s else "completed")
     async with pool.acquire() as conn:
@@ -241,7 +244,7 @@ async def measure(
         final,
         (before, after),
         (consumed_before, consumed_after),
-        sending_from,
+        created_at,
     )
 
 
@@ -258,7 +261,8 @@ def report(figures: Figures, log: MemoryLog, dispatcher_peak: float) -> bool:
         f"(< {ESTIMATE_TARGET_MS:.0f} ms)"
     )
     print(
-        f"snapshot (every audience size known): {campaign.snapshot_s:.1f} s; release: last of "
+        f"snapshot (every audience size known): {campaign.snapshot_s:.1f} s; every campaign "
+        f"running: {campaign.all_running_s:.1f} s; release: last of "
         f"{recipients:,} at {released_s:.1f} s; sending: last at "
         f"{last - campaign.created_at:.1f} s; "
         + (
@@ -274,7 +278,7 @@ def report(figures: Figures, log: MemoryLog, dispatcher_peak: float) -> bool:
         f"end to end (first to last at the simulator); a bot's busiest second {busiest} "
         f"(limit {FAST_RATE})   {verdict(busiest <= FAST_RATE)}"
     )
-    flat = report_memory(log, figures.sending_from + FIRST_MINUTE)
+    flat = report_memory(log, figures.created_at + campaign.all_running_s + FIRST_MINUTE)
     print(
         f"dispatcher-telegram peak: {dispatcher_peak:.0f} MB   "
         f"{verdict(dispatcher_peak < DISPATCHER_TARGET_MB)} (< {DISPATCHER_TARGET_MB:.0f} MB)"
@@ -304,7 +308,9 @@ def report(figures: Figures, log: MemoryLog, dispatcher_peak: float) -> bool:
 
 
 def report_memory(log: MemoryLog, since: float, slack_mb: float = 20.0) -> bool:
-    """Each service's growth after the first minute of sending; flat means within
+    """Each service's growth after the first minute with every campaign sending
+    (each starts once the scheduler has its recipients: at 10M that takes minutes,
+    while the services' memory rises to take them in); flat means within
     `slack_mb` (a heap's ordinary breathing).  The simulator is shown, not judged:
     it keeps a message counter per chat, as Telegram does."""
     grown = log.after(since)
