@@ -23,6 +23,20 @@ own_vhost() {
     && rabbitmqctl set_permissions -p "$1" guest '.*' '.*' '.*' >/dev/null 2>&1
 }
 
+if [ -z "${DATABASE_URL:-}" ] && answers 5432; then
+  # Tests make fresh databases beside this one, so suites side by side do not meet.
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/campaigns_test"
+fi
+
+# With arguments: one pytest run of them (e.g. `scripts/test.sh services/scheduler/tests
+# -k pause`), in the vhost `campaigns-test`.
+if [ "$#" -gt 0 ]; then
+  if [ -z "${RABBITMQ_URL:-}" ] && answers 5672 && own_vhost campaigns-test; then
+    export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/campaigns-test"
+  fi
+  exec .venv/bin/pytest "$@"
+fi
+
 # The longest suites first, so the last to start are the short ones; then the rest.
 suites=(tests services/dispatcher-telegram/tests services/campaign-api/tests
         services/scheduler/tests services/dispatcher-whatsapp/tests
@@ -51,10 +65,6 @@ elif answers 5672; then
     broker[$suite]="amqp://guest:guest@127.0.0.1:5672/$vhost"
   done
 fi
-if [ -z "${DATABASE_URL:-}" ] && answers 5432; then
-  # Tests make fresh databases beside this one, so suites side by side do not meet.
-  export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/campaigns_test"
-fi
 echo "tests use PostgreSQL ${DATABASE_URL:-<testcontainers>} and RabbitMQ" \
      "${RABBITMQ_URL:-<testcontainers>}${broker[*]:+ (a vhost per suite)}, $jobs suites at a time"
 
@@ -69,9 +79,6 @@ alert_rules() {
 
 # Each member's suite runs in its own pytest process: every member has a `tests`
 # package of its own, and one process can import only one package of a name.
-if [ "$#" -gt 0 ]; then
-  exec .venv/bin/pytest "$@"
-fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 failed=()
