@@ -38,15 +38,16 @@ async def test_a_loop_woken_as_it_is_stopped_stops(turns: int) -> None:
     """The wake-up and the stop in the same moment (`turns` of the event loop
     apart): the stop is not lost to the wake-up, as it was with `asyncio.wait_for`
     (the pass returned as if woken, the loop went on, and `stop` waited for ever)."""
-    wake = asyncio.Event()
+    wake, waiting = asyncio.Event(), asyncio.Event()
 
     async def work() -> None:
+        waiting.set()
         await wait_until_set(wake, 3600)
         wake.clear()
 
     loop = Loop(work, what="test loop")
     loop.start()
-    await asyncio.sleep(0.01)
+    await asyncio.wait_for(waiting.wait(), 2)  # the pass is asleep
     wake.set()
     for _ in range(turns):
         await asyncio.sleep(0)

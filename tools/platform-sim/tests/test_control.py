@@ -232,10 +232,19 @@ class SlowCall:
 async def slow_call(http: Http) -> AsyncIterator[SlowCall]:
     server = await start_server("telegram", config={"latency_ms": 400})
     url = f"{server.base_url}/bot{TOKEN}/sendMessage"
+    simulator = server.runner.app[SIMULATOR]
+    arrived = asyncio.Event()
+
+    def clock() -> float:  # the simulator reads its clock first thing on a request
+        arrived.set()
+        return time.time()
+
+    simulator.clock = clock
     try:
         async with SimControl(server.root_url) as control:
             answer = asyncio.create_task(http("POST", url, json={"chat_id": 1, "text": "early"}))
-            await asyncio.sleep(0.1)
+            await asyncio.wait_for(arrived.wait(), 5)
+            simulator.clock = time.time
             await control.reset()
             await control.configure(latency_ms=0)
             yield SlowCall(control, url, answer)
