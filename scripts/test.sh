@@ -15,12 +15,19 @@ cd "$(dirname "$0")/.."
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A vhost of its own for `name`, or failure when rabbitmqctl cannot make one.
-own_vhost() {
-  command -v rabbitmqctl >/dev/null 2>&1 \
-    && { rabbitmqctl list_vhosts 2>/dev/null | grep -qx "$1" \
-         || rabbitmqctl add_vhost "$1" >/dev/null 2>&1; } \
-    && rabbitmqctl set_permissions -p "$1" guest '.*' '.*' '.*' >/dev/null 2>&1
+# The vhosts named, each open to guest (those missing made: rabbitmqctl starts in
+# about half a second, so what is there is asked once), or failure when
+# rabbitmqctl cannot.
+own_vhosts() {
+  command -v rabbitmqctl >/dev/null 2>&1 || return 1
+  local open name
+  open=$(rabbitmqctl list_user_permissions -q guest 2>/dev/null) || return 1
+  for name in "$@"; do
+    grep -qxF "$name"$'\t.*\t.*\t.*' <<<"$open" && continue
+    { rabbitmqctl add_vhost "$name" >/dev/null 2>&1 || rabbitmqctl list_vhosts -q | grep -qxF "$name"; } \
+      && rabbitmqctl set_permissions -p "$name" guest '.*' '.*' '.*' >/dev/null 2>&1 \
+      || return 1
+  done
 }
 
 if [ -z "${DATABASE_URL:-}" ] && answers 5432; then
@@ -31,7 +38,7 @@ fi
 # With arguments: one pytest run of them (e.g. `scripts/test.sh services/scheduler/tests
 # -k pause`), in the vhost `campaigns-test`.
 if [ "$#" -gt 0 ]; then
-  if [ -z "${RABBITMQ_URL:-}" ] && answers 5672 && own_vhost campaigns-test; then
+  if [ -z "${RABBITMQ_URL:-}" ] && answers 5672 && own_vhosts campaigns-test; then
     export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/campaigns-test"
   fi
   exec .venv/bin/pytest "$@"
@@ -52,18 +59,20 @@ if [ -n "${RABBITMQ_URL:-}" ]; then
   jobs=1
 elif answers 5672; then
   for suite in "${suites[@]}"; do
-    vhost="campaigns-test-$(member_of "$suite" | tr / -)"
-    if ! own_vhost "$vhost"; then
-      echo "warning: cannot create the RabbitMQ vhost $vhost (rabbitmqctl needs root): the" \
-           "suites run one at a time in the default vhost and delete its queues, so stop a" \
-           "running \`make up\` first" >&2
-      export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
-      jobs=1
-      broker=()
-      break
-    fi
-    broker[$suite]="amqp://guest:guest@127.0.0.1:5672/$vhost"
+    broker[$suite]="campaigns-test-$(member_of "$suite" | tr / -)"
   done
+  if own_vhosts "${broker[@]}"; then
+    for suite in "${suites[@]}"; do
+      broker[$suite]="amqp://guest:guest@127.0.0.1:5672/${broker[$suite]}"
+    done
+  else
+    echo "warning: cannot create the RabbitMQ vhosts campaigns-test-* (rabbitmqctl needs root):" \
+         "the suites run one at a time in the default vhost and delete its queues, so stop a" \
+         "running \`make up\` first" >&2
+    export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
+    jobs=1
+    broker=()
+  fi
 fi
 echo "tests use PostgreSQL ${DATABASE_URL:-<testcontainers>} and RabbitMQ" \
      "${RABBITMQ_URL:-<testcontainers>}${broker[*]:+ (a vhost per suite)}, $jobs suites at a time"
@@ -82,13 +91,25 @@ alert_rules() {
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 failed=()
+# Each suite in a process group of its own (job control), so that stopping this
+# script stops every suite running and the services its tests started (SIGTERM to
+# each group): suites in the background ignore SIGINT and would outlive it.
+set -m
+declare -A running=()
+stop_suites() {
+  local pid
+  for pid in "${!running[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  wait
+}
+trap 'stop_suites; exit 130' INT TERM
 started=$(date +%s)
 echo "=== alert rules"
 if ! alert_rules; then
   failed+=("alert rules")
 fi
 
-declare -A running=()
 started_at=()
 # Wait for one suite to end, print its output whole, and note it if it failed.
 collect() {
