@@ -74,8 +74,13 @@ elif answers 5672; then
     broker=()
   fi
 fi
-echo "tests use PostgreSQL ${DATABASE_URL:-<testcontainers>} and RabbitMQ" \
-     "${RABBITMQ_URL:-<testcontainers>}${broker[*]:+ (a vhost per suite)}, $jobs suites at a time"
+if [ "${#broker[@]}" -gt 0 ]; then
+  rabbitmq="127.0.0.1:5672, a vhost per suite (campaigns-test-<member>)"
+else
+  rabbitmq=${RABBITMQ_URL:-<testcontainers>}
+fi
+echo "tests use PostgreSQL ${DATABASE_URL:-<testcontainers>} and RabbitMQ $rabbitmq," \
+     "$jobs suites at a time"
 
 # Prometheus's alert rules: valid, and their unit tests (deploy/prometheus/tests) pass.
 alert_rules() {
